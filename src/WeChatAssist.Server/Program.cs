@@ -1,10 +1,22 @@
+using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Health;
+using WeChatAssist.Server.Hosting;
+using WeChatAssist.Server.Scheduling;
+using WeChatAssist.Server.Simulator;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddBusinessClock();
+builder.AddDatabase();
+builder.AddScheduling();
 
 var app = builder.Build();
 
-app.MapGet("/healthz", () => Results.Ok(new { status = "Healthy" }));
+app.MapHealth();
+app.MapSimulator();
 
-app.Run();
+return await app.RunReportingStartupFailuresAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace WeChatAssist.Server.Clock;
+
+/// <summary>Registers the <see cref="BusinessClock"/>.</summary>
+internal static class ClockExtensions
+{
+    public static IHostApplicationBuilder AddBusinessClock(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ClockOptions>()
+            .Bind(builder.Configuration.GetSection(ClockOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ClockOptions>, ClockOptionsValidator>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ClockOptions>>().Value;
+            DateTimeOffset? pinned = string.IsNullOrWhiteSpace(options.Now) ? null
+                : ClockOptionsValidator.TryParseInstant(options.Now, out var instant) ? instant
+                : throw new OptionsValidationException(ClockOptions.SectionName, typeof(ClockOptions), [$"Clock:Now: '{options.Now}' is not an ISO 8601 date and time with an offset."]);
+            return new BusinessClock(TimeProvider.System, pinned, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone));
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WeChatAssist.Server.Data.Schema;
+
+namespace WeChatAssist.Server.Data;
+
+/// <summary>Registers persistence: options, the resolved database, EF Core and the start-up migrator.</summary>
+internal static class DatabaseExtensions
+{
+    /// <summary>Adds the database. Call before <c>AddScheduling</c>: the migrator has to start before Quartz.</summary>
+    public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.SectionName))
+            .Configure(options => options.ConnectionString ??= configuration.GetConnectionString("Default"))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+
+        // Protocol code and the scheduler use the real clock; "today" comes from BusinessClock instead.
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddSingleton(sp => DatabaseTarget.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, contentRoot));
+        builder.Services.AddSingleton(_ => SchemaCatalog.FromEmbeddedScripts());
+        builder.Services.AddSingleton<DatabaseConnector>();
+        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddHostedService<SchemaMigrationHostedService>();
+
+        builder.Services.AddDbContext<WeChatAssistDbContext>((sp, options) =>
+        {
+            var target = sp.GetRequiredService<DatabaseTarget>();
+            if (target.Provider == DatabaseProvider.Postgres)
+            {
+                options.UseNpgsql((Npgsql.NpgsqlDataSource)target.DataSource);
+            }
+            else
+            {
+                options.UseSqlite(target.ConnectionString);
+            }
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    /// <summary>The database options as configured, read before the container exists (Quartz needs the provider
+    /// while registering). Validation still happens at start, so an invalid value is reported, not used.</summary>
+    public static DatabaseOptions ReadDatabaseOptions(this IConfiguration configuration)
+    {
+        var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        options.ConnectionString ??= configuration.GetConnectionString("Default");
+        return options;
+    }
+}

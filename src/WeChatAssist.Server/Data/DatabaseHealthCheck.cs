@@ -1,0 +1,31 @@
+using System.Globalization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace WeChatAssist.Server.Data;
+
+/// <summary>Healthy when the database answers and carries the schema version this build expects.</summary>
+internal sealed class DatabaseHealthCheck(DatabaseTarget target, Schema.SchemaCatalog catalog) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["provider"] = target.Provider.ToString(),
+            ["expectedSchemaVersion"] = catalog.LatestVersion,
+        };
+        try
+        {
+            await using var command = target.DataSource.CreateCommand("SELECT MAX(version) FROM schema_version");
+            var result = await command.ExecuteScalarAsync(cancellationToken);
+            var version = result is null or DBNull ? 0 : Convert.ToInt32(result, CultureInfo.InvariantCulture);
+            data["schemaVersion"] = version;
+            return version >= catalog.LatestVersion
+                ? HealthCheckResult.Healthy($"{target.Description} answers at schema version {version}.", data)
+                : HealthCheckResult.Unhealthy($"{target.Description} is at schema version {version}; this build needs {catalog.LatestVersion}.", data: data);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            return HealthCheckResult.Unhealthy($"{target.Description} does not answer: {ex.Message}", data: data);
+        }
+    }
+}
