@@ -51,7 +51,7 @@ internal sealed partial class DatabaseConnector(
                         ex);
                 }
 
-                LogUnreachable(logger, target.Description, attempt, retry.MaxAttempts, reason, delay);
+                LogUnreachable(logger, target.Description, attempt, retry.MaxAttempts, reason, delay.TotalSeconds);
                 await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, retry.MaxDelay.Ticks));
             }
@@ -112,6 +112,6 @@ internal sealed partial class DatabaseConnector(
         return text.EndsWith('.') ? text : text + ".";
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Database} is unreachable (attempt {Attempt} of {MaxAttempts}): {Reason} Retrying in {Delay}.")]
-    private static partial void LogUnreachable(ILogger logger, string database, int attempt, int maxAttempts, string reason, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Database} is unreachable (attempt {Attempt} of {MaxAttempts}): {Reason} Retrying in {DelaySeconds} s.")]
+    private static partial void LogUnreachable(ILogger logger, string database, int attempt, int maxAttempts, string reason, double delaySeconds);
 }

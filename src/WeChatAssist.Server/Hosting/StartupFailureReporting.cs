@@ -25,6 +25,13 @@ internal static class StartupFailureReporting
             await Console.Error.WriteLineAsync($"Invalid configuration: {string.Join(" ", ex.Failures)}");
             return ConfigurationErrorExitCode;
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(inner => inner is OptionsValidationException))
+        {
+            // Several options classes failed validation at once.
+            var failures = ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures);
+            await Console.Error.WriteLineAsync($"Invalid configuration: {string.Join(" ", failures)}");
+            return ConfigurationErrorExitCode;
+        }
         catch (DatabaseStartupException ex)
         {
             await Console.Error.WriteLineAsync($"Database error: {ex.Message}");
