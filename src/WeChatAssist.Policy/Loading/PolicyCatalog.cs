@@ -1,0 +1,73 @@
+using System.Collections.Frozen;
+using System.Reflection;
+
+namespace WeChatAssist.Policy;
+
+/// <summary>
+/// The loaded policies, by id. <see cref="LoadShipped"/> reads the notices embedded in this library;
+/// <see cref="Load(string?)"/> adds every <c>*.yaml</c> of a folder, where a file with the same id
+/// overrides the shipped policy (so a bureau can add next year's notice without a release).
+/// </summary>
+public sealed class PolicyCatalog
+{
+    private const string ResourcePrefix = "WeChatAssist.Policy.Policies.";
+    private readonly FrozenDictionary<string, InsurancePolicy> _byId;
+
+    private PolicyCatalog(IEnumerable<InsurancePolicy> policies)
+    {
+        All = policies.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+        _byId = All.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>All policies, ordered by id.</summary>
+    public IReadOnlyList<InsurancePolicy> All { get; }
+
+    /// <summary>Loads the policies shipped inside the library.</summary>
+    public static PolicyCatalog LoadShipped() => new(LoadEmbedded().Values);
+
+    /// <summary>Loads the shipped policies plus every <c>*.yaml</c> in <paramref name="directory"/> (same id overrides shipped).</summary>
+    public static PolicyCatalog Load(string? directory)
+    {
+        var policies = LoadEmbedded();
+        if (!string.IsNullOrWhiteSpace(directory))
+        {
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var path in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+            {
+                var policy = PolicyLoader.LoadFile(path);
+                if (seen.TryGetValue(policy.Id, out var other))
+                {
+                    throw new PolicyLoadException(path, 1, $"policy id '{policy.Id}' is also defined in {other}");
+                }
+
+                seen[policy.Id] = path;
+                policies[policy.Id] = policy;
+            }
+        }
+
+        return new(policies.Values);
+    }
+
+    /// <summary>Builds a catalog from policies already loaded (tests, tools).</summary>
+    public static PolicyCatalog From(IEnumerable<InsurancePolicy> policies) => new(policies);
+
+    /// <summary>The policy with this id, or null.</summary>
+    public InsurancePolicy? Find(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>The policy with this id; throws <see cref="KeyNotFoundException"/> when unknown.</summary>
+    public InsurancePolicy Get(string id) => Find(id) ?? throw new KeyNotFoundException($"no policy '{id}'");
+
+    private static Dictionary<string, InsurancePolicy> LoadEmbedded()
+    {
+        var assembly = typeof(PolicyCatalog).Assembly;
+        var policies = new Dictionary<string, InsurancePolicy>(StringComparer.Ordinal);
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            var policy = PolicyLoader.Load(stream, name[ResourcePrefix.Length..]);
+            policies.Add(policy.Id, policy);
+        }
+
+        return policies;
+    }
+}
