@@ -1,0 +1,360 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using WeChatAssist.WeChat.Configuration;
+using WeChatAssist.WeChat.Messages;
+using WeChatAssist.WeChat.Replies;
+using WeChatAssist.WeChat.Security;
+
+namespace WeChatAssist.WeChat.Webhook;
+
+/// <summary>
+/// The webhook protocol: signature and freshness checks, bounded body reading, safe-mode decryption, hardened parsing,
+/// de-duplication, the reply budget and the passive reply. Every failure maps to 400/401/404/413; nothing escapes as a 5xx.
+/// </summary>
+internal sealed partial class WeChatWebhookProcessor
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly WeChatAccountResolver _accounts;
+    private readonly SafeModeCipherCache _ciphers;
+    private readonly IMessageDeduplicator _deduplicator;
+    private readonly IDeferredReplySender _deferred;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly ILogger<WeChatWebhookProcessor> _logger;
+
+    // The real clock on purpose: replay protection must never follow an application or demo clock.
+    private readonly TimeProvider _clock = TimeProvider.System;
+
+    public WeChatWebhookProcessor(
+        WeChatAccountResolver accounts,
+        SafeModeCipherCache ciphers,
+        IMessageDeduplicator deduplicator,
+        IDeferredReplySender deferred,
+        IServiceScopeFactory scopes,
+        ILogger<WeChatWebhookProcessor> logger,
+        IHostApplicationLifetime? lifetime = null)
+    {
+        _accounts = accounts;
+        _ciphers = ciphers;
+        _deduplicator = deduplicator;
+        _deferred = deferred;
+        _scopes = scopes;
+        _logger = logger;
+        _lifetime = lifetime;
+    }
+
+    /// <summary>URL verification: echo <c>echostr</c> when the signature is valid.</summary>
+    public WebhookOutcome Verify(string account, IQueryCollection query)
+    {
+        try
+        {
+            if (!_accounts.TryGet(account, out var a))
+                return WebhookOutcome.NotFound;
+            if (!TryCheckUrlSignature(a, query, required: true, out var timestamp, out _))
+                return WebhookOutcome.Unauthorized;
+            _ = timestamp;
+            var echo = Single(query, "echostr");
+            return echo is null ? WebhookOutcome.BadRequest : WebhookOutcome.Text(echo);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUnexpected(_logger, account, ex);
+            return WebhookOutcome.BadRequest;
+        }
+    }
+
+    /// <summary>A pushed message or event.</summary>
+    public async Task<WebhookOutcome> ReceiveAsync(string account, HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReceiveCoreAsync(account, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller went away; nobody reads this answer.
+            return WebhookOutcome.BadRequest;
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(_logger, account, ex);
+            return WebhookOutcome.Success;
+        }
+    }
+
+    private async Task<WebhookOutcome> ReceiveCoreAsync(string account, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!_accounts.TryGet(account, out var a))
+            return WebhookOutcome.NotFound;
+        var options = _accounts.Options;
+        var query = request.Query;
+        var encrypted = string.Equals(Single(query, "encrypt_type"), "aes", StringComparison.OrdinalIgnoreCase);
+
+        // Plaintext pushes are authenticated only by the URL signature; safe mode may omit it and rely on msg_signature.
+        if (!TryCheckUrlSignature(a, query, required: !encrypted, out var timestamp, out var nonce))
+        {
+            LogRejected(_logger, account, "bad signature or stale timestamp");
+            return WebhookOutcome.Unauthorized;
+        }
+
+        var (body, tooLarge) = await ReadBodyAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (tooLarge)
+            return WebhookOutcome.TooLarge;
+        if (body is null)
+        {
+            LogRejected(_logger, account, "empty or non-UTF-8 body");
+            return WebhookOutcome.BadRequest;
+        }
+
+        var limits = new WeChatXmlLimits { MaxCharacters = options.MaxBodyBytes };
+        if (!WeChatXmlReader.TryParse(body, limits, out var envelope, out var xmlError))
+        {
+            LogRejected(_logger, account, xmlError ?? "malformed XML");
+            return WebhookOutcome.BadRequest;
+        }
+
+        string messageXml;
+        WeChatXmlElement messageRoot;
+        SafeModeCipher? cipher = null;
+        if (encrypted)
+        {
+            if (!a.UsesEncryption)
+            {
+                LogRejected(_logger, account, "encrypted push to a plaintext-mode account");
+                return WebhookOutcome.BadRequest;
+            }
+            var encrypt = envelope!.ChildValue("Encrypt");
+            if (string.IsNullOrEmpty(encrypt))
+            {
+                LogRejected(_logger, account, "no Encrypt element");
+                return WebhookOutcome.BadRequest;
+            }
+            if (!Signatures.VerifyMessageSignature(a.Token, timestamp, nonce, encrypt, Single(query, "msg_signature")))
+            {
+                LogRejected(_logger, account, "bad msg_signature");
+                return WebhookOutcome.Unauthorized;
+            }
+            cipher = _ciphers.Get(a.EncodingAESKey, a.AppId);
+            if (!cipher.TryDecrypt(encrypt, out messageXml, out var cryptoError))
+            {
+                LogRejected(_logger, account, "decryption failed: " + cryptoError);
+                return WebhookOutcome.BadRequest;
+            }
+            if (!WeChatXmlReader.TryParse(messageXml, limits, out var inner, out xmlError))
+            {
+                LogRejected(_logger, account, "decrypted " + (xmlError ?? "malformed XML"));
+                return WebhookOutcome.BadRequest;
+            }
+            messageRoot = inner!;
+        }
+        else
+        {
+            if (a.UsesEncryption)
+            {
+                // With a key configured, plaintext bodies would be unauthenticated (the URL signature does not cover the body).
+                LogRejected(_logger, account, "plaintext push to a safe-mode account");
+                return WebhookOutcome.BadRequest;
+            }
+            messageXml = body;
+            messageRoot = envelope!;
+        }
+
+        if (!InboundMessageParser.TryCreate(messageRoot, messageXml, out var message, out var parseError))
+        {
+            LogRejected(_logger, account, parseError ?? "not a WeChat message");
+            return WebhookOutcome.BadRequest;
+        }
+        if (message is UnknownMessage or UnknownEvent)
+            LogUnknownType(_logger, account, message!.MsgType, (message as InboundEvent)?.Event ?? string.Empty, messageXml);
+
+        if (!await ClaimAsync(account, message!, options.DeduplicationWindow, cancellationToken).ConfigureAwait(false))
+        {
+            LogDuplicate(_logger, account, message!.DeduplicationKey);
+            return WebhookOutcome.Success;
+        }
+
+        var reply = await HandleWithinBudgetAsync(account, a, message!, options).ConfigureAwait(false);
+        if (reply is null)
+            return WebhookOutcome.Success;
+
+        var now = _clock.GetUtcNow().ToUnixTimeSeconds();
+        var xml = PassiveReplyWriter.Write(reply, message!.FromUserName, message.ToUserName, now);
+        if (cipher is null)
+            return WebhookOutcome.XmlBody(xml);
+        var replyNonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture);
+        return WebhookOutcome.XmlBody(PassiveReplyWriter.WriteEncrypted(xml, cipher, a.Token, now, replyNonce));
+    }
+
+    private async ValueTask<bool> ClaimAsync(string account, InboundMessage message, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _deduplicator.TryClaimAsync(account, message.DeduplicationKey, ttl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Answering twice is better than dropping a resident's question because the store is down.
+            LogDeduplicationFailed(_logger, account, ex);
+            return true;
+        }
+    }
+
+    private async Task<WeChatReply?> HandleWithinBudgetAsync(string account, WeChatAccountOptions a, InboundMessage message, WeChatOptions options)
+    {
+        var context = new WeChatMessageContext(account, a.AppId, a.PolicyId, message);
+        var stopping = _lifetime?.ApplicationStopping ?? CancellationToken.None;
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        cts.CancelAfter(options.DeferredHandlerTimeout);
+        var work = RunHandlerAsync(context, cts);
+
+        var finished = await Task.WhenAny(work, Task.Delay(options.ReplyBudget, _clock)).ConfigureAwait(false);
+        if (finished == work)
+            return await work.ConfigureAwait(false);
+
+        LogDeferred(_logger, account, message.DeduplicationKey, options.ReplyBudget);
+        _ = DeliverLaterAsync(account, message.FromUserName, work, stopping);
+        return null;
+    }
+
+    private async Task<WeChatReply?> RunHandlerAsync(WeChatMessageContext context, CancellationTokenSource cts)
+    {
+        // Yield so a handler that blocks synchronously cannot hold the request past its budget.
+        await Task.Yield();
+        try
+        {
+            var scope = _scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                var handler = scope.ServiceProvider.GetService<IWeChatMessageHandler>();
+                if (handler is null)
+                    return null;
+                return await handler.HandleAsync(context, cts.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogHandlerFailed(_logger, context.AccountName, context.Message.DeduplicationKey, ex);
+            return null;
+        }
+        finally
+        {
+            cts.Dispose();
+        }
+    }
+
+    private async Task DeliverLaterAsync(string account, string openId, Task<WeChatReply?> work, CancellationToken stopping)
+    {
+        try
+        {
+            var reply = await work.ConfigureAwait(false);
+            if (reply is not null)
+                await _deferred.SendAsync(account, openId, reply, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDeferredFailed(_logger, account, ex);
+        }
+    }
+
+    private bool TryCheckUrlSignature(WeChatAccountOptions a, IQueryCollection query, bool required, out string timestamp, out string nonce)
+    {
+        timestamp = Single(query, "timestamp") ?? string.Empty;
+        nonce = Single(query, "nonce") ?? string.Empty;
+        if (timestamp.Length is 0 or > 12 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            return false;
+        if (nonce.Length is 0 or > 64)
+            return false;
+        var skew = (_clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration();
+        if (skew > _accounts.Options.TimestampTolerance)
+            return false;
+
+        var signature = Single(query, "signature");
+        if (signature is null)
+            return !required;
+        return Signatures.VerifyUrlSignature(a.Token, timestamp, nonce, signature);
+    }
+
+    private static string? Single(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out StringValues values) && values.Count == 1 ? values[0] : null;
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; (null, true) when larger, (null, false) when empty or not UTF-8.</summary>
+    private static async Task<(string? Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+            return (null, true);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 16 * 1024));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > limit)
+                        return (null, true);
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                    break;
+                length += read;
+                if (length > limit)
+                    return (null, true);
+            }
+            if (length == 0)
+                return (null, false);
+            try
+            {
+                var span = buffer.AsSpan(0, length);
+                // A UTF-8 BOM is legal in front of XML.
+                if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+                    span = span[3..];
+                return (StrictUtf8.GetString(span), false);
+            }
+            catch (DecoderFallbackException)
+            {
+                return (null, false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "WeChat push to {Account} rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string account, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "WeChat push to {Account} is a repeat ({Key}); answered success")]
+    private static partial void LogDuplicate(ILogger logger, string account, string key);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "WeChat push to {Account} has an unmodelled type {MsgType}/{Event}; answered success. Raw: {RawXml}")]
+    private static partial void LogUnknownType(ILogger logger, string account, string msgType, string @event, string rawXml);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Handler for {Account} ({Key}) exceeded {Budget}; answered success, reply will go through the customer-service API")]
+    private static partial void LogDeferred(ILogger logger, string account, string key, TimeSpan budget);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Handler for {Account} ({Key}) failed")]
+    private static partial void LogHandlerFailed(ILogger logger, string account, string key, Exception exception);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "Deferred reply on {Account} failed")]
+    private static partial void LogDeferredFailed(ILogger logger, string account, Exception exception);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "De-duplication store failed for {Account}; processing the push anyway")]
+    private static partial void LogDeduplicationFailed(ILogger logger, string account, Exception exception);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Unexpected failure on the WeChat webhook for {Account}; answered without a 5xx")]
+    private static partial void LogUnexpected(ILogger logger, string account, Exception exception);
+}
