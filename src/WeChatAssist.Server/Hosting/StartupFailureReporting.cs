@@ -1,10 +1,11 @@
+using System.Reflection;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Data;
 
 namespace WeChatAssist.Server.Hosting;
 
-/// <summary>Runs the app and turns the start-up failures an operator can fix into one line on standard error and a
-/// non-zero exit code, instead of a stack trace.</summary>
+/// <summary>Runs the app and turns the start-up failures an operator can fix (invalid configuration, an unusable
+/// database) into one line on standard error and a non-zero exit code, instead of a stack trace.</summary>
 internal static class StartupFailureReporting
 {
     /// <summary>Exit code for invalid configuration.</summary>
@@ -20,22 +21,26 @@ internal static class StartupFailureReporting
             await app.RunAsync();
             return 0;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (RunsAsOwnProcess() && Describe(ex) is var (line, exitCode))
         {
-            await Console.Error.WriteLineAsync($"Invalid configuration: {string.Join(" ", ex.Failures)}");
-            return ConfigurationErrorExitCode;
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(inner => inner is OptionsValidationException))
-        {
-            // Several options classes failed validation at once.
-            var failures = ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures);
-            await Console.Error.WriteLineAsync($"Invalid configuration: {string.Join(" ", failures)}");
-            return ConfigurationErrorExitCode;
-        }
-        catch (DatabaseStartupException ex)
-        {
-            await Console.Error.WriteLineAsync($"Database error: {ex.Message}");
-            return DatabaseErrorExitCode;
+            await Console.Error.WriteLineAsync(line);
+            return exitCode;
         }
     }
+
+    /// <summary>The one-line description and exit code of a failure an operator can fix, or <see langword="null"/>.</summary>
+    public static (string Line, int ExitCode)? Describe(Exception exception) => exception switch
+    {
+        OptionsValidationException options => ($"Invalid configuration: {string.Join(" ", options.Failures)}", ConfigurationErrorExitCode),
+
+        // Several options classes can fail validation at once.
+        AggregateException aggregate when aggregate.InnerExceptions.All(inner => inner is OptionsValidationException) =>
+            ($"Invalid configuration: {string.Join(" ", aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures))}", ConfigurationErrorExitCode),
+        DatabaseStartupException database => ($"Database error: {database.Message}", DatabaseErrorExitCode),
+        _ => null,
+    };
+
+    // When another program hosts the server in its own process (WebApplicationFactory in the tests), that program
+    // owns the failure: it gets the exception rather than a line on a console that is not the server's.
+    private static bool RunsAsOwnProcess() => Assembly.GetEntryAssembly() == typeof(StartupFailureReporting).Assembly;
 }

@@ -1,0 +1,44 @@
+using System.Net;
+using Quartz;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Tests.Infrastructure;
+
+namespace WeChatAssist.Server.Tests;
+
+public sealed class TwoServersTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    [Fact]
+    public async Task Two_servers_started_at_the_same_moment_against_one_empty_PostgreSQL_both_come_up()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var first = ServerFactory.ForPostgres(connectionString);
+        await using var second = ServerFactory.ForPostgres(connectionString);
+
+        using var start = new Barrier(2);
+        var clients = await Task.WhenAll(new[] { first, second }.Select(server => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            return server.CreateClient();
+        })));
+        var reports = await Task.WhenAll(clients.Select(client => HealthProbe.WaitForHealthyAsync(client)));
+
+        Assert.All(reports, report =>
+        {
+            Assert.Equal(HttpStatusCode.OK, report.Status);
+            Assert.Equal("Healthy", report.Body.GetProperty("status").GetString());
+        });
+        await using var target = Databases.Target(DatabaseProvider.Postgres, connectionString);
+        var latest = Server.Data.Schema.SchemaCatalog.FromEmbeddedScripts().LatestVersion;
+        Assert.Equal(Enumerable.Range(1, latest), await Databases.SchemaVersionsAsync(target));
+
+        // Both schedulers joined one cluster: two instances checked in under the shared scheduler name.
+        var schedulers = await Task.WhenAll(first.Services.GetSchedulerAsync(), second.Services.GetSchedulerAsync());
+        foreach (var scheduler in schedulers)
+        {
+            Assert.True((await scheduler.GetMetadata(CancellationToken.None)).JobStoreClustered);
+        }
+
+        Assert.NotEqual(schedulers[0].SchedulerInstanceId, schedulers[1].SchedulerInstanceId);
+        Assert.Equal(2L, await Databases.ScalarAsync(target, "SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = 'WeChatAssist'"));
+    }
+}
