@@ -1,0 +1,221 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace WeChatAssist.WeChat.Simulator.Api;
+
+/// <summary>The behaviour of each simulated endpoint, validating requests the way WeChat documents.</summary>
+internal static class SimulatedApi
+{
+    // A 1×1 transparent PNG stands in for QR and mini-program code images.
+    private static readonly byte[] Png = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    public static string ErrorMessage(int code) => code switch
+    {
+        -1 => "system error",
+        40001 => "invalid credential, access_token is invalid or not latest",
+        40003 => "invalid openid",
+        40013 => "invalid appid",
+        40029 => "invalid code",
+        40032 => "invalid openid list size",
+        40037 => "invalid template_id",
+        40125 => "invalid appsecret",
+        40130 => "invalid openid list size, at least two openid",
+        40163 => "code been used",
+        41001 => "access_token missing",
+        41002 => "appid missing",
+        41004 => "appsecret missing",
+        42001 => "access_token expired",
+        43004 => "require subscribe",
+        43101 => "user refuse to accept the msg",
+        44002 => "empty post data",
+        44004 => "empty content",
+        45009 => "reach max api daily quota limit",
+        45011 => "api minute-quota reach limit",
+        45047 => "out of response count limit",
+        45157 => "invalid tag name",
+        45159 => "invalid tag id",
+        47001 => "data format error",
+        47003 => "argument invalid",
+        _ => "simulated error",
+    };
+
+    public static ValueTask<Reply> StableToken(Call call)
+    {
+        var body = call.Body!;
+        if (Str(body, "grant_type") != "client_credential")
+            return Done(Reply.Fail(40002));
+        var appId = Str(body, "appid");
+        var code = call.State.CheckCredentials(appId, Str(body, "secret"));
+        if (code != 0)
+            return Done(Reply.Fail(code) with { AppId = appId });
+        var force = body["force_refresh"] is JsonValue v && v.TryGetValue<bool>(out var f) && f;
+        var (token, expiresIn) = call.State.StableToken(appId!, force);
+        return Done(new Reply(0, new JsonObject { ["access_token"] = token, ["expires_in"] = expiresIn }, AppId: appId));
+    }
+
+    public static ValueTask<Reply> CustomSend(Call call)
+    {
+        var body = call.Body!;
+        if (string.IsNullOrEmpty(Str(body, "touser")))
+            return Done(Reply.Fail(40003));
+        return Str(body, "msgtype") switch
+        {
+            "text" => Done(string.IsNullOrEmpty(Str(body["text"], "content")) ? Reply.Fail(44004) : Reply.Ok()),
+            "news" => Done(body["news"]?["articles"] is JsonArray { Count: 1 } ? Reply.Ok() : Reply.Fail(47003)),
+            "image" or "voice" or "video" or "mpnewsarticle" or "miniprogrampage" or "msgmenu" => Done(Reply.Ok()),
+            _ => Done(Reply.Fail(40008)),
+        };
+    }
+
+    public static ValueTask<Reply> TemplateSend(Call call)
+    {
+        var body = call.Body!;
+        if (string.IsNullOrEmpty(Str(body, "touser")))
+            return Done(Reply.Fail(40003));
+        if (string.IsNullOrEmpty(Str(body, "template_id")))
+            return Done(Reply.Fail(40037));
+        if (body["data"] is not JsonObject)
+            return Done(Reply.Fail(47003));
+        return Done(Reply.Ok(new JsonObject { ["msgid"] = call.State.NextId() }));
+    }
+
+    public static ValueTask<Reply> SubscribeSend(Call call)
+    {
+        var body = call.Body!;
+        if (string.IsNullOrEmpty(Str(body, "touser")))
+            return Done(Reply.Fail(40003));
+        if (string.IsNullOrEmpty(Str(body, "template_id")))
+            return Done(Reply.Fail(40037));
+        return Done(body["data"] is JsonObject ? Reply.Ok() : Reply.Fail(47003));
+    }
+
+    public static ValueTask<Reply> MassSendAll(Call call)
+    {
+        var body = call.Body!;
+        if (body["filter"] is not JsonObject || !HasMassContent(body))
+            return Done(Reply.Fail(47003));
+        return Done(MassAccepted(call));
+    }
+
+    public static ValueTask<Reply> MassSend(Call call)
+    {
+        var body = call.Body!;
+        if (body["touser"] is not JsonArray { Count: >= 2 and <= 10_000 })
+            return Done(Reply.Fail(40130));
+        return Done(HasMassContent(body) ? MassAccepted(call) : Reply.Fail(47003));
+    }
+
+    public static ValueTask<Reply> TagCreate(Call call)
+    {
+        var name = Str(call.Body!["tag"], "name");
+        if (string.IsNullOrEmpty(name) || name.Length > 30)
+            return Done(Reply.Fail(45158));
+        var (code, id) = call.State.CreateTag(call.AppId!, name);
+        return Done(code != 0 ? Reply.Fail(code) : Reply.Ok(new JsonObject { ["tag"] = new JsonObject { ["id"] = id, ["name"] = name } }));
+    }
+
+    public static ValueTask<Reply> TagsGet(Call call)
+    {
+        var tags = new JsonArray();
+        foreach (var (id, name, count) in call.State.Tags(call.AppId!))
+            tags.Add(new JsonObject { ["id"] = id, ["name"] = name, ["count"] = count });
+        return Done(Reply.Ok(new JsonObject { ["tags"] = tags }));
+    }
+
+    public static ValueTask<Reply> BatchTagging(Call call)
+    {
+        var body = call.Body!;
+        if (body["openid_list"] is not JsonArray { Count: > 0 } list)
+            return Done(Reply.Fail(40032));
+        if (list.Count > 50)
+            return Done(Reply.Fail(40032));
+        var tagId = body["tagid"] is JsonValue v && v.TryGetValue<int>(out var t) ? t : -1;
+        var code = call.State.TagMembers(call.AppId!, tagId, list.Select(n => n?.GetValue<string>() ?? string.Empty));
+        return Done(code == 0 ? Reply.Ok() : Reply.Fail(code));
+    }
+
+    public static ValueTask<Reply> QrCodeCreate(Call call)
+    {
+        var body = call.Body!;
+        var action = Str(body, "action_name");
+        var scene = Str(body["action_info"]?["scene"], "scene_str");
+        if (action is not ("QR_LIMIT_STR_SCENE" or "QR_STR_SCENE") || string.IsNullOrEmpty(scene) || scene.Length > 64)
+            return Done(Reply.Fail(40097));
+        var ticket = "gQ" + RandomNumberGenerator.GetHexString(40, lowercase: true);
+        var payload = new JsonObject { ["ticket"] = ticket, ["url"] = "http://weixin.qq.com/q/" + ticket[..22] };
+        if (action == "QR_STR_SCENE")
+            payload["expire_seconds"] = body["expire_seconds"] is JsonValue e && e.TryGetValue<int>(out var s) ? s : 60;
+        return Done(Reply.Ok(payload));
+    }
+
+    public static ValueTask<Reply> CodeToSession(Call call)
+    {
+        var appId = call.Query["appid"].FirstOrDefault();
+        var credentials = call.State.CheckCredentials(appId, call.Query["secret"].FirstOrDefault());
+        if (credentials != 0)
+            return Done(Reply.Fail(credentials));
+        if (call.Query["grant_type"].FirstOrDefault() != "authorization_code")
+            return Done(Reply.Fail(40002));
+        var (code, openId) = call.State.RedeemCode(appId!, call.Query["js_code"].FirstOrDefault());
+        if (code != 0)
+            return Done(Reply.Fail(code));
+        return Done(Reply.Ok(new JsonObject { ["openid"] = openId, ["session_key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) }));
+    }
+
+    public static ValueTask<Reply> WxaCodeUnlimited(Call call)
+    {
+        var scene = Str(call.Body!, "scene");
+        if (string.IsNullOrEmpty(scene) || scene.Length > 32)
+            return Done(Reply.Fail(40169));
+        return Done(new Reply(0, Binary: Png));
+    }
+
+    public static ValueTask<Reply> GenerateUrlLink(Call call) =>
+        Done(Reply.Ok(new JsonObject { ["url_link"] = "https://wxaurl.cn/" + RandomNumberGenerator.GetHexString(12, lowercase: true) }));
+
+    public static ValueTask<Reply> GetTicket(Call call)
+    {
+        if (call.Query["type"].FirstOrDefault() is not ("jsapi" or "wx_card"))
+            return Done(Reply.Fail(40097));
+        return Done(Reply.Ok(new JsonObject { ["ticket"] = "SIMTICKET_" + RandomNumberGenerator.GetHexString(40, lowercase: true), ["expires_in"] = 7200 }));
+    }
+
+    public static ValueTask<Reply> OAuthAccessToken(Call call)
+    {
+        var appId = call.Query["appid"].FirstOrDefault();
+        var credentials = call.State.CheckCredentials(appId, call.Query["secret"].FirstOrDefault());
+        if (credentials != 0)
+            return Done(Reply.Fail(credentials));
+        if (call.Query["grant_type"].FirstOrDefault() != "authorization_code")
+            return Done(Reply.Fail(40002));
+        var (code, openId) = call.State.RedeemCode(appId!, call.Query["code"].FirstOrDefault());
+        if (code != 0)
+            return Done(Reply.Fail(code));
+        return Done(Reply.Ok(new JsonObject
+        {
+            ["access_token"] = "SIMWEB_" + RandomNumberGenerator.GetHexString(32, lowercase: true),
+            ["expires_in"] = 7200,
+            ["refresh_token"] = "SIMREFRESH_" + RandomNumberGenerator.GetHexString(32, lowercase: true),
+            ["openid"] = openId,
+            ["scope"] = "snsapi_base",
+            ["is_snapshotuser"] = 0,
+        }));
+    }
+
+    private static Reply MassAccepted(Call call) =>
+        Reply.Ok(new JsonObject { ["msg_id"] = call.State.NextId(), ["msg_data_id"] = call.State.NextId() });
+
+    private static bool HasMassContent(JsonObject body) => Str(body, "msgtype") switch
+    {
+        "text" => !string.IsNullOrEmpty(Str(body["text"], "content")),
+        "mpnews" => !string.IsNullOrEmpty(Str(body["mpnews"], "media_id")),
+        "image" or "voice" or "mpvideo" or "wxcard" => true,
+        _ => false,
+    };
+
+    private static string? Str(JsonNode? node, string name) =>
+        node is JsonObject o && o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static ValueTask<Reply> Done(Reply reply) => ValueTask.FromResult(reply);
+}

@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace WeChatAssist.WeChat.Simulator.Api;
+
+/// <summary>The simulated WeChat server's state: issued tokens and tickets, tags, one-time codes.</summary>
+public sealed class SimulatorState
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (string AppId, DateTimeOffset ExpiresAt)> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Token, DateTimeOffset ExpiresAt)> _currentToken = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(int Id, string Name, HashSet<string> Members)>> _tags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _codes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _usedCodes = new(StringComparer.Ordinal);
+    private readonly IOptionsMonitor<WeChatSimulatorOptions> _options;
+    private readonly TimeProvider _time;
+    private long _ids = 1_000_000;
+
+    /// <summary>Creates the state.</summary>
+    public SimulatorState(IOptionsMonitor<WeChatSimulatorOptions> options, [FromKeyedServices(WeChatSimulatorServiceCollectionExtensions.ClockServiceKey)] TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Number of tokens issued by stable_token so far (fresh ones, not repeats of a current token).</summary>
+    public int TokensIssued { get; private set; }
+
+    /// <summary>Checks app credentials like stable_token does: 0, 40013 (unknown app id) or 40125 (wrong secret).</summary>
+    public int CheckCredentials(string? appId, string? secret)
+    {
+        if (string.IsNullOrEmpty(appId))
+            return 41002;
+        if (string.IsNullOrEmpty(secret))
+            return 41004;
+        var apps = _options.CurrentValue.Apps;
+        if (apps.Count == 0)
+            return 0;
+        if (!apps.TryGetValue(appId, out var expected))
+            return 40013;
+        return expected == secret ? 0 : 40125;
+    }
+
+    /// <summary>stable_token: the current token while valid, a new one when forced or expired.</summary>
+    public (string Token, int ExpiresIn) StableToken(string appId, bool forceRefresh)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!forceRefresh && _currentToken.TryGetValue(appId, out var current) && current.ExpiresAt > now)
+                return (current.Token, (int)(current.ExpiresAt - now).TotalSeconds);
+            if (_currentToken.TryGetValue(appId, out var old))
+                _tokens.Remove(old.Token);
+            var token = "SIM_" + RandomNumberGenerator.GetHexString(48, lowercase: true);
+            var expires = now + _options.CurrentValue.TokenLifetime;
+            _tokens[token] = (appId, expires);
+            _currentToken[appId] = (token, expires);
+            TokensIssued++;
+            return (token, (int)_options.CurrentValue.TokenLifetime.TotalSeconds);
+        }
+    }
+
+    /// <summary>Validates an access token: (0, app id), 41001 when missing, 40001 when unknown, 42001 when expired.</summary>
+    public (int ErrorCode, string? AppId) ValidateToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+            return (41001, null);
+        lock (_gate)
+        {
+            if (!_tokens.TryGetValue(token, out var entry))
+                return (40001, null);
+            return entry.ExpiresAt > _time.GetUtcNow() ? (0, entry.AppId) : (42001, entry.AppId);
+        }
+    }
+
+    /// <summary>Makes every token of an app invalid, as if another party force-refreshed it.</summary>
+    public void RevokeTokens(string appId)
+    {
+        lock (_gate)
+        {
+            foreach (var token in _tokens.Where(t => t.Value.AppId == appId).Select(t => t.Key).ToList())
+                _tokens.Remove(token);
+            _currentToken.Remove(appId);
+        }
+    }
+
+    /// <summary>A one-time code (OAuth or mini-program login) that will resolve to <paramref name="openId"/>.</summary>
+    public string IssueCode(string appId, string openId)
+    {
+        var code = "SIMCODE_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
+        lock (_gate)
+            _codes[code] = openId;
+        _ = appId;
+        return code;
+    }
+
+    /// <summary>Redeems a one-time code: the OpenID, or 40029 (invalid) / 40163 (already used).</summary>
+    public (int ErrorCode, string? OpenId) RedeemCode(string appId, string? code)
+    {
+        if (string.IsNullOrWhiteSpace(code) || code.Length > 128)
+            return (40029, null);
+        lock (_gate)
+        {
+            if (!_usedCodes.Add(code))
+                return (40163, null);
+            // Unknown codes still work (like a real user's code) and map to a stable OpenID.
+            return (0, _codes.Remove(code, out var openId) ? openId : DerivedOpenId(appId, code));
+        }
+    }
+
+    /// <summary>The next id for messages, tickets and tags.</summary>
+    public long NextId() => Interlocked.Increment(ref _ids);
+
+    /// <summary>Creates a tag: (0, id), or 45157 when the name exists.</summary>
+    public (int ErrorCode, int Id) CreateTag(string appId, string name)
+    {
+        lock (_gate)
+        {
+            var tags = TagsOf(appId);
+            if (tags.Any(t => t.Name == name))
+                return (45157, 0);
+            var id = 100 + tags.Count;
+            tags.Add((id, name, new HashSet<string>(StringComparer.Ordinal)));
+            return (0, id);
+        }
+    }
+
+    /// <summary>The app's tags with member counts.</summary>
+    public IReadOnlyList<(int Id, string Name, int Count)> Tags(string appId)
+    {
+        lock (_gate)
+            return [.. TagsOf(appId).Select(t => (t.Id, t.Name, t.Members.Count))];
+    }
+
+    /// <summary>Tags followers: 0, or 45159 when the tag does not exist.</summary>
+    public int TagMembers(string appId, int tagId, IEnumerable<string> openIds)
+    {
+        lock (_gate)
+        {
+            var tag = TagsOf(appId).FirstOrDefault(t => t.Id == tagId);
+            if (tag.Members is null)
+                return 45159;
+            foreach (var id in openIds)
+                tag.Members.Add(id);
+            return 0;
+        }
+    }
+
+    private List<(int Id, string Name, HashSet<string> Members)> TagsOf(string appId)
+    {
+        if (!_tags.TryGetValue(appId, out var list))
+            _tags[appId] = list = [];
+        return list;
+    }
+
+    private static string DerivedOpenId(string appId, string code)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(appId + "|" + code));
+        return "o" + Convert.ToBase64String(hash).Replace('+', '-').Replace('/', '_')[..27];
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WeChatAssist.WeChat.Simulator.Api;
+
+namespace WeChatAssist.WeChat.Simulator;
+
+/// <summary>Registers the WeChat simulator (Development and tests only).</summary>
+public static class WeChatSimulatorServiceCollectionExtensions
+{
+    /// <summary>Key of the simulator's clock (token expiry); the system clock unless a test replaces it.</summary>
+    public const string ClockServiceKey = "WeChatAssist.WeChat.Simulator.Clock";
+
+    /// <summary>Adds the simulator's state, call log and fault injection as singletons.</summary>
+    public static IServiceCollection AddWeChatSimulator(this IServiceCollection services)
+    {
+        services.AddOptions<WeChatSimulatorOptions>().BindConfiguration(WeChatSimulatorOptions.SectionName);
+        services.TryAddKeyedSingleton(ClockServiceKey, TimeProvider.System);
+        services.TryAddSingleton<SimulatorState>();
+        services.TryAddSingleton<SimulatorCallLog>();
+        services.TryAddSingleton<SimulatorFaults>();
+        return services;
+    }
+}
