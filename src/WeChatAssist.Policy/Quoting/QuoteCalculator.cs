@@ -491,7 +491,8 @@ internal static class QuoteCalculator
         var minimumApplies = false;
         if (regime is { ResidentPaysFiscalSubsidy: true })
         {
-            var cite = regime.Cites[0].Citation;
+            // A regime's last citation is the clause that sets its price; the first sets its dates.
+            var cite = regime.Cites[^1].Citation;
             if (best is not null)
             {
                 if (best.LateFiscalExceptionCites.Count > 0)
@@ -528,12 +529,12 @@ internal static class QuoteCalculator
         if (fiscal > 0)
         {
             steps?.Add(new(ExplanationKind.FiscalSubsidySource, p.FiscalSubsidyCites[0].Citation, Fen1: fiscal));
-            steps?.Add(new(ExplanationKind.LateFiscal, regime!.Cites[0].Citation, Date1: regime.Period.From, Fen1: fiscal, Fen2: due));
+            steps?.Add(new(ExplanationKind.LateFiscal, regime!.Cites[^1].Citation, Date1: regime.Period.From, Fen1: fiscal, Fen2: due));
         }
 
         if (minimumApplies && regime!.MinimumFen is { } minimum)
         {
-            steps?.Add(new(ExplanationKind.LateMinimum, regime.Cites[0].Citation, Fen1: minimum));
+            steps?.Add(new(ExplanationKind.LateMinimum, regime.Cites[^1].Citation, Fen1: minimum));
             due = Math.Max(due, minimum);
         }
 
