@@ -86,7 +86,8 @@ internal static class QuoteCalculator
         {
             var cite = regime.Cites[0].Citation;
             steps.Add(new(ExplanationKind.RequiresPaidLastYear, cite));
-            var paidLastYear = bornInYear ? false : f.PaidLastYear;
+            // Someone born in the benefit year cannot have paid for the year before.
+            var paidLastYear = f.BirthDate is { } born && born.Year >= p.BenefitYear ? false : f.PaidLastYear;
             if (paidLastYear is null)
             {
                 steps.Add(new(ExplanationKind.NeedFact, cite, Subject: "上年度是否参保缴费"));
