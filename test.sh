@@ -85,8 +85,12 @@ export WECHATASSIST_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgre
 
 # --- 3. Build once, test every project ---------------------------------------------------------------------------
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-dotnet restore WeChatAssist.sln
-dotnet build WeChatAssist.sln --no-restore
+if ! dotnet restore WeChatAssist.sln || ! dotnet build WeChatAssist.sln --no-restore; then
+  # Nothing ran; report the broken build as one failure so the summary line is still the last line.
+  log "the build failed"
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 test_status=0
 dotnet test WeChatAssist.sln --no-build --logger trx --results-directory "$RESULTS" "$@" || test_status=$?
 

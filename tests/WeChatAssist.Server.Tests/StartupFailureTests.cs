@@ -1,64 +1,113 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Tests.Infrastructure;
 
 namespace WeChatAssist.Server.Tests;
 
+/// <summary>Start-up failures, observed on the real process: one line on standard error, a non-zero exit code, no
+/// stack trace.</summary>
 public sealed class StartupFailureTests
 {
-    public static TheoryData<string, string?, string> InvalidSettings => new()
+    private const int ConfigurationError = 2;
+    private const int DatabaseError = 3;
+
+    public static TheoryData<string, string, string> InvalidSettings => new()
     {
-        { "Database:Provider", "Oracle", "Database:Provider: 'Oracle' is not supported" },
-        { "Clock:Now", "2026-01-15 09:00", "Clock:Now: '2026-01-15 09:00' is not an ISO 8601" },
-        { "Clock:TimeZone", "Mars/Olympus", "Clock:TimeZone: 'Mars/Olympus' is not a known time zone" },
-        { "Database:ConnectRetry:MaxAttempts", "0", "Database:ConnectRetry:MaxAttempts: 0 is out of range" },
+        { "Database__Provider", "Oracle", "Database:Provider: 'Oracle' is not supported; use 'Sqlite' or 'Postgres'." },
+        { "Clock__Now", "2026-01-15 09:00", "Clock:Now: '2026-01-15 09:00' is not an ISO 8601 date and time with an offset, e.g. 2026-01-15T09:00:00+08:00." },
+        { "Clock__TimeZone", "Mars/Olympus", "Clock:TimeZone: 'Mars/Olympus' is not a known time zone id, e.g. Asia/Shanghai." },
+        { "Database__ConnectRetry__MaxAttempts", "0", "Database:ConnectRetry:MaxAttempts: 0 is out of range; use 1 to 1000." },
     };
 
     [Theory]
     [MemberData(nameof(InvalidSettings))]
-    public void Invalid_configuration_stops_start_up_naming_the_key(string key, string? value, string expected)
+    public async Task Invalid_configuration_stops_start_up_with_one_line_naming_the_key(string variable, string value, string expected)
     {
         using var file = new TempSqliteFile();
-        using var server = ServerFactory.ForSqlite(file.ConnectionString, extra: new Dictionary<string, string?> { [key] = value });
 
-        var failure = FindInChain<OptionsValidationException>(Record.Exception(() => server.CreateClient()));
+        var result = await ServerProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Default"] = file.ConnectionString,
+            [variable] = value,
+        });
 
-        Assert.Contains(failure.Failures, message => message.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Equal(ConfigurationError, result.ExitCode);
+        Assert.Equal(["Invalid configuration: " + expected], result.ErrorLines);
+        Assert.DoesNotContain("   at ", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Postgres_without_a_connection_string_names_the_missing_key()
+    public async Task Postgres_without_a_connection_string_names_the_missing_key()
     {
-        using var server = new ServerFactory(new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["ConnectionStrings:Default"] = "" });
+        var result = await ServerProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Database__Provider"] = "Postgres" });
 
-        var failure = FindInChain<OptionsValidationException>(Record.Exception(() => server.CreateClient()));
-
-        Assert.Contains(failure.Failures, message => message.StartsWith("ConnectionStrings:Default: is required when Database:Provider is 'Postgres'", StringComparison.Ordinal));
+        Assert.Equal(ConfigurationError, result.ExitCode);
+        Assert.Equal(
+            ["Invalid configuration: ConnectionStrings:Default: is required when Database:Provider is 'Postgres' (set it in an environment variable or user secrets)."],
+            result.ErrorLines);
     }
 
     [Fact]
-    public async Task A_corrupt_SQLite_file_is_reported_and_left_untouched()
+    public async Task A_secret_written_in_a_settings_file_stops_start_up_naming_the_key()
+    {
+        using var file = new TempSqliteFile();
+        await File.WriteAllTextAsync(
+            Path.Combine(file.Directory, "appsettings.Staging.json"),
+            """{ "WeChat": { "Accounts": { "county": { "AppSecret": "0123456789abcdef" } } } }""");
+
+        var result = await ServerProcess.RunUntilExitAsync(
+            new Dictionary<string, string> { ["ConnectionStrings__Default"] = file.ConnectionString },
+            ["--contentRoot", file.Directory, "--environment", "Staging"]);
+
+        Assert.Equal(ConfigurationError, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("Invalid configuration: WeChat:Accounts:county:AppSecret (appsettings.Staging.json): is a secret", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_corrupt_SQLite_file_is_reported_in_one_line_and_left_untouched()
     {
         using var file = new TempSqliteFile();
         var garbage = new byte[8192];
         new Random(42).NextBytes(garbage);
         await File.WriteAllBytesAsync(file.Path, garbage);
-        using var server = ServerFactory.ForSqlite(file.ConnectionString);
 
-        var failure = FindInChain<DatabaseStartupException>(Record.Exception(() => server.CreateClient()));
+        var result = await ServerProcess.RunUntilExitAsync(new Dictionary<string, string> { ["ConnectionStrings__Default"] = file.ConnectionString });
 
-        Assert.Contains(file.Path, failure.Message, StringComparison.Ordinal);
-        Assert.Contains("not a usable SQLite database", failure.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', failure.Message);
+        Assert.Equal(DatabaseError, result.ExitCode);
+        Assert.Equal(
+            [$"Database error: SQLite file '{file.Path}' is not a usable SQLite database (SQLite Error 26: 'file is not a database'). It was left untouched: move it aside or restore it from a backup, then start again."],
+            result.ErrorLines);
         Assert.Equal(garbage, await File.ReadAllBytesAsync(file.Path));
+        Assert.False(File.Exists(file.Path + "-wal"));
     }
 
     [Fact]
-    public async Task An_unreachable_PostgreSQL_is_retried_with_backoff_then_reported_in_one_line()
+    public async Task An_unreachable_PostgreSQL_is_retried_then_reported_in_one_line_without_a_stack_trace()
     {
-        var options = Databases.Options(DatabaseProvider.Postgres, "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none;Timeout=2", maxAttempts: 3);
+        var result = await ServerProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Default"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none",
+            ["Database__ConnectRetry__MaxAttempts"] = "3",
+            ["Database__ConnectRetry__InitialDelay"] = "00:00:00.100",
+        });
+
+        Assert.Equal(DatabaseError, result.ExitCode);
+        Assert.Equal(
+            ["Database error: PostgreSQL 127.0.0.1:1/none is unreachable after 3 attempts: Connection refused. Check ConnectionStrings:Default and that the server is running."],
+            result.ErrorLines);
+        Assert.Contains("is unreachable (attempt 1 of 3): Connection refused. Retrying in 0.1 s.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("is unreachable (attempt 2 of 3): Connection refused. Retrying in 0.2 s.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connector_backs_off_exponentially_between_attempts()
+    {
+        var options = Databases.Options(DatabaseProvider.Postgres, "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none;Timeout=2", maxAttempts: 4);
         await using var target = DatabaseTarget.Create(options, Path.GetTempPath());
         var logger = new ListLogger<DatabaseConnector>();
         var connector = Databases.Connector(target, options, logger);
@@ -66,82 +115,48 @@ public sealed class StartupFailureTests
 
         var failure = await Assert.ThrowsAsync<DatabaseStartupException>(() => connector.OpenAsync(CancellationToken.None));
 
-        Assert.Equal("PostgreSQL 127.0.0.1:1/none is unreachable after 3 attempts: Connection refused. Check ConnectionStrings:Default and that the server is running.", failure.Message);
-        var warnings = logger.Entries.Where(e => e.Level == LogLevel.Warning).ToList();
-        Assert.Equal(2, warnings.Count);
-        Assert.All(warnings, w => Assert.Null(w.Exception));
-        Assert.Contains("attempt 1 of 3", warnings[0].Message, StringComparison.Ordinal);
-        Assert.Contains("Retrying in 0.05 s", warnings[0].Message, StringComparison.Ordinal);
-        Assert.Contains("Retrying in 0.1 s", warnings[1].Message, StringComparison.Ordinal);
-        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(150), "The attempts must be spaced by the backoff.");
+        Assert.Contains("unreachable after 4 attempts", failure.Message, StringComparison.Ordinal);
+        var warnings = logger.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
+        Assert.Equal(3, warnings.Count);
+
+        // 50 ms, doubled, capped at MaxDelay (200 ms).
+        Assert.EndsWith("Retrying in 0.05 s.", warnings[0], StringComparison.Ordinal);
+        Assert.EndsWith("Retrying in 0.1 s.", warnings[1], StringComparison.Ordinal);
+        Assert.EndsWith("Retrying in 0.2 s.", warnings[2], StringComparison.Ordinal);
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(350), "The attempts must be spaced by the backoff.");
     }
 
     [Fact]
-    public void The_server_stops_with_an_unreachable_PostgreSQL_instead_of_serving()
+    public async Task A_refused_login_is_not_retried()
     {
-        using var server = ServerFactory.ForPostgres("Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none", extra: new Dictionary<string, string?>
-        {
-            ["Database:ConnectRetry:MaxAttempts"] = "2",
-            ["Database:ConnectRetry:InitialDelay"] = "00:00:00.050",
-        });
+        var server = Environment.GetEnvironmentVariable(PostgresServer.EnvironmentVariable)
+            ?? throw new InvalidOperationException($"{PostgresServer.EnvironmentVariable} is not set. Run ./test.sh from the repository root.");
+        var wrongPassword = new Npgsql.NpgsqlConnectionStringBuilder(server) { Password = "wrong-password" }.ConnectionString;
+        var options = Databases.Options(DatabaseProvider.Postgres, wrongPassword, maxAttempts: 5);
+        await using var target = DatabaseTarget.Create(options, Path.GetTempPath());
+        var logger = new ListLogger<DatabaseConnector>();
 
-        var failure = FindInChain<DatabaseStartupException>(Record.Exception(() => server.CreateClient()));
+        var failure = await Assert.ThrowsAsync<DatabaseStartupException>(() => Databases.Connector(target, options, logger).OpenAsync(CancellationToken.None));
 
-        Assert.Contains("unreachable after 2 attempts", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("refused the connection", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("28P01", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(logger.Entries);
+    }
+
+    [Theory]
+    [InlineData("Oracle", "Database:Provider: 'Oracle' is not supported; use 'Sqlite' or 'Postgres'.")]
+    [InlineData("postgres", null)]
+    [InlineData("SQLITE", null)]
+    public void Provider_names_are_checked_case_insensitively(string provider, string? expected)
+    {
+        var result = new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { Provider = provider, ConnectionString = "Host=db" });
+
+        Assert.Equal(expected, result.Failed ? Assert.Single(result.Failures!) : null);
     }
 
     [Fact]
-    public async Task The_real_process_prints_one_line_naming_the_key_and_exits_non_zero()
+    public void Clock_validator_accepts_the_defaults()
     {
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "WeChatAssist.Server.dll");
-        var start = new ProcessStartInfo("dotnet", [serverDll])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["Database__Provider"] = "Oracle";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.NotEqual(0, process.ExitCode);
-        var lines = (await stderr + await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(["Invalid configuration: Database:Provider: 'Oracle' is not supported; use 'Sqlite' or 'Postgres'."], lines);
-    }
-
-    private static T FindInChain<T>(Exception? exception) where T : Exception
-    {
-        var pending = new Stack<Exception>();
-        if (exception is not null)
-        {
-            pending.Push(exception);
-        }
-
-        while (pending.TryPop(out var current))
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions)
-                {
-                    pending.Push(inner);
-                }
-            }
-            else if (current.InnerException is not null)
-            {
-                pending.Push(current.InnerException);
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"Expected a {typeof(T).Name} but got: {exception}");
+        Assert.True(new ClockOptionsValidator().Validate(null, new ClockOptions()).Succeeded);
     }
 }

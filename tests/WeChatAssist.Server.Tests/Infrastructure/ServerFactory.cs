@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -11,16 +12,18 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
     private readonly Action<IServiceCollection>? _services;
+    private readonly Action<IConfigurationBuilder>? _configuration;
 
-    public ServerFactory(IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null)
+    public ServerFactory(IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null, Action<IConfigurationBuilder>? configuration = null)
     {
         _settings = new Dictionary<string, string?>(settings);
         _environment = environment;
         _services = services;
+        _configuration = configuration;
     }
 
-    public static ServerFactory ForSqlite(string connectionString, string environment = "Development", Action<IServiceCollection>? services = null, IDictionary<string, string?>? extra = null) =>
-        new(With(extra, ("Database:Provider", "Sqlite"), ("ConnectionStrings:Default", connectionString)), environment, services);
+    public static ServerFactory ForSqlite(string connectionString, string environment = "Development", Action<IServiceCollection>? services = null, IDictionary<string, string?>? extra = null, Action<IConfigurationBuilder>? configuration = null) =>
+        new(With(extra, ("Database:Provider", "Sqlite"), ("ConnectionStrings:Default", connectionString)), environment, services, configuration);
 
     public static ServerFactory ForPostgres(string connectionString, Action<IServiceCollection>? services = null, IDictionary<string, string?>? extra = null) =>
         new(With(extra, ("Database:Provider", "Postgres"), ("ConnectionStrings:Default", connectionString)), services: services);
@@ -37,6 +40,11 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (_configuration is not null)
+        {
+            builder.ConfigureAppConfiguration((_, config) => _configuration(config));
+        }
+
         if (_services is not null)
         {
             builder.ConfigureServices(_services);
