@@ -25,6 +25,11 @@ internal sealed class PolicyFileReader
         {
             throw new PolicyLoadException(file, (int)ex.Start.Line, "not valid YAML: " + ex.Message, ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some scanner errors without a position.
+            throw new PolicyLoadException(file, 0, "not valid YAML: " + ex.Message, ex);
+        }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
