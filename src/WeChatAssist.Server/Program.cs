@@ -7,6 +7,7 @@ using WeChatAssist.Server.Simulator;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.UseDefaultUrlUnlessConfigured();
 builder.AddSecretSourceCheck();
 builder.AddBusinessClock();
 builder.AddDatabase();

@@ -41,4 +41,59 @@ public sealed class TwoServersTests(PostgresServer postgres) : IClassFixture<Pos
         Assert.NotEqual(schedulers[0].SchedulerInstanceId, schedulers[1].SchedulerInstanceId);
         Assert.Equal(2L, await Databases.ScalarAsync(target, "SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = 'WeChatAssist'"));
     }
+
+    [Fact]
+    public async Task Two_server_processes_started_together_against_one_empty_PostgreSQL_both_answer_healthz()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Default"] = connectionString,
+        };
+        await using var first = ServerProcess.Start(environment);
+        await using var second = ServerProcess.Start(environment);
+
+        var statuses = await Task.WhenAll(WaitForHealthyAsync(first), WaitForHealthyAsync(second));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], statuses);
+        await using var target = Databases.Target(DatabaseProvider.Postgres, connectionString);
+        var latest = Server.Data.Schema.SchemaCatalog.FromEmbeddedScripts().LatestVersion;
+        Assert.Equal(Enumerable.Range(1, latest), await Databases.SchemaVersionsAsync(target));
+        Assert.Equal(2L, await Databases.ScalarAsync(target, "SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = 'WeChatAssist'"));
+    }
+
+    private static async Task<HttpStatusCode> WaitForHealthyAsync(ServerProcess.RunningServer server)
+    {
+        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            if (server.HasExited)
+            {
+                throw new Xunit.Sdk.XunitException("The server exited: " + await server.OutputAfterExitAsync());
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == HttpStatusCode.OK && body.Contains("\"status\":\"Healthy\"", StringComparison.Ordinal))
+                {
+                    return response.StatusCode;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    return response.StatusCode;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+    }
 }

@@ -14,6 +14,9 @@ internal static class StartupFailureReporting
     /// <summary>Exit code for a database that cannot be used.</summary>
     public const int DatabaseErrorExitCode = 3;
 
+    /// <summary>Exit code for an address Kestrel cannot listen on.</summary>
+    public const int AddressInUseExitCode = 4;
+
     public static async Task<int> RunReportingStartupFailuresAsync(this WebApplication app)
     {
         try
@@ -37,6 +40,8 @@ internal static class StartupFailureReporting
         AggregateException aggregate when aggregate.InnerExceptions.All(inner => inner is OptionsValidationException) =>
             ($"Invalid configuration: {string.Join(" ", aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures))}", ConfigurationErrorExitCode),
         DatabaseStartupException database => ($"Database error: {database.Message}", DatabaseErrorExitCode),
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } io =>
+            ($"Cannot listen: {io.Message} Stop the other process or choose another address with --urls or ASPNETCORE_URLS.", AddressInUseExitCode),
         _ => null,
     };
 

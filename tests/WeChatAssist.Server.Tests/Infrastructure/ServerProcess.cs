@@ -12,30 +12,20 @@ internal static class ServerProcess
             StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
+    /// <summary>Starts the server listening on a free local port; dispose to stop it.</summary>
+    public static RunningServer Start(IDictionary<string, string> environment)
+    {
+        var port = FreePort();
+        var start = StartInfo(environment, []);
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        return new RunningServer(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+    }
+
     /// <summary>Starts the server with <paramref name="environment"/> (keys in <c>Section__Key</c> form) and waits
     /// for it to exit; a server that keeps running past <paramref name="timeout"/> is killed and reported.</summary>
     public static async Task<Result> RunUntilExitAsync(IDictionary<string, string> environment, string[]? arguments = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "WeChatAssist.Server.dll"));
-        foreach (var argument in arguments ?? [])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(environment, arguments ?? []))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
@@ -50,5 +40,70 @@ internal static class ServerProcess
         }
 
         return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(IDictionary<string, string> environment, string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "WeChatAssist.Server.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A server process that keeps running until disposed.</summary>
+    public sealed class RunningServer : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly Task<string> _stdout;
+        private readonly Task<string> _stderr;
+
+        public RunningServer(Process process, Uri baseAddress)
+        {
+            _process = process;
+            _stdout = process.StandardOutput.ReadToEndAsync();
+            _stderr = process.StandardError.ReadToEndAsync();
+            BaseAddress = baseAddress;
+        }
+
+        public Uri BaseAddress { get; }
+
+        public bool HasExited => _process.HasExited;
+
+        /// <summary>Everything printed so far, once the process has exited (for failure messages).</summary>
+        public async Task<string> OutputAfterExitAsync() => await _stdout + await _stderr;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
     }
 }
