@@ -83,7 +83,10 @@ public class CatalogTests
         Assert.Equal("weekly", p.Reporting[0].Frequency);
         Assert.Equal(new DateOnly(2023, 11, 1), p.Reporting[1].From);
         Assert.Equal("daily", p.Reporting[1].Frequency);
-        Assert.Equal(4, p.Facts.Count);
+        Assert.Contains(p.Facts, f => f.Id == "inpatient-ratio-70" && f.Text.Contains("70%", StringComparison.Ordinal));
+        Assert.Contains(p.Facts, f => f.Id == "outpatient-limit-300-2024" && f.Text.Contains("300元", StringComparison.Ordinal));
+        Assert.Contains(p.Facts, f => f.Id == "pregnancy-complications-2023-09-01" && f.Cites[0].Numbering == "六、（四）");
+        Assert.Contains(p.Facts, f => f.Id == "two-diseases-drugs-2023-09-01");
         Assert.Equal(26, p.NoPaymentFromDay);
     }
 
@@ -91,6 +94,8 @@ public class CatalogTests
     public void Pengshui_states_no_payment_channel_and_the_others_do()
     {
         Assert.Empty(Shipped.Get("pengshui-2024").PaymentChannels);
+        Assert.False(Shipped.Get("pengshui-2024").PaymentChannelsStated);
+        Assert.True(Shipped.Get("wenxi-2024").PaymentChannelsStated);
         Assert.Equal(7, Shipped.Get("dianjiang-xinmin-2024").PaymentChannels.Count);
         Assert.Equal(8, Shipped.Get("suiping-2025").PaymentChannels.Count);
         Assert.Equal(6, Shipped.Get("wenxi-2024").PaymentChannels.Count);
@@ -141,5 +146,18 @@ public class CatalogTests
         Assert.Equal("1020元", PolicyFormat.Yuan(1020_00));
         Assert.Equal("38.5元", PolicyFormat.Yuan(38_50));
         Assert.Equal("2024年2月29日", PolicyFormat.Date(new DateOnly(2024, 2, 29)));
+    }
+
+    [Fact]
+    public void Every_policy_states_who_is_eligible()
+        => Assert.All(Shipped.Catalog.All, p => Assert.Contains(p.Facts, f => f.Id == "eligibility"));
+
+    [Fact]
+    public void Dianjiang_names_offices_but_no_phone_numbers()
+    {
+        var contacts = Shipped.Get("dianjiang-xinmin-2024").Contacts;
+        Assert.All(contacts, c => Assert.Null(c.Phone));
+        Assert.Contains(contacts, c => c.Name.StartsWith("户籍所在地村", StringComparison.Ordinal));
+        Assert.Contains(contacts, c => c.Name.StartsWith("镇社保所", StringComparison.Ordinal));
     }
 }

@@ -92,6 +92,9 @@ public sealed class InsurancePolicy
     /// <summary>Payment channels; empty when the notice does not state them.</summary>
     public required IReadOnlyList<PaymentChannel> PaymentChannels { get; init; }
 
+    /// <summary>False when the notice names no payment channel (003): callers must say so rather than list another county's.</summary>
+    public bool PaymentChannelsStated => PaymentChannels.Count > 0;
+
     /// <summary>Township target tables.</summary>
     public required IReadOnlyList<TargetTable> Targets { get; init; }
 

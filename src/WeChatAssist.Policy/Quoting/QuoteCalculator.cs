@@ -32,7 +32,7 @@ internal static class QuoteCalculator
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(f);
-        var steps = new List<ExplanationStep>(10);
+        var steps = StepBuffer.Recording();
 
         foreach (var code in f.Categories)
         {
@@ -40,13 +40,13 @@ internal static class QuoteCalculator
             {
                 var cite = p.CategoryListCites[0].Citation;
                 steps.Add(new(ExplanationKind.CategoryNotInCounty, cite, Subject: code));
-                return Refusal(p, paidOn, f.Tier, QuoteOutcome.CategoryNotInCounty, cite, steps);
+                return Refusal(p, paidOn, f.Tier, QuoteOutcome.CategoryNotInCounty, cite, ref steps);
             }
         }
 
         if (f.Student == StudentKind.College && f.CollegeTransitionPaid == true)
         {
-            return CollegeTransition(p, f, paidOn, steps);
+            return CollegeTransition(p, f, paidOn, ref steps);
         }
 
         // Which schedule the payment date falls in.
@@ -54,7 +54,7 @@ internal static class QuoteCalculator
         LateRegime? regime = null;
         Schedule schedule;
         var bornInYear = f.BirthDate is { } birth && p.Newborn is { } nb && nb.BornWithin.Contains(birth);
-        if (bornInYear && paidOn >= f.BirthDate!.Value && paidOn <= p.Newborn!.Window.LastDay(f.BirthDate.Value))
+        if (bornInYear && paidOn >= f.BirthDate!.Value && paidOn <= p.Newborn!.Window.LastDay(f.BirthDate.Value) && paidOn <= p.BenefitPeriod.To)
         {
             schedule = Schedule.Newborn;
         }
@@ -76,7 +76,7 @@ internal static class QuoteCalculator
             regime = FindRegime(p, paidOn);
             if (regime is null)
             {
-                return AfterAllWindows(p, f, paidOn, steps);
+                return AfterAllWindows(p, f, paidOn, ref steps);
             }
 
             schedule = Schedule.Regime;
@@ -91,13 +91,13 @@ internal static class QuoteCalculator
             if (paidLastYear is null)
             {
                 steps.Add(new(ExplanationKind.NeedFact, cite, Subject: "上年度是否参保缴费"));
-                return Refusal(p, paidOn, f.Tier, QuoteOutcome.MissingFact, cite, steps, MissingFact.PaidLastYear);
+                return Refusal(p, paidOn, f.Tier, QuoteOutcome.MissingFact, cite, ref steps, MissingFact.PaidLastYear);
             }
 
             if (paidLastYear == false)
             {
                 steps.Add(new(ExplanationKind.FirstTimeLateNotStated, cite));
-                return Refusal(p, paidOn, f.Tier, QuoteOutcome.NotStated, cite, steps);
+                return Refusal(p, paidOn, f.Tier, QuoteOutcome.NotStated, cite, ref steps);
             }
         }
 
@@ -116,7 +116,7 @@ internal static class QuoteCalculator
         {
             var (subject, cite) = TierRefusalSubject(p, f);
             steps.Add(new(ExplanationKind.TierNotOffered, cite, Number: wanted, Subject: subject));
-            return Refusal(p, paidOn, f.Tier, QuoteOutcome.TierNotOffered, cite, steps, options: Options(p, f, regime, paidOn, offered[..offeredCount]));
+            return Refusal(p, paidOn, f.Tier, QuoteOutcome.TierNotOffered, cite, ref steps, options: Options(p, f, regime, paidOn, offered[..offeredCount]));
         }
 
         // Dates: schedule steps come first in the explanation.
@@ -206,7 +206,7 @@ internal static class QuoteCalculator
         }
         else
         {
-            figures = Compute(p, f, Tier(p, tier.Value), regime, paidOn, steps);
+            figures = Compute(p, f, Tier(p, tier.Value), regime, paidOn, ref steps);
         }
 
         if (figures.Outcome == QuoteOutcome.Ok && dateOutcome == QuoteOutcome.Ok && start is { } s && end is { } e)
@@ -251,7 +251,7 @@ internal static class QuoteCalculator
             DeferringClause = figures.Deferring,
             Gaps = gaps | figures.Gaps,
             Options = Options(p, f, regime, paidOn, offered[..offeredCount]),
-            Explanation = steps,
+            Explanation = steps.ToArray(),
         };
     }
 
@@ -371,7 +371,7 @@ internal static class QuoteCalculator
         return false;
     }
 
-    private static Figures Compute(InsurancePolicy p, ResidentFacts f, ContributionTier tier, LateRegime? regime, DateOnly paidOn, List<ExplanationStep>? steps)
+    private static Figures Compute(InsurancePolicy p, ResidentFacts f, ContributionTier tier, LateRegime? regime, DateOnly paidOn, ref StepBuffer steps)
     {
         var tierCite = tier.Cites[0].Citation;
         var baseFen = tier.IndividualFen;
@@ -379,27 +379,28 @@ internal static class QuoteCalculator
         if (college && tier.CollegeFen is { } collegeFen)
         {
             baseFen = collegeFen;
-            steps?.Add(new(ExplanationKind.CollegeRate, tierCite, Fen1: collegeFen, Number: tier.Number));
+            steps.Add(new(ExplanationKind.CollegeRate, tierCite, Fen1: collegeFen, Number: tier.Number));
         }
         else if (college)
         {
-            steps?.Add(new(ExplanationKind.CollegeRateNotDefined, tierCite, Fen1: baseFen));
+            steps.Add(new(ExplanationKind.CollegeRateNotDefined, tierCite, Fen1: baseFen));
         }
         else if (f.Student == StudentKind.School && p.SchoolCites.Count > 0)
         {
-            steps?.Add(new(ExplanationKind.SchoolStudent, p.SchoolCites[0].Citation, Fen1: baseFen));
+            steps.Add(new(ExplanationKind.SchoolStudent, p.SchoolCites[0].Citation, Fen1: baseFen));
         }
         else
         {
-            steps?.Add(new(ExplanationKind.TierRate, tierCite, Fen1: baseFen, Number: tier.Number));
+            steps.Add(new(ExplanationKind.TierRate, tierCite, Fen1: baseFen, Number: tier.Number));
         }
 
         SubsidyCategory? best = null;
+        SubsidyCategory? needsAge = null;
         CategorySubsidy? bestSubsidy = null;
         var candidates = 0;
         if (regime is { Subsidies: LateSubsidyTreatment.Forfeited } && f.Categories.Count > 0)
         {
-            steps?.Add(new(ExplanationKind.LateSubsidyForfeited, regime.Cites[0].Citation));
+            steps.Add(new(ExplanationKind.LateSubsidyForfeited, regime.Cites[0].Citation));
         }
         else
         {
@@ -408,20 +409,20 @@ internal static class QuoteCalculator
                 var c = p.FindCategoryByCode(code)!;
                 if (IsExcluded(p, f, c))
                 {
-                    steps?.Add(new(ExplanationKind.Excluded, c.ExclusionCites[0].Citation, Subject: c.Name));
+                    steps.Add(new(ExplanationKind.Excluded, c.ExclusionCites[0].Citation, Subject: c.Name));
                     continue;
                 }
 
                 if (c.Status == SubsidyStatus.NotStated)
                 {
                     var cite = c.Cites[0].Citation;
-                    steps?.Add(new(ExplanationKind.CategoryNotStated, cite, Subject: c.Name));
+                    steps.Add(new(ExplanationKind.CategoryNotStated, cite, Subject: c.Name));
                     return NotStated(cite);
                 }
 
                 if (c.Status == SubsidyStatus.NoSubsidy)
                 {
-                    steps?.Add(new(ExplanationKind.CategoryNoSubsidy, c.Cites[0].Citation, Subject: c.Name));
+                    steps.Add(new(ExplanationKind.CategoryNoSubsidy, c.Cites[0].Citation, Subject: c.Name));
                     continue;
                 }
 
@@ -430,18 +431,19 @@ internal static class QuoteCalculator
                     var ageCite = age.Cites[0].Citation;
                     if (f.BirthDate is not { } birth)
                     {
-                        steps?.Add(new(ExplanationKind.NeedFact, ageCite, Subject: "出生日期"));
-                        return new(QuoteOutcome.MissingFact, 0, 0, null, SubsidyMode.None, 0, null, MissingFact.BirthDate, ageCite, QuoteGaps.None);
+                        // Ask for the birth date only if this category could still be the most favourable one.
+                        needsAge ??= c;
+                        continue;
                     }
 
                     var years = AgeCondition.AgeOn(birth, paidOn);
                     if (!age.IsMet(birth, paidOn))
                     {
-                        steps?.Add(new(ExplanationKind.AgeConditionNotMet, ageCite, Number: years, Subject: c.Name));
+                        steps.Add(new(ExplanationKind.AgeConditionNotMet, ageCite, Number: years, Subject: c.Name));
                         continue;
                     }
 
-                    steps?.Add(new(ExplanationKind.AgeConditionMet, ageCite, Number: years, Subject: c.Name));
+                    steps.Add(new(ExplanationKind.AgeConditionMet, ageCite, Number: years, Subject: c.Name));
                 }
 
                 if (c.AtTier(tier.Number) is not { } s)
@@ -459,15 +461,24 @@ internal static class QuoteCalculator
             }
         }
 
+        if (needsAge is not null && needsAge.AtTier(tier.Number) is { } pending
+            && (best is null || pending.SubsidyFen > bestSubsidy!.SubsidyFen
+                || (pending.SubsidyFen == bestSubsidy.SubsidyFen && p.PrecedenceOf(needsAge.Code) < p.PrecedenceOf(best.Code))))
+        {
+            var ageCite = needsAge.Age!.Cites[0].Citation;
+            steps.Add(new(ExplanationKind.NeedFact, ageCite, Subject: "出生日期"));
+            return new(QuoteOutcome.MissingFact, 0, 0, null, SubsidyMode.None, 0, null, MissingFact.BirthDate, ageCite, QuoteGaps.None);
+        }
+
         if (best is not null && candidates > 1)
         {
-            steps?.Add(new(ExplanationKind.HighestSubsidy, best.Cites[0].Citation, Subject: best.Name));
+            steps.Add(new(ExplanationKind.HighestSubsidy, best.Cites[0].Citation, Subject: best.Name));
         }
 
         if (best is not null && college)
         {
             var cite = best.Cites[0].Citation;
-            steps?.Add(new(ExplanationKind.CollegeCategoryNotStated, cite));
+            steps.Add(new(ExplanationKind.CollegeCategoryNotStated, cite));
             return NotStated(cite);
         }
 
@@ -477,14 +488,14 @@ internal static class QuoteCalculator
             var cite = best.ModeCites[0].Citation;
             if (f.MonitoringRiskCleared is not { } cleared)
             {
-                steps?.Add(new(ExplanationKind.NeedFact, cite, Subject: "监测对象风险是否已消除"));
+                steps.Add(new(ExplanationKind.NeedFact, cite, Subject: "监测对象风险是否已消除"));
                 return new(QuoteOutcome.MissingFact, 0, 0, null, SubsidyMode.None, 0, null, MissingFact.MonitoringRiskCleared, cite, QuoteGaps.None);
             }
 
             if (cleared)
             {
                 mode = clearedMode;
-                steps?.Add(new(ExplanationKind.RiskClearedMode, cite));
+                steps.Add(new(ExplanationKind.RiskClearedMode, cite));
             }
         }
 
@@ -498,11 +509,11 @@ internal static class QuoteCalculator
             {
                 if (best.LateFiscalExceptionCites.Count > 0)
                 {
-                    steps?.Add(new(ExplanationKind.LateFiscalException, best.LateFiscalExceptionCites[0].Citation, Date1: regime.Period.From, Date2: regime.Period.To, Subject: best.Name));
+                    steps.Add(new(ExplanationKind.LateFiscalException, best.LateFiscalExceptionCites[0].Citation, Date1: regime.Period.From, Date2: regime.Period.To, Subject: best.Name));
                 }
                 else if (regime.Subsidies == LateSubsidyTreatment.NotStated)
                 {
-                    steps?.Add(new(ExplanationKind.LateSubsidyNotStated, cite, Date1: regime.Period.From, Subject: best.Name));
+                    steps.Add(new(ExplanationKind.LateSubsidyNotStated, cite, Date1: regime.Period.From, Subject: best.Name));
                     return NotStated(cite);
                 }
                 else
@@ -515,7 +526,7 @@ internal static class QuoteCalculator
             {
                 if (college && !regime.CollegeRateStated)
                 {
-                    steps?.Add(new(ExplanationKind.CollegeLateNotStated, cite, Date1: regime.Period.From));
+                    steps.Add(new(ExplanationKind.CollegeLateNotStated, cite, Date1: regime.Period.From));
                     return NotStated(cite);
                 }
 
@@ -529,13 +540,13 @@ internal static class QuoteCalculator
         var due = individual + fiscal;
         if (fiscal > 0)
         {
-            steps?.Add(new(ExplanationKind.FiscalSubsidySource, p.FiscalSubsidyCites[0].Citation, Fen1: fiscal));
-            steps?.Add(new(ExplanationKind.LateFiscal, regime!.Cites[^1].Citation, Date1: regime.Period.From, Fen1: fiscal, Fen2: due));
+            steps.Add(new(ExplanationKind.FiscalSubsidySource, p.FiscalSubsidyCites[0].Citation, Fen1: fiscal));
+            steps.Add(new(ExplanationKind.LateFiscal, regime!.Cites[^1].Citation, Date1: regime.Period.From, Fen1: fiscal, Fen2: due));
         }
 
         if (minimumApplies && regime!.MinimumFen is { } minimum)
         {
-            steps?.Add(new(ExplanationKind.LateMinimum, regime.Cites[^1].Citation, Fen1: minimum));
+            steps.Add(new(ExplanationKind.LateMinimum, regime.Cites[^1].Citation, Fen1: minimum));
             due = Math.Max(due, minimum);
         }
 
@@ -543,19 +554,19 @@ internal static class QuoteCalculator
         string? funder = null;
         if (best is not null)
         {
-            steps?.Add(new(ExplanationKind.CategorySubsidy, best.Cites[0].Citation, Fen1: subsidy, Fen2: bestSubsidy!.IndividualFen, Number: tier.Number, Subject: best.Name));
+            steps.Add(new(ExplanationKind.CategorySubsidy, best.Cites[0].Citation, Fen1: subsidy, Fen2: bestSubsidy!.IndividualFen, Number: tier.Number, Subject: best.Name));
             funder = best.Funder;
             if (funder is not null)
             {
-                steps?.Add(new(ExplanationKind.CategoryFunder, best.FunderCites[0].Citation, Subject: funder));
+                steps.Add(new(ExplanationKind.CategoryFunder, best.FunderCites[0].Citation, Subject: funder));
             }
             else
             {
                 gaps |= QuoteGaps.Funder;
-                steps?.Add(new(ExplanationKind.FunderNotStated, best.Cites[0].Citation, Subject: best.Name));
+                steps.Add(new(ExplanationKind.FunderNotStated, best.Cites[0].Citation, Subject: best.Name));
             }
 
-            steps?.Add(mode == SubsidyMode.Reimbursed
+            steps.Add(mode == SubsidyMode.Reimbursed
                 ? new(ExplanationKind.ModeReimbursed, best.ModeCites[0].Citation, Fen1: baseFen, Fen2: subsidy)
                 : new(ExplanationKind.ModeDirect, best.ModeCites[0].Citation, Fen1: individual));
         }
@@ -571,7 +582,8 @@ internal static class QuoteCalculator
         var options = new TierOption[tiers.Length];
         for (var i = 0; i < tiers.Length; i++)
         {
-            var figures = Compute(p, f, Tier(p, tiers[i]), regime, paidOn, null);
+            var silent = default(StepBuffer);
+            var figures = Compute(p, f, Tier(p, tiers[i]), regime, paidOn, ref silent);
             var ok = figures.Outcome == QuoteOutcome.Ok;
             options[i] = new TierOption(tiers[i], figures.Outcome, ok ? figures.DueFen : null, ok ? figures.SubsidyFen : null, ok ? figures.Mode : SubsidyMode.None, figures.Category);
         }
@@ -593,13 +605,13 @@ internal static class QuoteCalculator
         _ => p.CollectionWindowCites[0].Citation,
     };
 
-    private static PolicyQuote CollegeTransition(InsurancePolicy p, ResidentFacts f, DateOnly paidOn, List<ExplanationStep> steps)
+    private static PolicyQuote CollegeTransition(InsurancePolicy p, ResidentFacts f, DateOnly paidOn, ref StepBuffer steps)
     {
         if (p.College is null)
         {
             var cite = p.Tiers[0].Cites[0].Citation;
             steps.Add(new(ExplanationKind.CollegeRuleMissing, cite));
-            return Refusal(p, paidOn, f.Tier, QuoteOutcome.NotStated, cite, steps);
+            return Refusal(p, paidOn, f.Tier, QuoteOutcome.NotStated, cite, ref steps);
         }
 
         var cover = p.College.TransitionCover;
@@ -619,27 +631,27 @@ internal static class QuoteCalculator
             BenefitEnd = cover.To,
             WaitingDays = 0,
             Options = [],
-            Explanation = steps,
+            Explanation = steps.ToArray(),
         };
     }
 
-    private static PolicyQuote AfterAllWindows(InsurancePolicy p, ResidentFacts f, DateOnly paidOn, List<ExplanationStep> steps)
+    private static PolicyQuote AfterAllWindows(InsurancePolicy p, ResidentFacts f, DateOnly paidOn, ref StepBuffer steps)
     {
         if (p.LateNotStatedCites.Count > 0)
         {
             var cite = p.LateNotStatedCites[0].Citation;
             steps.Add(new(ExplanationKind.LateNotStated, cite, Date1: p.CollectionWindow.To));
-            return Refusal(p, paidOn, f.Tier, QuoteOutcome.NotStated, cite, steps);
+            return Refusal(p, paidOn, f.Tier, QuoteOutcome.NotStated, cite, ref steps);
         }
 
         var last = p.LateRegimes[^1];
         var lastCite = last.Cites[^1].Citation;
         steps.Add(new(ExplanationKind.OutsideWindow, lastCite, Date1: last.Deadline ?? last.Period.To));
-        return Refusal(p, paidOn, f.Tier, QuoteOutcome.OutsideWindow, lastCite, steps);
+        return Refusal(p, paidOn, f.Tier, QuoteOutcome.OutsideWindow, lastCite, ref steps);
     }
 
     private static PolicyQuote Refusal(
-        InsurancePolicy p, DateOnly paidOn, int? tier, QuoteOutcome outcome, Citation cite, List<ExplanationStep> steps,
+        InsurancePolicy p, DateOnly paidOn, int? tier, QuoteOutcome outcome, Citation cite, ref StepBuffer steps,
         MissingFact missing = MissingFact.None, TierOption[]? options = null)
     {
         var payable = IsPayableDay(p, paidOn, null);
@@ -654,7 +666,7 @@ internal static class QuoteCalculator
             Missing = missing,
             DeferringClause = cite,
             Options = options ?? [],
-            Explanation = steps,
+            Explanation = steps.ToArray(),
         };
     }
 }
