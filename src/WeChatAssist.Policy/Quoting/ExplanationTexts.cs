@@ -18,6 +18,7 @@ internal sealed class ExplanationTexts
     {
         var template = _templates[(int)step.Kind];
         return template
+            .Replace("{tier}", TierName(step.Number), StringComparison.Ordinal)
             .Replace("{n}", step.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{fen1}", PolicyFormat.Yuan(step.Fen1), StringComparison.Ordinal)
             .Replace("{fen2}", PolicyFormat.Yuan(step.Fen2), StringComparison.Ordinal)
@@ -26,6 +27,14 @@ internal sealed class ExplanationTexts
             .Replace("{subject}", step.Subject ?? string.Empty, StringComparison.Ordinal)
             .Replace("{clause}", step.Citation.Numbering, StringComparison.Ordinal);
     }
+
+    /// <summary>The notices write tiers as 一档 and 二档.</summary>
+    private static string TierName(int tier) => tier switch
+    {
+        1 => "一档",
+        2 => "二档",
+        _ => tier.ToString(System.Globalization.CultureInfo.InvariantCulture) + "档",
+    };
 
     private static ExplanationTexts LoadEmbedded()
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace WeChatAssist.Policy;
 
 /// <summary>The kind of answer a quote gives.</summary>
@@ -74,8 +76,12 @@ public sealed class PolicyQuote
 
     internal PolicyQuote() { }
 
-    /// <summary>Policy the quote comes from.</summary>
+    /// <summary>Policy the quote comes from (not serialised; see <see cref="PolicyId"/>).</summary>
+    [JsonIgnore]
     public required InsurancePolicy Policy { get; init; }
+
+    /// <summary>Id of the policy the quote comes from.</summary>
+    public string PolicyId => Policy.Id;
 
     /// <summary>The payment date quoted for.</summary>
     public DateOnly PaidOn { get; init; }
