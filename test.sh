@@ -37,7 +37,6 @@ log "PostgreSQL binaries: $PG_BIN ($("$PG_BIN/pg_ctl" --version))"
 
 # --- 2. Throwaway PostgreSQL cluster -----------------------------------------------------------------------------
 PG_TMP="$(mktemp -d /tmp/wechatassist-pg.XXXXXX)"
-RESULTS="$PG_TMP/results"
 if [ "$(id -u)" -eq 0 ]; then
   # initdb refuses to run as root; the cluster belongs to the postgres user.
   id postgres >/dev/null 2>&1 || useradd --system --home-dir "$PG_TMP" --shell /usr/sbin/nologin postgres
@@ -92,19 +91,15 @@ if ! dotnet restore WeChatAssist.sln || ! dotnet build WeChatAssist.sln --no-res
   exit 1
 fi
 test_status=0
-dotnet test WeChatAssist.sln --no-build --logger trx --results-directory "$RESULTS" "$@" || test_status=$?
+dotnet test WeChatAssist.sln --no-build "$@" 2>&1 | tee "$PG_TMP/test.log" || test_status=$?
 
 # --- 4. Summary --------------------------------------------------------------------------------------------------
-passed=0 failed=0 skipped=0
-counter() { grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
-shopt -s nullglob
-trx_files=("$RESULTS"/*.trx)
-for trx in "${trx_files[@]}"; do
-  passed=$((passed + $(counter "$trx" passed)))
-  failed=$((failed + $(counter "$trx" failed) + $(counter "$trx" error) + $(counter "$trx" timeout) + $(counter "$trx" aborted)))
-  skipped=$((skipped + $(counter "$trx" notExecuted)))
-done
-if [ "${#trx_files[@]}" -eq 0 ] || { [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
+# One line per test assembly: "Passed!  - Failed:     0, Passed:    67, Skipped:     0, Total:    67, ...".
+passed=0 failed=0 skipped=0 assemblies=0
+while read -r f p s; do
+  failed=$((failed + f)) passed=$((passed + p)) skipped=$((skipped + s)) assemblies=$((assemblies + 1))
+done < <(sed -nE 's/^(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \3 \4/p' "$PG_TMP/test.log")
+if [ "$assemblies" -eq 0 ] || { [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
   # dotnet test failed without reporting a failed test (a crashed test host, no results): count it as a failure.
   failed=$((failed + 1))
 fi

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace WeChatAssist.Server.Clock;
@@ -11,13 +12,16 @@ internal static class ClockExtensions
             .Bind(builder.Configuration.GetSection(ClockOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ClockOptions>, ClockOptionsValidator>();
+
+        // The real clock, for signature timestamps, token expiry and anything else that must not be pinned.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ClockOptions>>().Value;
             DateTimeOffset? pinned = string.IsNullOrWhiteSpace(options.Now) ? null
                 : ClockOptionsValidator.TryParseInstant(options.Now, out var instant) ? instant
                 : throw new OptionsValidationException(ClockOptions.SectionName, typeof(ClockOptions), [$"Clock:Now: '{options.Now}' is not an ISO 8601 date and time with an offset."]);
-            return new BusinessClock(TimeProvider.System, pinned, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone));
+            return new BusinessClock(sp.GetRequiredService<TimeProvider>(), pinned, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone));
         });
         return builder;
     }

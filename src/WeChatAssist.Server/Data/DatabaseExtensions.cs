@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Data.Schema;
 
@@ -13,12 +14,12 @@ internal static class DatabaseExtensions
         var configuration = builder.Configuration;
         builder.Services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.SectionName))
-            .Configure(options => options.ConnectionString ??= configuration.GetConnectionString("Default"))
+            .Configure(options => options.ConnectionString = configuration.GetConnectionString("Default"))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
-        // Protocol code and the scheduler use the real clock; "today" comes from BusinessClock instead.
-        builder.Services.AddSingleton(TimeProvider.System);
+        // The migrator's timestamps and the connect backoff use the real clock, never the business clock.
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddSingleton(sp => DatabaseTarget.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, contentRoot));
@@ -49,7 +50,7 @@ internal static class DatabaseExtensions
     public static DatabaseOptions ReadDatabaseOptions(this IConfiguration configuration)
     {
         var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        options.ConnectionString ??= configuration.GetConnectionString("Default");
+        options.ConnectionString = configuration.GetConnectionString("Default");
         return options;
     }
 }

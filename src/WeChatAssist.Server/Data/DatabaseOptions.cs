@@ -15,7 +15,8 @@ internal sealed class DatabaseOptions
     /// <summary>Folder of the SQLite file when no connection string is given; relative to the content root.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Filled from <c>ConnectionStrings:Default</c>; required for PostgreSQL, optional for SQLite.</summary>
+    /// <summary>Always taken from <c>ConnectionStrings:Default</c> (the one key for it); required for PostgreSQL,
+    /// optional for SQLite.</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>How start-up waits for a database that is not reachable yet.</summary>
