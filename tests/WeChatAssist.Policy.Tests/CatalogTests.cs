@@ -160,4 +160,12 @@ public class CatalogTests
         Assert.Contains(contacts, c => c.Name.StartsWith("户籍所在地村", StringComparison.Ordinal));
         Assert.Contains(contacts, c => c.Name.StartsWith("镇社保所", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Suiping_township_funding_rules_are_kept_as_a_citable_fact()
+    {
+        var fact = Assert.Single(Shipped.Get("suiping-2025").Facts, f => f.Id == "township-funding");
+        Assert.Contains("每参保1人1元", fact.Text, StringComparison.Ordinal);
+        Assert.Equal("五、（三）", fact.Cites[0].Numbering);
+    }
 }
