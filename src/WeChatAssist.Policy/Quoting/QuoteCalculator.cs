@@ -36,7 +36,7 @@ internal static class QuoteCalculator
 
         foreach (var code in f.Categories)
         {
-            if (p.FindCategoryByCode(code) is null)
+            if (Resolve(p, code) is null)
             {
                 var cite = p.CategoryListCites[0].Citation;
                 steps.Add(new(ExplanationKind.CategoryNotInCounty, cite, Subject: code));
@@ -324,7 +324,7 @@ internal static class QuoteCalculator
         var anyStated = false;
         foreach (var code in f.Categories)
         {
-            var c = p.FindCategoryByCode(code)!;
+            var c = Resolve(p, code)!;
             if (c.Status != SubsidyStatus.Stated)
             {
                 return true;
@@ -344,7 +344,7 @@ internal static class QuoteCalculator
     {
         foreach (var code in f.Categories)
         {
-            var c = p.FindCategoryByCode(code)!;
+            var c = Resolve(p, code)!;
             if (c.Status == SubsidyStatus.Stated)
             {
                 return (c.Name, c.Cites[0].Citation);
@@ -354,20 +354,23 @@ internal static class QuoteCalculator
         return (p.Name, p.Tiers[0].Cites[0].Citation);
     }
 
+    /// <summary>Facts normally carry codes; the notice's names and aliases are accepted too.</summary>
+    private static SubsidyCategory? Resolve(InsurancePolicy p, string codeOrName) =>
+        p.FindCategoryByCode(codeOrName) ?? p.FindCategory(codeOrName);
+
     private static bool IsExcluded(InsurancePolicy p, ResidentFacts f, SubsidyCategory c)
     {
         foreach (var other in c.ExcludedBy)
         {
             foreach (var code in f.Categories)
             {
-                if (string.Equals(code, other, StringComparison.Ordinal))
+                if (string.Equals(Resolve(p, code)?.Code, other, StringComparison.Ordinal))
                 {
                     return true;
                 }
             }
         }
 
-        _ = p;
         return false;
     }
 
@@ -406,7 +409,7 @@ internal static class QuoteCalculator
         {
             foreach (var code in f.Categories)
             {
-                var c = p.FindCategoryByCode(code)!;
+                var c = Resolve(p, code)!;
                 if (IsExcluded(p, f, c))
                 {
                     steps.Add(new(ExplanationKind.Excluded, c.ExclusionCites[0].Citation, Subject: c.Name));

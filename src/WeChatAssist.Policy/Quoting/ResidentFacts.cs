@@ -16,7 +16,7 @@ public enum StudentKind
 /// <summary>The facts the engine needs about a resident; a missing fact a rule needs yields <see cref="QuoteOutcome.MissingFact"/>.</summary>
 public sealed record ResidentFacts
 {
-    /// <summary>Category codes (see <see cref="InsurancePolicy.FindCategory"/>); empty for an ordinary resident.</summary>
+    /// <summary>Category codes (or the notice's names, see <see cref="InsurancePolicy.FindCategory"/>); empty for an ordinary resident.</summary>
     public IReadOnlyList<string> Categories { get; init; } = [];
 
     /// <summary>Chosen tier (1 or 2), or null when not chosen yet.</summary>
