@@ -85,6 +85,23 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task A_data_folder_that_cannot_be_created_is_reported_in_one_line()
+    {
+        using var file = new TempSqliteFile();
+        var blocker = Path.Combine(file.Directory, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "a file where the data folder should be");
+
+        var result = await ServerProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Default"] = $"Data Source={Path.Combine(blocker, "data", "test.db")}",
+        });
+
+        Assert.Equal(DatabaseError, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith($"Database error: The data folder '{Path.Combine(blocker, "data")}' cannot be created", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_PostgreSQL_is_retried_then_reported_in_one_line_without_a_stack_trace()
     {
         var result = await ServerProcess.RunUntilExitAsync(new Dictionary<string, string>

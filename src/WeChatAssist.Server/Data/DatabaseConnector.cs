@@ -62,7 +62,15 @@ internal sealed partial class DatabaseConnector(
     {
         if (target.SqliteFilePath is { } path)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var directory = Path.GetDirectoryName(path)!;
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DatabaseStartupException($"The data folder '{directory}' cannot be created ({ex.Message}). Set Database:DataDirectory or {DatabaseOptions.ConnectionStringKey} to a writable place.", ex);
+            }
         }
 
         var connection = target.DataSource.CreateConnection();
