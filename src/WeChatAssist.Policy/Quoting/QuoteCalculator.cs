@@ -250,7 +250,7 @@ internal static class QuoteCalculator
             Missing = figures.Missing,
             DeferringClause = figures.Deferring,
             Gaps = gaps | figures.Gaps,
-            Options = Options(p, f, regime, paidOn, offered[..offeredCount]),
+            Options = Options(p, f, regime, paidOn, offered[..offeredCount], figures.Missing == MissingFact.Tier ? null : tier, figures),
             Explanation = steps.ToArray(),
         };
     }
@@ -374,7 +374,8 @@ internal static class QuoteCalculator
         return false;
     }
 
-    private static Figures Compute(InsurancePolicy p, ResidentFacts f, ContributionTier tier, LateRegime? regime, DateOnly paidOn, ref StepBuffer steps)
+    private static Figures Compute<TSteps>(InsurancePolicy p, ResidentFacts f, ContributionTier tier, LateRegime? regime, DateOnly paidOn, ref TSteps steps)
+        where TSteps : struct, IStepSink
     {
         var tierCite = tier.Cites[0].Citation;
         var baseFen = tier.IndividualFen;
@@ -580,13 +581,25 @@ internal static class QuoteCalculator
     private static Figures NotStated(Citation cite) =>
         new(QuoteOutcome.NotStated, 0, 0, null, SubsidyMode.None, 0, null, MissingFact.None, cite, QuoteGaps.None);
 
-    private static TierOption[] Options(InsurancePolicy p, ResidentFacts f, LateRegime? regime, DateOnly paidOn, ReadOnlySpan<int> tiers)
+    /// <summary>Figures per offered tier; the tier already computed with steps is reused, not recomputed.</summary>
+    private static TierOption[] Options(
+        InsurancePolicy p, ResidentFacts f, LateRegime? regime, DateOnly paidOn, ReadOnlySpan<int> tiers,
+        int? computedTier = null, in Figures computed = default)
     {
         var options = new TierOption[tiers.Length];
         for (var i = 0; i < tiers.Length; i++)
         {
-            var silent = default(StepBuffer);
-            var figures = Compute(p, f, Tier(p, tiers[i]), regime, paidOn, ref silent);
+            Figures figures;
+            if (tiers[i] == computedTier)
+            {
+                figures = computed;
+            }
+            else
+            {
+                var silent = default(SilentSteps);
+                figures = Compute(p, f, Tier(p, tiers[i]), regime, paidOn, ref silent);
+            }
+
             var ok = figures.Outcome == QuoteOutcome.Ok;
             options[i] = new TierOption(tiers[i], figures.Outcome, ok ? figures.DueFen : null, ok ? figures.SubsidyFen : null, ok ? figures.Mode : SubsidyMode.None, figures.Category);
         }

@@ -2,10 +2,22 @@ using System.Runtime.CompilerServices;
 
 namespace WeChatAssist.Policy;
 
-/// <summary>Explanation steps collected on the stack; only the exact-size result array is allocated.</summary>
-internal struct StepBuffer
+/// <summary>Receives explanation steps; a struct so the silent sink costs nothing after inlining.</summary>
+internal interface IStepSink
 {
-    private const int Capacity = 32;
+    void Add(in ExplanationStep step);
+}
+
+/// <summary>Discards steps (figures for the other tier options).</summary>
+internal struct SilentSteps : IStepSink
+{
+    public readonly void Add(in ExplanationStep step) { }
+}
+
+/// <summary>Explanation steps collected on the stack; only the exact-size result array is allocated.</summary>
+internal struct StepBuffer : IStepSink
+{
+    private const int Capacity = 24;
     private Steps _items;
     private int _count;
 
