@@ -33,7 +33,11 @@ public class CategoryLookupTests
     [InlineData("wenxi-2024", "丧失劳动能力的残疾人员", "canji")]
     [InlineData("wenxi-2024", "特困人员（含孤儿和事实无人抚养儿童）", "tekun")]
     [InlineData("suiping-2025", "计生户", "jishenghu")]
-    [InlineData("suiping-2025", "监测人员（风险未消除）", "jiance")]
+    [InlineData("suiping-2025", "监测人员（风险未消除）", "jiance-weixiaochu")]
+    [InlineData("suiping-2025", "监测对象（风险未消除）", "jiance-weixiaochu")]
+    [InlineData("suiping-2025", "监测对象(风险已消除)", "jiance-yixiaochu")]
+    [InlineData("suiping-2025", "监测对象", "jiance")]
+    [InlineData("suiping-2025", "监测人员", "jiance")]
     [InlineData("suiping-2025", "孤儿", "guer")]
     [InlineData("dianjiang-xinmin-2024", "建档立卡贫困人员", "jiandang-pinkun")]
     public void The_notices_own_wording_finds_the_category(string policy, string text, string code)
