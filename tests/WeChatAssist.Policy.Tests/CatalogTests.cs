@@ -168,4 +168,30 @@ public class CatalogTests
         Assert.Contains("每参保1人1元", fact.Text, StringComparison.Ordinal);
         Assert.Equal("五、（三）", fact.Cites[0].Numbering);
     }
+
+    [Theory]
+    [InlineData("pengshui-2024", 13)]
+    [InlineData("wenxi-2024", 7)]
+    [InlineData("suiping-2025", 10)]
+    [InlineData("dianjiang-xinmin-2024", 0)]
+    public void Subsidised_categories_match_the_notices_lists(string id, int stated)
+        => Assert.Equal(stated, Shipped.Get(id).Categories.Count(c => c.Status == SubsidyStatus.Stated));
+
+    [Fact]
+    public void Pengshui_key_entitled_group_offers_only_tier_two()
+    {
+        var c = Shipped.Get("pengshui-2024").FindCategoryByCode("zhongdian-youfu")!;
+        Assert.Null(c.AtTier(1));
+        Assert.Equal(new CategorySubsidy(2, 755_00, 0), c.AtTier(2));
+    }
+
+    [Fact]
+    public void A_not_stated_quote_names_whom_to_call()
+    {
+        var q = Shipped.Get("wenxi-2024").Quote(new ResidentFacts { PaidLastYear = false }, new DateOnly(2024, 3, 1));
+        Assert.Equal(QuoteOutcome.NotStated, q.Outcome);
+        Assert.Contains(q.Contacts, c => c.Phone == "0359-8801801");
+        Assert.Equal("五、（二）", q.DeferringClause!.Numbering);
+        Assert.Equal("闻政办发〔2023〕29号", q.DeferringClause.DocumentNumber);
+    }
 }
