@@ -85,7 +85,7 @@ internal sealed class PolicyFileReader
 
         collection.EnsureNoUnknownKeys();
 
-        var (regimes, lateNotStated) = ReadLate(root, tiers, windowRange);
+        var (regimes, lateNotStated) = ReadLate(root, windowRange);
         var categories = root.MapList("categories", required: false).Select(c => ReadCategory(c, tiers)).ToList();
         var precedence = ReadPrecedence(root, categories);
         var (byCode, byName) = IndexCategories(root, categories, precedence);
@@ -194,7 +194,7 @@ internal sealed class PolicyFileReader
         return tier;
     }
 
-    private (IReadOnlyList<LateRegime> Regimes, IReadOnlyList<PolicyClause> NotStated) ReadLate(YamlMap root, List<ContributionTier> tiers, DateRange window)
+    private (IReadOnlyList<LateRegime> Regimes, IReadOnlyList<PolicyClause> NotStated) ReadLate(YamlMap root, DateRange window)
     {
         var late = root.Map("late");
         var notStated = late.OptMap("notStated");
@@ -202,7 +202,7 @@ internal sealed class PolicyFileReader
         var spans = new List<(DateRange Range, YamlMap Map, string Name)> { (window, late, "collection window") };
         foreach (var r in late.MapList("regimes", required: false))
         {
-            var regime = ReadRegime(r, tiers);
+            var regime = ReadRegime(r);
             foreach (var (range, _, name) in spans)
             {
                 if (range.Overlaps(regime.Period))
@@ -235,7 +235,7 @@ internal sealed class PolicyFileReader
         return (regimes.OrderBy(r => r.Period.From).ToList(), notStatedCites);
     }
 
-    private LateRegime ReadRegime(YamlMap r, List<ContributionTier> tiers)
+    private LateRegime ReadRegime(YamlMap r)
     {
         var startText = r.Str("benefitStart");
         var start = startText switch
@@ -287,7 +287,6 @@ internal sealed class PolicyFileReader
             throw r.Error($"deadline {d:yyyy-MM-dd} ends before the regime does");
         }
 
-        _ = tiers;
         r.EnsureNoUnknownKeys();
         return regime;
     }

@@ -137,7 +137,7 @@ public sealed class InsurancePolicy
     public PolicyQuote Quote(ResidentFacts facts, DateOnly paidOn) => QuoteCalculator.Quote(this, facts, paidOn);
 
     /// <summary>True when payment is taken on <paramref name="date"/> under the payable-days calendar (window or late regime).</summary>
-    public bool IsPayable(DateOnly date) => QuoteCalculator.IsPayableDay(this, date, null);
+    public bool IsPayable(DateOnly date) => QuoteCalculator.IsPayableDay(this, date);
 
     internal void Index(
         FrozenDictionary<string, SubsidyCategory> byCode,

@@ -256,9 +256,8 @@ internal static class QuoteCalculator
     }
 
     /// <summary>True when payment is taken on <paramref name="date"/>: inside the window or a late regime, and not a no-payment day.</summary>
-    public static bool IsPayableDay(InsurancePolicy p, DateOnly date, ResidentFacts? facts)
+    public static bool IsPayableDay(InsurancePolicy p, DateOnly date)
     {
-        _ = facts;
         if (IsNoPaymentDay(p, date))
         {
             return false;
@@ -283,7 +282,7 @@ internal static class QuoteCalculator
         var d = from < p.CollectionWindow.From ? p.CollectionWindow.From : from;
         for (; d <= last; d = d.AddDays(1))
         {
-            if (IsPayableDay(p, d, null))
+            if (IsPayableDay(p, d))
             {
                 return d;
             }
@@ -670,7 +669,7 @@ internal static class QuoteCalculator
         InsurancePolicy p, DateOnly paidOn, int? tier, QuoteOutcome outcome, Citation cite, ref StepBuffer steps,
         MissingFact missing = MissingFact.None, TierOption[]? options = null)
     {
-        var payable = IsPayableDay(p, paidOn, null);
+        var payable = IsPayableDay(p, paidOn);
         return new PolicyQuote
         {
             Policy = p,
