@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,7 +11,10 @@ namespace WeChatAssist.WeChat.Security;
 /// multiple of 32 bytes (done by hand, .NET only pads to the 16-byte block), plaintext laid out as
 /// 16 random bytes + 4-byte big-endian length + message + app id.
 /// </summary>
-/// <remarks>Thread-safe: the AES instance is only used through its one-shot methods and its key never changes.</remarks>
+/// <remarks>
+/// Thread-safe. CBC transforms are pooled because creating one per call (key setup, native context) costs more than
+/// encrypting a whole message; a transform resets to the IV after each final block, so reuse is exact.
+/// </remarks>
 public sealed class SafeModeCipher : IDisposable
 {
     /// <summary>WeChat pads to this block size, not AES's 16.</summary>
@@ -23,8 +27,17 @@ public sealed class SafeModeCipher : IDisposable
     private const int HeaderLength = RandomLength + 4;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    private const int RandomBatch = 1024;
+
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_randomOffset;
+
     private readonly Aes _aes;
-    private readonly byte[] _iv;
+    private readonly ConcurrentBag<ICryptoTransform> _encryptors = [];
+    private readonly ConcurrentBag<ICryptoTransform> _decryptors = [];
     private readonly byte[] _appId;
     private readonly int _maxCiphertextBytes;
 
@@ -40,7 +53,10 @@ public sealed class SafeModeCipher : IDisposable
         var key = Convert.FromBase64String(encodingAesKey + "=");
         _aes = Aes.Create();
         _aes.Key = key;
-        _iv = key[..16];
+        _aes.Mode = CipherMode.CBC;
+        _aes.Padding = PaddingMode.None;
+        // WeChat's IV is the first 16 bytes of the key; Aes.Create() starts with a random one.
+        _aes.IV = key[..16];
         _appId = Encoding.UTF8.GetBytes(appId);
         _maxCiphertextBytes = maxCiphertextBytes;
     }
@@ -61,9 +77,7 @@ public sealed class SafeModeCipher : IDisposable
     /// <summary>Encrypts a message with fresh random bytes; returns the base64 Encrypt value.</summary>
     public string Encrypt(string message)
     {
-        Span<byte> random = stackalloc byte[RandomLength];
-        RandomNumberGenerator.Fill(random);
-        return Encrypt(message, random);
+        return Encrypt(message, NextRandom());
     }
 
     /// <summary>Encrypts a message with the given 16 random bytes (for official test vectors).</summary>
@@ -88,9 +102,8 @@ public sealed class SafeModeCipher : IDisposable
             _appId.CopyTo(plain[(HeaderLength + messageLength)..]);
             plain[contentLength..].Fill((byte)pad);
 
-            var cipher = buffer.AsSpan(total, total);
-            _aes.EncryptCbc(plain, _iv, cipher, PaddingMode.None);
-            return Convert.ToBase64String(cipher);
+            Transform(_encryptors, encrypt: true, buffer, 0, total, buffer, total);
+            return Convert.ToBase64String(buffer, total, total);
         }
         finally
         {
@@ -135,15 +148,44 @@ public sealed class SafeModeCipher : IDisposable
                 return false;
             }
 
-            var plain = buffer.AsSpan(maxDecoded, cipherLength);
-            _aes.DecryptCbc(buffer.AsSpan(0, cipherLength), _iv, plain, PaddingMode.None);
-            return TryUnpack(plain, out message, out error);
+            Transform(_decryptors, encrypt: false, buffer, 0, cipherLength, buffer, maxDecoded);
+            return TryUnpack(buffer.AsSpan(maxDecoded, cipherLength), out message, out error);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(buffer.AsSpan(0, maxDecoded * 2));
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private void Transform(ConcurrentBag<ICryptoTransform> pool, bool encrypt, byte[] input, int offset, int count, byte[] output, int outputOffset)
+    {
+        if (!pool.TryTake(out var transform))
+            transform = encrypt ? _aes.CreateEncryptor() : _aes.CreateDecryptor();
+        var written = transform.TransformBlock(input, offset, count, output, outputOffset);
+        // The final block (empty here: no padding mode) resets the chaining value to the IV for the next use.
+        _ = transform.TransformFinalBlock([], 0, 0);
+        if (written != count)
+        {
+            transform.Dispose();
+            throw new CryptographicException("AES-CBC transformed an unexpected number of bytes.");
+        }
+        pool.Add(transform);
+    }
+
+    /// <summary>16 bytes from the CSPRNG, fetched in batches per thread to avoid a system call per message.</summary>
+    private static ReadOnlySpan<byte> NextRandom()
+    {
+        var batch = t_random;
+        if (batch is null || t_randomOffset + RandomLength > RandomBatch)
+        {
+            batch = t_random ??= new byte[RandomBatch];
+            RandomNumberGenerator.Fill(batch);
+            t_randomOffset = 0;
+        }
+        var span = batch.AsSpan(t_randomOffset, RandomLength);
+        t_randomOffset += RandomLength;
+        return span;
     }
 
     private bool TryUnpack(ReadOnlySpan<byte> plain, out string message, out SafeModeError error)
@@ -198,5 +240,12 @@ public sealed class SafeModeCipher : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        while (_encryptors.TryTake(out var e))
+            e.Dispose();
+        while (_decryptors.TryTake(out var d))
+            d.Dispose();
+        _aes.Dispose();
+    }
 }

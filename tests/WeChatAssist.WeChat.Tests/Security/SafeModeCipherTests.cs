@@ -31,6 +31,18 @@ public class SafeModeCipherTests
     }
 
     [Fact]
+    public async Task One_cipher_used_from_many_threads_at_once_stays_correct()
+    {
+        using var cipher = new SafeModeCipher(TestAccounts.RandomAesKey(), "wxShared");
+        await Parallel.ForAsync(0, 4000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, _) =>
+        {
+            var message = RandomText(i % 700);
+            Assert.Equal(message, cipher.Decrypt(cipher.Encrypt(message)));
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    [Fact]
     public void The_same_message_encrypts_differently_each_time()
     {
         using var cipher = new SafeModeCipher(TestAccounts.RandomAesKey(), "wx1");
