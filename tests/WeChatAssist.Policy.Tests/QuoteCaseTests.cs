@@ -44,6 +44,7 @@ public class QuoteCaseTests
                 "school" => StudentKind.School,
                 var s => throw new InvalidOperationException($"bad student '{s}'"),
             },
+            Newborn = Bool(c, "newborn"),
             CollegeFreshman = Bool(c, "freshman"),
             CollegeTransitionPaid = Bool(c, "transition"),
             PaidLastYear = Bool(c, "paidLastYear"),

@@ -49,6 +49,13 @@ internal static class QuoteCalculator
             return CollegeTransition(p, f, paidOn, ref steps);
         }
 
+        if (f.Newborn == true && f.BirthDate is null && p.Newborn is { } newbornRule)
+        {
+            var cite = newbornRule.Cites[0].Citation;
+            steps.Add(new(ExplanationKind.NeedFact, cite, Subject: "出生日期"));
+            return Refusal(p, paidOn, f.Tier, QuoteOutcome.MissingFact, cite, ref steps, MissingFact.BirthDate);
+        }
+
         // Which schedule the payment date falls in.
         var window = p.CollectionWindow;
         LateRegime? regime = null;

@@ -25,6 +25,9 @@ public sealed record ResidentFacts
     /// <summary>Birth date, or null when unknown.</summary>
     public DateOnly? BirthDate { get; init; }
 
+    /// <summary>A newborn (新生儿) whose birth date may not be known yet; the birth date itself implies it.</summary>
+    public bool? Newborn { get; init; }
+
     /// <summary>Student kind.</summary>
     public StudentKind Student { get; init; }
 
