@@ -58,8 +58,6 @@ internal sealed class YamlMap
         };
     }
 
-    public bool? OptBool(string key) => Has(key) ? Bool(key, false) : Touch(key);
-
     public DateOnly Date(string key) => ParseDate(Required(key), key);
 
     public DateOnly? OptDate(string key) => Get(key) is { } n ? ParseDate(n, key) : null;
@@ -113,13 +111,6 @@ internal sealed class YamlMap
         return seq.Children.Select(c => (Scalar(c, key), c)).ToList();
     }
 
-    public YamlSequenceNode? Sequence(string key) => Get(key) switch
-    {
-        null => null,
-        YamlSequenceNode s => s,
-        var n => throw Error(n, $"'{key}' must be a list"),
-    };
-
     /// <summary>Rejects keys nobody read: a misspelt key must not be silently ignored.</summary>
     public void EnsureNoUnknownKeys()
     {
@@ -154,12 +145,6 @@ internal sealed class YamlMap
         }
 
         return (long)fen;
-    }
-
-    private bool? Touch(string key)
-    {
-        _used.Add(key);
-        return null;
     }
 
     private int ParseInt(YamlNode n, string key)
