@@ -22,6 +22,7 @@ internal sealed class ExplanationTexts
             .Replace("{n}", step.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{fen1}", PolicyFormat.Yuan(step.Fen1), StringComparison.Ordinal)
             .Replace("{fen2}", PolicyFormat.Yuan(step.Fen2), StringComparison.Ordinal)
+            .Replace("{month1}", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{step.Date1.Year}年{step.Date1.Month}月"), StringComparison.Ordinal)
             .Replace("{date1}", PolicyFormat.Date(step.Date1), StringComparison.Ordinal)
             .Replace("{date2}", PolicyFormat.Date(step.Date2), StringComparison.Ordinal)
             .Replace("{subject}", step.Subject ?? string.Empty, StringComparison.Ordinal)
