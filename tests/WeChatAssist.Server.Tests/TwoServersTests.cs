@@ -54,20 +54,21 @@ public sealed class TwoServersTests(PostgresServer postgres) : IClassFixture<Pos
         await using var first = ServerProcess.Start(environment);
         await using var second = ServerProcess.Start(environment);
 
-        var statuses = await Task.WhenAll(WaitForHealthyAsync(first), WaitForHealthyAsync(second));
+        var reports = await Task.WhenAll(WaitForHealthyAsync(first), WaitForHealthyAsync(second));
 
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], statuses);
+        Assert.All(reports, report => Assert.True(report.Status == HttpStatusCode.OK && report.Body.Contains("\"status\":\"Healthy\"", StringComparison.Ordinal), $"{report.Status}: {report.Body}"));
         await using var target = Databases.Target(DatabaseProvider.Postgres, connectionString);
         var latest = Server.Data.Schema.SchemaCatalog.FromEmbeddedScripts().LatestVersion;
         Assert.Equal(Enumerable.Range(1, latest), await Databases.SchemaVersionsAsync(target));
         Assert.Equal(2L, await Databases.ScalarAsync(target, "SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = 'WeChatAssist'"));
     }
 
-    private static async Task<HttpStatusCode> WaitForHealthyAsync(ServerProcess.RunningServer server)
+    private static async Task<(HttpStatusCode Status, string Body)> WaitForHealthyAsync(ServerProcess.RunningServer server)
     {
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
+        var last = (Status: (HttpStatusCode)0, Body: "no answer");
+        while (DateTime.UtcNow < deadline)
         {
             if (server.HasExited)
             {
@@ -77,23 +78,21 @@ public sealed class TwoServersTests(PostgresServer postgres) : IClassFixture<Pos
             try
             {
                 using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
-                var body = await response.Content.ReadAsStringAsync();
-                if (response.StatusCode == HttpStatusCode.OK && body.Contains("\"status\":\"Healthy\"", StringComparison.Ordinal))
+                last = (response.StatusCode, await response.Content.ReadAsStringAsync());
+                if (last.Status == HttpStatusCode.OK && last.Body.Contains("\"status\":\"Healthy\"", StringComparison.Ordinal))
                 {
-                    return response.StatusCode;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    return response.StatusCode;
+                    break;
                 }
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 // Not listening yet.
+                last = (last.Status, ex.Message);
             }
 
             await Task.Delay(200);
         }
+
+        return last;
     }
 }

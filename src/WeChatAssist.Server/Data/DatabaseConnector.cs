@@ -32,12 +32,12 @@ internal sealed partial class DatabaseConnector(
             var connection = target.DataSource.CreateConnection();
             try
             {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await connection.OpenAsync(cancellationToken);
                 return connection;
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync();
                 var reason = Reason(ex);
                 if (!IsTransient(ex))
                 {
@@ -52,7 +52,7 @@ internal sealed partial class DatabaseConnector(
                 }
 
                 LogUnreachable(logger, target.Description, attempt, retry.MaxAttempts, reason, delay.TotalSeconds);
-                await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, timeProvider, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, retry.MaxDelay.Ticks));
             }
         }
@@ -76,24 +76,24 @@ internal sealed partial class DatabaseConnector(
         var connection = target.DataSource.CreateConnection();
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken);
 
             // Opening is lazy; the first read of the header is what finds a file that is not a database.
             await using var probe = connection.CreateCommand();
             probe.CommandText = "PRAGMA schema_version;";
-            await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            await probe.ExecuteScalarAsync(cancellationToken);
             return connection;
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync();
             throw new DatabaseStartupException(
                 $"{target.Description} is not a usable SQLite database ({ex.Message.TrimEnd('.')}). It was left untouched: move it aside or restore it from a backup, then start again.",
                 ex);
         }
         catch (SqliteException ex)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync();
             throw new DatabaseStartupException($"{target.Description} cannot be opened: {ex.Message}", ex);
         }
     }

@@ -10,38 +10,34 @@ internal static class HealthJsonWriter
     {
         context.Response.ContentType = "application/json; charset=utf-8";
         // Relaxed escaping keeps quotes and Chinese readable; the output is JSON, never embedded in HTML.
-        var writer = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        await using (writer.ConfigureAwait(false))
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        writer.WriteString("status", report.Status.ToString());
+        writer.WriteNumber("totalDurationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
+        writer.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries)
         {
-            writer.WriteStartObject();
-            writer.WriteString("status", report.Status.ToString());
-            writer.WriteNumber("totalDurationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
-            writer.WriteStartObject("checks");
-            foreach (var (name, entry) in report.Entries)
+            writer.WriteStartObject(name);
+            writer.WriteString("status", entry.Status.ToString());
+            writer.WriteString("description", entry.Description);
+            writer.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
+            if (entry.Data.Count > 0)
             {
-                writer.WriteStartObject(name);
-                writer.WriteString("status", entry.Status.ToString());
-                writer.WriteString("description", entry.Description);
-                writer.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
-                if (entry.Data.Count > 0)
+                writer.WriteStartObject("data");
+                foreach (var (key, value) in entry.Data)
                 {
-                    writer.WriteStartObject("data");
-                    foreach (var (key, value) in entry.Data)
-                    {
-                        WriteValue(writer, key, value);
-                    }
-
-                    writer.WriteEndObject();
+                    WriteValue(writer, key, value);
                 }
 
                 writer.WriteEndObject();
             }
 
             writer.WriteEndObject();
-            writer.WriteEndObject();
         }
 
-        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted);
     }
 
     // Check data is arbitrary objects; numbers and booleans keep their type, anything else is written as text.

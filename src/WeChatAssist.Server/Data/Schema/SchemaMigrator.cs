@@ -27,55 +27,52 @@ internal sealed partial class SchemaMigrator(
     public async Task<IReadOnlyList<int>> MigrateToAsync(int targetVersion, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, catalog.LatestVersion);
-        var connection = await connector.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        await using var connection = await connector.OpenAsync(cancellationToken);
+        var postgres = target.Provider == DatabaseProvider.Postgres;
+        if (postgres)
         {
-            var postgres = target.Provider == DatabaseProvider.Postgres;
-            if (postgres)
-            {
-                await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey)).ConfigureAwait(false);
-            }
-            else if (target.SqliteFilePath is not null)
-            {
-                // WAL lets the scheduler, EF Core and readers share the file; the setting persists in the file.
-                await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-            }
+            await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey));
+        }
+        else if (target.SqliteFilePath is not null)
+        {
+            // WAL lets the scheduler, EF Core and readers share the file; the setting persists in the file.
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+        }
 
-            try
-            {
-                await ExecuteAsync(connection, CreateVersionTableSql(postgres), cancellationToken).ConfigureAwait(false);
-                var applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
-                VerifyChecksums(applied);
+        try
+        {
+            await ExecuteAsync(connection, CreateVersionTableSql(postgres), cancellationToken);
+            var applied = await ReadAppliedAsync(connection, null, cancellationToken);
+            VerifyChecksums(applied);
 
-                var newlyApplied = new List<int>();
-                foreach (var migration in catalog.Migrations)
+            var newlyApplied = new List<int>();
+            foreach (var migration in catalog.Migrations)
+            {
+                if (migration.Version > targetVersion || applied.ContainsKey(migration.Version))
                 {
-                    if (migration.Version > targetVersion || applied.ContainsKey(migration.Version))
-                    {
-                        continue;
-                    }
-
-                    if (await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false))
-                    {
-                        newlyApplied.Add(migration.Version);
-                    }
+                    continue;
                 }
 
-                var newest = applied.Count == 0 ? 0 : applied.Keys.Max();
-                if (newest > catalog.LatestVersion)
+                if (await ApplyAsync(connection, migration, cancellationToken))
                 {
-                    LogNewerSchema(logger, target.Description, newest, catalog.LatestVersion);
+                    newlyApplied.Add(migration.Version);
                 }
-
-                LogSchemaReady(logger, target.Description, Math.Max(newest, newlyApplied.LastOrDefault()), newlyApplied.Count);
-                return newlyApplied;
             }
-            finally
+
+            var newest = applied.Count == 0 ? 0 : applied.Keys.Max();
+            if (newest > catalog.LatestVersion)
             {
-                if (postgres && connection.State == System.Data.ConnectionState.Open)
-                {
-                    await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey)).ConfigureAwait(false);
-                }
+                LogNewerSchema(logger, target.Description, newest, catalog.LatestVersion);
+            }
+
+            LogSchemaReady(logger, target.Description, Math.Max(newest, newlyApplied.LastOrDefault()), newlyApplied.Count);
+            return newlyApplied;
+        }
+        finally
+        {
+            if (postgres && connection.State == System.Data.ConnectionState.Open)
+            {
+                await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey));
             }
         }
     }
@@ -83,13 +80,10 @@ internal sealed partial class SchemaMigrator(
     /// <summary>The versions recorded in <c>schema_version</c>, oldest first; empty when the table does not exist yet.</summary>
     public async Task<IReadOnlyList<int>> ReadAppliedVersionsAsync(CancellationToken cancellationToken)
     {
-        var connection = await connector.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            await ExecuteAsync(connection, CreateVersionTableSql(target.Provider == DatabaseProvider.Postgres), cancellationToken).ConfigureAwait(false);
-            var applied = await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
-            return [.. applied.Keys.Order()];
-        }
+        await using var connection = await connector.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, CreateVersionTableSql(target.Provider == DatabaseProvider.Postgres), cancellationToken);
+        var applied = await ReadAppliedAsync(connection, null, cancellationToken);
+        return [.. applied.Keys.Order()];
     }
 
     private async Task<bool> ApplyAsync(DbConnection connection, SchemaMigration migration, CancellationToken cancellationToken)
@@ -98,26 +92,26 @@ internal sealed partial class SchemaMigrator(
         DbTransaction? transaction = null;
         if (target.Provider == DatabaseProvider.Postgres)
         {
-            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            transaction = await connection.BeginTransactionAsync(cancellationToken);
         }
         else
         {
             // EXCLUSIVE, not the driver's IMMEDIATE: a second process must wait here and then re-read the versions.
-            await ExecuteAsync(connection, "BEGIN EXCLUSIVE;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "BEGIN EXCLUSIVE;", cancellationToken);
         }
 
         try
         {
-            var applied = await ReadAppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            var applied = await ReadAppliedAsync(connection, transaction, cancellationToken);
             if (applied.ContainsKey(migration.Version))
             {
-                await CommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await CommitAsync(connection, transaction, cancellationToken);
                 return false;
             }
 
             foreach (var batch in migration.BatchesFor(target.Provider))
             {
-                await ExecuteAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, batch, cancellationToken);
             }
 
             var now = timeProvider.GetUtcNow();
@@ -129,14 +123,14 @@ internal sealed partial class SchemaMigrator(
                 ("version", migration.Version),
                 ("name", migration.Name),
                 ("checksum", migration.ChecksumFor(target.Provider)),
-                ("appliedAt", target.Provider == DatabaseProvider.Postgres ? now : now.ToString("O", CultureInfo.InvariantCulture))).ConfigureAwait(false);
-            await CommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                ("appliedAt", target.Provider == DatabaseProvider.Postgres ? now : now.ToString("O", CultureInfo.InvariantCulture)));
+            await CommitAsync(connection, transaction, cancellationToken);
             LogApplied(logger, migration.Version, migration.Name, stopwatch.ElapsedMilliseconds);
             return true;
         }
         catch (Exception ex) when (ex is DbException)
         {
-            await RollbackAsync(connection, transaction).ConfigureAwait(false);
+            await RollbackAsync(connection, transaction);
             throw new DatabaseStartupException(
                 $"Schema version {migration.Version} ({migration.Name}) failed on {target.Description}: {ex.Message.ReplaceLineEndings(" ")} Nothing of this version was kept.",
                 ex);
@@ -145,7 +139,7 @@ internal sealed partial class SchemaMigrator(
         {
             if (transaction is not null)
             {
-                await transaction.DisposeAsync().ConfigureAwait(false);
+                await transaction.DisposeAsync();
             }
         }
     }
@@ -168,13 +162,10 @@ internal sealed partial class SchemaMigrator(
         command.Transaction = transaction;
         command.CommandText = "SELECT version, checksum FROM schema_version";
         var applied = new Dictionary<int, string>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                applied[Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture)] = reader.GetString(1);
-            }
+            applied[Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture)] = reader.GetString(1);
         }
 
         return applied;
@@ -195,11 +186,11 @@ internal sealed partial class SchemaMigrator(
         {
             if (transaction is not null)
             {
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                await transaction.RollbackAsync(CancellationToken.None);
             }
             else
             {
-                await ExecuteAsync(connection, "ROLLBACK;", CancellationToken.None).ConfigureAwait(false);
+                await ExecuteAsync(connection, "ROLLBACK;", CancellationToken.None);
             }
         }
         catch (DbException)
@@ -225,7 +216,7 @@ internal sealed partial class SchemaMigrator(
             command.Parameters.Add(parameter);
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema version {Version} ({Name}) in {ElapsedMs} ms.")]
