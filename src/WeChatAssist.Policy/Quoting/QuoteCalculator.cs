@@ -573,7 +573,7 @@ internal static class QuoteCalculator
             else
             {
                 gaps |= QuoteGaps.Funder;
-                steps.Add(new(ExplanationKind.FunderNotStated, best.Cites[0].Citation, Subject: best.Name));
+                steps.Add(new(ExplanationKind.FunderNotStated, (best.FunderCites.Count > 0 ? best.FunderCites[0] : best.Cites[0]).Citation, Subject: best.Name));
             }
 
             steps.Add(mode == SubsidyMode.Reimbursed
