@@ -31,6 +31,7 @@ internal static class SchedulingExtensions
                 {
                     store.UsePostgres(dataSource);
                     store.UseClustering();
+                    quartz.UseInstanceIdGenerator(new NodeInstanceIdGenerator());
                 }
                 else
                 {
