@@ -211,23 +211,33 @@ internal sealed partial class WeChatWebhookProcessor
     {
         var context = new WeChatMessageContext(account, a.AppId, a.PolicyId, message);
         var stopping = _lifetime?.ApplicationStopping ?? CancellationToken.None;
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        cts.CancelAfter(options.DeferredHandlerTimeout);
+        // No timer on the fast path: the hard timeout is armed only once the handler overruns its budget.
+        var cts = stopping.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(stopping) : new CancellationTokenSource();
         var work = RunHandlerAsync(context, cts);
-
-        var finished = await Task.WhenAny(work, Task.Delay(options.ReplyBudget, _clock)).ConfigureAwait(false);
-        if (finished == work)
-            return await work.ConfigureAwait(false);
-
-        LogDeferred(_logger, account, message.DeduplicationKey, options.ReplyBudget);
-        _ = DeliverLaterAsync(account, message.FromUserName, work, stopping);
-        return null;
+        if (!work.IsCompleted)
+        {
+            var finished = await Task.WhenAny(work, Task.Delay(options.ReplyBudget, _clock)).ConfigureAwait(false);
+            if (finished != work)
+            {
+                try
+                {
+                    cts.CancelAfter(options.DeferredHandlerTimeout);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The handler finished in the meantime.
+                }
+                LogDeferred(_logger, account, message.DeduplicationKey, options.ReplyBudget);
+                _ = DeliverLaterAsync(account, message.FromUserName, work, stopping);
+                return null;
+            }
+        }
+        return await work.ConfigureAwait(false);
     }
 
+    /// <remarks>Handlers must be asynchronous: one that blocks synchronously holds the request past its budget.</remarks>
     private async Task<WeChatReply?> RunHandlerAsync(WeChatMessageContext context, CancellationTokenSource cts)
     {
-        // Yield so a handler that blocks synchronously cannot hold the request past its budget.
-        await Task.Yield();
         try
         {
             var scope = _scopes.CreateAsyncScope();

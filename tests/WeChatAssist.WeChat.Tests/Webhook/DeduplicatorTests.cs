@@ -20,6 +20,18 @@ public class DeduplicatorTests
     }
 
     [Fact]
+    public async Task Expired_claims_are_forgotten_so_memory_stays_bounded()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var dedupe = new InMemoryMessageDeduplicator(clock);
+        for (var i = 0; i < 1000; i++)
+            await dedupe.TryClaimAsync("a", "k" + i, TimeSpan.FromSeconds(30), default);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await dedupe.TryClaimAsync("a", "fresh", TimeSpan.FromSeconds(30), default);
+        Assert.Equal(1, dedupe.Count);
+    }
+
+    [Fact]
     public async Task Concurrent_claims_of_one_key_succeed_exactly_once()
     {
         var dedupe = new InMemoryMessageDeduplicator();
