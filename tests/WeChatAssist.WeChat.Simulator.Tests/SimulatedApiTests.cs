@@ -118,6 +118,22 @@ public sealed class SimulatedApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_outbox_of_a_resident_lists_the_messages_delivered_to_them()
+    {
+        var token = await TokenAsync();
+        await PostAsync("cgi-bin/message/custom/send?access_token=" + token, new { touser = "oMe", msgtype = "text", text = new { content = "answer" } });
+        await PostAsync("cgi-bin/message/template/send?access_token=" + token, new { touser = "oMe", template_id = "T", data = new { k = new { value = "reminder" } } });
+        await PostAsync("cgi-bin/message/custom/send?access_token=" + token, new { touser = "oOther", msgtype = "text", text = new { content = "not mine" } });
+        await PostAsync("cgi-bin/message/mass/send?access_token=" + token, new { touser = new[] { "oMe", "oOther" }, msgtype = "text", text = new { content = "notice" } });
+        await PostAsync("cgi-bin/message/custom/send?access_token=bad", new { touser = "oMe", msgtype = "text", text = new { content = "refused" } });
+
+        var outbox = await _host.Http.GetFromJsonAsync<JsonElement>("/wechat-sim/_simulator/outbox?openid=oMe");
+        Assert.Equal(
+            ["cgi-bin/message/custom/send", "cgi-bin/message/template/send", "cgi-bin/message/mass/send"],
+            outbox.EnumerateArray().Select(c => c.GetProperty("endpoint").GetString()));
+    }
+
+    [Fact]
     public async Task A_scene_longer_than_64_characters_is_refused()
     {
         var token = await TokenAsync();

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace WeChatAssist.WeChat.Simulator.Api;
 
 /// <summary>One call the simulator received.</summary>
@@ -25,6 +28,23 @@ public sealed class SimulatorCallLog
     {
         lock (_gate)
             return [.. _calls.Where(c => endpoint is null || c.Endpoint == endpoint.Trim('/'))];
+    }
+
+    /// <summary>Endpoints that deliver a message to a person.</summary>
+    public static IReadOnlyList<string> MessageEndpoints { get; } =
+    [
+        "cgi-bin/message/custom/send",
+        "cgi-bin/message/template/send",
+        "cgi-bin/message/subscribe/bizsend",
+        "cgi-bin/message/subscribe/send",
+        "cgi-bin/message/mass/send",
+    ];
+
+    /// <summary>Accepted messages sent to one OpenID (customer-service, template, subscribe, mass by list), oldest first.</summary>
+    public IReadOnlyList<SimulatorCall> Outbox(string openId)
+    {
+        ArgumentNullException.ThrowIfNull(openId);
+        return [.. Calls().Where(c => c.ErrorCode == 0 && MessageEndpoints.Contains(c.Endpoint) && IsAddressedTo(c.Body, openId))];
     }
 
     /// <summary>Forgets every call.</summary>
@@ -58,6 +78,25 @@ public sealed class SimulatorCallLog
             {
                 throw new TimeoutException($"No matching simulator call within {timeout}.");
             }
+        }
+    }
+
+    private static bool IsAddressedTo(string? body, string openId)
+    {
+        if (body is null)
+            return false;
+        try
+        {
+            return JsonNode.Parse(body)?["touser"] switch
+            {
+                JsonValue v => v.TryGetValue<string>(out var s) && s == openId,
+                JsonArray a => a.Any(n => n is JsonValue v && v.TryGetValue<string>(out var s) && s == openId),
+                _ => false,
+            };
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -53,6 +53,7 @@ public static class SimulatorEndpoints
 
         var control = group.MapGroup("_simulator");
         control.MapGet("calls", (string? endpoint, SimulatorCallLog log) => TypedResults.Json(log.Calls(endpoint), ControlJson)).WithName("WeChatSimulatorCalls");
+        control.MapGet("outbox", (string openid, SimulatorCallLog log) => TypedResults.Json(log.Outbox(openid), ControlJson)).WithName("WeChatSimulatorOutbox");
         control.MapDelete("calls", (SimulatorCallLog log) =>
         {
             log.Clear();
@@ -178,9 +179,12 @@ public static class SimulatorEndpoints
         if (request.ContentLength is 0 || HttpMethods.IsGet(request.Method))
             return null;
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var buffer = new char[MaxBody];
-        var read = await reader.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return read == 0 ? null : new string(buffer, 0, read);
+        var text = new StringBuilder();
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0 && text.Length < MaxBody)
+            text.Append(buffer, 0, read);
+        return text.Length == 0 ? null : text.ToString();
     }
 
     private static bool IsLoopback(IPAddress? address) => address is null || IPAddress.IsLoopback(address);

@@ -12,8 +12,8 @@ public sealed class SimulatorState
     private readonly Dictionary<string, (string AppId, DateTimeOffset ExpiresAt)> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Token, DateTimeOffset ExpiresAt)> _currentToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(int Id, string Name, HashSet<string> Members)>> _tags = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _codes = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _usedCodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string AppId, string Code), string> _codes = [];
+    private readonly HashSet<(string AppId, string Code)> _usedCodes = [];
     private readonly IOptionsMonitor<WeChatSimulatorOptions> _options;
     private readonly TimeProvider _time;
     private long _ids = 1_000_000;
@@ -91,8 +91,7 @@ public sealed class SimulatorState
     {
         var code = "SIMCODE_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
         lock (_gate)
-            _codes[code] = openId;
-        _ = appId;
+            _codes[(appId, code)] = openId;
         return code;
     }
 
@@ -103,10 +102,10 @@ public sealed class SimulatorState
             return (40029, null);
         lock (_gate)
         {
-            if (!_usedCodes.Add(code))
+            if (!_usedCodes.Add((appId, code)))
                 return (40163, null);
             // Unknown codes still work (like a real user's code) and map to a stable OpenID.
-            return (0, _codes.Remove(code, out var openId) ? openId : DerivedOpenId(appId, code));
+            return (0, _codes.Remove((appId, code), out var openId) ? openId : DerivedOpenId(appId, code));
         }
     }
 

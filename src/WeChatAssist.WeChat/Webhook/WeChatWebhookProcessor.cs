@@ -58,9 +58,8 @@ internal sealed partial class WeChatWebhookProcessor
         {
             if (!_accounts.TryGet(account, out var a))
                 return WebhookOutcome.NotFound;
-            if (!TryCheckUrlSignature(a, query, required: true, out var timestamp, out _))
+            if (!TryCheckUrlSignature(a, query, required: true, out _, out _))
                 return WebhookOutcome.Unauthorized;
-            _ = timestamp;
             var echo = Single(query, "echostr");
             return echo is null ? WebhookOutcome.BadRequest : WebhookOutcome.Text(echo);
         }
