@@ -17,7 +17,8 @@ public sealed class DbContextTests(PostgresServer postgres) : IClassFixture<Post
             ? ServerFactory.ForPostgres(await postgres.CreateDatabaseAsync())
             : ServerFactory.ForSqlite(file.ConnectionString);
         _ = server.CreateClient();
-        var updatedAt = new DateTimeOffset(2026, 1, 15, 1, 0, 0, TimeSpan.Zero);
+        // China time on purpose: PostgreSQL stores only UTC, and the context must convert rather than fail.
+        var updatedAt = new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.FromHours(8));
 
         await using (var scope = server.Services.CreateAsyncScope())
         {

@@ -10,6 +10,13 @@ internal sealed class WeChatAssistDbContext(DbContextOptions<WeChatAssistDbConte
 
     public DbSet<MessageDedupe> MessageDedupes => Set<MessageDedupe>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Npgsql writes only UTC to timestamptz; storing every instant as UTC lets callers pass China time (+08:00)
+        // on either provider and keeps SQLite's text timestamps in one comparable form.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcInstantConverter>();
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AppSetting>(setting =>
@@ -27,8 +34,19 @@ internal sealed class WeChatAssistDbContext(DbContextOptions<WeChatAssistDbConte
             dedupe.HasKey(d => new { d.Account, d.DedupeKey });
             dedupe.Property(d => d.Account).HasColumnName("account");
             dedupe.Property(d => d.DedupeKey).HasColumnName("dedupe_key");
-            dedupe.Property(d => d.ExpiresAt).HasColumnName("expires_at");
+            var expiresAt = dedupe.Property(d => d.ExpiresAt).HasColumnName("expires_at");
+            if (Database.IsSqlite())
+            {
+                // SQLite has no instant type; Unix milliseconds keep "expired before now" an integer comparison.
+                expiresAt.HasConversion(instant => instant.ToUnixTimeMilliseconds(), millis => DateTimeOffset.FromUnixTimeMilliseconds(millis));
+            }
+
             dedupe.HasIndex(d => d.ExpiresAt).HasDatabaseName("ix_message_dedupe_expires_at");
         });
     }
 }
+
+/// <summary>Stores a <see cref="DateTimeOffset"/> as the same instant at offset zero.</summary>
+internal sealed class UtcInstantConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, DateTimeOffset>(
+    instant => instant.ToUniversalTime(),
+    stored => stored);

@@ -41,6 +41,10 @@ internal static class SchedulingExtensions
                 store.UseSystemTextJsonSerializer();
             });
             quartz.AddQuartzHealthChecks(health => health.Name = "scheduler");
+
+            // Features declare their recurring jobs on the job class ([QuartzJob] with [CronTrigger]); Quartz's source
+            // generator writes the registrations this call adds, so no feature edits this file.
+            quartz.AddDeclaredJobs();
         });
         builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return builder;

@@ -77,15 +77,6 @@ internal sealed partial class SchemaMigrator(
         }
     }
 
-    /// <summary>The versions recorded in <c>schema_version</c>, oldest first; empty when the table does not exist yet.</summary>
-    public async Task<IReadOnlyList<int>> ReadAppliedVersionsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await connector.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, CreateVersionTableSql(target.Provider == DatabaseProvider.Postgres), cancellationToken);
-        var applied = await ReadAppliedAsync(connection, null, cancellationToken);
-        return [.. applied.Keys.Order()];
-    }
-
     private async Task<bool> ApplyAsync(DbConnection connection, SchemaMigration migration, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace WeChatAssist.Server.Data;
+
+/// <summary>Deletes WeChat de-duplication keys whose retry window has passed. Runs on one node of the cluster at a
+/// time; expiry is protocol time, so it uses the real clock, never the business clock.</summary>
+[QuartzJob(Description = "Deletes expired rows of message_dedupe.")]
+[CronTrigger("0 0/5 * * * ?")]
+[DisallowConcurrentExecution]
+internal sealed partial class MessageDedupeSweepJob(WeChatAssistDbContext db, TimeProvider realClock, ILogger<MessageDedupeSweepJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var now = realClock.GetUtcNow();
+        var deleted = await db.MessageDedupes.Where(d => d.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            LogSwept(logger, deleted);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Count} expired message de-duplication keys.")]
+    private static partial void LogSwept(ILogger logger, int count);
+}

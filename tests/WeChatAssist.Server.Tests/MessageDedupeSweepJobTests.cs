@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Tests.Infrastructure;
+
+namespace WeChatAssist.Server.Tests;
+
+public sealed class MessageDedupeSweepJobTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    [Theory]
+    [InlineData("Postgres")]
+    [InlineData("Sqlite")]
+    public async Task The_sweep_deletes_expired_keys_and_keeps_live_ones(string provider)
+    {
+        using var file = new TempSqliteFile();
+        await using var server = provider == "Postgres"
+            ? ServerFactory.ForPostgres(await postgres.CreateDatabaseAsync())
+            : ServerFactory.ForSqlite(file.ConnectionString);
+        _ = server.CreateClient();
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WeChatAssistDbContext>();
+            db.MessageDedupes.AddRange(
+                new MessageDedupe { Account = "county", DedupeKey = "expired", ExpiresAt = now.AddMinutes(-1) },
+                new MessageDedupe { Account = "county", DedupeKey = "expired-other-offset", ExpiresAt = now.AddMinutes(-1).ToOffset(TimeSpan.FromHours(8)) },
+                new MessageDedupe { Account = "county", DedupeKey = "live", ExpiresAt = now.AddMinutes(10) });
+            await db.SaveChangesAsync();
+        }
+
+        var scheduler = await server.Services.GetSchedulerAsync();
+        var job = new JobKey(nameof(MessageDedupeSweepJob));
+        Assert.True(await scheduler.GetJobDetail(job, CancellationToken.None) is not null, "The sweep is registered from its [QuartzJob] declaration.");
+        await scheduler.TriggerJob(job, CancellationToken.None);
+
+        var remaining = await PollAsync(server, keys => keys.Count == 1);
+        Assert.Equal(["live"], remaining);
+    }
+
+    private static async Task<List<string>> PollAsync(ServerFactory server, Func<List<string>, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            await using var scope = server.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<WeChatAssistDbContext>();
+            var keys = await db.MessageDedupes.Select(d => d.DedupeKey).OrderBy(k => k).ToListAsync();
+            if (done(keys) || DateTime.UtcNow > deadline)
+            {
+                return keys;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
