@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Xml;
 
@@ -81,10 +82,11 @@ public static class WeChatXmlReader
         }
     }
 
-    private static readonly XmlReaderSettings DefaultSettings = CreateSettings(WeChatXmlLimits.Default);
+    // Settings are immutable once a reader uses them, so one instance per limits object is shared.
+    private static readonly ConditionalWeakTable<WeChatXmlLimits, XmlReaderSettings> Settings = [];
 
     private static XmlReaderSettings SettingsFor(WeChatXmlLimits limits) =>
-        ReferenceEquals(limits, WeChatXmlLimits.Default) ? DefaultSettings : CreateSettings(limits);
+        Settings.GetValue(limits, static l => CreateSettings(l));
 
     private static WeChatXmlElement ReadElement(XmlReader reader, WeChatXmlLimits limits, ref int elements)
     {

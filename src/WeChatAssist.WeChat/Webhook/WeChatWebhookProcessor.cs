@@ -33,6 +33,9 @@ internal sealed partial class WeChatWebhookProcessor
     // The real clock on purpose: replay protection must never follow an application or demo clock.
     private readonly TimeProvider _clock = TimeProvider.System;
 
+    // Rebuilt only if MaxBodyBytes changes, so the hardened reader settings are created once.
+    private WeChatXmlLimits _limits = WeChatXmlLimits.Default;
+
     public WeChatWebhookProcessor(
         WeChatAccountResolver accounts,
         SafeModeCipherCache ciphers,
@@ -113,7 +116,7 @@ internal sealed partial class WeChatWebhookProcessor
             return WebhookOutcome.BadRequest;
         }
 
-        var limits = new WeChatXmlLimits { MaxCharacters = options.MaxBodyBytes };
+        var limits = LimitsFor(options.MaxBodyBytes);
         if (!WeChatXmlReader.TryParse(body, limits, out var envelope, out var xmlError))
         {
             LogRejected(_logger, account, xmlError ?? "malformed XML");
@@ -190,6 +193,14 @@ internal sealed partial class WeChatWebhookProcessor
             return WebhookOutcome.XmlBody(xml);
         var replyNonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture);
         return WebhookOutcome.XmlBody(PassiveReplyWriter.WriteEncrypted(xml, cipher, a.Token, now, replyNonce));
+    }
+
+    private WeChatXmlLimits LimitsFor(int maxBodyBytes)
+    {
+        var limits = _limits;
+        if (limits.MaxCharacters != maxBodyBytes)
+            _limits = limits = new WeChatXmlLimits { MaxCharacters = maxBodyBytes };
+        return limits;
     }
 
     private async ValueTask<bool> ClaimAsync(string account, InboundMessage message, TimeSpan ttl, CancellationToken cancellationToken)
