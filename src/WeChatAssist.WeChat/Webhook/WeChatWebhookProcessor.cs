@@ -20,6 +20,7 @@ namespace WeChatAssist.WeChat.Webhook;
 /// </summary>
 internal sealed partial class WeChatWebhookProcessor
 {
+    private const int MaxLoggedXml = 2048;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly WeChatAccountResolver _accounts;
@@ -84,6 +85,12 @@ internal sealed partial class WeChatWebhookProcessor
         {
             // The caller went away; nobody reads this answer.
             return WebhookOutcome.BadRequest;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own verdict on the body (malformed chunking, too slow, too large).
+            LogRejected(_logger, account, ex.Message);
+            return new WebhookOutcome(ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : 400, null, WebhookOutcome.PlainText);
         }
         catch (Exception ex)
         {
@@ -175,7 +182,8 @@ internal sealed partial class WeChatWebhookProcessor
             return WebhookOutcome.BadRequest;
         }
         if (message is UnknownMessage or UnknownEvent)
-            LogUnknownType(_logger, account, message!.MsgType, (message as InboundEvent)?.Event ?? string.Empty, messageXml);
+            LogUnknownType(_logger, account, message!.MsgType, (message as InboundEvent)?.Event ?? string.Empty,
+                messageXml.Length <= MaxLoggedXml ? messageXml : messageXml[..MaxLoggedXml] + "…");
 
         if (!await ClaimAsync(account, message!, options.DeduplicationWindow, cancellationToken).ConfigureAwait(false))
         {

@@ -214,6 +214,34 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chunked_body_over_the_limit_without_a_length_is_413()
+    {
+        var ts = Now.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var url = $"/wechat/plain?signature={Signatures.ComputeUrlSignature(_plain.Token, ts, "2")}&timestamp={ts}&nonce=2";
+        using var content = new StreamContent(new MemoryStream(new byte[600 * 1024]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await _app.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_push_to_an_unknown_account_is_404()
+    {
+        var result = await _push.PushAsync(Hook("nobody"), _plain, Text("x", 1010), false, default);
+        Assert.Equal(404, result.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_news_reply_is_sent_passively()
+    {
+        _handler.Behavior = (_, _) => ValueTask.FromResult<WeChatReply?>(new NewsReply([new NewsArticle("政策", "说明", "https://p", "https://u")]));
+        var result = await _push.PushAsync(Hook("safe"), _safe, Text("news", 1011), true, default);
+        Assert.Equal("news", result.Reply!.ChildValue("MsgType"));
+        Assert.Equal("政策", result.Reply.Child("Articles")!.Children[0].ChildValue("Title"));
+    }
+
+    [Fact]
     public async Task A_reply_longer_than_2048_bytes_is_cut_on_a_character_boundary()
     {
         var longText = string.Concat(Enumerable.Repeat("医保😀", 400));
