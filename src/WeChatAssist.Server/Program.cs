@@ -2,6 +2,7 @@ using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
+using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.Simulator;
 
@@ -12,10 +13,12 @@ builder.AddSecretSourceCheck();
 builder.AddBusinessClock();
 builder.AddDatabase();
 builder.AddScheduling();
+builder.AddPolicies();
 
 var app = builder.Build();
 
 app.MapHealth();
+app.MapPolicies();
 app.MapSimulator();
 
 return await app.RunReportingStartupFailuresAsync();
