@@ -13,6 +13,9 @@ namespace WeChatAssist.WeChat;
 /// <summary>Registers the WeChat library.</summary>
 public static class WeChatServiceCollectionExtensions
 {
+    /// <summary>Name of the <see cref="IHttpClientFactory"/> client used for WeChat's API (add handlers to it by this name).</summary>
+    public const string ApiHttpClientName = "WeChatAssist.WeChat";
+
     /// <summary>Key of the <see cref="TimeProvider"/> used for token expiry; the system clock unless a test replaces it.</summary>
     public const string ClockServiceKey = "WeChatAssist.WeChat.Clock";
 
