@@ -73,6 +73,11 @@ public static class WeChatServiceCollectionExtensions
         services.TryAddSingleton<IDeferredReplySender, CustomerServiceDeferredReplySender>();
         services.TryAddSingleton<SafeModeCipherCache>();
         services.TryAddSingleton<WeChatWebhookProcessor>();
+        if (!services.Any(d => d.ServiceType == typeof(DeferredWorkTracker)))
+        {
+            services.AddSingleton<DeferredWorkTracker>();
+            services.AddHostedService(sp => sp.GetRequiredService<DeferredWorkTracker>());
+        }
         return services;
     }
 

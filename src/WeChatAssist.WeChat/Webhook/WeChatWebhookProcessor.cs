@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using WeChatAssist.WeChat.Configuration;
@@ -28,7 +27,7 @@ internal sealed partial class WeChatWebhookProcessor
     private readonly IMessageDeduplicator _deduplicator;
     private readonly IDeferredReplySender _deferred;
     private readonly IServiceScopeFactory _scopes;
-    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly DeferredWorkTracker _deferredWork;
     private readonly ILogger<WeChatWebhookProcessor> _logger;
 
     // The real clock on purpose: replay protection must never follow an application or demo clock.
@@ -43,8 +42,8 @@ internal sealed partial class WeChatWebhookProcessor
         IMessageDeduplicator deduplicator,
         IDeferredReplySender deferred,
         IServiceScopeFactory scopes,
-        ILogger<WeChatWebhookProcessor> logger,
-        IHostApplicationLifetime? lifetime = null)
+        DeferredWorkTracker deferredWork,
+        ILogger<WeChatWebhookProcessor> logger)
     {
         _accounts = accounts;
         _ciphers = ciphers;
@@ -52,7 +51,7 @@ internal sealed partial class WeChatWebhookProcessor
         _deferred = deferred;
         _scopes = scopes;
         _logger = logger;
-        _lifetime = lifetime;
+        _deferredWork = deferredWork;
     }
 
     /// <summary>URL verification: echo <c>echostr</c> when the signature is valid.</summary>
@@ -228,9 +227,10 @@ internal sealed partial class WeChatWebhookProcessor
     private async Task<WeChatReply?> HandleWithinBudgetAsync(string account, WeChatAccountOptions a, InboundMessage message, WeChatOptions options)
     {
         var context = new WeChatMessageContext(account, a.AppId, a.PolicyId, message);
-        var stopping = _lifetime?.ApplicationStopping ?? CancellationToken.None;
+        // Not ApplicationStopping: late answers should still go out during a graceful shutdown.
+        var stopping = _deferredWork.Aborted;
         // No timer on the fast path: the hard timeout is armed only once the handler overruns its budget.
-        var cts = stopping.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(stopping) : new CancellationTokenSource();
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var work = RunHandlerAsync(context, cts);
         if (!work.IsCompleted)
         {
@@ -246,7 +246,7 @@ internal sealed partial class WeChatWebhookProcessor
                     // The handler finished in the meantime.
                 }
                 LogDeferred(_logger, account, message.DeduplicationKey, options.ReplyBudget);
-                _ = DeliverLaterAsync(account, message.FromUserName, work, stopping);
+                _deferredWork.Track(DeliverLaterAsync(account, message.FromUserName, work, stopping));
                 return null;
             }
         }
