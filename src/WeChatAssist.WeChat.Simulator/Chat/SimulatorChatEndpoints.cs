@@ -26,8 +26,8 @@ public static class SimulatorChatEndpoints
         group.MapGet("", Page).WithName("WeChatSimulatorChatPage");
         group.MapGet("api/accounts", Accounts).WithName("WeChatSimulatorChatAccounts");
         group.MapGet("api/outbox", (string openid, SimulatorCallLog log) => TypedResults.Ok(log.Outbox(openid))).WithName("WeChatSimulatorChatOutbox");
-        group.MapPost("api/send", (ChatPush push, IServer server, IHttpClientFactory clients, IOptionsMonitor<WeChatOptions> options, CancellationToken ct) =>
-            SendAsync(push, webhookPattern, server, clients, options, ct)).WithName("WeChatSimulatorChatSend");
+        group.MapPost("api/send", (ChatPush push, IServer server, IHttpClientFactory clients, IOptionsMonitor<WeChatOptions> options, SimulatorState state, CancellationToken ct) =>
+            SendAsync(push, webhookPattern, server, clients, options, state, ct)).WithName("WeChatSimulatorChatSend");
         return group;
     }
 
@@ -41,10 +41,13 @@ public static class SimulatorChatEndpoints
     private static Ok<List<ChatAccount>> Accounts(IOptionsMonitor<WeChatOptions> options) =>
         TypedResults.Ok(options.CurrentValue.Accounts.Select(a => new ChatAccount(a.Key, a.Value.UsesEncryption)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList());
 
-    private static async Task<Results<Ok<ChatResult>, BadRequest<string>>> SendAsync(ChatPush push, string webhookPattern, IServer server, IHttpClientFactory clients, IOptionsMonitor<WeChatOptions> options, CancellationToken ct)
+    private static async Task<Results<Ok<ChatResult>, BadRequest<string>>> SendAsync(ChatPush push, string webhookPattern, IServer server, IHttpClientFactory clients, IOptionsMonitor<WeChatOptions> options, SimulatorState state, CancellationToken ct)
     {
         if (!options.CurrentValue.Accounts.TryGetValue(push.Account ?? string.Empty, out var account) || string.IsNullOrWhiteSpace(push.OpenId))
             return TypedResults.BadRequest("account and openId are required");
+        // As on WeChat, a person's message (and most events) opens the customer-service window.
+        if (push.Event is null or "" or "subscribe" or "SCAN" or "CLICK")
+            state.RecordInbound(account.AppId, push.OpenId);
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var toUser = "gh_" + push.Account;
