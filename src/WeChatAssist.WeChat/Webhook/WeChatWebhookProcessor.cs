@@ -191,7 +191,8 @@ internal sealed partial class WeChatWebhookProcessor
         }
 
         var reply = await HandleWithinBudgetAsync(account, a, message!, options).ConfigureAwait(false);
-        if (reply is null)
+        // Unknown types are shown to the handler (to record them) but always answered "success".
+        if (reply is null || message is UnknownMessage or UnknownEvent)
             return WebhookOutcome.Success;
 
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
@@ -246,7 +247,7 @@ internal sealed partial class WeChatWebhookProcessor
                     // The handler finished in the meantime.
                 }
                 LogDeferred(_logger, account, message.DeduplicationKey, options.ReplyBudget);
-                _deferredWork.Track(DeliverLaterAsync(account, message.FromUserName, work, stopping));
+                _deferredWork.Track(DeliverLaterAsync(account, message.FromUserName, work, send: message is not (UnknownMessage or UnknownEvent), stopping));
                 return null;
             }
         }
@@ -278,12 +279,12 @@ internal sealed partial class WeChatWebhookProcessor
         }
     }
 
-    private async Task DeliverLaterAsync(string account, string openId, Task<WeChatReply?> work, CancellationToken stopping)
+    private async Task DeliverLaterAsync(string account, string openId, Task<WeChatReply?> work, bool send, CancellationToken stopping)
     {
         try
         {
             var reply = await work.ConfigureAwait(false);
-            if (reply is not null)
+            if (reply is not null && send)
                 await _deferred.SendAsync(account, openId, reply, stopping).ConfigureAwait(false);
         }
         catch (Exception ex)

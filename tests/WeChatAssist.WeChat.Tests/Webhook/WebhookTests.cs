@@ -196,6 +196,7 @@ public sealed class WebhookTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_message_type_is_kept_raw_and_answered_success()
     {
+        _handler.Behavior = (_, _) => ValueTask.FromResult<WeChatReply?>(new TextReply("a reply the webhook must not send"));
         var xml = WeChatPushSimulator.Xml("gh_test", "oU", Now, "hologram", ("MsgId", "1008"), ("Depth", "3"));
         var result = await _push.PushAsync(Hook("plain"), _plain, xml, false, default);
         Assert.Equal("success", result.Body);
