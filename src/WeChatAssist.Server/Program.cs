@@ -4,7 +4,7 @@ using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
 using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Scheduling;
-using WeChatAssist.Server.Simulator;
+using WeChatAssist.Server.WeChat;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,12 +14,13 @@ builder.AddBusinessClock();
 builder.AddDatabase();
 builder.AddScheduling();
 builder.AddPolicies();
+builder.AddWeChatChannel();
 
 var app = builder.Build();
 
 app.MapHealth();
 app.MapPolicies();
-app.MapSimulator();
+app.MapWeChatChannel();
 
 return await app.RunReportingStartupFailuresAsync();
 
