@@ -301,8 +301,9 @@ internal sealed partial class WeChatWebhookProcessor
             return false;
         if (nonce.Length is 0 or > 64)
             return false;
-        var skew = (_clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration();
-        if (skew > _accounts.Options.TimestampTolerance)
+        // Compared as numbers: a huge timestamp must be "stale", not an out-of-range exception.
+        var skew = Math.Abs(_clock.GetUtcNow().ToUnixTimeSeconds() - seconds);
+        if (skew > (long)_accounts.Options.TimestampTolerance.TotalSeconds)
             return false;
 
         var signature = Single(query, "signature");

@@ -73,6 +73,22 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("999999999999")]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("1e9")]
+    [InlineData("")]
+    public async Task Out_of_range_or_malformed_timestamps_are_401_for_GET_and_POST(string ts)
+    {
+        var sig = Signatures.ComputeUrlSignature(_plain.Token, ts, "9");
+        using var get = await _app.Http.GetAsync($"/wechat/plain?signature={sig}&timestamp={ts}&nonce=9&echostr=E");
+        using var post = await _app.Http.PostAsync($"/wechat/plain?signature={sig}&timestamp={ts}&nonce=9", new StringContent(Text("x", 1012)));
+        Assert.Equal(HttpStatusCode.Unauthorized, get.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+        Assert.Empty(_handler.Seen);
+    }
+
     [Fact]
     public async Task An_unknown_account_is_404()
     {
