@@ -69,6 +69,7 @@ public static class WeChatServiceCollectionExtensions
             sp.GetRequiredKeyedService<TimeProvider>(ClockServiceKey),
             sp.GetRequiredService<ILogger<JsApiTicketProvider>>()));
 
+        services.TryAddSingleton<OAuthAuthorizeUrl>();
         services.TryAddSingleton<IMessageDeduplicator>(sp => new InMemoryMessageDeduplicator(sp.GetRequiredKeyedService<TimeProvider>(ClockServiceKey)));
         services.TryAddSingleton<IDeferredReplySender, CustomerServiceDeferredReplySender>();
         services.TryAddSingleton<SafeModeCipherCache>();
