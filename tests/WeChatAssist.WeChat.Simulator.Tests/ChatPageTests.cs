@@ -97,7 +97,7 @@ public sealed class ChatPageTests : IAsyncLifetime
             switch (context.Message)
             {
                 case TextMessage { Content: "slow" }:
-                    await Task.Delay(800, cancellationToken);
+                    await Task.Delay(2000, cancellationToken);
                     return new TextReply("late: slow");
                 case TextMessage text:
                     return new TextReply("echo: " + text.Content);

@@ -183,7 +183,7 @@ public sealed class WebhookTests : IAsyncLifetime
         await _push.PushAsync(Hook("safe"), _safe, WeChatPushSimulator.Event("gh_test", "oWarm", "VIEW", "https://x", Now), encrypt: true, default);
         _handler.Behavior = async (_, ct) =>
         {
-            await Task.Delay(3000, ct);
+            await Task.Delay(4000, ct);
             return new TextReply("late answer");
         };
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -191,7 +191,7 @@ public sealed class WebhookTests : IAsyncLifetime
         started.Stop();
 
         Assert.Equal("success", result.Body);
-        Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(2500), $"answered after {started.Elapsed}");
+        Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(3500), $"answered after {started.Elapsed}");
         var log = _simulator.Get<SimulatorCallLog>();
         var call = await log.WaitForAsync(c => c.Endpoint == "cgi-bin/message/custom/send" && c.Body!.Contains("oUser1006", StringComparison.Ordinal), TimeSpan.FromSeconds(10), default);
         Assert.Equal(0, call.ErrorCode);
