@@ -46,7 +46,7 @@ public sealed class SampleSettingsTests
     [InlineData("WeChat:Accounts:county:Token")]
     [InlineData("WeChat:Accounts:county:EncodingAESKey")]
     [InlineData("WeChat:Accounts:county:PolicyId")]
-    [InlineData("Policy:Directory")]
+    [InlineData("Policies:Directory")]
     public void Keys_decided_for_later_features_are_documented(string key) => Assert.NotNull(_sample[key]);
 
     [Fact]
