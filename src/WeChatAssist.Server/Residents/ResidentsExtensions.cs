@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WeChatAssist.Server.PersonalData;
+
+namespace WeChatAssist.Server.Residents;
+
+/// <summary>Registers the resident registry, its personal-data protection and the plain-Chinese texts.</summary>
+internal static class ResidentsExtensions
+{
+    public static IHostApplicationBuilder AddResidents(this IHostApplicationBuilder builder)
+    {
+        // Called by both the staff console and the mini-program; registers once.
+        if (builder.Services.Any(d => d.ServiceType == typeof(ResidentRegistry)))
+        {
+            return builder;
+        }
+
+        builder.AddPersonalData();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ResidentRegistry>();
+        builder.Services.AddSingleton(_ => ResidentTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ResidentTexts.FileName)));
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+}
