@@ -17,7 +17,8 @@ internal sealed record BoundPersonResponse(long BindingId, string Relation, stri
 /// <summary><c>GET /api/v1/mp/me</c>.</summary>
 internal sealed record MeResponse(DateOnly Today, int FamilyLimit, IReadOnlyList<PersonStatusResponse> People);
 
-/// <summary>One bound person's standing for the current benefit year, with a quote for today from the policy engine.</summary>
+/// <summary>One bound person's standing for the current benefit year, with the policy engine's quote for paying today
+/// in each tier the notice offers (amount due, subsidy, deadline, benefit start).</summary>
 internal sealed record PersonStatusResponse(
     long BindingId,
     string Relation,
@@ -27,4 +28,4 @@ internal sealed record PersonStatusResponse(
     int BenefitYear,
     string Status,
     DateOnly? PaidOn,
-    QuoteResponse? Quote);
+    IReadOnlyList<QuoteResponse> Quotes);

@@ -46,7 +46,7 @@ internal static partial class MiniProgramEndpoints
         var result = await wechat.CodeToSessionAsync(request.Account, request.Code, cancellationToken);
         if (!result.IsSuccess)
         {
-            LogCodeRejected(logger, request.Account, result.Error!.ErrorCode);
+            LogCodeRejected(logger, request.Account, result.Error!.ErrorCode, result.Error.ErrorMessage);
             return result.Error.Class == WeChatErrorClass.Transient
                 ? texts.Problem(StatusCodes.Status503ServiceUnavailable, "sessionUnavailable")
                 : texts.Problem(StatusCodes.Status401Unauthorized, "sessionRejected");
@@ -157,16 +157,17 @@ internal static partial class MiniProgramEndpoints
             var policy = catalog.Find(resident.PolicyId);
             var benefitYear = policy?.BenefitYear ?? 0;
             var paid = policy is not null && resident.PaidYear == benefitYear;
-            QuoteResponse? quote = null;
+            var quotes = new List<QuoteResponse>();
             if (policy is not null)
             {
+                // The registry's facts; the resident has not chosen a tier, so each tier is quoted for them to compare.
                 var facts = new ResidentFacts
                 {
                     Categories = resident.CategoryCodes,
                     BirthDate = resident.BirthDate,
                     PaidLastYear = resident.PaidYear == benefitYear - 1 ? true : null,
                 };
-                quote = QuoteResponse.From(policy.Quote(facts, today));
+                quotes.AddRange(policy.Tiers.Select(t => QuoteResponse.From(policy.Quote(facts with { Tier = t.Number }, today))));
             }
 
             people.Add(new PersonStatusResponse(
@@ -178,7 +179,7 @@ internal static partial class MiniProgramEndpoints
                 benefitYear,
                 paid ? "paid" : "unpaid",
                 paid ? resident.PaidOn : null,
-                quote));
+                quotes));
         }
 
         return TypedResults.Ok(new MeResponse(today, options.Value.FamilyLimit, people));
@@ -186,6 +187,6 @@ internal static partial class MiniProgramEndpoints
 
     private static string RelationName(BindingRelation relation) => relation == BindingRelation.Self ? "self" : "family";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat rejected a mini-program login code for account '{Account}' with error {ErrorCode}.")]
-    private static partial void LogCodeRejected(ILogger logger, string account, int errorCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat rejected a mini-program login code for account '{Account}' with error {ErrorCode}: {ErrorMessage}.")]
+    private static partial void LogCodeRejected(ILogger logger, string account, int errorCode, string errorMessage);
 }

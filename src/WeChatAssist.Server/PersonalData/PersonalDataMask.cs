@@ -9,8 +9,8 @@ internal static class PersonalDataMask
     public static string IdNumber(string idNumber) =>
         idNumber.Length <= 8 ? new string('*', idNumber.Length) : idNumber[..4] + new string('*', idNumber.Length - 8) + idNumber[^4..];
 
-    /// <summary>Keeps the surname: the first character, or the first two for a four-character name
-    /// (common for compound surnames such as 欧阳). Counted in text elements so no character is split.</summary>
+    /// <summary>Keeps the surname: the first character, or the first two for a known compound surname such as 欧阳.
+    /// Counted in text elements so no character is split.</summary>
     public static string Name(string name)
     {
         var elements = new List<string>();
@@ -25,7 +25,7 @@ internal static class PersonalDataMask
             return elements.Count == 0 ? "" : "*";
         }
 
-        var kept = elements.Count >= 4 || CompoundSurnames.Contains(elements[0] + elements[1]) ? 2 : 1;
+        var kept = CompoundSurnames.Contains(elements[0] + elements[1]) ? 2 : 1;
         if (kept >= elements.Count)
         {
             kept = 1;
