@@ -39,6 +39,9 @@ internal sealed class ResidentServer : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>Another client of the same server, e.g. with its own cookie jar.</summary>
+    public HttpClient CreateClient(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions options) => _factory.CreateClient(options);
+
     public static async Task<ResidentServer> StartAsync(DatabaseProvider provider, string connectionString, IDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
