@@ -16,7 +16,7 @@ internal static partial class MiniProgramEndpoints
 {
     public static IEndpointRouteBuilder MapMiniProgram(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/mp").WithTags("MiniProgram");
+        var group = endpoints.MapGroup("/api/v1/mp").WithTags("MiniProgram").AddEndpointFilter<PersonalDataGate>();
         group.MapPost("/session", CreateSession).WithName("MiniProgramSession");
         group.MapPost("/bindings", Bind).WithName("MiniProgramBind").RequireAuthorization(MiniProgramAuthentication.PolicyName);
         group.MapGet("/me", Me).WithName("MiniProgramMe").RequireAuthorization(MiniProgramAuthentication.PolicyName);

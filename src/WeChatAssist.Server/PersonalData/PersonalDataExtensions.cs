@@ -24,6 +24,7 @@ internal static class PersonalDataExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PersonalDataOptions>, PersonalDataOptionsValidator>();
         builder.Services.AddSingleton<PersonalDataProtector>();
+        builder.Services.AddSingleton<PersonalDataGate>();
         return builder;
     }
 

@@ -14,4 +14,7 @@ internal sealed class PersonalDataOptions
     /// <summary>Base64 of at least 32 bytes: the HMAC-SHA256 key of the lookup hash. Never rotated in place: the
     /// hashes in the registry depend on it.</summary>
     public string LookupKey { get; set; } = "";
+
+    /// <summary>Whether any key is set; with none, the registry, binding and staff resident reads are switched off.</summary>
+    public bool IsConfigured => Keys.Count > 0 || !string.IsNullOrWhiteSpace(ActiveKeyId) || !string.IsNullOrWhiteSpace(LookupKey);
 }

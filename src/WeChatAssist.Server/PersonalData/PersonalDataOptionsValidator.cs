@@ -8,6 +8,13 @@ internal sealed class PersonalDataOptionsValidator : IValidateOptions<PersonalDa
     public ValidateOptionsResult Validate(string? name, PersonalDataOptions options)
     {
         const string Section = PersonalDataOptions.SectionName;
+        if (!options.IsConfigured)
+        {
+            // Nothing set at all: personal-data features are off and answer 503 (PersonalDataGate); a
+            // deployment that serves only the official account needs no keys. Anything set is checked in full.
+            return ValidateOptionsResult.Success;
+        }
+
         var failures = new List<string>();
         if (options.Keys.Count == 0)
         {

@@ -20,10 +20,14 @@ internal sealed class PersonalDataProtector
     public PersonalDataProtector(IOptions<PersonalDataOptions> options)
     {
         var o = options.Value;
+        IsConfigured = o.IsConfigured;
         _keys = o.Keys.ToDictionary(k => k.Key, k => PersonalDataOptionsValidator.Decode(k.Value)!, StringComparer.Ordinal);
         _activeKeyId = o.ActiveKeyId;
-        _lookupKey = PersonalDataOptionsValidator.Decode(o.LookupKey)!;
+        _lookupKey = PersonalDataOptionsValidator.Decode(o.LookupKey) ?? [];
     }
+
+    /// <summary>False when <c>PersonalData:*</c> is not set at all; every operation then throws.</summary>
+    public bool IsConfigured { get; }
 
     /// <summary>The key id new values are written with.</summary>
     public string ActiveKeyId => _activeKeyId;
@@ -34,6 +38,7 @@ internal sealed class PersonalDataProtector
     /// <summary>Encrypts <paramref name="plaintext"/> under the active key with a fresh random nonce.</summary>
     public string Protect(string plaintext)
     {
+        EnsureConfigured();
         var key = _keys[_activeKeyId];
         var clear = Encoding.UTF8.GetBytes(plaintext);
         var blob = new byte[NonceSize + TagSize + clear.Length];
@@ -49,6 +54,7 @@ internal sealed class PersonalDataProtector
     /// <exception cref="PersonalDataException">Unknown key id, malformed value, or a value that was altered.</exception>
     public string Unprotect(string protectedValue)
     {
+        EnsureConfigured();
         var separator = protectedValue.IndexOf(':', StringComparison.Ordinal);
         if (separator <= 0)
         {
@@ -83,8 +89,19 @@ internal sealed class PersonalDataProtector
 
     /// <summary>HMAC-SHA256 of the value under <c>LookupKey</c>, lower-case hex: equal inputs give equal hashes,
     /// and without the key the hash cannot be brute-forced over the small space of ID numbers.</summary>
-    public string LookupHash(string value) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_lookupKey, Encoding.UTF8.GetBytes(value)));
+    public string LookupHash(string value)
+    {
+        EnsureConfigured();
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_lookupKey, Encoding.UTF8.GetBytes(value)));
+    }
+
+    private void EnsureConfigured()
+    {
+        if (!IsConfigured)
+        {
+            throw new InvalidOperationException($"{PersonalDataOptions.SectionName}:Keys, :ActiveKeyId and :LookupKey are not configured; personal data cannot be read or written.");
+        }
+    }
 }
 
 /// <summary>A protected value could not be read.</summary>

@@ -20,6 +20,7 @@ internal static class AdminResidentEndpoints
     {
         endpoints.MapGroup("/api/v1/admin").WithTags("Admin")
             .RequireAuthorization(StaffClaims.VillagePolicy)
+            .AddEndpointFilter<PersonalDataGate>()
             .MapGet("/residents", ListResidents).WithName("AdminListResidents");
         return endpoints;
     }

@@ -131,6 +131,18 @@ public sealed class PersonalDataProtectorTests
     }
 
     [Fact]
+    public void With_nothing_configured_personal_data_is_off_and_every_operation_refuses()
+    {
+        var options = new PersonalDataOptions();
+        var protector = new PersonalDataProtector(Microsoft.Extensions.Options.Options.Create(options));
+
+        Assert.True(new PersonalDataOptionsValidator().Validate(null, options).Succeeded);
+        Assert.False(protector.IsConfigured);
+        Assert.Throws<InvalidOperationException>(() => protector.Protect("张三"));
+        Assert.Throws<InvalidOperationException>(() => protector.LookupHash("500231198503121235"));
+    }
+
+    [Fact]
     public void Good_options_pass() =>
         Assert.True(new PersonalDataOptionsValidator().Validate(null, Options("b", ("a", KeyA), ("b", KeyB))).Succeeded);
 
