@@ -19,6 +19,7 @@ builder.AddPolicies();
 builder.AddWeChatChannel();
 builder.AddStaff();
 builder.AddMiniProgram();
+builder.AddApiDocument();
 
 var app = builder.Build();
 
@@ -27,6 +28,7 @@ app.MapPolicies();
 app.MapWeChatChannel();
 app.MapStaff();
 app.MapMiniProgram();
+app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();
 

@@ -38,6 +38,8 @@ internal static class StaffEndpoints
         var user = string.IsNullOrWhiteSpace(request.UserName) ? null : await store.FindAsync(request.UserName.Trim(), cancellationToken);
         if (user is null)
         {
+            // Spend the same PBKDF2 work as for a real account, so response time does not reveal which names exist.
+            StaffStore.VerifyPassword(StaffStore.DummyUser, request.Password ?? "");
             return texts.Problem(StatusCodes.Status401Unauthorized, "loginFailed");
         }
 

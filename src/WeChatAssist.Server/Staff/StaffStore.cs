@@ -13,6 +13,9 @@ internal sealed class StaffStore(DatabaseTarget database, TimeProvider clock)
 {
     private static readonly PasswordHasher<StaffUser> Hasher = new();
 
+    /// <summary>An account no one can sign in to, verified against when the user name is unknown.</summary>
+    public static StaffUser DummyUser { get; } = new(0, "", Hasher.HashPassword(null!, Guid.NewGuid().ToString()), StaffRole.Village, null, null, null, 0, null);
+
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);

@@ -304,4 +304,31 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
         Assert.DoesNotContain(id[..17], log, StringComparison.Ordinal);
         Assert.DoesNotContain("褚十", log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_unionid_links_the_bindings_of_one_person_across_the_official_account_and_the_mini_program()
+    {
+        var store = (WeChatAssist.Server.MiniProgram.BindingStore)Server.Services.GetService(typeof(WeChatAssist.Server.MiniProgram.BindingStore))!;
+        var residentId = await Server.SeedAsync("陈一", TestIds.Next());
+        var union = "oUnion" + Guid.NewGuid().ToString("N")[..10];
+        await store.AddAsync("wxOfficialAccount", TestIds.OpenId(), union, residentId, WeChatAssist.Server.MiniProgram.BindingRelation.Self, CancellationToken.None);
+
+        var sameUnion = await store.ListAsync(ResidentServer.AppId, TestIds.OpenId(), union, CancellationToken.None);
+        var noUnion = await store.ListAsync(ResidentServer.AppId, TestIds.OpenId(), null, CancellationToken.None);
+
+        Assert.Equal(residentId, Assert.Single(sameUnion).ResidentId);
+        Assert.Empty(noUnion);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_mini_program_staff_and_policy_endpoints()
+    {
+        using var response = await Server.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+
+        foreach (var path in new[] { "/api/v1/mp/session", "/api/v1/mp/bindings", "/api/v1/mp/me", "/api/v1/staff/login", "/api/v1/staff/logout", "/api/v1/staff/me", "/api/v1/admin/residents", "/api/v1/policies/{id}/quote" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+    }
 }

@@ -50,6 +50,29 @@ public sealed class ResidentSettingsTests
         Assert.StartsWith("<from environment", _sample[$"{PersonalDataOptions.SectionName}:LookupKey"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{ "PersonalData": { "Keys": { "k1": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" } } }""", "PersonalData:Keys:k1")]
+    [InlineData("""{ "PersonalData": { "LookupKey": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" } }""", "PersonalData:LookupKey")]
+    [InlineData("""{ "Staff": { "BootstrapAdmin": { "Password": "hunter2hunter2" } } }""", "Staff:BootstrapAdmin:Password")]
+    public void Personal_data_keys_and_the_admin_password_in_a_settings_file_are_refused(string json, string key)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"appsettings.{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        try
+        {
+            var finding = Assert.Single(Hosting.SecretSources.FindSecretsInSettingsFiles(new ConfigurationBuilder().AddJsonFile(path).Build()));
+            Assert.StartsWith(key + " (", finding, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void The_sample_holds_no_personal_data_secret() =>
+        Assert.Empty(Hosting.SecretSources.FindSecretsInSettingsFiles(_sample));
+
     private static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
