@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WeChatAssist.Server.PersonalData;
 
@@ -19,6 +21,12 @@ internal static class ResidentsExtensions
         builder.Services.AddSingleton<ResidentRegistry>();
         builder.Services.AddSingleton(_ => ResidentTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ResidentTexts.FileName)));
         builder.Services.AddProblemDetails();
+
+        // Staff cookies and mini-program tokens must be readable on every node, so the key ring lives in the database.
+        builder.Services.AddSingleton<DatabaseKeyRing>();
+        builder.Services.AddDataProtection().SetApplicationName("WeChatAssist");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DatabaseKeyRing>((options, keyRing) => options.XmlRepository = keyRing);
         return builder;
     }
 }

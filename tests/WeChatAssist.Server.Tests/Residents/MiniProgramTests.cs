@@ -91,9 +91,24 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
     [Fact]
     public async Task A_staff_cookie_is_not_a_mini_program_session()
     {
-        var (status, _, _) = await Server.SendAsync(HttpMethod.Get, "/api/v1/mp/me", null, null);
+        using var staff = Server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        using var login = await staff.PostAsync(
+            new Uri("/api/v1/staff/login", UriKind.Relative),
+            System.Net.Http.Json.JsonContent.Create(new { userName = ResidentServer.AdminUser, password = ResidentServer.AdminPassword }));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        using var me = await staff.GetAsync(new Uri("/api/v1/mp/me", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_mini_program_token_is_not_a_staff_session()
+    {
+        var token = await Server.SessionAsync(TestIds.OpenId());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.SendAsync(HttpMethod.Get, "/api/v1/staff/me", token, null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.SendAsync(HttpMethod.Get, "/api/v1/admin/residents", token, null)).Status);
     }
 
     [Fact]

@@ -66,4 +66,26 @@ public sealed class PostgresResidentTests(PostgresServer postgres) : IClassFixtu
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, (HttpStatusCode)423, (HttpStatusCode)423], statuses);
     }
+
+    [Fact]
+    public async Task Tokens_and_staff_cookies_issued_by_one_node_are_accepted_by_another()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var first = await ResidentServer.StartAsync(DatabaseProvider.Postgres, database);
+        await using var second = await ResidentServer.StartAsync(DatabaseProvider.Postgres, database);
+        var token = await first.SessionAsync(TestIds.OpenId());
+        using var login = await first.Client.PostAsync(
+            new Uri("/api/v1/staff/login", UriKind.Relative),
+            System.Net.Http.Json.JsonContent.Create(new { userName = ResidentServer.AdminUser, password = ResidentServer.AdminPassword }));
+        var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(Server.Staff.StaffExtensions.CookieName + "=", StringComparison.Ordinal)).Split(';')[0];
+
+        var me = await second.MeAsync(token);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/staff/me", UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        using var staffMe = await second.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, me.Status);
+        Assert.Equal(HttpStatusCode.OK, staffMe.StatusCode);
+        Assert.True(await second.CountAsync("SELECT COUNT(*) FROM data_protection_keys") >= 1);
+    }
 }

@@ -72,3 +72,10 @@ CREATE TABLE audit_log (
   at timestamptz NOT NULL
 );
 CREATE INDEX audit_log_resident ON audit_log (resident_id, at);
+
+-- ASP.NET Core Data Protection key ring shared by all nodes (staff cookies, mini-program tokens).
+CREATE TABLE data_protection_keys (
+  friendly_name text PRIMARY KEY,
+  xml text NOT NULL,
+  created_at timestamptz NOT NULL
+);

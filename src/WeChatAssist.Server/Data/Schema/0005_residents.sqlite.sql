@@ -71,3 +71,10 @@ CREATE TABLE audit_log (
   at INTEGER NOT NULL
 );
 CREATE INDEX audit_log_resident ON audit_log (resident_id, at);
+
+-- ASP.NET Core Data Protection key ring shared by all nodes (staff cookies, mini-program tokens).
+CREATE TABLE data_protection_keys (
+  friendly_name TEXT PRIMARY KEY,
+  xml TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
