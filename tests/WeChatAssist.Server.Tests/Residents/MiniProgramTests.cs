@@ -1,4 +1,5 @@
 using System.Net;
+using Quartz;
 using System.Text.Json;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Residents;
@@ -345,5 +346,34 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
+    }
+
+    [Fact]
+    public async Task The_sweep_deletes_expired_sessions_and_attempts_outside_the_lockout_window()
+    {
+        var target = (DatabaseTarget)Server.Services.GetService(typeof(DatabaseTarget))!;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var old = now - (long)TimeSpan.FromHours(2).TotalMilliseconds;
+        await using (var insert = target.DataSource.CreateCommand($"""
+            INSERT INTO mp_sessions (session_id, account, app_id, open_id, session_key_encrypted, created_at, expires_at)
+            VALUES ('sweep-expired', 'pengshui', 'wx', 'oSweep', 'dev:x', {old}, {old}), ('sweep-live', 'pengshui', 'wx', 'oSweep', 'dev:x', {now}, {now + 3_600_000});
+            INSERT INTO binding_attempts (app_id, open_id, at, success) VALUES ('wx', 'oSweep', {old}, 0), ('wx', 'oSweep', {now}, 0);
+            """))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var scheduler = await Server.Services.GetSchedulerAsync();
+        await scheduler.TriggerJob(new JobKey(nameof(WeChatAssist.Server.MiniProgram.MiniProgramSweepJob)), CancellationToken.None);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Server.CountAsync("SELECT COUNT(*) FROM mp_sessions WHERE open_id = 'oSweep'") > 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1, await Server.CountAsync("SELECT COUNT(*) FROM mp_sessions WHERE session_id = 'sweep-live'"));
+        Assert.Equal(0, await Server.CountAsync("SELECT COUNT(*) FROM mp_sessions WHERE session_id = 'sweep-expired'"));
+        Assert.Equal(1, await Server.CountAsync("SELECT COUNT(*) FROM binding_attempts WHERE open_id = 'oSweep'"));
     }
 }
