@@ -78,15 +78,34 @@ internal sealed class BindingStore(DatabaseTarget database, TimeProvider clock)
         return (count, count == 0 ? null : reader.GetInstant(database.Provider, 1));
     }
 
-    public async Task RecordAttemptAsync(string appId, string openId, bool success, CancellationToken cancellationToken)
+    /// <summary>Records an attempt as failed before it is checked, so parallel requests all see each other in
+    /// <see cref="FailuresSinceAsync"/>; <see cref="MarkSucceededAsync"/> or <see cref="ForgetAsync"/> settle it.</summary>
+    public async Task<long> BeginAttemptAsync(string appId, string openId, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO binding_attempts (app_id, open_id, at, success) VALUES (@app, @open, @now, @success)";
+        command.CommandText = "INSERT INTO binding_attempts (app_id, open_id, at, success) VALUES (@app, @open, @now, @failed) RETURNING id";
         command.AddParameter("@app", appId);
         command.AddParameter("@open", openId);
         command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        command.AddParameter("@success", SqlValues.Flag(database.Provider, success));
+        command.AddParameter("@failed", SqlValues.Flag(database.Provider, false));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public Task MarkSucceededAsync(long attemptId, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE binding_attempts SET success = @succeeded WHERE id = @id", attemptId, cancellationToken);
+
+    /// <summary>Drops an attempt refused while locked: retrying during a lockout does not prolong it.</summary>
+    public Task ForgetAsync(long attemptId, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM binding_attempts WHERE id = @id", attemptId, cancellationToken);
+
+    private async Task ExecuteAsync(string sql, long attemptId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.AddParameter("@id", attemptId);
+        command.AddParameter("@succeeded", SqlValues.Flag(database.Provider, true));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

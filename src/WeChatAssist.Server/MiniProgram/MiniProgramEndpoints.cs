@@ -72,15 +72,6 @@ internal static partial class MiniProgramEndpoints
         var session = MiniProgramAuthentication.Session(user);
         var policyId = wechatOptions.CurrentValue.Accounts.TryGetValue(session.Account, out var account) ? account.PolicyId : "";
 
-        // Checked before anything else, so a locked user learns nothing more about any number.
-        var now = clock.GetUtcNow();
-        var (failures, oldest) = await bindings.FailuresSinceAsync(session.AppId, session.OpenId, now - o.FailureWindow, cancellationToken);
-        if (failures >= o.MaxFailedBindings)
-        {
-            var minutes = Math.Max(1, (int)Math.Ceiling((oldest!.Value + o.FailureWindow - now).TotalMinutes));
-            return texts.Problem(StatusCodes.Status429TooManyRequests, "bindingLocked", ("minutes", minutes));
-        }
-
         BindingRelation? relation = request.Relation switch
         {
             null or "" or "self" => BindingRelation.Self,
@@ -97,9 +88,20 @@ internal static partial class MiniProgramEndpoints
             return texts.Problem(StatusCodes.Status400BadRequest, "nameMissing");
         }
 
+        // The attempt is counted as a failure before anything is checked, so a burst of parallel requests cannot
+        // slip more than MaxFailedBindings guesses under the limit; a locked user learns nothing about any number.
+        var now = clock.GetUtcNow();
+        var attempt = await bindings.BeginAttemptAsync(session.AppId, session.OpenId, cancellationToken);
+        var (failures, oldest) = await bindings.FailuresSinceAsync(session.AppId, session.OpenId, now - o.FailureWindow, cancellationToken);
+        if (failures > o.MaxFailedBindings)
+        {
+            await bindings.ForgetAsync(attempt, cancellationToken);
+            var minutes = Math.Max(1, (int)Math.Ceiling((oldest!.Value + o.FailureWindow - now).TotalMinutes));
+            return texts.Problem(StatusCodes.Status429TooManyRequests, "bindingLocked", ("minutes", minutes));
+        }
+
         if (!ResidentIdNumber.TryParse(request.IdNumber, businessClock.Today(), out var idNumber, out var error))
         {
-            await bindings.RecordAttemptAsync(session.AppId, session.OpenId, success: false, cancellationToken);
             return texts.Problem(StatusCodes.Status400BadRequest, ResidentTexts.Key(error));
         }
 
@@ -107,11 +109,10 @@ internal static partial class MiniProgramEndpoints
         var resident = await registry.FindAsync(policyId, idNumber.Value, cancellationToken);
         if (resident is null || !string.Equals(resident.Name, ResidentRegistry.NormaliseName(request.Name), StringComparison.Ordinal))
         {
-            await bindings.RecordAttemptAsync(session.AppId, session.OpenId, success: false, cancellationToken);
             return texts.Problem(StatusCodes.Status422UnprocessableEntity, "bindingNotMatched");
         }
 
-        await bindings.RecordAttemptAsync(session.AppId, session.OpenId, success: true, cancellationToken);
+        await bindings.MarkSucceededAsync(attempt, cancellationToken);
         var existing = await bindings.ListAsync(session.AppId, session.OpenId, session.UnionId, cancellationToken);
         if (existing.Any(b => b.ResidentId == resident.Id))
         {

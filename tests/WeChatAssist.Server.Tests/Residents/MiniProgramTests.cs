@@ -235,6 +235,19 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_burst_of_parallel_guesses_gets_no_more_than_five_through()
+    {
+        var token = await Server.SessionAsync(TestIds.OpenId());
+        var guesses = Enumerable.Range(0, 20).Select(_ => TestIds.Next()).ToArray();
+
+        var results = await Task.WhenAll(guesses.Select(id => Server.BindAsync(token, "猜测", id)));
+
+        Assert.True(results.Count(r => r.Status == HttpStatusCode.UnprocessableEntity) <= 5, string.Join(",", results.Select(r => (int)r.Status)));
+        Assert.True(results.Count(r => r.Status == HttpStatusCode.TooManyRequests) >= 15);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Server.BindAsync(token, "猜测", TestIds.Next())).Status);
+    }
+
+    [Fact]
     public async Task A_new_session_of_the_same_openid_is_still_locked()
     {
         var openId = TestIds.OpenId();
