@@ -43,18 +43,35 @@ internal static class StaffEndpoints
             return texts.Problem(StatusCodes.Status401Unauthorized, "loginFailed");
         }
 
-        if (user.LockedUntil is { } until && until > clock.GetUtcNow())
+        if (user.LockedUntil is { } lockedBefore && lockedBefore > clock.GetUtcNow())
         {
+            return Locked(lockedBefore);
+        }
+
+        if (await store.BeginAttemptAsync(user.Id, cancellationToken) is not { } attempt)
+        {
+            return Locked(clock.GetUtcNow() + o.LockoutDuration);
+        }
+
+        if (attempt > o.MaxFailedLogins)
+        {
+            // Parallel attempts already used the allowance. Lock here too, so a count left high by an attempt that
+            // never finished cannot refuse every later login without a lockout that ends.
+            var until = clock.GetUtcNow() + o.LockoutDuration;
+            await store.LockAsync(user.Id, until, cancellationToken);
             return Locked(until);
         }
 
         if (string.IsNullOrEmpty(request.Password) || !StaffStore.VerifyPassword(user, request.Password))
         {
-            await store.RecordFailureAsync(user.Id, o.MaxFailedLogins, o.LockoutDuration, cancellationToken);
-            var after = await store.FindAsync(user.UserName, cancellationToken);
-            return after?.LockedUntil is { } lockedUntil && lockedUntil > clock.GetUtcNow()
-                ? Locked(lockedUntil)
-                : texts.Problem(StatusCodes.Status401Unauthorized, "loginFailed");
+            if (attempt < o.MaxFailedLogins)
+            {
+                return texts.Problem(StatusCodes.Status401Unauthorized, "loginFailed");
+            }
+
+            var lockedUntil = clock.GetUtcNow() + o.LockoutDuration;
+            await store.LockAsync(user.Id, lockedUntil, cancellationToken);
+            return Locked(lockedUntil);
         }
 
         await store.RecordSuccessAsync(user.Id, cancellationToken);

@@ -69,22 +69,32 @@ internal sealed class StaffStore(DatabaseTarget database, TimeProvider clock)
     public static bool VerifyPassword(StaffUser user, string password) =>
         Hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
 
-    /// <summary>Counts a failed login; the <paramref name="maxFailures"/>th in a row locks until now + <paramref name="lockout"/>
-    /// and starts a new count. Done in one statement so concurrent attempts cannot both slip under the limit.</summary>
-    public async Task RecordFailureAsync(long id, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken)
+    /// <summary>Counts a login attempt before the password is checked and returns the count since the last success
+    /// or lockout, so parallel guesses each see the others and no more than the limit get checked. Null when the
+    /// account is locked (checked in the same statement, so a lock set meanwhile is never missed).</summary>
+    public async Task<int?> BeginAttemptAsync(long id, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE staff_users SET
-              locked_until = CASE WHEN failed_count + 1 >= @max THEN @until ELSE locked_until END,
-              failed_count = CASE WHEN failed_count + 1 >= @max THEN 0 ELSE failed_count + 1 END
-            WHERE id = @id
+            UPDATE staff_users SET failed_count = failed_count + 1
+            WHERE id = @id AND (locked_until IS NULL OR locked_until <= @now)
+            RETURNING failed_count
             """;
         command.AddParameter("@id", id);
-        command.AddParameter("@max", maxFailures);
-        command.AddInstant(database.Provider, "@until", now + lockout);
+        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        var count = await command.ExecuteScalarAsync(cancellationToken);
+        return count is null or DBNull ? null : Convert.ToInt32(count, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Locks the account until <paramref name="until"/> and starts a new count for afterwards.</summary>
+    public async Task LockAsync(long id, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE staff_users SET failed_count = 0, locked_until = @until WHERE id = @id";
+        command.AddParameter("@id", id);
+        command.AddInstant(database.Provider, "@until", until);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

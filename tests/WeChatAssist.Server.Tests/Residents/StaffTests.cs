@@ -76,6 +76,20 @@ public sealed class StaffTests(SqliteResidentServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_burst_of_parallel_wrong_passwords_gets_no_more_than_three_checked()
+    {
+        var user = await CreateAsync(StaffRole.Village, "汉葭街道", "文家村");
+        using var client = NewClient();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => LoginAsync(client, user, "guess" + i)));
+        var right = await LoginAsync(client, user, Password);
+
+        Assert.True(results.Count(r => r.Status == HttpStatusCode.Unauthorized) <= 2, string.Join(",", results.Select(r => (int)r.Status)));
+        Assert.True(results.Count(r => r.Status == (HttpStatusCode)423) >= 10);
+        Assert.Equal((HttpStatusCode)423, right.Status);
+    }
+
+    [Fact]
     public async Task A_right_password_resets_the_failure_count()
     {
         var user = await CreateAsync(StaffRole.Township, "汉葭街道", null);
