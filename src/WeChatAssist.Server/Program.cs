@@ -2,8 +2,10 @@ using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
+using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Scheduling;
+using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.WeChat;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,12 +17,18 @@ builder.AddDatabase();
 builder.AddScheduling();
 builder.AddPolicies();
 builder.AddWeChatChannel();
+builder.AddStaff();
+builder.AddMiniProgram();
+builder.AddApiDocument();
 
 var app = builder.Build();
 
 app.MapHealth();
 app.MapPolicies();
 app.MapWeChatChannel();
+app.MapStaff();
+app.MapMiniProgram();
+app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();
 

@@ -8,7 +8,7 @@ namespace WeChatAssist.Server.Hosting;
 internal static class SecretSources
 {
     // Configuration keys whose values are secrets wherever they appear (matched on the last segment).
-    private static readonly string[] SecretKeyNames = ["AppSecret", "Token", "EncodingAESKey", "Password"];
+    private static readonly string[] SecretKeyNames = ["AppSecret", "Token", "EncodingAESKey", "Password", "LookupKey"];
 
     public static IHostApplicationBuilder AddSecretSourceCheck(this IHostApplicationBuilder builder)
     {
@@ -55,6 +55,12 @@ internal static class SecretSources
 
         var name = key[(key.LastIndexOf(':') + 1)..];
         if (SecretKeyNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // Personal-data encryption keys are named by their key id, so the whole PersonalData:Keys section is secret.
+        if (key.StartsWith("PersonalData:Keys:", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

@@ -1,0 +1,111 @@
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.WeChat;
+
+namespace WeChatAssist.Server.MiniProgram;
+
+/// <summary>How a bound person relates to the WeChat user.</summary>
+internal enum BindingRelation
+{
+    Self,
+    Family,
+}
+
+/// <summary>A resident bound to a WeChat user.</summary>
+internal sealed record ResidentBinding(long Id, long ResidentId, BindingRelation Relation, DateTimeOffset CreatedAt);
+
+/// <summary><c>resident_bindings</c> and the attempts in <c>binding_attempts</c> that rate-limit them.</summary>
+internal sealed class BindingStore(DatabaseTarget database, TimeProvider clock)
+{
+    /// <summary>Bindings of this OpenID, and — when WeChat gave a unionid — of every OpenID of the same person
+    /// (official account and mini-program), each resident once.</summary>
+    public async Task<IReadOnlyList<ResidentBinding>> ListAsync(string appId, string openId, string? unionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, resident_id, relation, created_at FROM resident_bindings
+            WHERE (app_id = @app AND open_id = @open) OR (@union IS NOT NULL AND union_id = @union)
+            ORDER BY id
+            """;
+        command.AddParameter("@app", appId);
+        command.AddParameter("@open", openId);
+        command.AddParameter("@union", unionId);
+        command.Parameters["@union"].DbType = System.Data.DbType.String;
+        var rows = new List<ResidentBinding>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ResidentBinding(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetString(2) == "self" ? BindingRelation.Self : BindingRelation.Family,
+                reader.GetInstant(database.Provider, 3)));
+        }
+
+        return [.. rows.DistinctBy(r => r.ResidentId)];
+    }
+
+    public async Task<long> AddAsync(string appId, string openId, string? unionId, long residentId, BindingRelation relation, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO resident_bindings (app_id, open_id, union_id, resident_id, relation, created_at)
+            VALUES (@app, @open, @union, @resident, @relation, @now) RETURNING id
+            """;
+        command.AddParameter("@app", appId);
+        command.AddParameter("@open", openId);
+        command.AddParameter("@union", unionId);
+        command.AddParameter("@resident", residentId);
+        command.AddParameter("@relation", relation == BindingRelation.Self ? "self" : "family");
+        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Failed attempts of this OpenID since <paramref name="since"/>, and the oldest of them.</summary>
+    public async Task<(int Count, DateTimeOffset? Oldest)> FailuresSinceAsync(string appId, string openId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MIN(at) FROM binding_attempts WHERE app_id = @app AND open_id = @open AND success = @failed AND at > @since";
+        command.AddParameter("@app", appId);
+        command.AddParameter("@open", openId);
+        command.AddParameter("@failed", SqlValues.Flag(database.Provider, false));
+        command.AddInstant(database.Provider, "@since", since);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var count = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+        return (count, count == 0 ? null : reader.GetInstant(database.Provider, 1));
+    }
+
+    /// <summary>Records an attempt as failed before it is checked, so parallel requests all see each other in
+    /// <see cref="FailuresSinceAsync"/>; <see cref="MarkSucceededAsync"/> or <see cref="ForgetAsync"/> settle it.</summary>
+    public async Task<long> BeginAttemptAsync(string appId, string openId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO binding_attempts (app_id, open_id, at, success) VALUES (@app, @open, @now, @failed) RETURNING id";
+        command.AddParameter("@app", appId);
+        command.AddParameter("@open", openId);
+        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        command.AddParameter("@failed", SqlValues.Flag(database.Provider, false));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public Task MarkSucceededAsync(long attemptId, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE binding_attempts SET success = @succeeded WHERE id = @id", attemptId, cancellationToken);
+
+    /// <summary>Drops an attempt refused while locked: retrying during a lockout does not prolong it.</summary>
+    public Task ForgetAsync(long attemptId, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM binding_attempts WHERE id = @id", attemptId, cancellationToken);
+
+    private async Task ExecuteAsync(string sql, long attemptId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.AddParameter("@id", attemptId);
+        command.AddParameter("@succeeded", SqlValues.Flag(database.Provider, true));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Authentication;
+using WeChatAssist.Server.Residents;
+
+namespace WeChatAssist.Server.MiniProgram;
+
+/// <summary>The mini-program API: sessions from <c>wx.login</c> codes, identity binding, <c>/me</c>.</summary>
+internal static class MiniProgramExtensions
+{
+    public static IHostApplicationBuilder AddMiniProgram(this IHostApplicationBuilder builder)
+    {
+        builder.AddResidents();
+        builder.Services.AddOptions<MiniProgramOptions>()
+            .Bind(builder.Configuration.GetSection(MiniProgramOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<MiniProgramSessions>();
+        builder.Services.AddSingleton<BindingStore>();
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, MiniProgramAuthentication>(MiniProgramAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(MiniProgramAuthentication.PolicyName, p => p.AddAuthenticationSchemes(MiniProgramAuthentication.SchemeName).RequireAuthenticatedUser());
+        return builder;
+    }
+}

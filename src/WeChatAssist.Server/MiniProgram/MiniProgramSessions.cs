@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.PersonalData;
+using WeChatAssist.Server.WeChat;
+
+namespace WeChatAssist.Server.MiniProgram;
+
+/// <summary>A signed-in mini-program user.</summary>
+internal sealed record MiniProgramSession(string SessionId, string Account, string AppId, string OpenId, string? UnionId);
+
+/// <summary>Sessions in <c>mp_sessions</c>. WeChat's session_key is kept there encrypted and never leaves the server;
+/// the client holds only our token: the session id, signed and time-limited by ASP.NET Core Data Protection.</summary>
+internal sealed class MiniProgramSessions(DatabaseTarget database, PersonalDataProtector protector, IDataProtectionProvider dataProtection, TimeProvider clock)
+{
+    private readonly ITimeLimitedDataProtector _tokens = dataProtection.CreateProtector("WeChatAssist.MiniProgram.Session.v1").ToTimeLimitedDataProtector();
+
+    /// <summary>Stores the session and returns the bearer token and its expiry.</summary>
+    public async Task<(string Token, DateTimeOffset ExpiresAt)> CreateAsync(string account, string appId, WeChatAssist.WeChat.Api.MiniProgramSession session, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var id = RandomNumberGenerator.GetHexString(32, lowercase: true);
+        var now = clock.GetUtcNow();
+        var expires = now + lifetime;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO mp_sessions (session_id, account, app_id, open_id, union_id, session_key_encrypted, created_at, expires_at)
+            VALUES (@id, @account, @app, @open, @union, @key, @now, @expires)
+            """;
+        command.AddParameter("@id", id);
+        command.AddParameter("@account", account);
+        command.AddParameter("@app", appId);
+        command.AddParameter("@open", session.OpenId);
+        command.AddParameter("@union", string.IsNullOrEmpty(session.UnionId) ? null : session.UnionId);
+        command.AddParameter("@key", protector.Protect(session.SessionKey));
+        command.AddInstant(database.Provider, "@now", now);
+        command.AddInstant(database.Provider, "@expires", expires);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (_tokens.Protect(id, expires), expires);
+    }
+
+    /// <summary>The live session a token names, or null for a forged, expired or unknown token.</summary>
+    public async Task<MiniProgramSession?> FindAsync(string token, CancellationToken cancellationToken)
+    {
+        string id;
+        try
+        {
+            id = _tokens.Unprotect(token, out _);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT account, app_id, open_id, union_id FROM mp_sessions WHERE session_id = @id AND expires_at > @now";
+        command.AddParameter("@id", id);
+        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new MiniProgramSession(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
+    }
+}

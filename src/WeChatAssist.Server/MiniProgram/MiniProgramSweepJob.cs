@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using Quartz;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.WeChat;
+
+namespace WeChatAssist.Server.MiniProgram;
+
+/// <summary>Deletes expired mini-program sessions (with their encrypted session_key) and binding attempts older than
+/// the lockout window, which no longer count. Real clock: both are protocol time, not business dates.</summary>
+[QuartzJob(Description = "Deletes expired rows of mp_sessions and binding_attempts.")]
+[CronTrigger("0 7/15 * * * ?")]
+[DisallowConcurrentExecution]
+internal sealed partial class MiniProgramSweepJob(DatabaseTarget database, IOptions<MiniProgramOptions> options, TimeProvider realClock, ILogger<MiniProgramSweepJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var now = realClock.GetUtcNow();
+        var sessions = await DeleteAsync("DELETE FROM mp_sessions WHERE expires_at < @before", now, cancellationToken);
+        var attempts = await DeleteAsync("DELETE FROM binding_attempts WHERE at < @before", now - options.Value.FailureWindow, cancellationToken);
+        if (sessions + attempts > 0)
+        {
+            LogSwept(logger, sessions, attempts);
+        }
+    }
+
+    private async Task<int> DeleteAsync(string sql, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.AddInstant(database.Provider, "@before", before);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Sessions} expired mini-program sessions and {Attempts} old binding attempts.")]
+    private static partial void LogSwept(ILogger logger, int sessions, int attempts);
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+using WeChatAssist.Server.Policies;
+
+namespace WeChatAssist.Server.Residents;
+
+/// <summary>Plain-Chinese problem texts of the mini-program and staff APIs, from <c>localization/</c>.</summary>
+internal sealed class ResidentTexts(ProblemTexts texts)
+{
+    /// <summary>The file, relative to the binaries.</summary>
+    public const string FileName = "localization/miniprogram.zh-Hans.json";
+
+    public static ResidentTexts LoadFile(string path) => new(ProblemTexts.LoadFile(path));
+
+    /// <summary>A problem+json result with the localized title and detail.</summary>
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values)
+    {
+        var (title, detail) = texts.Render(key, values.ToDictionary(v => v.Name, v => Convert.ToString(v.Value, CultureInfo.InvariantCulture) ?? ""));
+        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = key });
+    }
+
+    /// <summary>The text key of an ID number error.</summary>
+    public static string Key(IdNumberError error) => "id" + error.ToString();
+}

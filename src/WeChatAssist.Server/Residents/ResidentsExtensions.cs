@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WeChatAssist.Server.PersonalData;
+
+namespace WeChatAssist.Server.Residents;
+
+/// <summary>Registers the resident registry, its personal-data protection and the plain-Chinese texts.</summary>
+internal static class ResidentsExtensions
+{
+    public static IHostApplicationBuilder AddResidents(this IHostApplicationBuilder builder)
+    {
+        // Called by both the staff console and the mini-program; registers once.
+        if (builder.Services.Any(d => d.ServiceType == typeof(ResidentRegistry)))
+        {
+            return builder;
+        }
+
+        builder.AddPersonalData();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ResidentRegistry>();
+        builder.Services.AddSingleton(_ => ResidentTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ResidentTexts.FileName)));
+        builder.Services.AddProblemDetails();
+
+        // Staff cookies and mini-program tokens must be readable on every node, so the key ring lives in the database.
+        builder.Services.AddSingleton<DatabaseKeyRing>();
+        builder.Services.AddDataProtection().SetApplicationName("WeChatAssist");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DatabaseKeyRing>((options, keyRing) => options.XmlRepository = keyRing);
+        return builder;
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using WeChatAssist.Server.Residents;
+
+namespace WeChatAssist.Server.Staff;
+
+/// <summary>Staff accounts: cookie sign-in, role policies with scope claims, the bootstrap administrator, the audit log.</summary>
+internal static class StaffExtensions
+{
+    public const string CookieName = "wca_staff";
+
+    public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
+    {
+        builder.AddResidents();
+        builder.Services.AddOptions<StaffOptions>()
+            .Bind(builder.Configuration.GetSection(StaffOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.BootstrapAdmin.UserName) || o.BootstrapAdmin.Password is { Length: >= 10 },
+                $"{StaffOptions.SectionName}:BootstrapAdmin:Password: required with {StaffOptions.SectionName}:BootstrapAdmin:UserName, at least 10 characters (environment or user secrets).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<StaffStore>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddHostedService<StaffBootstrap>();
+
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = CookieName;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+
+                // An API answers 401/403; there is no login page to redirect to.
+                options.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+                options.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(StaffClaims.BureauPolicy, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole("bureau"))
+            .AddPolicy(StaffClaims.TownshipPolicy, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole("bureau", "township"))
+            .AddPolicy(StaffClaims.VillagePolicy, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole("bureau", "township", "village"));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapStaff(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapStaffAccounts();
+        endpoints.MapAdminResidents();
+        return endpoints;
+    }
+}
