@@ -1,3 +1,5 @@
+using WeChatAssist.Server.Chat;
+using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Health;
@@ -5,6 +7,11 @@ using WeChatAssist.Server.Hosting;
 using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.Simulator;
+
+if (ChatEvaluationCommand.Matches(args))
+{
+    return await ChatEvaluationCommand.RunAsync(args, Console.Out, CancellationToken.None);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +21,7 @@ builder.AddBusinessClock();
 builder.AddDatabase();
 builder.AddScheduling();
 builder.AddPolicies();
+builder.AddChat();
 
 var app = builder.Build();
 
