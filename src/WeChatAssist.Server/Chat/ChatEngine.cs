@@ -34,6 +34,9 @@ internal sealed class ChatEngine(
     IReminderSubscriptions reminders,
     ChatOptions options)
 {
+    /// <summary>The understanding layer (for the evaluation's explanations).</summary>
+    public ChatUnderstanding Understanding => understanding;
+
     /// <summary>Answers one message.</summary>
     public async ValueTask<ChatAnswer> AnswerAsync(ChatRequest request, CancellationToken cancellationToken)
     {

@@ -47,7 +47,7 @@ internal static class ChatExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         var bank = QuestionBank.LoadFile(Path.Combine(baseDirectory, QuestionBank.FileName));
-        return ChatUnderstanding.Create(Path.Combine(baseDirectory, ChatVocabulary.Folder), residentWords, bank, options.MinimumScore, options.AmbiguityRatio);
+        return ChatUnderstanding.Create(Path.Combine(baseDirectory, ChatVocabulary.Folder), residentWords, bank, options);
     }
 
     /// <summary>Loads the vocabulary, question bank and templates during start-up so a bad file fails the start.</summary>

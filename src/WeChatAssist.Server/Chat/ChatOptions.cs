@@ -15,6 +15,10 @@ internal sealed class ChatOptions
     [Range(0.5, 1.0)]
     public double AmbiguityRatio { get; set; } = 0.9;
 
+    /// <summary>Multiplier of the keyword weights in <c>localization/chat/intents.zh-Hans.yaml</c> against the BM25 scores.</summary>
+    [Range(0.0, 100)]
+    public double KeywordWeight { get; set; } = 2.0;
+
     /// <summary>How long a follower's dialogue state (pending question, facts, language) is kept after the last message.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(30);

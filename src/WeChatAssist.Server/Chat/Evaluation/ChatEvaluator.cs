@@ -93,7 +93,8 @@ internal static class ChatEvaluator
 
             if (predicted != question.Intent)
             {
-                failures.Add($"{question.Id} [{question.PolicyId}] '{question.Text}': expected {ChatIntents.Name(question.Intent)}, got {ChatIntents.Name(predicted)}");
+                var p = engine.Understanding.Understand(question.Text, policy, question.Today).Prediction;
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{question.Id} [{question.PolicyId}] '{question.Text}': expected {ChatIntents.Name(question.Intent)}, got {ChatIntents.Name(predicted)} (best {ChatIntents.Name(p.Intent)} {p.Score:0.0}, runner-up {ChatIntents.Name(p.RunnerUp)} {p.RunnerUpScore:0.0})"));
             }
 
             if (question.Expected.Count > 0)

@@ -21,15 +21,20 @@ internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalize
     public TextNormalizer Normalizer => normalizer;
 
     /// <summary>Builds the whole layer from the <c>localization/chat/</c> folder and the question bank's train split.</summary>
-    public static ChatUnderstanding Create(string folder, ResidentWords residentWords, IEnumerable<LabelledQuestion> bank, double minimumScore, double ambiguityRatio)
+    public static ChatUnderstanding Create(string folder, ResidentWords residentWords, IEnumerable<LabelledQuestion> bank, ChatOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var vocabulary = ChatVocabulary.Load(folder);
         var normalizer = new TextNormalizer(vocabulary);
         var examples = bank
             .Where(q => q.Split == "train")
             .Select(q => (normalizer.StripFillers(normalizer.Canonicalize(normalizer.Clean(q.Text))), q.Intent))
             .ToList();
-        var classifier = new IntentClassifier(examples, vocabulary.Rules, minimumScore, ambiguityRatio);
+        // Keywords are written as residents write them; match them in the same canonical form as the messages.
+        var rules = vocabulary.Rules
+            .Select(r => r with { Keywords = [.. r.Keywords.Select(k => KeyValuePair.Create(normalizer.Canonicalize(normalizer.Clean(k.Key)), k.Value * options.KeywordWeight))] })
+            .ToList();
+        var classifier = new IntentClassifier(examples, rules, options.MinimumScore, options.AmbiguityRatio);
         return new ChatUnderstanding(vocabulary, normalizer, new SlotExtractor(residentWords, normalizer), classifier);
     }
 

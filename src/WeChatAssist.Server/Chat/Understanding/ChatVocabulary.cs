@@ -76,6 +76,7 @@ internal sealed class ChatVocabulary
             .Select(i => new IntentRule(
                 ChatIntents.Parse(i.Key),
                 i.Value.Menu,
+                i.Value.MaxLength,
                 i.Value.Keywords.Select(k => KeyValuePair.Create(k.Key.ToLowerInvariant(), k.Value)).ToList()))
             .ToList();
         var languages = intents.Languages
@@ -120,9 +121,16 @@ internal sealed class ChatVocabulary
     {
         public int? Menu { get; set; }
 
+        public int? MaxLength { get; set; }
+
         public Dictionary<string, double> Keywords { get; set; } = [];
     }
 }
 
-/// <summary>Keywords that raise one intent's score, and its menu number if it has one.</summary>
-internal sealed record IntentRule(ChatIntent Intent, int? Menu, IReadOnlyList<KeyValuePair<string, double>> Keywords);
+/// <summary>Keywords that raise one intent's score (only in messages up to <paramref name="MaxLength"/> characters when
+/// set), and its menu number if it has one.</summary>
+/// <param name="Intent">The intent.</param>
+/// <param name="Menu">Its menu number, or null.</param>
+/// <param name="MaxLength">Longest canonical message the keywords apply to ("你好" opens longer questions too), or null.</param>
+/// <param name="Keywords">Keyword and weight.</param>
+internal sealed record IntentRule(ChatIntent Intent, int? Menu, int? MaxLength, IReadOnlyList<KeyValuePair<string, double>> Keywords);

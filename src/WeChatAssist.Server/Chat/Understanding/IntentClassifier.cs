@@ -17,6 +17,9 @@ internal sealed class IntentClassifier
 {
     private const double K1 = 1.2;
     private const double B = 0.75;
+
+    // Single characters say little about the question ("交" is in most of them); bigrams carry the meaning.
+    private const double UnigramWeight = 0.3;
     private static readonly int IntentCount = Enum.GetValues<ChatIntent>().Length;
 
     private readonly Dictionary<int, (int Doc, int Count)[]> _postings;
@@ -82,7 +85,7 @@ internal sealed class IntentClassifier
                     continue;
                 }
 
-                var idf = _idf[token];
+                var idf = _idf[token] * (token >= 0 ? UnigramWeight : 1);
                 foreach (var (doc, count) in postings)
                 {
                     docScores[doc] += idf * count * (K1 + 1) / (count + _docLengthNorm[doc]);
@@ -105,6 +108,11 @@ internal sealed class IntentClassifier
 
         foreach (var rule in _rules)
         {
+            if (rule.MaxLength is { } maxLength && canonical.Length > maxLength)
+            {
+                continue;
+            }
+
             foreach (var (keyword, weight) in rule.Keywords)
             {
                 if (canonical.Contains(keyword, StringComparison.Ordinal))
