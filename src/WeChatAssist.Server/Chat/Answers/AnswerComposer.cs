@@ -110,7 +110,8 @@ internal static class AnswerComposer
             answer.Model["categoryExamples"] = CategoryExamples(context);
         }
 
-        return asksCategory || answer.PendingIntent != ChatIntent.None
+        // Still open while the category or the tier is unknown: a reply naming either continues this question.
+        return asksCategory || answer.PendingIntent != ChatIntent.None || answer.Template == "quote_options"
             ? answer with { PendingIntent = ChatIntent.AmountDue }
             : answer;
     }
