@@ -3,8 +3,10 @@ using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Chat.Answers;
 using WeChatAssist.Server.Chat.Dialogue;
+using WeChatAssist.Server.Chat.Persistence;
 using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Chat.Understanding;
+using WeChatAssist.Server.Data;
 using WeChatAssist.WeChat;
 
 namespace WeChatAssist.Server.Chat;
@@ -40,6 +42,16 @@ internal static class ChatExtensions
         builder.Services.AddHostedService<ChatWarmUp>();
         builder.Services.AddWeChatMessageHandler<ChatMessageHandler>();
         return builder;
+    }
+
+    /// <summary>Replaces the in-memory dialogue, scene and reminder stores with the database ones (tables of schema
+    /// version 4, <c>Chat/Schema/0004_chat.*.sql</c>, to be moved into <c>Data/Schema/</c> once version 3 exists).</summary>
+    public static IServiceCollection AddChatDatabaseStores(this IServiceCollection services)
+    {
+        services.AddSingleton<IDialogueStateStore>(sp => new DbDialogueStateStore(sp.GetRequiredService<DatabaseTarget>().DataSource, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IFollowerSceneRecorder>(sp => new DbFollowerSceneRecorder(sp.GetRequiredService<DatabaseTarget>().DataSource));
+        services.AddSingleton<IReminderSubscriptions>(sp => new DbReminderSubscriptions(sp.GetRequiredService<DatabaseTarget>().DataSource, sp.GetRequiredService<TimeProvider>()));
+        return services;
     }
 
     /// <summary>The understanding layer from the files beside the binaries under <paramref name="baseDirectory"/>.</summary>
