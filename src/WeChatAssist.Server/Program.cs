@@ -6,7 +6,7 @@ using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
 using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Scheduling;
-using WeChatAssist.Server.Simulator;
+using WeChatAssist.Server.WeChat;
 
 if (ChatEvaluationCommand.Matches(args))
 {
@@ -21,13 +21,14 @@ builder.AddBusinessClock();
 builder.AddDatabase();
 builder.AddScheduling();
 builder.AddPolicies();
+builder.AddWeChatChannel();
 builder.AddChat();
 
 var app = builder.Build();
 
 app.MapHealth();
 app.MapPolicies();
-app.MapSimulator();
+app.MapWeChatChannel();
 
 return await app.RunReportingStartupFailuresAsync();
 

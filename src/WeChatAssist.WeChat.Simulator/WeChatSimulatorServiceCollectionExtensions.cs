@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WeChatAssist.WeChat.Simulator.Api;
@@ -18,6 +19,18 @@ public static class WeChatSimulatorServiceCollectionExtensions
         services.TryAddSingleton<SimulatorState>();
         services.TryAddSingleton<SimulatorCallLog>();
         services.TryAddSingleton<SimulatorFaults>();
+        services.AddHttpClient();
+        return services;
+    }
+
+    /// <summary>
+    /// Points the WeChat API client (<c>AddWeChat</c>) at this application's own simulator mapped at <paramref name="prefix"/>,
+    /// whatever port Kestrel listens on. Development only; leave <c>WeChat:ApiBaseAddress</c> at its default.
+    /// </summary>
+    public static IServiceCollection AddWeChatSimulatorLoopbackClient(this IServiceCollection services, string prefix = SimulatorEndpoints.DefaultPrefix)
+    {
+        services.AddHttpClient(WeChatServiceCollectionExtensions.ApiHttpClientName)
+            .AddHttpMessageHandler(sp => new SelfRedirectHandler(sp.GetRequiredService<IServer>(), prefix));
         return services;
     }
 }

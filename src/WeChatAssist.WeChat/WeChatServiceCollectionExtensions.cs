@@ -13,6 +13,9 @@ namespace WeChatAssist.WeChat;
 /// <summary>Registers the WeChat library.</summary>
 public static class WeChatServiceCollectionExtensions
 {
+    /// <summary>Name of the <see cref="IHttpClientFactory"/> client used for WeChat's API (add handlers to it by this name).</summary>
+    public const string ApiHttpClientName = "WeChatAssist.WeChat";
+
     /// <summary>Key of the <see cref="TimeProvider"/> used for token expiry; the system clock unless a test replaces it.</summary>
     public const string ClockServiceKey = "WeChatAssist.WeChat.Clock";
 
@@ -66,10 +69,16 @@ public static class WeChatServiceCollectionExtensions
             sp.GetRequiredKeyedService<TimeProvider>(ClockServiceKey),
             sp.GetRequiredService<ILogger<JsApiTicketProvider>>()));
 
+        services.TryAddSingleton<OAuthAuthorizeUrl>();
         services.TryAddSingleton<IMessageDeduplicator>(sp => new InMemoryMessageDeduplicator(sp.GetRequiredKeyedService<TimeProvider>(ClockServiceKey)));
         services.TryAddSingleton<IDeferredReplySender, CustomerServiceDeferredReplySender>();
         services.TryAddSingleton<SafeModeCipherCache>();
         services.TryAddSingleton<WeChatWebhookProcessor>();
+        if (!services.Any(d => d.ServiceType == typeof(DeferredWorkTracker)))
+        {
+            services.AddSingleton<DeferredWorkTracker>();
+            services.AddHostedService(sp => sp.GetRequiredService<DeferredWorkTracker>());
+        }
         return services;
     }
 

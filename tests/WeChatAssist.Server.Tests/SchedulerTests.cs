@@ -32,6 +32,22 @@ public sealed class SchedulerTests(PostgresServer postgres) : IClassFixture<Post
         Assert.False((await scheduler.GetMetadata(CancellationToken.None)).JobStoreClustered);
     }
 
+    [Fact]
+    public async Task The_schema_is_applied_before_the_scheduler_starts()
+    {
+        using var file = new TempSqliteFile();
+        await using var server = ServerFactory.ForSqlite(file.ConnectionString);
+        _ = server.CreateClient();
+
+        // Hosted services start one after another in registration order; Quartz validates its tables when it starts.
+        var order = server.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(s => s.GetType()).ToList();
+        var migrator = order.IndexOf(typeof(WeChatAssist.Server.Data.SchemaMigrationHostedService));
+        var scheduler = order.IndexOf(typeof(QuartzHostedService));
+
+        Assert.True(migrator >= 0 && scheduler >= 0, string.Join(", ", order.Select(t => t.Name)));
+        Assert.True(migrator < scheduler, "The schema migrator must start before Quartz.");
+    }
+
     private static async Task<IScheduler> FireOnceAsync(ServerFactory server, JobSignals signals)
     {
         _ = server.CreateClient();

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Tests.Infrastructure;
@@ -36,6 +38,26 @@ public sealed class StartupFailureTests
         Assert.Equal(ConfigurationError, result.ExitCode);
         Assert.Equal(["Invalid configuration: " + expected], result.ErrorLines);
         Assert.DoesNotContain("   at ", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidSettings))]
+    public void The_host_refuses_to_start_with_an_OptionsValidationException_naming_the_key(string variable, string value, string expected)
+    {
+        using var file = new TempSqliteFile();
+        string[] args =
+        [
+            $"--{variable.Replace("__", ":", StringComparison.Ordinal)}={value}",
+            $"--ConnectionStrings:Default={file.ConnectionString}",
+            $"--contentRoot={file.Directory}",
+            "--urls=http://127.0.0.1:0",
+        ];
+
+        // Program's own entry point, in this process: when another program hosts it, the failure is an exception.
+        var thrown = Record.Exception(() => typeof(Program).Assembly.EntryPoint!.Invoke(null, [args]));
+
+        var failure = Assert.IsType<OptionsValidationException>(Assert.IsType<TargetInvocationException>(thrown).InnerException);
+        Assert.Contains(expected, failure.Failures);
     }
 
     [Fact]

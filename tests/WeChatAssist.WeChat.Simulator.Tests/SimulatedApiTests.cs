@@ -134,6 +134,22 @@ public sealed class SimulatedApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_authorise_page_redirects_with_a_code_that_exchanges_for_the_chosen_OpenID()
+    {
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.Address };
+        var redirect = Uri.EscapeDataString("http://app.example/cb?x=1");
+        using var response = await noRedirect.GetAsync($"/wechat-sim/connect/oauth2/authorize?appid=wxKnown&redirect_uri={redirect}&response_type=code&scope=snsapi_base&state=s1&openid=oChosen");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.StartsWith("http://app.example/cb?x=1&code=", location.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("&state=s1", location.ToString(), StringComparison.Ordinal);
+        var code = Uri.UnescapeDataString(location.Query.Split('&').Single(p => p.StartsWith("code=", StringComparison.Ordinal))[5..]);
+
+        var token = await _host.Http.GetFromJsonAsync<JsonElement>($"/wechat-sim/sns/oauth2/access_token?appid=wxKnown&secret=right-secret&code={code}&grant_type=authorization_code");
+        Assert.Equal("oChosen", token.GetProperty("openid").GetString());
+    }
+
+    [Fact]
     public async Task A_scene_longer_than_64_characters_is_refused()
     {
         var token = await TokenAsync();

@@ -14,8 +14,9 @@ namespace WeChatAssist.Server.Chat;
 /// <summary>Registers the resident chatbot and its WeChat message handler.</summary>
 internal static class ChatExtensions
 {
-    /// <summary>Adds the chatbot: understanding layer, templates, engine, in-memory stores (replaceable) and the
-    /// WeChat handler. Needs <c>AddPolicies</c> and <c>AddBusinessClock</c>.</summary>
+    /// <summary>Adds the chatbot: understanding layer, templates, engine, database stores, a replaceable resident
+    /// directory (nobody bound until the mini-program) and the WeChat handler. Needs <c>AddDatabase</c>,
+    /// <c>AddPolicies</c> and <c>AddBusinessClock</c>.</summary>
     public static IHostApplicationBuilder AddChat(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ChatOptions>()
@@ -33,22 +34,22 @@ internal static class ChatExtensions
             sp.GetRequiredService<IReminderSubscriptions>(),
             sp.GetRequiredService<IOptions<ChatOptions>>().Value));
 
-        // Dialogue state expires in real time, not business time.
-        builder.Services.TryAddSingleton<IDialogueStateStore>(sp => new InMemoryDialogueStateStore(sp.GetRequiredService<TimeProvider>()));
+        // Dialogue state, QR scenes and reminder choices are shared by all nodes through the database (schema version 4).
+        builder.Services.AddChatDatabaseStores();
         builder.Services.TryAddSingleton<IResidentDirectory, UnboundResidentDirectory>();
-        builder.Services.TryAddSingleton<IReminderSubscriptions, InMemoryReminderSubscriptions>();
-        builder.Services.TryAddSingleton<IFollowerSceneRecorder, InMemoryFollowerSceneRecorder>();
         builder.Services.TryAddSingleton<IFollowerLanguages, UnknownFollowerLanguages>();
         builder.Services.AddHostedService<ChatWarmUp>();
         builder.Services.AddWeChatMessageHandler<ChatMessageHandler>();
         return builder;
     }
 
-    /// <summary>Replaces the in-memory dialogue, scene and reminder stores with the database ones (tables of schema
-    /// version 4, <c>Chat/Schema/0004_chat.*.sql</c>, to be moved into <c>Data/Schema/</c> once version 3 exists).</summary>
+    /// <summary>Registers the database dialogue, scene and reminder stores (tables of schema version 4,
+    /// <c>Data/Schema/0004_chat.*.sql</c>).</summary>
     public static IServiceCollection AddChatDatabaseStores(this IServiceCollection services)
     {
-        services.AddSingleton<IDialogueStateStore>(sp => new DbDialogueStateStore(sp.GetRequiredService<DatabaseTarget>().DataSource, sp.GetRequiredService<TimeProvider>()));
+        // Expiry is real time, not business time.
+        services.AddSingleton(sp => new DbDialogueStateStore(sp.GetRequiredService<DatabaseTarget>().DataSource, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDialogueStateStore>(sp => sp.GetRequiredService<DbDialogueStateStore>());
         services.AddSingleton<IFollowerSceneRecorder>(sp => new DbFollowerSceneRecorder(sp.GetRequiredService<DatabaseTarget>().DataSource));
         services.AddSingleton<IReminderSubscriptions>(sp => new DbReminderSubscriptions(sp.GetRequiredService<DatabaseTarget>().DataSource, sp.GetRequiredService<TimeProvider>()));
         return services;

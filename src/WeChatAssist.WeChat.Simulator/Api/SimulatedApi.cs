@@ -32,6 +32,7 @@ internal static class SimulatedApi
         44004 => "empty content",
         45009 => "reach max api daily quota limit",
         45011 => "api minute-quota reach limit",
+        45015 => "response out of time limit or subscription is canceled",
         45047 => "out of response count limit",
         45157 => "invalid tag name",
         45159 => "invalid tag id",
@@ -57,8 +58,12 @@ internal static class SimulatedApi
     public static ValueTask<Reply> CustomSend(Call call)
     {
         var body = call.Body!;
-        if (string.IsNullOrEmpty(Str(body, "touser")))
+        var toUser = Str(body, "touser");
+        if (string.IsNullOrEmpty(toUser))
             return Done(Reply.Fail(40003));
+        var window = call.State.UseCustomerServiceWindow(call.AppId!, toUser);
+        if (window != 0)
+            return Done(Reply.Fail(window));
         return Str(body, "msgtype") switch
         {
             "text" => Done(string.IsNullOrEmpty(Str(body["text"], "content")) ? Reply.Fail(44004) : Reply.Ok()),
@@ -75,7 +80,7 @@ internal static class SimulatedApi
             return Done(Reply.Fail(40003));
         if (string.IsNullOrEmpty(Str(body, "template_id")))
             return Done(Reply.Fail(40037));
-        if (body["data"] is not JsonObject)
+        if (body["data"] is not JsonObject data || !FieldsFit(data))
             return Done(Reply.Fail(47003));
         return Done(Reply.Ok(new JsonObject { ["msgid"] = call.State.NextId() }));
     }
@@ -87,7 +92,7 @@ internal static class SimulatedApi
             return Done(Reply.Fail(40003));
         if (string.IsNullOrEmpty(Str(body, "template_id")))
             return Done(Reply.Fail(40037));
-        return Done(body["data"] is JsonObject ? Reply.Ok() : Reply.Fail(47003));
+        return Done(body["data"] is JsonObject data && FieldsFit(data) ? Reply.Ok() : Reply.Fail(47003));
     }
 
     public static ValueTask<Reply> MassSendAll(Call call)
@@ -201,6 +206,33 @@ internal static class SimulatedApi
             ["scope"] = "snsapi_base",
             ["is_snapshotuser"] = 0,
         }));
+    }
+
+    /// <summary>Field limits of template and subscribe messages by keyword type (thing1, phrase2, ...), in characters.</summary>
+    private static readonly (string Prefix, int Max)[] FieldLimits =
+    [
+        ("character_string", 32), ("phone_number", 17), ("car_number", 8), ("thing", 20), ("number", 32),
+        ("letter", 32), ("symbol", 5), ("phrase", 5), ("name", 20), ("amount", 14),
+    ];
+
+    private static bool FieldsFit(JsonObject data)
+    {
+        foreach (var (key, node) in data)
+        {
+            var value = Str(node, "value");
+            if (value is null)
+                return false;
+            foreach (var (prefix, max) in FieldLimits)
+            {
+                if (key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length && char.IsAsciiDigit(key[prefix.Length]))
+                {
+                    if (value.Length > max)
+                        return false;
+                    break;
+                }
+            }
+        }
+        return true;
     }
 
     private static Reply MassAccepted(Call call) =>

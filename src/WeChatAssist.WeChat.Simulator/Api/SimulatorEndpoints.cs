@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,6 +52,8 @@ public static class SimulatorEndpoints
         Map(group, "GET", "cgi-bin/ticket/getticket", needsToken: true, SimulatedApi.GetTicket);
         Map(group, "GET", "sns/oauth2/access_token", needsToken: false, SimulatedApi.OAuthAccessToken);
 
+        group.MapGet("connect/oauth2/authorize", Authorize).WithName("WeChatSimulatorOAuthAuthorize");
+
         var control = group.MapGroup("_simulator");
         control.MapGet("calls", (string? endpoint, SimulatorCallLog log) => TypedResults.Json(log.Calls(endpoint), ControlJson)).WithName("WeChatSimulatorCalls");
         control.MapGet("outbox", (string openid, SimulatorCallLog log) => TypedResults.Json(log.Outbox(openid), ControlJson)).WithName("WeChatSimulatorOutbox");
@@ -74,6 +77,19 @@ public static class SimulatorEndpoints
         control.MapPost("codes", (string appid, string openid, SimulatorState state) =>
             TypedResults.Json(new { code = state.IssueCode(appid, openid) }, ControlJson)).WithName("WeChatSimulatorIssueCode");
         return group;
+    }
+
+    /// <summary>
+    /// Stands in for WeChat's authorise page: redirects at once to <c>redirect_uri</c> with a one-time code for
+    /// <c>openid</c> (or a stable made-up OpenID) and the <c>state</c>, as the silent snsapi_base flow does.
+    /// </summary>
+    private static Results<RedirectHttpResult, BadRequest<string>> Authorize(string? appid, string? redirect_uri, string? state, string? openid, SimulatorState simulator)
+    {
+        if (string.IsNullOrEmpty(appid) || !Uri.TryCreate(redirect_uri, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
+            return TypedResults.BadRequest("appid and an absolute http(s) redirect_uri are required");
+        var code = simulator.IssueCode(appid, string.IsNullOrEmpty(openid) ? "oSimWeb" + appid[^Math.Min(6, appid.Length)..] : openid);
+        var separator = string.IsNullOrEmpty(target.Query) ? "?" : "&";
+        return TypedResults.Redirect($"{target.GetLeftPart(UriPartial.Query)}{separator}code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(state ?? string.Empty)}");
     }
 
     private static async Task<IResult> InjectFaultAsync(HttpContext context, SimulatorFaults faults)

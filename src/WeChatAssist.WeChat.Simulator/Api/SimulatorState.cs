@@ -14,6 +14,7 @@ public sealed class SimulatorState
     private readonly Dictionary<string, List<(int Id, string Name, HashSet<string> Members)>> _tags = new(StringComparer.Ordinal);
     private readonly Dictionary<(string AppId, string Code), string> _codes = [];
     private readonly HashSet<(string AppId, string Code)> _usedCodes = [];
+    private readonly Dictionary<(string AppId, string OpenId), (DateTimeOffset At, int Sent)> _inbound = [];
     private readonly IOptionsMonitor<WeChatSimulatorOptions> _options;
     private readonly TimeProvider _time;
     private long _ids = 1_000_000;
@@ -106,6 +107,30 @@ public sealed class SimulatorState
                 return (40163, null);
             // Unknown codes still work (like a real user's code) and map to a stable OpenID.
             return (0, _codes.Remove((appId, code), out var openId) ? openId : DerivedOpenId(appId, code));
+        }
+    }
+
+    /// <summary>Notes that a person wrote to the account, opening the customer-service window.</summary>
+    public void RecordInbound(string appId, string openId)
+    {
+        lock (_gate)
+            _inbound[(appId, openId)] = (_time.GetUtcNow(), 0);
+    }
+
+    /// <summary>Counts a customer-service message: 0 when allowed, 45015 outside the window, 45047 over the count (only when enforced).</summary>
+    public int UseCustomerServiceWindow(string appId, string openId)
+    {
+        var options = _options.CurrentValue;
+        if (!options.EnforceCustomerServiceWindow)
+            return 0;
+        lock (_gate)
+        {
+            if (!_inbound.TryGetValue((appId, openId), out var last) || _time.GetUtcNow() - last.At > options.CustomerServiceWindow)
+                return 45015;
+            if (last.Sent >= options.CustomerServiceMessagesPerInbound)
+                return 45047;
+            _inbound[(appId, openId)] = (last.At, last.Sent + 1);
+            return 0;
         }
     }
 

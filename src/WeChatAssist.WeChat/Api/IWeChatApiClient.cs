@@ -2,7 +2,10 @@ using WeChatAssist.WeChat.Replies;
 
 namespace WeChatAssist.WeChat.Api;
 
-/// <summary>Typed WeChat API calls; <c>account</c> is the configured account name. Failures come back classified, never thrown.</summary>
+/// <summary>
+/// Typed WeChat API calls; <c>account</c> is the configured account name. Failures (WeChat errors, HTTP, timeouts, a broken
+/// token store) come back classified, never thrown; only cancellation and an unknown account name (a programming error) throw.
+/// </summary>
 public interface IWeChatApiClient
 {
     /// <summary>Sends a customer-service message (text or one news card) inside the reply window (<c>cgi-bin/message/custom/send</c>).</summary>

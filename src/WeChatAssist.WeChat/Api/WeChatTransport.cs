@@ -16,7 +16,7 @@ namespace WeChatAssist.WeChat.Api;
 /// </summary>
 internal sealed partial class WeChatTransport
 {
-    public const string HttpClientName = "WeChatAssist.WeChat";
+    public const string HttpClientName = WeChatServiceCollectionExtensions.ApiHttpClientName;
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly IOptionsMonitor<WeChatOptions> _options;

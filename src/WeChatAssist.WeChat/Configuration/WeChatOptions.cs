@@ -15,6 +15,10 @@ public sealed class WeChatOptions
     [Required]
     public Uri ApiBaseAddress { get; set; } = new("https://api.weixin.qq.com/");
 
+    /// <summary>Base address of WeChat's OAuth2 authorise page; the simulator in Development.</summary>
+    [Required]
+    public Uri OAuthBaseAddress { get; set; } = new("https://open.weixin.qq.com/");
+
     /// <summary>Timeout of one HTTP call to the API.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(10);

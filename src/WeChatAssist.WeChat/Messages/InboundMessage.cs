@@ -1,5 +1,17 @@
 namespace WeChatAssist.WeChat.Messages;
 
+/// <summary>Keeps de-duplication keys short enough for a database key column.</summary>
+internal static class DeduplicationKeys
+{
+    public const int MaxLength = 200;
+
+    /// <summary>The key itself, or a SHA-256 of it when longer than <see cref="MaxLength"/> (e.g. a long VIEW URL).</summary>
+    public static string Bounded(string key) =>
+        key.Length <= MaxLength
+            ? key
+            : "sha256|" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+}
+
 /// <summary>A message or event WeChat pushed to the webhook; the raw XML is always kept.</summary>
 public abstract record InboundMessage
 {
@@ -32,9 +44,9 @@ public abstract record UserMessage : InboundMessage
     public string MsgId { get; init; } = string.Empty;
 
     /// <inheritdoc />
-    public override string DeduplicationKey => MsgId.Length > 0
+    public override string DeduplicationKey => DeduplicationKeys.Bounded(MsgId.Length > 0
         ? $"msg|{FromUserName}|{MsgId}"
-        : $"msg|{FromUserName}|{CreateTime}|{MsgType}";
+        : $"msg|{FromUserName}|{CreateTime}|{MsgType}");
 }
 
 /// <summary>A text message.</summary>
@@ -109,7 +121,7 @@ public abstract record InboundEvent : InboundMessage
     public string EventKey { get; init; } = string.Empty;
 
     /// <inheritdoc />
-    public override string DeduplicationKey => $"evt|{FromUserName}|{CreateTime}|{Event}|{EventKey}";
+    public override string DeduplicationKey => DeduplicationKeys.Bounded($"evt|{FromUserName}|{CreateTime}|{Event}|{EventKey}");
 }
 
 /// <summary>The user followed the account, possibly by scanning a parametric QR code.</summary>

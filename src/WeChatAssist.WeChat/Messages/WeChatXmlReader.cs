@@ -46,6 +46,20 @@ public static class WeChatXmlReader
             return false;
         }
 
+        var flat = FlatXmlScanner.TryScan(xml, limits);
+        if (flat is not null)
+        {
+            root = flat;
+            return true;
+        }
+        return TryParseWithReader(xml, limits, out root, out error);
+    }
+
+    /// <summary>The full hardened-reader path (also used to check the fast path gives identical results).</summary>
+    internal static bool TryParseWithReader(string xml, WeChatXmlLimits limits, out WeChatXmlElement? root, out string? error)
+    {
+        root = null;
+        error = null;
         try
         {
             using var reader = XmlReader.Create(new StringReader(xml), SettingsFor(limits));

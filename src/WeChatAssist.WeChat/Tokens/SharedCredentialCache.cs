@@ -40,30 +40,41 @@ internal sealed partial class SharedCredentialCache
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var deadline = _time.GetUtcNow() + LeaseDuration + LeaseDuration;
-            while (true)
-            {
-                if (_local.TryGetValue(key, out cached) && IsFresh(cached, refreshAhead, rejected))
-                    return WeChatResult.Success(cached.Value);
-
-                var stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-                if (stored is not null && IsFresh(stored, refreshAhead, rejected))
-                    return Remember(key, stored);
-
-                if (await _store.TryAcquireRefreshLeaseAsync(key, _owner, LeaseDuration, cancellationToken).ConfigureAwait(false))
-                    return await RefreshUnderLeaseAsync(key, refreshAhead, rejected, fetch, cancellationToken).ConfigureAwait(false);
-
-                // Another node is refreshing. A token that is merely inside the refresh-ahead window is still good.
-                if (stored is not null && IsUsable(stored, rejected))
-                    return Remember(key, stored);
-                if (_time.GetUtcNow() > deadline)
-                    return WeChatResult.Failure<string>(WeChatError.Transport("timed out waiting for another node to refresh the token"));
-                await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
-            }
+            return await GetUnderGateAsync(key, refreshAhead, rejected, fetch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The shared store is down or misbehaving: callers get a classified transient error, never an exception.
+            LogStoreFailed(_logger, key, ex);
+            return WeChatResult.Failure<string>(WeChatError.Transport("token store failed: " + ex.GetType().Name));
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    private async Task<WeChatResult<string>> GetUnderGateAsync(string key, TimeSpan refreshAhead, string? rejected, Fetch fetch, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + LeaseDuration + LeaseDuration;
+        while (true)
+        {
+            if (_local.TryGetValue(key, out var cached) && IsFresh(cached, refreshAhead, rejected))
+                return WeChatResult.Success(cached.Value);
+
+            var stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (stored is not null && IsFresh(stored, refreshAhead, rejected))
+                return Remember(key, stored);
+
+            if (await _store.TryAcquireRefreshLeaseAsync(key, _owner, LeaseDuration, cancellationToken).ConfigureAwait(false))
+                return await RefreshUnderLeaseAsync(key, refreshAhead, rejected, fetch, cancellationToken).ConfigureAwait(false);
+
+            // Another node is refreshing. A token that is merely inside the refresh-ahead window is still good.
+            if (stored is not null && IsUsable(stored, rejected))
+                return Remember(key, stored);
+            if (_time.GetUtcNow() > deadline)
+                return WeChatResult.Failure<string>(WeChatError.Transport("timed out waiting for another node to refresh the token"));
+            await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -106,6 +117,9 @@ internal sealed partial class SharedCredentialCache
 
     private bool IsUsable(StoredAccessToken token, string? rejected) =>
         token.Value != rejected && token.ExpiresAt > _time.GetUtcNow();
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "The shared token store failed for {Key}")]
+    private static partial void LogStoreFailed(ILogger logger, string key, Exception exception);
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Refreshing WeChat credential {Key} (force: {Force})")]
     private static partial void LogRefreshing(ILogger logger, string key, bool force);

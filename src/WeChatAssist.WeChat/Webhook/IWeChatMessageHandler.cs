@@ -7,7 +7,8 @@ namespace WeChatAssist.WeChat.Webhook;
 public interface IWeChatMessageHandler
 {
     /// <summary>Handles one de-duplicated message; returns a reply or null. If it takes longer than the reply budget the
-    /// webhook answers <c>success</c> and the reply is delivered later through <see cref="IDeferredReplySender"/>.</summary>
+    /// webhook answers <c>success</c> and the reply is delivered later through <see cref="IDeferredReplySender"/>.
+    /// Unknown types (<see cref="UnknownMessage"/>, <see cref="UnknownEvent"/>) are always answered <c>success</c>; a reply to them is ignored.</summary>
     ValueTask<WeChatReply?> HandleAsync(WeChatMessageContext context, CancellationToken cancellationToken);
 }
 

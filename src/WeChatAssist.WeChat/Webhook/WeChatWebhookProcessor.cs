@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using WeChatAssist.WeChat.Configuration;
@@ -28,7 +27,7 @@ internal sealed partial class WeChatWebhookProcessor
     private readonly IMessageDeduplicator _deduplicator;
     private readonly IDeferredReplySender _deferred;
     private readonly IServiceScopeFactory _scopes;
-    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly DeferredWorkTracker _deferredWork;
     private readonly ILogger<WeChatWebhookProcessor> _logger;
 
     // The real clock on purpose: replay protection must never follow an application or demo clock.
@@ -43,8 +42,8 @@ internal sealed partial class WeChatWebhookProcessor
         IMessageDeduplicator deduplicator,
         IDeferredReplySender deferred,
         IServiceScopeFactory scopes,
-        ILogger<WeChatWebhookProcessor> logger,
-        IHostApplicationLifetime? lifetime = null)
+        DeferredWorkTracker deferredWork,
+        ILogger<WeChatWebhookProcessor> logger)
     {
         _accounts = accounts;
         _ciphers = ciphers;
@@ -52,7 +51,7 @@ internal sealed partial class WeChatWebhookProcessor
         _deferred = deferred;
         _scopes = scopes;
         _logger = logger;
-        _lifetime = lifetime;
+        _deferredWork = deferredWork;
     }
 
     /// <summary>URL verification: echo <c>echostr</c> when the signature is valid.</summary>
@@ -192,7 +191,8 @@ internal sealed partial class WeChatWebhookProcessor
         }
 
         var reply = await HandleWithinBudgetAsync(account, a, message!, options).ConfigureAwait(false);
-        if (reply is null)
+        // Unknown types are shown to the handler (to record them) but always answered "success".
+        if (reply is null || message is UnknownMessage or UnknownEvent)
             return WebhookOutcome.Success;
 
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
@@ -228,9 +228,10 @@ internal sealed partial class WeChatWebhookProcessor
     private async Task<WeChatReply?> HandleWithinBudgetAsync(string account, WeChatAccountOptions a, InboundMessage message, WeChatOptions options)
     {
         var context = new WeChatMessageContext(account, a.AppId, a.PolicyId, message);
-        var stopping = _lifetime?.ApplicationStopping ?? CancellationToken.None;
+        // Not ApplicationStopping: late answers should still go out during a graceful shutdown.
+        var stopping = _deferredWork.Aborted;
         // No timer on the fast path: the hard timeout is armed only once the handler overruns its budget.
-        var cts = stopping.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(stopping) : new CancellationTokenSource();
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var work = RunHandlerAsync(context, cts);
         if (!work.IsCompleted)
         {
@@ -246,7 +247,7 @@ internal sealed partial class WeChatWebhookProcessor
                     // The handler finished in the meantime.
                 }
                 LogDeferred(_logger, account, message.DeduplicationKey, options.ReplyBudget);
-                _ = DeliverLaterAsync(account, message.FromUserName, work, stopping);
+                _deferredWork.Track(DeliverLaterAsync(account, message.FromUserName, work, send: message is not (UnknownMessage or UnknownEvent), stopping));
                 return null;
             }
         }
@@ -278,12 +279,12 @@ internal sealed partial class WeChatWebhookProcessor
         }
     }
 
-    private async Task DeliverLaterAsync(string account, string openId, Task<WeChatReply?> work, CancellationToken stopping)
+    private async Task DeliverLaterAsync(string account, string openId, Task<WeChatReply?> work, bool send, CancellationToken stopping)
     {
         try
         {
             var reply = await work.ConfigureAwait(false);
-            if (reply is not null)
+            if (reply is not null && send)
                 await _deferred.SendAsync(account, openId, reply, stopping).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -300,8 +301,9 @@ internal sealed partial class WeChatWebhookProcessor
             return false;
         if (nonce.Length is 0 or > 64)
             return false;
-        var skew = (_clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration();
-        if (skew > _accounts.Options.TimestampTolerance)
+        // Compared as numbers: a huge timestamp must be "stale", not an out-of-range exception.
+        var skew = Math.Abs(_clock.GetUtcNow().ToUnixTimeSeconds() - seconds);
+        if (skew > (long)_accounts.Options.TimestampTolerance.TotalSeconds)
             return false;
 
         var signature = Single(query, "signature");

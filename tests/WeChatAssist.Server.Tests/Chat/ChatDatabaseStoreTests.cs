@@ -30,7 +30,7 @@ public sealed class ChatDatabaseStoreTests : IDisposable
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "src/WeChatAssist.Server/Chat/Schema/0004_chat.sqlite.sql");
+            var candidate = Path.Combine(dir.FullName, "src/WeChatAssist.Server/Data/Schema/0004_chat.sqlite.sql");
             if (File.Exists(candidate))
             {
                 return candidate;

@@ -99,6 +99,17 @@ public class InboundMessageParserTests
     }
 
     [Fact]
+    public void A_very_long_event_key_gives_a_bounded_deduplication_key()
+    {
+        var url = "https://example.org/" + new string('p', 500);
+        var m = Parse<MenuViewEvent>($"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[VIEW]]></Event><EventKey><![CDATA[{url}]]></EventKey>");
+        Assert.StartsWith("sha256|", m.DeduplicationKey, StringComparison.Ordinal);
+        Assert.True(m.DeduplicationKey.Length <= 200);
+        var other = Parse<MenuViewEvent>($"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[VIEW]]></Event><EventKey><![CDATA[{url}x]]></EventKey>");
+        Assert.NotEqual(m.DeduplicationKey, other.DeduplicationKey);
+    }
+
+    [Fact]
     public void Click_event()
     {
         var m = Parse<MenuClickEvent>("<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[EVENTKEY]]></EventKey>");

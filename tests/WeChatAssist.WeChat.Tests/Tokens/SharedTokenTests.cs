@@ -27,7 +27,7 @@ public sealed class SharedTokenTests : IAsyncLifetime
         await _simulator.DisposeAsync();
     }
 
-    private AccessTokenProvider Node()
+    private AccessTokenProvider Node(IAccessTokenStore? store = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -39,7 +39,7 @@ public sealed class SharedTokenTests : IAsyncLifetime
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddSingleton<IAccessTokenStore>(_sharedStore)
+            .AddSingleton(store ?? _sharedStore)
             .AddKeyedSingleton<TimeProvider>(WeChatServiceCollectionExtensions.ClockServiceKey, _clock);
         services.AddWeChat();
         var provider = services.BuildServiceProvider();
@@ -92,6 +92,25 @@ public sealed class SharedTokenTests : IAsyncLifetime
         var calls = _simulator.Get<SimulatorCallLog>().Calls(StableToken);
         Assert.Equal(2, calls.Count);
         Assert.Contains("\"force_refresh\":true", calls[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_token_store_gives_a_transient_error_instead_of_an_exception()
+    {
+        var result = await Node(new BrokenStore()).GetAccessTokenAsync("acc", default);
+        Assert.Equal(WeChatErrorClass.Transient, result.Error!.Class);
+        Assert.Contains("token store failed", result.Error.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    private sealed class BrokenStore : IAccessTokenStore
+    {
+        public ValueTask<StoredAccessToken?> GetAsync(string key, CancellationToken cancellationToken) => throw new InvalidOperationException("database down");
+
+        public ValueTask<bool> TryAcquireRefreshLeaseAsync(string key, string owner, TimeSpan duration, CancellationToken cancellationToken) => throw new InvalidOperationException("database down");
+
+        public ValueTask SaveAsync(string key, StoredAccessToken token, CancellationToken cancellationToken) => throw new InvalidOperationException("database down");
+
+        public ValueTask ReleaseRefreshLeaseAsync(string key, string owner, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
     [Fact]

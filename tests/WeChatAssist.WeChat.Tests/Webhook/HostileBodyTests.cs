@@ -34,6 +34,9 @@ public sealed class HostileBodyTests : IAsyncLifetime
         MissingMsgSignature,
         DeepNesting,
         InvalidUtf8,
+        HugeTimestamp,
+        DuplicatedParameters,
+        EncryptedToPlainAccount,
     }
 
     public async Task InitializeAsync() =>
@@ -81,8 +84,10 @@ public sealed class HostileBodyTests : IAsyncLifetime
         Assert.All(statuses[Kind.StaleTimestamp], s => Assert.Equal(401, s));
         Assert.All(statuses[Kind.BadSignature], s => Assert.Equal(401, s));
         Assert.All(statuses[Kind.MissingMsgSignature], s => Assert.Equal(401, s));
+        Assert.All(statuses[Kind.HugeTimestamp], s => Assert.Equal(401, s));
+        Assert.All(statuses[Kind.DuplicatedParameters], s => Assert.Equal(401, s));
         Assert.All(statuses[Kind.TenMegabytes], s => Assert.Equal(413, s));
-        foreach (var kind in new[] { Kind.Xxe, Kind.BillionLaughs, Kind.WrongAppId, Kind.BadPadding, Kind.BadBase64, Kind.DeepNesting, Kind.InvalidUtf8, Kind.TruncatedXml })
+        foreach (var kind in new[] { Kind.Xxe, Kind.BillionLaughs, Kind.WrongAppId, Kind.BadPadding, Kind.BadBase64, Kind.DeepNesting, Kind.InvalidUtf8, Kind.TruncatedXml, Kind.EncryptedToPlainAccount })
             Assert.All(statuses[kind], s => Assert.Equal(400, s));
         Assert.All(statuses[Kind.RandomBytes], s => Assert.Contains(s, new[] { 400, 413 }));
         Assert.Empty(_handler.Seen);
@@ -103,8 +108,26 @@ public sealed class HostileBodyTests : IAsyncLifetime
         Kind.MissingMsgSignature => Signed("safe", $"?timestamp={Now()}&nonce=5&encrypt_type=aes", Encoding.UTF8.GetBytes($"<xml><Encrypt>{new SafeModeCipher(_safe.EncodingAESKey, _safe.AppId).Encrypt(Message())}</Encrypt></xml>")),
         Kind.DeepNesting => Plain(Encoding.UTF8.GetBytes("<xml>" + string.Concat(Enumerable.Repeat("<a>", 5000)) + string.Concat(Enumerable.Repeat("</a>", 5000)) + "</xml>")),
         Kind.InvalidUtf8 => Plain([.. "<xml><Content>"u8, 0xC3, 0x28, 0xFF, .. "</Content></xml>"u8]),
+        Kind.HugeTimestamp => Signed("plain", $"?signature={Signatures.ComputeUrlSignature(_plain.Token, "999999999999", "1")}&timestamp=999999999999&nonce=1", Encoding.UTF8.GetBytes(Message())),
+        Kind.DuplicatedParameters => DuplicatedParameters(),
+        Kind.EncryptedToPlainAccount => EncryptedToPlainAccount(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    private HttpRequestMessage DuplicatedParameters()
+    {
+        var ts = Now();
+        var sig = Signatures.ComputeUrlSignature(_plain.Token, ts, "3");
+        return Signed("plain", $"?signature={sig}&timestamp={ts}&timestamp={ts}&nonce=3", Encoding.UTF8.GetBytes(Message()));
+    }
+
+    private HttpRequestMessage EncryptedToPlainAccount()
+    {
+        var ts = Now();
+        var encrypt = new SafeModeCipher(TestAccounts.RandomAesKey(), _plain.AppId).Encrypt(Message());
+        var query = $"?signature={Signatures.ComputeUrlSignature(_plain.Token, ts, "4")}&timestamp={ts}&nonce=4&encrypt_type=aes&msg_signature={Signatures.ComputeMessageSignature(_plain.Token, ts, "4", encrypt)}";
+        return Signed("plain", query, Encoding.UTF8.GetBytes($"<xml><Encrypt>{encrypt}</Encrypt></xml>"));
+    }
 
     private static string Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 

@@ -73,6 +73,22 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("999999999999")]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("1e9")]
+    [InlineData("")]
+    public async Task Out_of_range_or_malformed_timestamps_are_401_for_GET_and_POST(string ts)
+    {
+        var sig = Signatures.ComputeUrlSignature(_plain.Token, ts, "9");
+        using var get = await _app.Http.GetAsync($"/wechat/plain?signature={sig}&timestamp={ts}&nonce=9&echostr=E");
+        using var post = await _app.Http.PostAsync($"/wechat/plain?signature={sig}&timestamp={ts}&nonce=9", new StringContent(Text("x", 1012)));
+        Assert.Equal(HttpStatusCode.Unauthorized, get.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+        Assert.Empty(_handler.Seen);
+    }
+
     [Fact]
     public async Task An_unknown_account_is_404()
     {
@@ -167,7 +183,7 @@ public sealed class WebhookTests : IAsyncLifetime
         await _push.PushAsync(Hook("safe"), _safe, WeChatPushSimulator.Event("gh_test", "oWarm", "VIEW", "https://x", Now), encrypt: true, default);
         _handler.Behavior = async (_, ct) =>
         {
-            await Task.Delay(3000, ct);
+            await Task.Delay(4000, ct);
             return new TextReply("late answer");
         };
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -175,7 +191,7 @@ public sealed class WebhookTests : IAsyncLifetime
         started.Stop();
 
         Assert.Equal("success", result.Body);
-        Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(2500), $"answered after {started.Elapsed}");
+        Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(3500), $"answered after {started.Elapsed}");
         var log = _simulator.Get<SimulatorCallLog>();
         var call = await log.WaitForAsync(c => c.Endpoint == "cgi-bin/message/custom/send" && c.Body!.Contains("oUser1006", StringComparison.Ordinal), TimeSpan.FromSeconds(10), default);
         Assert.Equal(0, call.ErrorCode);
@@ -196,6 +212,7 @@ public sealed class WebhookTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_message_type_is_kept_raw_and_answered_success()
     {
+        _handler.Behavior = (_, _) => ValueTask.FromResult<WeChatReply?>(new TextReply("a reply the webhook must not send"));
         var xml = WeChatPushSimulator.Xml("gh_test", "oU", Now, "hologram", ("MsgId", "1008"), ("Depth", "3"));
         var result = await _push.PushAsync(Hook("plain"), _plain, xml, false, default);
         Assert.Equal("success", result.Body);

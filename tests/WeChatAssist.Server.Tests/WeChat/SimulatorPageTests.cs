@@ -1,7 +1,7 @@
 using System.Net;
 using WeChatAssist.Server.Tests.Infrastructure;
 
-namespace WeChatAssist.Server.Tests;
+namespace WeChatAssist.Server.Tests.WeChat;
 
 public sealed class SimulatorPageTests
 {
@@ -15,7 +15,20 @@ public sealed class SimulatorPageTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("WeChatAssist 模拟器", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<title>WeChat simulator</title>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Development_ships_the_four_county_accounts_one_of_them_in_plaintext_mode()
+    {
+        using var file = new TempSqliteFile();
+        await using var server = ServerFactory.ForSqlite(file.ConnectionString, "Development");
+
+        using var response = await server.CreateClient().GetAsync(new Uri("/simulator/api/accounts", UriKind.Relative));
+        var accounts = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+            .ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("encrypted").GetBoolean());
+
+        Assert.Equal(new Dictionary<string, bool> { ["dianjiang-xinmin"] = false, ["pengshui"] = true, ["suiping"] = true, ["wenxi"] = true }, accounts);
     }
 
     [Fact]

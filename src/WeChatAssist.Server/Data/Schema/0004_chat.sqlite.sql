@@ -1,28 +1,27 @@
--- Schema version 4 (PostgreSQL): the resident chatbot.
--- PENDING: lives here, not embedded, until version 3 (reserved by the lead) exists; then move it to Data/Schema/.
+-- Schema version 4 (SQLite): the resident chatbot.
 -- chat_dialogue_state: one row per follower, the JSON of the dialogue state, expiring (Unix ms, swept by expires_at).
 CREATE TABLE chat_dialogue_state (
-  account text NOT NULL,
-  open_id text NOT NULL,
-  state text NOT NULL,
-  expires_at bigint NOT NULL,
+  account TEXT NOT NULL,
+  open_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
   PRIMARY KEY (account, open_id)
 );
 CREATE INDEX ix_chat_dialogue_state_expires_at ON chat_dialogue_state (expires_at);
 -- follower_scene: every arrival through a parametric QR code (subscribe qrscene_ or SCAN), for cadre attribution.
 CREATE TABLE follower_scene (
-  id bigserial PRIMARY KEY,
-  account text NOT NULL,
-  open_id text NOT NULL,
-  scene text NOT NULL,
-  at timestamptz NOT NULL
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account TEXT NOT NULL,
+  open_id TEXT NOT NULL,
+  scene TEXT NOT NULL,
+  at TEXT NOT NULL
 );
 CREATE INDEX ix_follower_scene_account_scene ON follower_scene (account, scene);
 -- chat_reminder_choice: whether a follower asked for payment reminders.
 CREATE TABLE chat_reminder_choice (
-  account text NOT NULL,
-  open_id text NOT NULL,
-  subscribed boolean NOT NULL,
-  updated_at timestamptz NOT NULL,
+  account TEXT NOT NULL,
+  open_id TEXT NOT NULL,
+  subscribed INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
   PRIMARY KEY (account, open_id)
 );

@@ -1,0 +1,24 @@
+using System.Data.Common;
+using WeChatAssist.Server.Data;
+
+namespace WeChatAssist.Server.WeChat;
+
+/// <summary>Instants as each provider's schema stores them: <c>timestamptz</c> on PostgreSQL, Unix milliseconds on SQLite.</summary>
+internal static class SqlInstants
+{
+    public static void AddParameter(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    public static void AddInstant(this DbCommand command, DatabaseProvider provider, string name, DateTimeOffset instant) =>
+        command.AddParameter(name, provider == DatabaseProvider.Postgres ? instant.ToUniversalTime() : instant.ToUnixTimeMilliseconds());
+
+    public static DateTimeOffset GetInstant(this DbDataReader reader, DatabaseProvider provider, int ordinal) =>
+        provider == DatabaseProvider.Postgres
+            ? reader.GetFieldValue<DateTimeOffset>(ordinal)
+            : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+}
