@@ -147,6 +147,21 @@ for county in ORDER:
             split = 'test' if k in (2, 5) else 'train'
             add(split, county, 'amount_due', phrase.format(c=word), [amount])
 
+# Late payment with a date: expected cover starts from the notices' month rules (001 五、（二）, 003 五、（三）).
+DATED = [
+    ('pengshui-2024', '2023-11-15', '明年1月1号交什么时候能用', ['2024年2月1日']),
+    ('pengshui-2024', '2023-11-15', '明年3月1号补交什么时候生效', ['2024年5月31日']),
+    ('pengshui-2024', '2024-03-01', '现在补交什么时候能报销', ['2024年5月31日']),
+    ('pengshui-2024', '2024-01-01', '今天补交医保哪天开始享受', ['2024年2月1日']),
+    ('dianjiang-xinmin-2024', '2023-11-15', '明年一月一号补缴哪天开始能用', ['2024年2月1日']),
+    ('dianjiang-xinmin-2024', '2024-03-01', '错过了现在交什么时候生效', ['2024年5月31日']),
+    ('dianjiang-xinmin-2024', '2023-11-15', '2024年3月1日补交啥时候能报', ['2024年5月31日']),
+    ('pengshui-2024', '2024-03-01', '过了截止时间今天交还能用吗', ['2024年5月31日']),
+    ('dianjiang-xinmin-2024', '2024-01-01', '我忘了交，今天补交哪天生效', ['2024年2月1日']),
+]
+for i, (county, today, text, expected) in enumerate(DATED):
+    rows.append((f'q{next(counter):04d}', 'test' if i % 3 == 2 else 'train', county, today, 'late_payment', text, '|'.join(expected)))
+
 with open('localization/chat/question-bank.tsv', 'w', encoding='utf-8') as f:
     f.write('id\tsplit\tpolicy\ttoday\tintent\ttext\texpected\n')
     for r in rows:

@@ -48,7 +48,7 @@ internal sealed class ChatEngine(
         var slots = state.Slots.Merge(understood.Slots);
         var context = new AnswerContext(request.Policy, request.Today, new AnswerFormat(language, understanding.Normalizer), slots, resident);
 
-        var (intent, confidence) = Decide(understood, state);
+        var (intent, confidence) = Decide(understood, state, request.Policy, request.Today);
         ComposedAnswer composed;
         if (understood.Language is not null && understood.Prediction.Intent is ChatIntent.None or ChatIntent.Greeting or ChatIntent.OutOfScope)
         {
@@ -59,7 +59,7 @@ internal sealed class ChatEngine(
         {
             composed = AnswerComposer.Plain("menu", context, fellBack: true);
         }
-        else if (intent == ChatIntent.None && understood.Prediction.Ambiguous && !understood.Prediction.FellBack)
+        else if (intent == ChatIntent.None && understood.Prediction.Ambiguous && !understood.Prediction.FellBack && understood.Menu is null)
         {
             composed = AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp]);
         }
@@ -98,7 +98,7 @@ internal sealed class ChatEngine(
         return new ChatAnswer(Render(language, composed), [], ChatIntent.Greeting, 1, false, template);
     }
 
-    private (ChatIntent Intent, double Confidence) Decide(UnderstoodMessage understood, DialogueState state)
+    private (ChatIntent Intent, double Confidence) Decide(UnderstoodMessage understood, DialogueState state, InsurancePolicy policy, DateOnly today)
     {
         if (understood.Menu is { } number)
         {
@@ -126,8 +126,16 @@ internal sealed class ChatEngine(
                 : (ChatIntent.None, prediction.Confidence);
         }
 
+        if (prediction.Ambiguous && IsDeadlineOrLate(prediction.Intent) && IsDeadlineOrLate(prediction.RunnerUp))
+        {
+            // "现在还能交吗" asks for the deadline during the collection window and about late payment after it.
+            return (policy.CollectionWindow.Contains(today) || today < policy.CollectionWindow.From ? ChatIntent.Deadline : ChatIntent.LatePayment, prediction.Confidence);
+        }
+
         return prediction.Ambiguous ? (ChatIntent.None, prediction.Confidence) : (prediction.Intent, prediction.Confidence);
     }
+
+    private static bool IsDeadlineOrLate(ChatIntent intent) => intent is ChatIntent.Deadline or ChatIntent.LatePayment;
 
     private string Render(ChatLanguage language, ComposedAnswer composed)
     {

@@ -112,12 +112,22 @@ public sealed class ConversationTests
     public async Task Ambiguous_question_asks_which_is_meant_and_the_number_picks_it()
     {
         var chat = new ChatTestEngine();
-        var answer = await chat.AskAsync("wenxi-2024", "现在还能交吗");
+        var answer = await chat.AskAsync("dianjiang-xinmin-2024", "等多久能报销");
         Assert.True(answer.FellBack);
         Assert.Equal("clarify", answer.Template);
-        var picked = await chat.AskAsync("wenxi-2024", "1");
+        Assert.Contains("1 ", answer.Text, StringComparison.Ordinal);
+        var picked = await chat.AskAsync("dianjiang-xinmin-2024", "1");
         Assert.False(picked.FellBack);
-        Assert.Contains(picked.Intent, new[] { ChatIntent.Deadline, ChatIntent.LatePayment });
+        Assert.Contains(picked.Intent, new[] { ChatIntent.Coverage, ChatIntent.WaitingPeriod });
+    }
+
+    [Theory]
+    [InlineData("2023-11-15", "deadline")]
+    [InlineData("2024-03-01", "late_payment")]
+    public async Task Can_i_still_pay_is_read_against_the_collection_window(string today, string intent)
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "现在还能交吗", DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ChatIntents.Parse(intent), answer.Intent);
     }
 
     [Fact]
