@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Chat.Understanding;
@@ -63,6 +64,30 @@ public sealed class ChatEvaluationTests
         finally
         {
             File.Delete(strict);
+        }
+    }
+}
+
+public sealed class ChatOptionsDocumentationTests
+{
+    [Fact]
+    public void Every_chat_option_is_documented_in_the_sample_settings()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "WeChatAssist.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        var sample = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(root.FullName, "appsettings.sample.json"))
+            .Build();
+        foreach (var property in typeof(ChatOptions).GetProperties())
+        {
+            var key = $"{ChatOptions.SectionName}:{property.Name}";
+            Assert.NotNull(sample[key]);
+            Assert.False(string.IsNullOrWhiteSpace(sample[key + "//"]), key);
         }
     }
 }
