@@ -45,10 +45,13 @@ internal sealed class ChatEngine(
         var understood = understanding.Understand(request.Text, request.Policy, request.Today);
         var language = understood.Language ?? state.Language ?? request.Language;
         var resident = await residents.FindAsync(request.Account, request.UserId, request.Policy.Id, cancellationToken);
-        var slots = state.Slots.Merge(understood.Slots);
-        var context = new AnswerContext(request.Policy, request.Today, new AnswerFormat(language, understanding.Normalizer), slots, resident);
-
         var (intent, confidence) = Decide(understood, state, request.Policy, request.Today);
+
+        // Facts carry over only into the question that asked for them (or a choice from a menu or a clarifying
+        // question): a new question about someone else must never be answered with the previous person's category.
+        var continues = understood.Menu is not null || (state.PendingIntent != ChatIntent.None && IsFactsOnly(understood));
+        var slots = continues ? state.Slots.Merge(understood.Slots) : understood.Slots;
+        var context = new AnswerContext(request.Policy, request.Today, new AnswerFormat(language, understanding.Normalizer), slots, resident);
         ComposedAnswer composed;
         if (understood.Language is not null && understood.Prediction.Intent is ChatIntent.None or ChatIntent.Greeting or ChatIntent.OutOfScope)
         {
@@ -112,7 +115,7 @@ internal sealed class ChatEngine(
         }
 
         // A reply that only gives facts ("我是低保户") continues the question that asked for them.
-        if (state.PendingIntent != ChatIntent.None && understood.Slots.HasResidentFacts && understood.Slots.ResidueLength <= 2)
+        if (state.PendingIntent != ChatIntent.None && IsFactsOnly(understood))
         {
             return (state.PendingIntent, 1);
         }
@@ -121,7 +124,7 @@ internal sealed class ChatEngine(
         if (prediction.FellBack)
         {
             // Facts alone with nothing pending: the commonest question about them is what they pay.
-            return understood.Slots.HasResidentFacts && understood.Slots.ResidueLength <= 2
+            return IsFactsOnly(understood)
                 ? (ChatIntent.AmountDue, prediction.Confidence)
                 : (ChatIntent.None, prediction.Confidence);
         }
@@ -134,6 +137,9 @@ internal sealed class ChatEngine(
 
         return prediction.Ambiguous ? (ChatIntent.None, prediction.Confidence) : (prediction.Intent, prediction.Confidence);
     }
+
+    /// <summary>A reply that only states facts ("我是低保户", "一档", "去年交了"), not a new question.</summary>
+    private static bool IsFactsOnly(UnderstoodMessage understood) => understood.Slots.HasResidentFacts && understood.Slots.ResidueLength <= 2;
 
     private static bool IsDeadlineOrLate(ChatIntent intent) => intent is ChatIntent.Deadline or ChatIntent.LatePayment;
 

@@ -268,3 +268,26 @@ public sealed class ConversationTests
         }
     }
 }
+
+public sealed class ConversationIsolationTests
+{
+    [Fact]
+    public async Task A_new_question_does_not_inherit_the_previous_answers_category()
+    {
+        var chat = new ChatTestEngine();
+        var dibao = await chat.AskAsync("pengshui-2024", "低保户交多少钱");
+        Assert.Contains("38元", dibao.Text, StringComparison.Ordinal);
+
+        var ordinary = await chat.AskAsync("pengshui-2024", "医保交多少钱");
+        Assert.Contains("1档380元", ordinary.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("38元，", ordinary.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_amount_question_with_a_date_is_quoted_on_that_date()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "明年3月1号交多少钱");
+        Assert.Contains("2024年5月31日", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
+    }
+}

@@ -97,7 +97,7 @@ internal static class AnswerComposer
     private static ComposedAnswer Amount(AnswerContext context)
     {
         var facts = Facts(context);
-        var quote = context.Policy.Quote(facts, context.Today);
+        var quote = context.Policy.Quote(facts, context.Slots.Date ?? context.Today);
         var answer = QuoteAnswer(ChatIntent.AmountDue, quote, context);
 
         // An ordinary answer invites the hardship categories; the follow-up "我是低保户" continues this question.
