@@ -124,9 +124,16 @@ internal sealed class ChatEngine(
         if (prediction.FellBack)
         {
             // Facts alone with nothing pending: the commonest question about them is what they pay.
-            return IsFactsOnly(understood)
+            // Facts alone, or an amount to confirm ("交380对吗"): the commonest question about them is what they pay.
+            return IsFactsOnly(understood) || understood.Slots.AmountFen is not null
                 ? (ChatIntent.AmountDue, prediction.Confidence)
                 : (ChatIntent.None, prediction.Confidence);
+        }
+
+        if (prediction.Ambiguous && IsAmountOrGroups(prediction.Intent) && IsAmountOrGroups(prediction.RunnerUp) && understood.Slots.Categories.Count > 0)
+        {
+            // Both answer a named category with its amount.
+            return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
         if (prediction.Ambiguous && IsDeadlineOrLate(prediction.Intent) && IsDeadlineOrLate(prediction.RunnerUp))
@@ -140,6 +147,8 @@ internal sealed class ChatEngine(
 
     /// <summary>A reply that only states facts ("我是低保户", "一档", "去年交了"), not a new question.</summary>
     private static bool IsFactsOnly(UnderstoodMessage understood) => understood.Slots.HasResidentFacts && understood.Slots.ResidueLength <= 2;
+
+    private static bool IsAmountOrGroups(ChatIntent intent) => intent is ChatIntent.AmountDue or ChatIntent.SubsidisedGroups;
 
     private static bool IsDeadlineOrLate(ChatIntent intent) => intent is ChatIntent.Deadline or ChatIntent.LatePayment;
 

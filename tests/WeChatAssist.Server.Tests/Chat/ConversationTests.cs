@@ -122,12 +122,42 @@ public sealed class ConversationTests
     }
 
     [Theory]
-    [InlineData("2023-11-15", "deadline")]
-    [InlineData("2024-03-01", "late_payment")]
-    public async Task Can_i_still_pay_is_read_against_the_collection_window(string today, string intent)
+    [InlineData("2023-11-15", "最后交费日期2023年12月31日")]
+    [InlineData("2024-03-01", "待遇从2024年5月31日开始")]
+    public async Task Can_i_still_pay_is_read_against_the_collection_window(string today, string expected)
     {
         var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "现在还能交吗", DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(ChatIntents.Parse(intent), answer.Intent);
+        Assert.Contains(expected, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wenxi_after_the_window_offers_late_payment_to_last_years_payers_and_quotes_the_first_payable_day()
+    {
+        var chat = new ChatTestEngine();
+        var today = new DateOnly(2023, 12, 28);
+        var first = await chat.AskAsync("wenxi-2024", "现在还能交医保吗", today);
+        Assert.Contains("回复“去年交了”", first.Text, StringComparison.Ordinal);
+
+        var late = await chat.AskAsync("wenxi-2024", "去年交了", today);
+        Assert.Contains("1020元", late.Text, StringComparison.Ordinal);
+        Assert.Contains("2023年12月28日不办理缴费，最早2024年1月1日可以交", late.Text, StringComparison.Ordinal);
+        Assert.Contains("五、（二）", late.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Amount_to_confirm_is_answered_with_the_amount()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "交380对吗");
+        Assert.Equal(ChatIntent.AmountDue, answer.Intent);
+        Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reimbursed_subsidy_leads_with_what_the_resident_pays_first()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "孤儿要交钱吗", new DateOnly(2024, 10, 15));
+        Assert.StartsWith("孤儿2025年度个人交400元", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("资助部分事后返还", answer.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -78,6 +78,30 @@ internal static class AnswerComposer
         return new ComposedAnswer("past_campaign", model, [.. policy.CollectionWindowCites.Select(c => c.Citation)], false);
     }
 
+    /// <summary>The quote for paying on <paramref name="date"/>, or on the next day payment is taken when that day
+    /// takes none (004 stops from the 26th): what the resident can actually do.</summary>
+    private static (PolicyQuote Quote, DateOnly? MovedFrom) QuoteOn(AnswerContext context, ResidentFacts facts, DateOnly date)
+    {
+        var quote = context.Policy.Quote(facts, date);
+        if (!quote.Payable && quote.NextPayableDate is { } next && next > date && next <= context.Policy.BenefitPeriod.To)
+        {
+            return (context.Policy.Quote(facts, next), date);
+        }
+
+        return (quote, null);
+    }
+
+    private static ComposedAnswer QuoteAnswer(ChatIntent intent, (PolicyQuote Quote, DateOnly? MovedFrom) quoted, AnswerContext context)
+    {
+        var answer = QuoteAnswer(intent, quoted.Quote, context);
+        if (quoted.MovedFrom is { } from)
+        {
+            answer.Model["movedFrom"] = context.Format.Date(from);
+        }
+
+        return answer;
+    }
+
     private static ResidentFacts Facts(AnswerContext context, bool? newborn = null, StudentKind? student = null)
     {
         var slots = context.Slots;
@@ -97,8 +121,7 @@ internal static class AnswerComposer
     private static ComposedAnswer Amount(AnswerContext context)
     {
         var facts = Facts(context);
-        var quote = context.Policy.Quote(facts, context.Slots.Date ?? context.Today);
-        var answer = QuoteAnswer(ChatIntent.AmountDue, quote, context);
+        var answer = QuoteAnswer(ChatIntent.AmountDue, QuoteOn(context, facts, context.Slots.Date ?? context.Today), context);
 
         // An ordinary answer invites the hardship categories; the follow-up "我是低保户" continues this question.
         var asksCategory = facts.Categories.Count == 0 && !context.Slots.Ordinary && context.Resident is null
@@ -118,9 +141,7 @@ internal static class AnswerComposer
 
     private static ComposedAnswer Late(ChatIntent intent, AnswerContext context)
     {
-        var date = context.Slots.Date ?? context.Today;
-        var quote = context.Policy.Quote(Facts(context), date);
-        var answer = QuoteAnswer(intent, quote, context);
+        var answer = QuoteAnswer(intent, QuoteOn(context, Facts(context), context.Slots.Date ?? context.Today), context);
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = intent } : answer;
     }
 
@@ -132,8 +153,7 @@ internal static class AnswerComposer
             return NotStatedTopic("newborn", context, policy.CategoryListCites);
         }
 
-        var quote = policy.Quote(Facts(context, newborn: true), context.Slots.Date ?? context.Today);
-        var answer = QuoteAnswer(ChatIntent.Newborn, quote, context);
+        var answer = QuoteAnswer(ChatIntent.Newborn, QuoteOn(context, Facts(context, newborn: true), context.Slots.Date ?? context.Today), context);
         answer.Model["newbornRule"] = true;
         answer.Model["newbornDays"] = policy.Newborn.Window.Unit == DurationUnit.Days ? policy.Newborn.Window.Amount : null;
         answer.Model["newbornMonths"] = policy.Newborn.Window.Unit == DurationUnit.Months ? policy.Newborn.Window.Amount : null;
@@ -157,8 +177,7 @@ internal static class AnswerComposer
             return NotStatedTopic("college", context, policy.CategoryListCites);
         }
 
-        var quote = policy.Quote(Facts(context, student: kind), context.Today);
-        var answer = QuoteAnswer(ChatIntent.Students, quote, context);
+        var answer = QuoteAnswer(ChatIntent.Students, QuoteOn(context, Facts(context, student: kind), context.Today), context);
         answer.Model[kind == StudentKind.College ? "college" : "school"] = true;
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = ChatIntent.Students } : answer;
     }
@@ -298,11 +317,13 @@ internal static class AnswerComposer
         model["afterWindow"] = context.Today > window.To;
         model["windowToRelative"] = context.Format.Relative(window.To, context.Today);
         model["quoteTemplate"] = answer.Template;
-        model["lateOk"] = answer.Template == "quote_ok" && context.Today > window.To;
+        model["lateOk"] = answer.Template is "quote_ok" or "quote_options" && context.Today > window.To;
         model["lateNotStated"] = answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
+        model["askPaidLastYear"] = answer.Template == "ask_paid_last_year" && context.Today > window.To;
         var citations = policy.CollectionWindowCites.Select(c => c.Citation).Concat(policy.NoPaymentCites.Select(c => c.Citation)).Concat(answer.Citations).Distinct().ToList();
         model["cite"] = context.Format.Cite(policy, citations);
-        return new ComposedAnswer("deadline", model, citations, false, answer.PendingIntent == ChatIntent.None ? ChatIntent.None : ChatIntent.Deadline);
+        // After the window the open question is late payment ("去年交了" then gets its amount and cover date).
+        return new ComposedAnswer("deadline", model, citations, false, answer.PendingIntent == ChatIntent.None ? ChatIntent.None : ChatIntent.LatePayment);
     }
 
     private static ComposedAnswer Groups(AnswerContext context)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Chat.Understanding;
 
@@ -63,8 +64,11 @@ internal sealed record EvaluationReport(
 }
 
 /// <summary>Runs labelled questions through a <see cref="ChatEngine"/>, each as the first message of its own follower.</summary>
-internal static class ChatEvaluator
+internal static partial class ChatEvaluator
 {
+    [GeneratedRegex(@"(?<![0-9.])[0-9]+(?:\.[0-9]+)?元")]
+    private static partial Regex FirstAmount();
+
     /// <summary>Evaluates <paramref name="questions"/> of <paramref name="split"/> (<c>train</c>, <c>test</c> or <c>all</c>).</summary>
     public static async Task<EvaluationReport> RunAsync(ChatEngine engine, PolicyCatalog catalog, IEnumerable<LabelledQuestion> questions, string split, CancellationToken cancellationToken)
     {
@@ -100,11 +104,19 @@ internal static class ChatEvaluator
             if (question.Expected.Count > 0)
             {
                 checkedAnswers++;
-                var missing = question.Expected.Where(e => !answer.Text.Contains(e, StringComparison.Ordinal)).ToList();
-                if (missing.Count > 0)
+                // "0元" must not be found inside "380元": an expected amount or date starts after a non-digit.
+                var missing = question.Expected
+                    .Where(e => !Regex.IsMatch(answer.Text, "(?<![0-9.])" + Regex.Escape(e), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
+                    .ToList();
+                // Answers lead with the amount: the first amount said must be the first one expected.
+                var first = FirstAmount().Match(answer.Text);
+                var expectedFirst = question.Expected[0];
+                var wrongFirst = expectedFirst.EndsWith('元') && (!first.Success || first.Value != expectedFirst);
+                if (missing.Count > 0 || wrongFirst)
                 {
                     wrong++;
-                    failures.Add($"{question.Id} [{question.PolicyId}] '{question.Text}': answer lacks {string.Join(", ", missing)}: {answer.Text.Replace('\n', ' ')}");
+                    var why = missing.Count > 0 ? "lacks " + string.Join(", ", missing) : $"leads with {(first.Success ? first.Value : "no amount")} instead of {expectedFirst}";
+                    failures.Add($"{question.Id} [{question.PolicyId}] '{question.Text}': answer {why}: {answer.Text.Replace('\n', ' ')}");
                 }
             }
         }
