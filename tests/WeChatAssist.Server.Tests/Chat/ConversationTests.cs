@@ -269,6 +269,25 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task English_questions_are_understood_for_the_main_intents()
+    {
+        var chat = new ChatTestEngine();
+        var amount = await chat.AskAsync("wenxi-2024", "How much do I pay?", language: ChatLanguage.English, user: "e1");
+        Assert.Contains("380 yuan", amount.Text, StringComparison.Ordinal);
+        var phone = await chat.AskAsync("wenxi-2024", "I want a human", language: ChatLanguage.English, user: "e2");
+        Assert.Contains("0359-8801801", phone.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Newborn_question_states_the_rule_and_asks_the_birth_date()
+    {
+        var chat = new ChatTestEngine();
+        var ask = await chat.AskAsync("dianjiang-xinmin-2024", "新生儿参保有什么规定");
+        Assert.Contains("出生90日内参保", ask.Text, StringComparison.Ordinal);
+        Assert.Contains("出生日期", ask.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Typing_english_switches_the_language_for_later_answers()
     {
         var chat = new ChatTestEngine();
