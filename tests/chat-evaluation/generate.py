@@ -10,12 +10,15 @@ import itertools
 
 COUNTIES = {
     'wenxi-2024': dict(today='2023-11-15', deadline='2023年12月25日', ordinary=['380元'],
-                       cats={'低保户': '76元', '五保户': '0元', '返贫户': '38元', '特困户': '0元', '吃低保的': '76元'}),
+                       cats={'低保户': '76元', '五保户': '0元', '返贫户': '38元', '特困户': '0元', '吃低保的': '76元'},
+                       codes={'低保户': 'dibao', '五保户': 'tekun', '返贫户': 'fanpin-zhipin', '特困户': 'tekun', '吃低保的': 'dibao'}),
     'pengshui-2024': dict(today='2023-11-15', deadline='2023年12月31日', ordinary=['380元', '755元'],
-                          cats={'低保户': '38元', '特困户': '0元', '五保户': '0元', '低保边缘户': '114元'}),
-    'dianjiang-xinmin-2024': dict(today='2023-11-15', deadline='2023年12月31日', ordinary=['380元', '755元'], cats={}),
+                          cats={'低保户': '38元', '特困户': '0元', '五保户': '0元', '低保边缘户': '114元'},
+                          codes={'低保户': 'dibao', '特困户': 'tekun', '五保户': 'tekun', '低保边缘户': 'dibao-bianyuan'}),
+    'dianjiang-xinmin-2024': dict(today='2023-11-15', deadline='2023年12月31日', ordinary=['380元', '755元'], cats={}, codes={}),
     'suiping-2025': dict(today='2024-10-15', deadline='2024年12月31日', ordinary=['400元'],
-                         cats={'低保户': '310元', '五保户': '0元', '孤儿': '400元', '特困户': '0元', '吃低保': '310元'}),
+                         cats={'低保户': '310元', '五保户': '0元', '孤儿': '400元', '特困户': '0元', '吃低保': '310元'},
+                         codes={'低保户': 'dibao', '五保户': 'tekun', '孤儿': 'guer', '特困户': 'tekun', '吃低保': 'dibao'}),
 }
 ORDER = list(COUNTIES)
 
@@ -121,8 +124,8 @@ P['out_of_scope'] = [
 rows = []
 counter = itertools.count(1)
 
-def add(split, county, intent, text, expected):
-    rows.append((f'q{next(counter):04d}', split, county, COUNTIES[county]['today'], intent, text, '|'.join(expected)))
+def add(split, county, intent, text, expected, slots=''):
+    rows.append((f'q{next(counter):04d}', split, county, COUNTIES[county]['today'], intent, text, '|'.join(expected), slots))
 
 for intent, phrases in P.items():
     for i, text in enumerate(phrases):
@@ -145,25 +148,25 @@ for county in ORDER:
             if (j + k) % 2:
                 continue
             split = 'test' if k in (2, 5) else 'train'
-            add(split, county, 'amount_due', phrase.format(c=word), [amount])
+            add(split, county, 'amount_due', phrase.format(c=word), [amount], 'category=' + COUNTIES[county]['codes'][word])
 
 # Late payment with a date: expected cover starts from the notices' month rules (001 五、（二）, 003 五、（三）).
 DATED = [
-    ('pengshui-2024', '2023-11-15', '明年1月1号交什么时候能用', ['2024年2月1日']),
-    ('pengshui-2024', '2023-11-15', '明年3月1号补交什么时候生效', ['2024年5月31日']),
-    ('pengshui-2024', '2024-03-01', '现在补交什么时候能报销', ['2024年5月31日']),
-    ('pengshui-2024', '2024-01-01', '今天补交医保哪天开始享受', ['2024年2月1日']),
-    ('dianjiang-xinmin-2024', '2023-11-15', '明年一月一号补缴哪天开始能用', ['2024年2月1日']),
-    ('dianjiang-xinmin-2024', '2024-03-01', '错过了现在交什么时候生效', ['2024年5月31日']),
-    ('dianjiang-xinmin-2024', '2023-11-15', '2024年3月1日补交啥时候能报', ['2024年5月31日']),
-    ('pengshui-2024', '2024-03-01', '过了截止时间今天交还能用吗', ['2024年5月31日']),
-    ('dianjiang-xinmin-2024', '2024-01-01', '我忘了交，今天补交哪天生效', ['2024年2月1日']),
+    ('pengshui-2024', '2023-11-15', '明年1月1号交什么时候能用', ['2024年2月1日'], 'date=2024-01-01'),
+    ('pengshui-2024', '2023-11-15', '明年3月1号补交什么时候生效', ['2024年5月31日'], 'date=2024-03-01'),
+    ('pengshui-2024', '2024-03-01', '现在补交什么时候能报销', ['2024年5月31日'], ''),
+    ('pengshui-2024', '2024-01-01', '今天补交医保哪天开始享受', ['2024年2月1日'], 'date=2024-01-01'),
+    ('dianjiang-xinmin-2024', '2023-11-15', '明年一月一号补缴哪天开始能用', ['2024年2月1日'], 'date=2024-01-01'),
+    ('dianjiang-xinmin-2024', '2024-03-01', '错过了现在交什么时候生效', ['2024年5月31日'], ''),
+    ('dianjiang-xinmin-2024', '2023-11-15', '2024年3月1日补交啥时候能报', ['2024年5月31日'], 'date=2024-03-01'),
+    ('pengshui-2024', '2024-03-01', '过了截止时间今天交还能用吗', ['2024年5月31日'], 'date=2024-03-01'),
+    ('dianjiang-xinmin-2024', '2024-01-01', '我忘了交，今天补交哪天生效', ['2024年2月1日'], 'date=2024-01-01'),
 ]
-for i, (county, today, text, expected) in enumerate(DATED):
-    rows.append((f'q{next(counter):04d}', 'test' if i % 3 == 2 else 'train', county, today, 'late_payment', text, '|'.join(expected)))
+for i, (county, today, text, expected, slots) in enumerate(DATED):
+    rows.append((f'q{next(counter):04d}', 'test' if i % 3 == 2 else 'train', county, today, 'late_payment', text, '|'.join(expected), slots))
 
 with open('localization/chat/question-bank.tsv', 'w', encoding='utf-8') as f:
-    f.write('id\tsplit\tpolicy\ttoday\tintent\ttext\texpected\n')
+    f.write('id\tsplit\tpolicy\ttoday\tintent\ttext\texpected\tslots\n')
     for r in rows:
         f.write('\t'.join(r) + '\n')
 print(len(rows), 'questions;', sum(1 for r in rows if r[1] == 'test'), 'test')

@@ -34,6 +34,8 @@ public sealed class ChatEvaluationTests
         Assert.True(report.OutOfScopeFalseAnswerRate <= 0.03, report.Format());
         Assert.Equal(0, report.WrongAnswers);
         Assert.True(report.CheckedAnswers >= 30);
+        Assert.Equal(0, report.SlotErrors);
+        Assert.True(report.CheckedSlots >= 10, $"{report.CheckedSlots} questions with expected slots");
     }
 
     [Fact]
@@ -55,7 +57,7 @@ public sealed class ChatEvaluationTests
         var strict = Path.GetTempFileName();
         try
         {
-            await File.WriteAllTextAsync(strict, """{"accuracy":1.01,"macroF1":0,"maxOutOfScopeFalseAnswerRate":1,"maxWrongAnswers":100,"maxFallbackRate":1}""");
+            await File.WriteAllTextAsync(strict, """{"accuracy":1.01,"macroF1":0,"maxOutOfScopeFalseAnswerRate":1,"maxWrongAnswers":100,"maxFallbackRate":1,"maxSlotErrors":100}""");
             using var output = new StringWriter();
             var exit = await ChatEvaluationCommand.RunAsync(["chat-eval", "--split", "test", "--baseline", strict], output, CancellationToken.None);
             Assert.Equal(1, exit);

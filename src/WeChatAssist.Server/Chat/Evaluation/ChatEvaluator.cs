@@ -23,6 +23,8 @@ internal sealed record EvaluationReport(
     int OutOfScopeAnswered,
     int CheckedAnswers,
     int WrongAnswers,
+    int CheckedSlots,
+    int SlotErrors,
     IReadOnlyList<IntentScore> Intents,
     IReadOnlyList<ConfusedPair> Confusions,
     IReadOnlyList<string> Failures)
@@ -48,6 +50,7 @@ internal sealed record EvaluationReport(
         text.AppendLine(c, $"accuracy {Accuracy:0.000}  macro F1 {MacroF1:0.000}  fallback rate {FallbackRate:0.000} ({FellBack}/{Questions})");
         text.AppendLine(c, $"out-of-scope answered wrongly {OutOfScopeFalseAnswerRate:0.000} ({OutOfScopeAnswered}/{OutOfScopeQuestions})");
         text.AppendLine(c, $"answers with a wrong or missing amount/date {WrongAnswers} of {CheckedAnswers} checked");
+        text.AppendLine(c, $"questions with a wrong slot (category, date, tier) {SlotErrors} of {CheckedSlots} checked");
         text.AppendLine("most confused (expected -> predicted):");
         foreach (var pair in Confusions.Take(8))
         {
@@ -66,6 +69,14 @@ internal sealed record EvaluationReport(
 /// <summary>Runs labelled questions through a <see cref="ChatEngine"/>, each as the first message of its own follower.</summary>
 internal static partial class ChatEvaluator
 {
+    private static bool SlotMatches(ChatSlots slots, string name, string value) => name switch
+    {
+        "category" => slots.Categories.Contains(value),
+        "date" => slots.Date == DateOnly.ParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        "tier" => slots.Tier == int.Parse(value, CultureInfo.InvariantCulture),
+        _ => throw new InvalidDataException($"Unknown slot '{name}' in the question bank."),
+    };
+
     [GeneratedRegex(@"(?<![0-9.])[0-9]+(?:\.[0-9]+)?元")]
     private static partial Regex FirstAmount();
 
@@ -77,7 +88,7 @@ internal static partial class ChatEvaluator
         var selected = questions.Where(q => split == "all" || q.Split == split).ToList();
         var pairs = new List<(ChatIntent Expected, ChatIntent Predicted)>();
         var failures = new List<string>();
-        int fellBack = 0, oos = 0, oosAnswered = 0, checkedAnswers = 0, wrong = 0;
+        int fellBack = 0, oos = 0, oosAnswered = 0, checkedAnswers = 0, wrong = 0, checkedSlots = 0, slotErrors = 0;
         foreach (var question in selected)
         {
             var policy = catalog.Get(question.PolicyId);
@@ -99,6 +110,18 @@ internal static partial class ChatEvaluator
             {
                 var p = engine.Understanding.Understand(question.Text, policy, question.Today).Prediction;
                 failures.Add(string.Create(CultureInfo.InvariantCulture, $"{question.Id} [{question.PolicyId}] '{question.Text}': expected {ChatIntents.Name(question.Intent)}, got {ChatIntents.Name(predicted)} (best {ChatIntents.Name(p.Intent)} {p.Score:0.0}, runner-up {ChatIntents.Name(p.RunnerUp)} {p.RunnerUpScore:0.0})"));
+            }
+
+            if (question.Slots.Count > 0)
+            {
+                checkedSlots++;
+                var slots = engine.Understanding.Understand(question.Text, policy, question.Today).Slots;
+                var bad = question.Slots.Where(s => !SlotMatches(slots, s.Key, s.Value)).Select(s => $"{s.Key}={s.Value}").ToList();
+                if (bad.Count > 0)
+                {
+                    slotErrors++;
+                    failures.Add($"{question.Id} [{question.PolicyId}] '{question.Text}': slots wrong: {string.Join(", ", bad)}");
+                }
             }
 
             if (question.Expected.Count > 0)
@@ -148,6 +171,8 @@ internal static partial class ChatEvaluator
             oosAnswered,
             checkedAnswers,
             wrong,
+            checkedSlots,
+            slotErrors,
             scores,
             confusions,
             failures);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace WeChatAssist.Server.Chat.Evaluation;
 
 /// <summary>The stored floor of <c>tests/chat-evaluation/baseline.json</c>: an evaluation below it fails.</summary>
-internal sealed record EvaluationBaseline(double Accuracy, double MacroF1, double MaxOutOfScopeFalseAnswerRate, int MaxWrongAnswers, double MaxFallbackRate)
+internal sealed record EvaluationBaseline(double Accuracy, double MacroF1, double MaxOutOfScopeFalseAnswerRate, int MaxWrongAnswers, double MaxFallbackRate, int MaxSlotErrors)
 {
     /// <summary>The file, relative to the repository root.</summary>
     public const string RelativePath = "tests/chat-evaluation/baseline.json";
@@ -54,6 +54,11 @@ internal sealed record EvaluationBaseline(double Accuracy, double MacroF1, doubl
         if (report.WrongAnswers > MaxWrongAnswers)
         {
             violations.Add($"wrong amounts/dates {report.WrongAnswers} > baseline {MaxWrongAnswers}");
+        }
+
+        if (report.SlotErrors > MaxSlotErrors)
+        {
+            violations.Add($"wrong slots {report.SlotErrors} > baseline {MaxSlotErrors}");
         }
 
         if (report.FallbackRate > MaxFallbackRate)

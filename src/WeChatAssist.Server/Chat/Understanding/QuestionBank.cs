@@ -10,7 +10,8 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// <param name="Intent">Expected intent.</param>
 /// <param name="Text">The question as a resident typed it.</param>
 /// <param name="Expected">Amounts and dates the answer must contain (empty when none is checked).</param>
-internal sealed record LabelledQuestion(string Id, string Split, string PolicyId, DateOnly Today, ChatIntent Intent, string Text, IReadOnlyList<string> Expected);
+/// <param name="Slots">Expected slots (<c>category</c> code, <c>date</c>, <c>tier</c>), empty when none is checked.</param>
+internal sealed record LabelledQuestion(string Id, string Split, string PolicyId, DateOnly Today, ChatIntent Intent, string Text, IReadOnlyList<string> Expected, IReadOnlyDictionary<string, string> Slots);
 
 /// <summary>The labelled question bank: train split for the classifier, test split for the evaluation.</summary>
 internal static class QuestionBank
@@ -18,7 +19,7 @@ internal static class QuestionBank
     /// <summary>The file, relative to the binaries.</summary>
     public const string FileName = "localization/chat/question-bank.tsv";
 
-    /// <summary>Reads the tab-separated file (header: id, split, policy, today, intent, text, expected with '|' between strings).</summary>
+    /// <summary>Reads the tab-separated file (header: id, split, policy, today, intent, text, expected with '|' between strings, slots as name=value;...).</summary>
     public static IReadOnlyList<LabelledQuestion> LoadFile(string path)
     {
         var questions = new List<LabelledQuestion>();
@@ -49,7 +50,10 @@ internal static class QuestionBank
                 DateOnly.ParseExact(fields[3], "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ChatIntents.Parse(fields[4]),
                 fields[5],
-                fields.Length > 6 && fields[6].Length > 0 ? fields[6].Split('|') : []));
+                fields.Length > 6 && fields[6].Length > 0 ? fields[6].Split('|') : [],
+                fields.Length > 7 && fields[7].Length > 0
+                    ? fields[7].Split(';').Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal)
+                    : new Dictionary<string, string>()));
         }
 
         return questions;
