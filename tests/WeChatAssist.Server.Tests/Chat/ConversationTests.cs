@@ -145,6 +145,14 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task Deadline_question_with_a_day_is_answered_for_that_day()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "月底交来得及吗");
+        Assert.Contains("2023年11月30日不办理缴费，最早2023年12月1日可以交", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Amount_to_confirm_is_answered_with_the_amount()
     {
         var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "交380对吗");

@@ -29,6 +29,8 @@ internal static class AnswerComposer
         {
             ChatIntent.AmountDue => Amount(context),
             ChatIntent.TierDifference => Tiers(context),
+            // "12月26号交还来得及吗" is answered for that day: payable or not, what it costs, when cover starts.
+            ChatIntent.Deadline when context.Slots.Date is not null => Late(ChatIntent.Deadline, context),
             ChatIntent.Deadline => Deadline(context),
             ChatIntent.LatePayment or ChatIntent.WaitingPeriod => Late(intent, context),
             ChatIntent.Newborn => Newborn(context),
