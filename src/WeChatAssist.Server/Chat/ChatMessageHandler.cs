@@ -8,11 +8,13 @@ using WeChatAssist.WeChat.Webhook;
 namespace WeChatAssist.Server.Chat;
 
 /// <summary>The WeChat side of the chatbot: maps the account's <c>PolicyId</c> to its policy and each message or event
-/// to the <see cref="ChatEngine"/>, and returns one text reply.</summary>
+/// to the <see cref="ChatEngine"/>, and returns one text reply. Answers use the business date; scene arrivals are
+/// stamped with the real time.</summary>
 internal sealed partial class ChatMessageHandler(
     ChatEngine engine,
     PolicyCatalog catalog,
     BusinessClock clock,
+    TimeProvider realClock,
     IFollowerSceneRecorder scenes,
     IFollowerLanguages languages,
     ILogger<ChatMessageHandler> logger) : IWeChatMessageHandler
@@ -41,14 +43,14 @@ internal sealed partial class ChatMessageHandler(
             case SubscribeEvent subscribe:
                 if (!string.IsNullOrEmpty(subscribe.Scene))
                 {
-                    await scenes.RecordAsync(context.AccountName, openId, subscribe.Scene, clock.GetUtcNow(), cancellationToken);
+                    await scenes.RecordAsync(context.AccountName, openId, subscribe.Scene, realClock.GetUtcNow(), cancellationToken);
                 }
 
                 return Reply(engine.Special("welcome", policy, language, today));
             case ScanEvent scan:
                 if (scan.Scene.Length > 0)
                 {
-                    await scenes.RecordAsync(context.AccountName, openId, scan.Scene, clock.GetUtcNow(), cancellationToken);
+                    await scenes.RecordAsync(context.AccountName, openId, scan.Scene, realClock.GetUtcNow(), cancellationToken);
                 }
 
                 return Reply(engine.Special("menu", policy, language, today));

@@ -16,7 +16,7 @@ public sealed class ChatMessageHandlerTests
     {
         var chat = new ChatTestEngine();
         var clock = new BusinessClock(TimeProvider.System, new DateTimeOffset(2023, 11, 15, 10, 0, 0, TimeSpan.FromHours(8)), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
-        _handler = new ChatMessageHandler(chat.Engine, ChatTestEngine.Catalog, clock, _scenes, new UnknownFollowerLanguages(), NullLogger<ChatMessageHandler>.Instance);
+        _handler = new ChatMessageHandler(chat.Engine, ChatTestEngine.Catalog, clock, TimeProvider.System, _scenes, new UnknownFollowerLanguages(), NullLogger<ChatMessageHandler>.Instance);
     }
 
     private async Task<string?> ReplyAsync(InboundMessage message)
