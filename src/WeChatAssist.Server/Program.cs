@@ -1,3 +1,5 @@
+using WeChatAssist.Server.Chat;
+using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Health;
@@ -8,6 +10,11 @@ using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.WeChat;
 
+if (ChatEvaluationCommand.Matches(args))
+{
+    return await ChatEvaluationCommand.RunAsync(args, Console.Out, CancellationToken.None);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.UseDefaultUrlUnlessConfigured();
@@ -17,6 +24,7 @@ builder.AddDatabase();
 builder.AddScheduling();
 builder.AddPolicies();
 builder.AddWeChatChannel();
+builder.AddChat();
 builder.AddStaff();
 builder.AddMiniProgram();
 builder.AddApiDocument();

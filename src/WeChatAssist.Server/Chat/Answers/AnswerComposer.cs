@@ -1,0 +1,490 @@
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Chat.Residents;
+using WeChatAssist.Server.Chat.Understanding;
+
+namespace WeChatAssist.Server.Chat.Answers;
+
+/// <summary>What the composer needs to answer one question.</summary>
+/// <param name="Policy">The county's policy.</param>
+/// <param name="Today">Business date.</param>
+/// <param name="Format">Formatting for the answer language.</param>
+/// <param name="Slots">Slots of this and earlier turns.</param>
+/// <param name="Resident">The bound resident, or null.</param>
+internal sealed record AnswerContext(InsurancePolicy Policy, DateOnly Today, AnswerFormat Format, ChatSlots Slots, BoundResident? Resident);
+
+/// <summary>Turns an intent and its slots into a template section and model. Every amount and date comes from a
+/// <see cref="PolicyQuote"/> or the policy the engine loaded; nothing is computed here.</summary>
+internal static class AnswerComposer
+{
+    /// <summary>Composes the answer to <paramref name="intent"/>.</summary>
+    public static ComposedAnswer Compose(ChatIntent intent, AnswerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (IsPastCampaign(intent, context))
+        {
+            return PastCampaign(context);
+        }
+
+        return intent switch
+        {
+            ChatIntent.AmountDue => Amount(context),
+            ChatIntent.TierDifference => Tiers(context),
+            // "12月26号交还来得及吗" is answered for that day: payable or not, what it costs, when cover starts.
+            ChatIntent.Deadline when context.Slots.Date is not null => Late(ChatIntent.Deadline, context),
+            ChatIntent.Deadline => Deadline(context),
+            ChatIntent.LatePayment or ChatIntent.WaitingPeriod => Late(intent, context),
+            ChatIntent.Newborn => Newborn(context),
+            ChatIntent.Students => Students(context),
+            ChatIntent.SubsidisedGroups => context.Slots.Categories.Count > 0 ? Amount(context) : Groups(context),
+            ChatIntent.HowToPay => PayChannels(context),
+            ChatIntent.HowToRegister => Register(context),
+            ChatIntent.FixRegistration => FixRegistration(context),
+            ChatIntent.PaymentStatus => Status(context),
+            ChatIntent.Coverage => Coverage(context),
+            ChatIntent.ContactPerson => Contacts(context),
+            ChatIntent.Greeting => Plain("menu", context, fellBack: false),
+            ChatIntent.Thanks => Plain("thanks", context, fellBack: false),
+            ChatIntent.OutOfScope => Plain("out_of_scope", context, fellBack: true),
+            _ => Plain("fallback", context, fellBack: true),
+        };
+    }
+
+    /// <summary>A section that needs only the county and the contacts.</summary>
+    public static ComposedAnswer Plain(string template, AnswerContext context, bool fellBack)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new ComposedAnswer(template, BaseModel(context), [], fellBack);
+    }
+
+    /// <summary>The clarifying question offering <paramref name="choices"/>.</summary>
+    public static ComposedAnswer Clarify(AnswerContext context, IReadOnlyList<ChatIntent> choices)
+    {
+        var model = BaseModel(context);
+        model["choices"] = choices.Select((c, i) => new Dictionary<string, object?> { ["number"] = i + 1, ["label"] = "label." + ChatIntents.Name(c) }).ToList();
+        return new ComposedAnswer("clarify", model, [], true, ChatIntent.None, choices);
+    }
+
+    private static bool IsPastCampaign(ChatIntent intent, AnswerContext context) =>
+        context.Today > context.Policy.BenefitPeriod.To
+        && intent is ChatIntent.AmountDue or ChatIntent.TierDifference or ChatIntent.Deadline or ChatIntent.LatePayment
+            or ChatIntent.WaitingPeriod or ChatIntent.Newborn or ChatIntent.Students or ChatIntent.SubsidisedGroups;
+
+    private static ComposedAnswer PastCampaign(AnswerContext context)
+    {
+        var policy = context.Policy;
+        var model = BaseModel(context);
+        model["windowFrom"] = context.Format.Date(policy.CollectionWindow.From);
+        model["windowTo"] = context.Format.Date(policy.CollectionWindow.To);
+        model["benefitTo"] = context.Format.Date(policy.BenefitPeriod.To);
+        model["nextYear"] = policy.BenefitYear + 1;
+        return new ComposedAnswer("past_campaign", model, [.. policy.CollectionWindowCites.Select(c => c.Citation)], false);
+    }
+
+    /// <summary>The quote for paying on <paramref name="date"/>, or on the next day payment is taken when that day
+    /// takes none (004 stops from the 26th): what the resident can actually do.</summary>
+    private static (PolicyQuote Quote, DateOnly? MovedFrom) QuoteOn(AnswerContext context, ResidentFacts facts, DateOnly date)
+    {
+        var quote = context.Policy.Quote(facts, date);
+        if (!quote.Payable && quote.NextPayableDate is { } next && next > date && next <= context.Policy.BenefitPeriod.To)
+        {
+            return (context.Policy.Quote(facts, next), date);
+        }
+
+        return (quote, null);
+    }
+
+    private static ComposedAnswer QuoteAnswer(ChatIntent intent, (PolicyQuote Quote, DateOnly? MovedFrom) quoted, AnswerContext context)
+    {
+        var answer = QuoteAnswer(intent, quoted.Quote, context);
+        if (quoted.MovedFrom is { } from)
+        {
+            answer.Model["movedFrom"] = context.Format.Date(from);
+        }
+
+        return answer;
+    }
+
+    private static ResidentFacts Facts(AnswerContext context, bool? newborn = null, StudentKind? student = null)
+    {
+        var slots = context.Slots;
+        var resident = context.Resident;
+        return new ResidentFacts
+        {
+            Categories = slots.Categories.Count > 0 ? slots.Categories : slots.Ordinary ? [] : resident?.Categories ?? [],
+            Tier = slots.Tier,
+            BirthDate = slots.BirthDate ?? resident?.BirthDate,
+            Newborn = newborn ?? (slots.Newborn ? true : null),
+            Student = student ?? (slots.Student != StudentKind.None ? slots.Student : resident?.Student ?? StudentKind.None),
+            PaidLastYear = slots.PaidLastYear ?? resident?.PaidLastYear,
+            MonitoringRiskCleared = slots.RiskCleared,
+        };
+    }
+
+    private static ComposedAnswer Amount(AnswerContext context)
+    {
+        var facts = Facts(context);
+        var answer = QuoteAnswer(ChatIntent.AmountDue, QuoteOn(context, facts, context.Slots.Date ?? context.Today), context);
+
+        // An ordinary answer invites the hardship categories; the follow-up "我是低保户" continues this question.
+        var asksCategory = facts.Categories.Count == 0 && !context.Slots.Ordinary && context.Resident is null
+            && facts.Student == StudentKind.None && facts.Newborn is null
+            && answer.Template is "quote_ok" or "quote_options";
+        if (asksCategory)
+        {
+            answer.Model["askCategory"] = true;
+            answer.Model["categoryExamples"] = CategoryExamples(context);
+        }
+
+        // Still open while the category or the tier is unknown: a reply naming either continues this question.
+        return asksCategory || answer.PendingIntent != ChatIntent.None || answer.Template == "quote_options"
+            ? answer with { PendingIntent = ChatIntent.AmountDue }
+            : answer;
+    }
+
+    private static ComposedAnswer Late(ChatIntent intent, AnswerContext context)
+    {
+        var answer = QuoteAnswer(intent, QuoteOn(context, Facts(context), context.Slots.Date ?? context.Today), context);
+        return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = intent } : answer;
+    }
+
+    private static ComposedAnswer Newborn(AnswerContext context)
+    {
+        var policy = context.Policy;
+        if (policy.Newborn is null)
+        {
+            return NotStatedTopic("newborn", context, policy.CategoryListCites);
+        }
+
+        var answer = QuoteAnswer(ChatIntent.Newborn, QuoteOn(context, Facts(context, newborn: true), context.Slots.Date ?? context.Today), context);
+        answer.Model["newbornRule"] = true;
+        answer.Model["newbornDays"] = policy.Newborn.Window.Unit == DurationUnit.Days ? policy.Newborn.Window.Amount : null;
+        answer.Model["newbornMonths"] = policy.Newborn.Window.Unit == DurationUnit.Months ? policy.Newborn.Window.Amount : null;
+        var citations = answer.Citations.Concat(policy.Newborn.Cites.Select(c => c.Citation)).Distinct().ToList();
+        answer = answer with { Citations = citations };
+        answer.Model["cite"] = context.Format.Cite(policy, citations);
+        return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = ChatIntent.Newborn } : answer;
+    }
+
+    private static ComposedAnswer Students(AnswerContext context)
+    {
+        var kind = context.Slots.Student != StudentKind.None ? context.Slots.Student : context.Resident?.Student ?? StudentKind.None;
+        if (kind == StudentKind.None)
+        {
+            return new ComposedAnswer("ask_student", BaseModel(context), [], false, ChatIntent.Students);
+        }
+
+        var policy = context.Policy;
+        if (kind == StudentKind.College && policy.College is null && policy.Tiers.All(t => t.CollegeFen is null))
+        {
+            return NotStatedTopic("college", context, policy.CategoryListCites);
+        }
+
+        var answer = QuoteAnswer(ChatIntent.Students, QuoteOn(context, Facts(context, student: kind), context.Today), context);
+        answer.Model[kind == StudentKind.College ? "college" : "school"] = true;
+        return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = ChatIntent.Students } : answer;
+    }
+
+    private static ComposedAnswer QuoteAnswer(ChatIntent intent, PolicyQuote quote, AnswerContext context)
+    {
+        var format = context.Format;
+        var policy = context.Policy;
+        var model = BaseModel(context);
+        model[IntentKey(intent)] = true;
+        model["paidOn"] = format.Date(quote.PaidOn);
+        model["today"] = quote.PaidOn == context.Today;
+        if (quote.IndividualDueFen is { } due)
+        {
+            model["amount"] = format.Yuan(due);
+        }
+
+        if (quote.SubsidyFen is > 0 and var subsidy)
+        {
+            model["subsidy"] = format.Yuan(subsidy);
+            model["funder"] = quote.SubsidyFunder is { } funder ? format.Text(funder) : null;
+            model["reimbursed"] = quote.SubsidyMode == SubsidyMode.Reimbursed;
+        }
+
+        if (quote.FiscalSubsidyPaidByResidentFen > 0)
+        {
+            model["fiscalPaid"] = format.Yuan(quote.FiscalSubsidyPaidByResidentFen);
+        }
+
+        if (quote.AppliedCategory is { } code && policy.FindCategoryByCode(code) is { } category)
+        {
+            model["category"] = format.CategoryName(category);
+        }
+        else if (context.Slots.Categories.Count > 0 && policy.FindCategoryByCode(context.Slots.Categories[0]) is { } named)
+        {
+            model["category"] = format.CategoryName(named);
+        }
+
+        if (quote.Tier is { } tier && policy.Tiers.Count > 1)
+        {
+            model["tier"] = tier;
+        }
+
+        if (quote.Deadline is { } deadline)
+        {
+            model["deadline"] = format.Date(deadline);
+            model["deadlineRelative"] = format.Relative(deadline, context.Today);
+        }
+
+        model["noDeadline"] = quote.Gaps.HasFlag(QuoteGaps.Deadline);
+        model["payable"] = quote.Payable;
+        if (!quote.Payable && quote.NextPayableDate is { } next)
+        {
+            model["nextPayable"] = format.Date(next);
+        }
+
+        if (quote.BenefitStart is { } start)
+        {
+            model["benefitStart"] = format.Date(start);
+        }
+
+        if (quote.BenefitEnd is { } end)
+        {
+            model["benefitEnd"] = format.Date(end);
+        }
+
+        model["noBenefitStart"] = quote.Gaps.HasFlag(QuoteGaps.BenefitStart);
+        if (quote.WaitingDays is > 0 and var waiting)
+        {
+            model["waitingDays"] = format.Days(waiting);
+        }
+
+        var options = quote.Options
+            .Where(o => o.IndividualDueFen is not null)
+            .Select(o => new Dictionary<string, object?> { ["tier"] = o.Tier, ["amount"] = format.Yuan(o.IndividualDueFen!.Value) })
+            .ToList();
+        model["options"] = options;
+        model["windowFrom"] = format.Date(policy.CollectionWindow.From);
+        model["windowTo"] = format.Date(policy.CollectionWindow.To);
+
+        var citations = quote.Citations.ToList();
+        var deferring = quote.DeferringClause;
+        if (deferring is not null && !citations.Contains(deferring))
+        {
+            citations.Insert(0, deferring);
+        }
+
+        model["cite"] = format.Cite(policy, deferring is not null ? [deferring, .. citations] : citations);
+        var template = quote.Outcome switch
+        {
+            QuoteOutcome.Ok when quote.IndividualDueFen is null && options.Count > 0 => "quote_options",
+            QuoteOutcome.Ok => "quote_ok",
+            QuoteOutcome.MissingFact => quote.Missing switch
+            {
+                MissingFact.Tier when options.Count > 0 => "quote_options",
+                MissingFact.PaidLastYear => "ask_paid_last_year",
+                MissingFact.BirthDate => "ask_birth_date",
+                MissingFact.MonitoringRiskCleared => "ask_risk_cleared",
+                _ => "not_stated",
+            },
+            QuoteOutcome.NotStated => "not_stated",
+            QuoteOutcome.CategoryNotInCounty => "category_not_in_county",
+            QuoteOutcome.TierNotOffered => "tier_not_offered",
+            QuoteOutcome.OutsideWindow => "outside_window",
+            QuoteOutcome.NoCoverRemaining => "no_cover_remaining",
+            QuoteOutcome.AlreadyCovered => "already_covered",
+            _ => "not_stated",
+        };
+        var pending = template.StartsWith("ask_", StringComparison.Ordinal) ? intent : ChatIntent.None;
+        return new ComposedAnswer(template, model, citations, false, pending);
+    }
+
+    private static ComposedAnswer Tiers(AnswerContext context)
+    {
+        var facts = Facts(context) with { Tier = null };
+        var quote = context.Policy.Quote(facts, context.Today);
+        var answer = QuoteAnswer(ChatIntent.TierDifference, quote, context);
+        if (answer.Template is "quote_ok" or "quote_options")
+        {
+            answer.Model["singleTier"] = context.Policy.Tiers.Count == 1;
+            return answer with { Template = "tiers" };
+        }
+
+        return answer;
+    }
+
+    private static ComposedAnswer Deadline(AnswerContext context)
+    {
+        var policy = context.Policy;
+        var window = policy.CollectionWindow;
+        var quote = policy.Quote(Facts(context), context.Today);
+        var answer = QuoteAnswer(ChatIntent.Deadline, quote, context);
+        var model = answer.Model;
+        model["stopDay"] = policy.NoPaymentFromDay;
+        model["beforeWindow"] = context.Today < window.From;
+        model["inWindow"] = window.Contains(context.Today);
+        model["afterWindow"] = context.Today > window.To;
+        model["windowToRelative"] = context.Format.Relative(window.To, context.Today);
+        model["quoteTemplate"] = answer.Template;
+        model["lateOk"] = answer.Template is "quote_ok" or "quote_options" && context.Today > window.To;
+        model["lateNotStated"] = answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
+        model["askPaidLastYear"] = answer.Template == "ask_paid_last_year" && context.Today > window.To;
+        var citations = policy.CollectionWindowCites.Select(c => c.Citation).Concat(policy.NoPaymentCites.Select(c => c.Citation)).Concat(answer.Citations).Distinct().ToList();
+        model["cite"] = context.Format.Cite(policy, citations);
+        // After the window the open question is late payment ("去年交了" then gets its amount and cover date).
+        return new ComposedAnswer("deadline", model, citations, false, answer.PendingIntent == ChatIntent.None ? ChatIntent.None : ChatIntent.LatePayment);
+    }
+
+    private static ComposedAnswer Groups(AnswerContext context)
+    {
+        var policy = context.Policy;
+        var format = context.Format;
+        var model = BaseModel(context);
+        var groups = new List<Dictionary<string, object?>>();
+        var citations = new List<Citation>();
+        foreach (var category in policy.Categories)
+        {
+            if (category.Status == SubsidyStatus.NoSubsidy || groups.Exists(g => (string?)g["name"] == format.CategoryName(category)))
+            {
+                continue;
+            }
+
+            var quote = policy.Quote(new ResidentFacts { Categories = [category.Code], Tier = 1, MonitoringRiskCleared = category.ModeWhenRiskCleared is null ? null : false }, context.Today);
+            var amount = quote.Outcome == QuoteOutcome.Ok && quote.IndividualDueFen is { } due ? format.Yuan(due) : null;
+            groups.Add(new Dictionary<string, object?> { ["name"] = format.CategoryName(category), ["amount"] = amount, ["tier"] = policy.Tiers.Count > 1 ? 1 : null });
+            citations.AddRange(category.Cites.Select(c => c.Citation));
+        }
+
+        model["groups"] = groups;
+        model["anyAmount"] = groups.Exists(g => g["amount"] is not null);
+        model["cite"] = format.Cite(policy, citations);
+        return new ComposedAnswer("groups", model, citations.Distinct().ToList(), false, ChatIntent.AmountDue);
+    }
+
+    private static ComposedAnswer PayChannels(AnswerContext context)
+    {
+        var policy = context.Policy;
+        var format = context.Format;
+        var model = BaseModel(context);
+        if (!policy.PaymentChannelsStated)
+        {
+            return NotStatedTopic("channels", context, policy.Contacts.SelectMany(c => c.Cites));
+        }
+
+        model["channels"] = policy.PaymentChannels
+            .Select(c => new Dictionary<string, object?> { ["name"] = format.Text(c.Name), ["description"] = format.Text(c.Description) })
+            .ToList();
+        var citations = policy.PaymentChannels.SelectMany(c => c.Cites).Select(c => c.Citation).Distinct().ToList();
+        model["cite"] = format.Cite(policy, citations);
+        return new ComposedAnswer("pay_channels", model, citations, false);
+    }
+
+    private static ComposedAnswer Register(AnswerContext context) =>
+        OfficesFor("register", context, ["登记", "参保"], context.Policy.Facts.Where(f => f.Id == "eligibility"));
+
+    private static ComposedAnswer FixRegistration(AnswerContext context) =>
+        OfficesFor("fix_registration", context, ["修改", "变更", "错误", "信息"], []);
+
+    private static ComposedAnswer OfficesFor(string template, AnswerContext context, string[] roleWords, IEnumerable<PolicyFact> facts)
+    {
+        var policy = context.Policy;
+        var format = context.Format;
+        var offices = policy.Contacts.Where(c => roleWords.Any(w => c.Role.Contains(w, StringComparison.Ordinal))).ToList();
+        if (offices.Count == 0)
+        {
+            offices = [.. policy.Contacts];
+        }
+
+        var model = BaseModel(context);
+        model["offices"] = offices.Select(o => ContactModel(o, format)).ToList();
+        var factList = facts.ToList();
+        model["facts"] = factList.Select(f => format.Text(f.Text)).ToList();
+        var citations = offices.SelectMany(o => o.Cites).Concat(factList.SelectMany(f => f.Cites)).Select(c => c.Citation).Distinct().ToList();
+        model["cite"] = format.Cite(policy, citations);
+        return new ComposedAnswer(template, model, citations, false);
+    }
+
+    private static ComposedAnswer Status(AnswerContext context)
+    {
+        var model = BaseModel(context);
+        if (context.Resident is not { } resident)
+        {
+            return new ComposedAnswer("status_unbound", model, [], false);
+        }
+
+        model["name"] = resident.Name;
+        if (resident.PaidOn is { } paidOn)
+        {
+            model["paidOn"] = context.Format.Date(paidOn);
+            model["paidAmount"] = resident.PaidFen is { } fen ? context.Format.Yuan(fen) : null;
+            var quote = context.Policy.Quote(Facts(context), paidOn);
+            if (quote.BenefitStart is { } start)
+            {
+                model["benefitStart"] = context.Format.Date(start);
+            }
+
+            model["cite"] = context.Format.Cite(context.Policy, quote.Citations);
+            return new ComposedAnswer("status_paid", model, quote.Citations, false);
+        }
+
+        var due = Amount(context with { Slots = context.Slots with { Ordinary = resident.Categories.Count == 0 } });
+        due.Model["unpaid"] = true;
+        due.Model["name"] = resident.Name;
+        return due with { Template = "status_unpaid", PendingIntent = ChatIntent.None };
+    }
+
+    private static ComposedAnswer Coverage(AnswerContext context)
+    {
+        var policy = context.Policy;
+        var facts = policy.Facts.Where(f => f.Id != "eligibility").ToList();
+        if (facts.Count == 0)
+        {
+            return NotStatedTopic("coverage", context, policy.Clauses.Take(1));
+        }
+
+        var model = BaseModel(context);
+        model["facts"] = facts.Select(f => context.Format.Text(f.Text)).ToList();
+        var citations = facts.SelectMany(f => f.Cites).Select(c => c.Citation).Distinct().ToList();
+        model["cite"] = context.Format.Cite(policy, citations);
+        return new ComposedAnswer("coverage", model, citations, false);
+    }
+
+    private static ComposedAnswer Contacts(AnswerContext context)
+    {
+        var policy = context.Policy;
+        var model = BaseModel(context);
+        var phones = policy.Contacts.Where(c => c.Phone is not null).ToList();
+        model["phones"] = phones.Select(c => ContactModel(c, context.Format)).ToList();
+        var citations = policy.Contacts.SelectMany(c => c.Cites).Select(c => c.Citation).Distinct().ToList();
+        model["cite"] = context.Format.Cite(policy, citations);
+        return new ComposedAnswer(phones.Count > 0 ? "contact_phones" : "contact_offices", model, citations, false);
+    }
+
+    private static ComposedAnswer NotStatedTopic(string topic, AnswerContext context, IEnumerable<PolicyClause> clauses)
+    {
+        var model = BaseModel(context);
+        model["topic"] = "topic." + topic;
+        var citations = clauses.Select(c => c.Citation).Distinct().Take(2).ToList();
+        model["cite"] = context.Format.Cite(context.Policy, citations);
+        return new ComposedAnswer("topic_not_stated", model, citations, false);
+    }
+
+    private static string IntentKey(ChatIntent intent) => "is_" + ChatIntents.Name(intent);
+
+    private static string CategoryExamples(AnswerContext context) =>
+        string.Join(context.Format.Language == ChatLanguage.English ? ", " : "、", context.Policy.Categories
+            .Where(c => c.Status != SubsidyStatus.NoSubsidy)
+            .Take(3)
+            .Select(context.Format.CategoryName));
+
+    private static Dictionary<string, object?> BaseModel(AnswerContext context)
+    {
+        var format = context.Format;
+        return new Dictionary<string, object?>
+        {
+            ["county"] = format.Text(context.Policy.Name),
+            ["year"] = context.Policy.BenefitYear,
+            ["contacts"] = context.Policy.Contacts.Take(4).Select(c => ContactModel(c, format)).ToList(),
+        };
+    }
+
+    private static Dictionary<string, object?> ContactModel(PolicyContact contact, AnswerFormat format) => new()
+    {
+        ["name"] = format.Text(contact.Name),
+        ["phone"] = contact.Phone,
+        ["role"] = format.Text(contact.Role),
+    };
+}

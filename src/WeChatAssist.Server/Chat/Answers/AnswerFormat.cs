@@ -1,0 +1,61 @@
+using System.Globalization;
+using Humanizer;
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Chat.Understanding;
+
+namespace WeChatAssist.Server.Chat.Answers;
+
+/// <summary>Formats the engine's fen and dates, the policy's own words and citations for one answer language.
+/// Chinese: <c>380元</c>, <c>2023年12月31日</c>; English: <c>380 yuan</c>, <c>31 December 2023</c> with Humanizer's
+/// relative date and number words.</summary>
+internal sealed class AnswerFormat(ChatLanguage language, TextNormalizer normalizer)
+{
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
+
+    /// <summary>The language formatted for.</summary>
+    public ChatLanguage Language => language;
+
+    /// <summary>An amount.</summary>
+    public string Yuan(long fen) => language == ChatLanguage.English
+        ? string.Create(English, $"{fen / 100m:0.##} yuan")
+        : PolicyFormat.Yuan(fen);
+
+    /// <summary>A date.</summary>
+    public string Date(DateOnly date) => language == ChatLanguage.English
+        ? date.ToString("d MMMM yyyy", English)
+        : PolicyFormat.Date(date);
+
+    /// <summary>How far a date is from the business date (English only: "in 2 months"); empty in Chinese.</summary>
+    public string Relative(DateOnly date, DateOnly today) => language == ChatLanguage.English
+        ? date.Humanize(today, English)
+        : string.Empty;
+
+    /// <summary>A count of days (English words for small counts).</summary>
+    public string Days(int days) => language == ChatLanguage.English
+        ? string.Create(English, $"{days} ({days.ToWords(English)})")
+        : days.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The policy's own words (names, channels, contacts) in the answer's script.</summary>
+    public string Text(string text) => language == ChatLanguage.TraditionalChinese ? normalizer.ToTraditional(text) : text;
+
+    /// <summary>The brief basis: document number and clause numbering, e.g. <c>闻政办发〔2023〕29号 二、（六）</c>.</summary>
+    public string Cite(InsurancePolicy policy, IEnumerable<Citation> citations)
+    {
+        var parts = new List<string>();
+        foreach (var group in citations.Distinct().GroupBy(c => c.DocumentNumber))
+        {
+            var document = group.Key.Length > 0 ? group.Key : "《" + policy.Title + "》";
+            var numbering = string.Join(language == ChatLanguage.English ? "; " : "，", group.Select(c => c.Numbering).Distinct().Take(3));
+            parts.Add(language == ChatLanguage.English ? $"{document}, {numbering}" : $"{document} {numbering}");
+        }
+
+        return Text(string.Join(language == ChatLanguage.English ? "; " : "；", parts.Take(2)));
+    }
+
+    /// <summary>A category's name without its parenthesised part.</summary>
+    public string CategoryName(SubsidyCategory category)
+    {
+        var open = category.Name.IndexOfAny(['（', '(']);
+        return Text(open > 0 ? category.Name[..open] : category.Name);
+    }
+}

@@ -1,0 +1,174 @@
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Chat.Answers;
+using WeChatAssist.Server.Chat.Dialogue;
+using WeChatAssist.Server.Chat.Residents;
+using WeChatAssist.Server.Chat.Understanding;
+
+namespace WeChatAssist.Server.Chat;
+
+/// <summary>One resident message to answer.</summary>
+/// <param name="Account">The official account (dialogue state and bindings are per account).</param>
+/// <param name="UserId">The follower's OpenID.</param>
+/// <param name="Policy">The county's policy.</param>
+/// <param name="Language">The follower's WeChat language (a choice typed in the chat overrides it).</param>
+/// <param name="Text">What the resident typed or dictated.</param>
+/// <param name="Today">The business date.</param>
+internal sealed record ChatRequest(string Account, string UserId, InsurancePolicy Policy, ChatLanguage Language, string Text, DateOnly Today);
+
+/// <summary>The bot's reply.</summary>
+/// <param name="Text">One short message.</param>
+/// <param name="Citations">Clauses the answer rests on.</param>
+/// <param name="Intent">The intent answered (None when the bot fell back).</param>
+/// <param name="Confidence">The classifier's confidence (1 for menu numbers and follow-ups).</param>
+/// <param name="FellBack">The bot showed the menu, asked which question was meant or declined an out-of-scope question.</param>
+/// <param name="Template">The template section used.</param>
+internal sealed record ChatAnswer(string Text, IReadOnlyList<Citation> Citations, ChatIntent Intent, double Confidence, bool FellBack, string Template);
+
+/// <summary>The WeChat-independent chatbot: understands a message, keeps the dialogue, asks the policy engine and
+/// renders one short answer.</summary>
+internal sealed class ChatEngine(
+    ChatUnderstanding understanding,
+    AnswerTemplates templates,
+    IDialogueStateStore states,
+    IResidentDirectory residents,
+    IReminderSubscriptions reminders,
+    ChatOptions options)
+{
+    /// <summary>The understanding layer (for the evaluation's explanations).</summary>
+    public ChatUnderstanding Understanding => understanding;
+
+    /// <summary>Answers one message.</summary>
+    public async ValueTask<ChatAnswer> AnswerAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var state = await states.GetAsync(request.Account, request.UserId, cancellationToken) ?? DialogueState.Empty;
+        var understood = understanding.Understand(request.Text, request.Policy, request.Today);
+        var language = understood.Language ?? state.Language ?? request.Language;
+        var resident = await residents.FindAsync(request.Account, request.UserId, request.Policy.Id, cancellationToken);
+        var (intent, confidence) = Decide(understood, state, request.Policy, request.Today);
+
+        // Facts carry over only into the question that asked for them (or a choice from a menu or a clarifying
+        // question): a new question about someone else must never be answered with the previous person's category.
+        var continues = understood.Menu is not null || (state.PendingIntent != ChatIntent.None && IsFactsOnly(understood));
+        var slots = continues ? state.Slots.Merge(understood.Slots) : understood.Slots;
+        var context = new AnswerContext(request.Policy, request.Today, new AnswerFormat(language, understanding.Normalizer), slots, resident);
+        ComposedAnswer composed;
+        if (understood.Language is not null && understood.Prediction.Intent is ChatIntent.None or ChatIntent.Greeting or ChatIntent.OutOfScope)
+        {
+            composed = AnswerComposer.Plain("language_switched", context, fellBack: false);
+            intent = ChatIntent.Greeting;
+        }
+        else if (understood.Clean.Length == 0)
+        {
+            composed = AnswerComposer.Plain("menu", context, fellBack: true);
+        }
+        else if (intent == ChatIntent.None && understood.Prediction.Ambiguous && !understood.Prediction.FellBack && understood.Menu is null)
+        {
+            composed = AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp]);
+        }
+        else if (intent is ChatIntent.Subscribe or ChatIntent.Unsubscribe)
+        {
+            await reminders.SetAsync(request.Account, request.UserId, intent == ChatIntent.Subscribe, cancellationToken);
+            composed = AnswerComposer.Plain(intent == ChatIntent.Subscribe ? "subscribed" : "unsubscribed", context, fellBack: false);
+            composed.Model["windowTo"] = context.Format.Date(request.Policy.CollectionWindow.To);
+        }
+        else
+        {
+            composed = AnswerComposer.Compose(intent, context);
+        }
+
+        var text = Render(language, composed);
+        await states.SaveAsync(
+            request.Account,
+            request.UserId,
+            new DialogueState
+            {
+                PendingIntent = composed.PendingIntent,
+                Choices = composed.Choices ?? [],
+                Slots = slots,
+                Language = understood.Language ?? state.Language,
+            },
+            options.StateLifetime,
+            cancellationToken);
+        return new ChatAnswer(text, composed.Citations, composed.FellBack ? ChatIntent.None : intent, confidence, composed.FellBack, composed.Template);
+    }
+
+    /// <summary>Renders a section outside a conversation turn (welcome on subscribe, voice without recognition).</summary>
+    public ChatAnswer Special(string template, InsurancePolicy policy, ChatLanguage language, DateOnly today)
+    {
+        var context = new AnswerContext(policy, today, new AnswerFormat(language, understanding.Normalizer), ChatSlots.Empty, null);
+        var composed = AnswerComposer.Plain(template, context, fellBack: false);
+        return new ChatAnswer(Render(language, composed), [], ChatIntent.Greeting, 1, false, template);
+    }
+
+    private (ChatIntent Intent, double Confidence) Decide(UnderstoodMessage understood, DialogueState state, InsurancePolicy policy, DateOnly today)
+    {
+        if (understood.Menu is { } number)
+        {
+            if (number >= 1 && number <= state.Choices.Count)
+            {
+                return (state.Choices[number - 1], 1);
+            }
+
+            var fromMenu = understanding.MenuIntent(number);
+            return (fromMenu == ChatIntent.None ? ChatIntent.Greeting : fromMenu, 1);
+        }
+
+        // A reply that only gives facts ("我是低保户") continues the question that asked for them.
+        if (state.PendingIntent != ChatIntent.None && IsFactsOnly(understood))
+        {
+            return (state.PendingIntent, 1);
+        }
+
+        var prediction = understood.Prediction;
+        if (prediction.FellBack)
+        {
+            // Facts alone with nothing pending: the commonest question about them is what they pay.
+            // Facts alone, or an amount to confirm ("交380对吗"): the commonest question about them is what they pay.
+            return IsFactsOnly(understood) || understood.Slots.AmountFen is not null
+                ? (ChatIntent.AmountDue, prediction.Confidence)
+                : (ChatIntent.None, prediction.Confidence);
+        }
+
+        if (prediction.Ambiguous && IsAmountOrGroups(prediction.Intent) && IsAmountOrGroups(prediction.RunnerUp) && understood.Slots.Categories.Count > 0)
+        {
+            // Both answer a named category with its amount.
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        if (prediction.Ambiguous && IsDeadlineOrLate(prediction.Intent) && IsDeadlineOrLate(prediction.RunnerUp))
+        {
+            // "现在还能交吗" asks for the deadline during the collection window and about late payment after it.
+            return (policy.CollectionWindow.Contains(today) || today < policy.CollectionWindow.From ? ChatIntent.Deadline : ChatIntent.LatePayment, prediction.Confidence);
+        }
+
+        return prediction.Ambiguous ? (ChatIntent.None, prediction.Confidence) : (prediction.Intent, prediction.Confidence);
+    }
+
+    /// <summary>A reply that only states facts ("我是低保户", "一档", "去年交了"), not a new question.</summary>
+    private static bool IsFactsOnly(UnderstoodMessage understood) => understood.Slots.HasResidentFacts && understood.Slots.ResidueLength <= 2;
+
+    private static bool IsAmountOrGroups(ChatIntent intent) => intent is ChatIntent.AmountDue or ChatIntent.SubsidisedGroups;
+
+    private static bool IsDeadlineOrLate(ChatIntent intent) => intent is ChatIntent.Deadline or ChatIntent.LatePayment;
+
+    private string Render(ChatLanguage language, ComposedAnswer composed)
+    {
+        // Labels and topics are template sections themselves, so their wording stays in templates/.
+        if (composed.Model.TryGetValue("choices", out var choices) && choices is List<Dictionary<string, object?>> list)
+        {
+            foreach (var choice in list)
+            {
+                choice["label"] = templates.Render(language, (string)choice["label"]!, composed.Model);
+            }
+        }
+
+        if (composed.Model.TryGetValue("topic", out var topic) && topic is string topicSection)
+        {
+            composed.Model["topic"] = templates.Render(language, topicSection, composed.Model);
+        }
+
+        var text = templates.Render(language, composed.Template, composed.Model);
+        return language == ChatLanguage.TraditionalChinese ? understanding.Normalizer.ToTraditional(text) : text;
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WeChatAssist.Server.Chat;
+
+/// <summary>Settings of the resident chatbot (section <c>Chat</c>).</summary>
+internal sealed class ChatOptions
+{
+    public const string SectionName = "Chat";
+
+    /// <summary>Below this score (best example's BM25 plus rule weights) the bot shows the menu instead of guessing.</summary>
+    [Range(0.1, 100)]
+    public double MinimumScore { get; set; } = 4.0;
+
+    /// <summary>When the runner-up intent scores at least this share of the best, the bot asks which one is meant.</summary>
+    [Range(0.5, 1.0)]
+    public double AmbiguityRatio { get; set; } = 0.9;
+
+    /// <summary>Multiplier of the keyword weights in <c>localization/chat/intents.zh-Hans.yaml</c> against the BM25 scores.</summary>
+    [Range(0.0, 100)]
+    public double KeywordWeight { get; set; } = 2.0;
+
+    /// <summary>How long a follower's dialogue state (pending question, facts, language) is kept after the last message.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(30);
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Chat.Understanding;
+
+namespace WeChatAssist.Server.Chat.Evaluation;
+
+/// <summary><c>dotnet run --project src/WeChatAssist.Server -- chat-eval [--split test|train|all] [--baseline path]</c>:
+/// prints the evaluation and exits 1 when it falls below the stored baseline.</summary>
+internal static class ChatEvaluationCommand
+{
+    /// <summary>The verb.</summary>
+    public const string Verb = "chat-eval";
+
+    /// <summary>Whether the command line asks for the evaluation instead of the server.</summary>
+    public static bool Matches(string[] args) => args.Length > 0 && args[0] == Verb;
+
+    /// <summary>Runs the evaluation; 0 when at or above the baseline, 1 below it, 2 for a usage error.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        var split = Option(args, "--split") ?? "test";
+        if (split is not ("test" or "train" or "all"))
+        {
+            await output.WriteLineAsync($"{Verb}: --split must be test, train or all.");
+            return 2;
+        }
+
+        var baselinePath = Option(args, "--baseline") ?? EvaluationBaseline.Find();
+        var engine = StandaloneChat.Create();
+        var questions = QuestionBank.LoadFile(Path.Combine(AppContext.BaseDirectory, QuestionBank.FileName));
+        var report = await ChatEvaluator.RunAsync(engine, PolicyCatalog.LoadShipped(), questions, split, cancellationToken);
+        await output.WriteAsync(report.Format());
+        if (baselinePath is null)
+        {
+            await output.WriteLineAsync($"{Verb}: no {EvaluationBaseline.RelativePath} found; pass --baseline.");
+            return 2;
+        }
+
+        var violations = EvaluationBaseline.LoadFile(baselinePath).Violations(report);
+        foreach (var violation in violations)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"BELOW BASELINE: {violation}"));
+        }
+
+        await output.WriteLineAsync(violations.Count == 0 ? "baseline met" : "baseline NOT met");
+        return violations.Count == 0 ? 0 : 1;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+}

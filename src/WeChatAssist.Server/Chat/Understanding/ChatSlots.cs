@@ -1,0 +1,72 @@
+using WeChatAssist.Policy;
+
+namespace WeChatAssist.Server.Chat.Understanding;
+
+/// <summary>What a message says about the resident and the question, beyond its intent.</summary>
+internal sealed record ChatSlots
+{
+    /// <summary>An empty set of slots.</summary>
+    public static ChatSlots Empty { get; } = new();
+
+    /// <summary>Tier named (一档 → 1, 二档/高档 → 2).</summary>
+    public int? Tier { get; init; }
+
+    /// <summary>Category codes of the account's policy.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>The resident says he belongs to no subsidised group (普通/都不是).</summary>
+    public bool Ordinary { get; init; }
+
+    /// <summary>An amount named (三百八, 380块), in fen.</summary>
+    public long? AmountFen { get; init; }
+
+    /// <summary>A date named (12月31号, 月底, 下个月), resolved against the business date.</summary>
+    public DateOnly? Date { get; init; }
+
+    /// <summary>A birth date named (2024年3月5日出生).</summary>
+    public DateOnly? BirthDate { get; init; }
+
+    /// <summary>Student kind named.</summary>
+    public StudentKind Student { get; init; }
+
+    /// <summary>A newborn is asked about.</summary>
+    public bool Newborn { get; init; }
+
+    /// <summary>A township of the policy's target tables.</summary>
+    public string? Township { get; init; }
+
+    /// <summary>Whether the resident paid last year, when said.</summary>
+    public bool? PaidLastYear { get; init; }
+
+    /// <summary>For monitored persons: whether the risk is cleared, when said.</summary>
+    public bool? RiskCleared { get; init; }
+
+    /// <summary>Text left after removing the slot words and pronouns; short residue means "only slots".</summary>
+    public int ResidueLength { get; init; }
+
+    /// <summary>Whether any resident fact was found (amount, date and township do not count).</summary>
+    public bool HasResidentFacts =>
+        Tier is not null || Categories.Count > 0 || Ordinary || BirthDate is not null || Student != StudentKind.None
+        || Newborn || PaidLastYear is not null || RiskCleared is not null;
+
+    /// <summary>These slots with the newer message's slots laid over them.</summary>
+    public ChatSlots Merge(ChatSlots newer)
+    {
+        ArgumentNullException.ThrowIfNull(newer);
+        return new ChatSlots
+        {
+            Tier = newer.Tier ?? Tier,
+            Categories = newer.Categories.Count > 0 ? newer.Categories : newer.Ordinary ? [] : Categories,
+            Ordinary = newer.Categories.Count == 0 && (newer.Ordinary || Ordinary),
+            AmountFen = newer.AmountFen,
+            Date = newer.Date,
+            BirthDate = newer.BirthDate ?? BirthDate,
+            Student = newer.Student != StudentKind.None ? newer.Student : Student,
+            Newborn = newer.Newborn || Newborn,
+            Township = newer.Township ?? Township,
+            PaidLastYear = newer.PaidLastYear ?? PaidLastYear,
+            RiskCleared = newer.RiskCleared ?? RiskCleared,
+            ResidueLength = newer.ResidueLength,
+        };
+    }
+}

@@ -1,0 +1,77 @@
+using WeChatAssist.Policy;
+
+namespace WeChatAssist.Server.Chat.Understanding;
+
+/// <summary>One message understood: its texts, the classifier's verdict and the slots.</summary>
+/// <param name="Clean">Half-width, Simplified, no punctuation.</param>
+/// <param name="Canonical">Synonyms rewritten.</param>
+/// <param name="Prediction">The classifier's verdict.</param>
+/// <param name="Slots">The slots found.</param>
+/// <param name="Menu">A menu number typed alone (1–9), or null.</param>
+/// <param name="Language">A language the resident asked to switch to, or null.</param>
+internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language);
+
+/// <summary>The understanding layer: normaliser, slot extractor and intent classifier together.</summary>
+internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalizer normalizer, SlotExtractor slots, IntentClassifier classifier)
+{
+    /// <summary>The vocabulary in use.</summary>
+    public ChatVocabulary Vocabulary => vocabulary;
+
+    /// <summary>The normaliser in use.</summary>
+    public TextNormalizer Normalizer => normalizer;
+
+    /// <summary>Builds the whole layer from the <c>localization/chat/</c> folder and the question bank's train split.</summary>
+    public static ChatUnderstanding Create(string folder, ResidentWords residentWords, IEnumerable<LabelledQuestion> bank, ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var vocabulary = ChatVocabulary.Load(folder);
+        var normalizer = new TextNormalizer(vocabulary);
+        var examples = bank
+            .Where(q => q.Split == "train")
+            .Select(q => (normalizer.StripFillers(normalizer.Canonicalize(normalizer.Clean(q.Text))), q.Intent))
+            .ToList();
+        // Keywords are written as residents write them; match them in the same canonical form as the messages.
+        var rules = vocabulary.Rules
+            .Select(r => r with { Keywords = [.. r.Keywords.Select(k => KeyValuePair.Create(normalizer.Canonicalize(normalizer.Clean(k.Key)), k.Value * options.KeywordWeight))] })
+            .ToList();
+        var classifier = new IntentClassifier(examples, rules, options.MinimumScore, options.AmbiguityRatio);
+        return new ChatUnderstanding(vocabulary, normalizer, new SlotExtractor(residentWords, normalizer), classifier);
+    }
+
+    /// <summary>Understands <paramref name="text"/> asked to <paramref name="policy"/> on <paramref name="today"/>.</summary>
+    public UnderstoodMessage Understand(string text, InsurancePolicy policy, DateOnly today)
+    {
+        var clean = normalizer.Clean(text);
+        var canonical = normalizer.Canonicalize(clean);
+        var stripped = normalizer.StripFillers(canonical);
+        int? menu = stripped.Length is 1 or 2 && int.TryParse(stripped, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is >= 0 and <= 99
+            ? number
+            : null;
+        ChatLanguage? language = null;
+        foreach (var (word, target) in vocabulary.LanguageWords)
+        {
+            if (clean.Length <= word.Length + 4 && clean.Contains(word, StringComparison.Ordinal))
+            {
+                language = target;
+                break;
+            }
+        }
+
+        var prediction = classifier.Classify(canonical, stripped);
+        return new UnderstoodMessage(clean, canonical, prediction, slots.Extract(canonical, policy, today), menu, language);
+    }
+
+    /// <summary>The intent a menu number stands for, or None.</summary>
+    public ChatIntent MenuIntent(int number)
+    {
+        foreach (var rule in vocabulary.Rules)
+        {
+            if (rule.Menu == number)
+            {
+                return rule.Intent;
+            }
+        }
+
+        return ChatIntent.None;
+    }
+}

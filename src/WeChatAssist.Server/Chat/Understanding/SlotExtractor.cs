@@ -1,0 +1,389 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using WeChatAssist.Policy;
+
+namespace WeChatAssist.Server.Chat.Understanding;
+
+/// <summary>Finds tiers, categories, amounts, dates, birth dates, student/newborn, townships and yes/no facts in canonical text.</summary>
+internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNormalizer normalizer)
+{
+    private readonly ConcurrentDictionary<string, PolicyWords> _policyWords = new(StringComparer.Ordinal);
+
+    /// <summary>Extracts the slots of <paramref name="canonical"/> for <paramref name="policy"/>, dates relative to <paramref name="today"/>.</summary>
+    public ChatSlots Extract(string canonical, InsurancePolicy policy, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        ArgumentNullException.ThrowIfNull(policy);
+        var consumed = new bool[canonical.Length];
+        var words = _policyWords.GetOrAdd(policy.Id, _ => BuildWords(policy));
+
+        var categories = new List<string>();
+        foreach (var (word, code) in words.Categories)
+        {
+            var at = canonical.IndexOf(word, StringComparison.Ordinal);
+            if (at >= 0 && !IsConsumed(consumed, at, word.Length))
+            {
+                Consume(consumed, at, word.Length);
+                if (!categories.Contains(code))
+                {
+                    categories.Add(code);
+                }
+            }
+        }
+
+        string? township = null;
+        foreach (var (word, name) in words.Townships)
+        {
+            var at = canonical.IndexOf(word, StringComparison.Ordinal);
+            if (at >= 0 && !IsConsumed(consumed, at, word.Length))
+            {
+                Consume(consumed, at, word.Length);
+                township = name;
+                break;
+            }
+        }
+
+        DateOnly? date = null;
+        DateOnly? birthDate = null;
+        foreach (Match match in DatePattern().Matches(canonical))
+        {
+            if (ResolveDate(match, today) is not { } resolved)
+            {
+                continue;
+            }
+
+            var after = canonical.AsSpan(match.Index + match.Length);
+            var before = canonical.AsSpan(0, match.Index);
+            var isBirth = after.StartsWith("出生") || after.StartsWith("生") || before.EndsWith("出生于") || before.EndsWith("生于") || before.EndsWith("出生在");
+            if (isBirth)
+            {
+                birthDate ??= resolved > today && match.Groups["y"].Length == 0 ? resolved.AddYears(-1) : resolved;
+            }
+            else
+            {
+                date ??= resolved;
+            }
+
+            Consume(consumed, match.Index, match.Length);
+        }
+
+        date ??= RelativeDate(canonical, today, consumed);
+
+        long? amount = null;
+        foreach (Match match in AmountPattern().Matches(canonical))
+        {
+            if (IsConsumed(consumed, match.Index, match.Length))
+            {
+                continue;
+            }
+
+            var number = match.Groups["n"].Value;
+            var hasUnit = match.Groups["u"].Success;
+            if (!hasUnit && !(number.Contains('百', StringComparison.Ordinal) || number.Contains('千', StringComparison.Ordinal) || (number.Length is 2 or 3 && char.IsAsciiDigit(number[0]))))
+            {
+                continue;
+            }
+
+            if (number.Contains('.', StringComparison.Ordinal))
+            {
+                if (decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan))
+                {
+                    amount = (long)(yuan * 100);
+                }
+            }
+            else if (ChineseNumber.Parse(number) is { } value)
+            {
+                amount = value * 100;
+            }
+
+            if (amount is not null)
+            {
+                Consume(consumed, match.Index, match.Length);
+                break;
+            }
+        }
+
+        int? tier = null;
+        if (TierPattern().Match(canonical) is { Success: true } tierMatch)
+        {
+            var t = tierMatch.Groups["t"].Value;
+            tier = t is "一" or "1" or "低" ? 1 : 2;
+            Consume(consumed, tierMatch.Index, tierMatch.Length);
+        }
+
+        var student = StudentKind.None;
+        if (CollegePattern().Match(canonical) is { Success: true } college)
+        {
+            student = StudentKind.College;
+            Consume(consumed, college.Index, college.Length);
+        }
+        else if (SchoolPattern().Match(canonical) is { Success: true } school)
+        {
+            student = StudentKind.School;
+            Consume(consumed, school.Index, school.Length);
+        }
+
+        var newborn = false;
+        if (NewbornPattern().Match(canonical) is { Success: true } newbornMatch)
+        {
+            newborn = true;
+            Consume(consumed, newbornMatch.Index, newbornMatch.Length);
+        }
+
+        bool? paidLastYear = null;
+        if (PaidLastYearPattern().Match(canonical) is { Success: true } paid)
+        {
+            paidLastYear = !paid.Groups["neg"].Success;
+            Consume(consumed, paid.Index, paid.Length);
+        }
+
+        bool? riskCleared = null;
+        if (RiskPattern().Match(canonical) is { Success: true } risk)
+        {
+            riskCleared = !risk.Groups["neg"].Success;
+            Consume(consumed, risk.Index, risk.Length);
+        }
+
+        var ordinary = categories.Count == 0 && OrdinaryPattern().IsMatch(canonical);
+        if (ordinary)
+        {
+            Array.Fill(consumed, true);
+        }
+
+        return new ChatSlots
+        {
+            Tier = tier,
+            Categories = categories,
+            Ordinary = ordinary,
+            AmountFen = amount,
+            Date = date,
+            BirthDate = birthDate,
+            Student = student,
+            Newborn = newborn,
+            Township = township,
+            PaidLastYear = paidLastYear,
+            RiskCleared = riskCleared,
+            ResidueLength = Residue(canonical, consumed),
+        };
+    }
+
+    private static DateOnly? ResolveDate(Match match, DateOnly today)
+    {
+        if (match.Groups["iy"].Success)
+        {
+            return TryDate(int.Parse(match.Groups["iy"].Value, CultureInfo.InvariantCulture), Number(match.Groups["im"].Value), Number(match.Groups["id"].Value));
+        }
+
+        var month = Number(match.Groups["m"].Value);
+        if (month is < 1 or > 12)
+        {
+            return null;
+        }
+
+        var yearText = match.Groups["y"].Value;
+        int year;
+        if (yearText.Length == 0)
+        {
+            year = month < today.Month ? today.Year + 1 : today.Year;
+        }
+        else
+        {
+            year = yearText switch
+            {
+                "今" or "本" => today.Year,
+                "明" or "下" => today.Year + 1,
+                "去" or "上" => today.Year - 1,
+                "前" => today.Year - 2,
+                "后" => today.Year + 2,
+                _ => yearText.Length == 2 ? 2000 + Number(yearText) : Number(yearText),
+            };
+        }
+
+        var endOfMonth = match.Groups["end"].Success;
+        var day = match.Groups["d"].Success ? Number(match.Groups["d"].Value) : endOfMonth ? DateTime.DaysInMonth(year, month) : 1;
+        return TryDate(year, month, day);
+    }
+
+    private static DateOnly? RelativeDate(string canonical, DateOnly today, bool[] consumed)
+    {
+        (string Word, DateOnly Date)[] words =
+        [
+            ("下个月底", EndOfMonth(today.AddMonths(1))),
+            ("下月底", EndOfMonth(today.AddMonths(1))),
+            ("下个月", new DateOnly(today.Year, today.Month, 1).AddMonths(1)),
+            ("下月", new DateOnly(today.Year, today.Month, 1).AddMonths(1)),
+            ("这个月底", EndOfMonth(today)),
+            ("本月底", EndOfMonth(today)),
+            ("月底", EndOfMonth(today)),
+            ("月末", EndOfMonth(today)),
+            ("年底", new DateOnly(today.Year, 12, 31)),
+            ("年末", new DateOnly(today.Year, 12, 31)),
+            ("后天", today.AddDays(2)),
+            ("明天", today.AddDays(1)),
+            ("今天", today),
+        ];
+        foreach (var (word, date) in words)
+        {
+            var at = canonical.IndexOf(word, StringComparison.Ordinal);
+            if (at >= 0 && !IsConsumed(consumed, at, word.Length))
+            {
+                Consume(consumed, at, word.Length);
+                return date;
+            }
+        }
+
+        return null;
+    }
+
+    private static DateOnly EndOfMonth(DateOnly date) => new(date.Year, date.Month, DateTime.DaysInMonth(date.Year, date.Month));
+
+    private static DateOnly? TryDate(int year, int month, int day) =>
+        year is >= 1900 and <= 2100 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            ? new DateOnly(year, month, day)
+            : null;
+
+    private static int Number(string text) => text.Length == 0 ? 0 : (int)(ChineseNumber.Parse(text) ?? 0);
+
+    private static bool IsConsumed(bool[] consumed, int at, int length)
+    {
+        for (var i = at; i < at + length; i++)
+        {
+            if (consumed[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Consume(bool[] consumed, int at, int length) => Array.Fill(consumed, true, at, length);
+
+    private static int Residue(string canonical, bool[] consumed)
+    {
+        var rest = new StringBuilder();
+        for (var i = 0; i < canonical.Length; i++)
+        {
+            if (!consumed[i])
+            {
+                rest.Append(canonical[i]);
+            }
+        }
+
+        var text = rest.ToString();
+        foreach (var glue in GlueWords)
+        {
+            text = text.Replace(glue, string.Empty, StringComparison.Ordinal);
+        }
+
+        return text.Length;
+    }
+
+    // Pronouns and copulas that carry no question ("我是低保户" is only a slot).
+    private static readonly string[] GlueWords = ["我们家", "我家", "家里", "属于", "我是", "我们", "我", "是", "的", "有", "个", "家", "人", "还", "也", "呢", "啊", "吧", "哦", "那", "就"];
+
+    private PolicyWords BuildWords(InsurancePolicy policy)
+    {
+        var categories = new List<(string Word, string Code)>();
+        void Add(string name, string code)
+        {
+            var clean = normalizer.Canonicalize(normalizer.Clean(name));
+            if (clean.Length >= 2 && !categories.Exists(c => c.Word == clean))
+            {
+                categories.Add((clean, code));
+            }
+        }
+
+        foreach (var category in policy.Categories)
+        {
+            Add(StripParenthesised(category.Name), category.Code);
+            Add(category.Name, category.Code);
+            foreach (var alias in category.Aliases)
+            {
+                Add(StripParenthesised(alias), category.Code);
+            }
+        }
+
+        foreach (var word in residentWords.Words.Keys)
+        {
+            if (residentWords.Resolve(policy, word) is { } category)
+            {
+                Add(word, category.Code);
+            }
+        }
+
+        // Shorter everyday forms: 特困人员 → 特困, 低保对象 → 低保, 脱贫人口 → 脱贫 (first category wins a shared form).
+        foreach (var (word, code) in categories.ToList())
+        {
+            foreach (var suffix in CategorySuffixes)
+            {
+                if (word.EndsWith(suffix, StringComparison.Ordinal) && word.Length - suffix.Length >= 2)
+                {
+                    Add(word[..^suffix.Length], code);
+                }
+            }
+        }
+
+        var townships = new List<(string Word, string Name)>();
+        foreach (var row in policy.Targets.SelectMany(t => t.Rows))
+        {
+            var clean = normalizer.Clean(row.Name);
+            if (clean.Length >= 2 && clean != "社区")
+            {
+                townships.Add((clean, row.Name));
+                foreach (var suffix in TownshipSuffixes)
+                {
+                    if (clean.EndsWith(suffix, StringComparison.Ordinal) && clean.Length - suffix.Length >= 2)
+                    {
+                        townships.Add((clean[..^suffix.Length], row.Name));
+                    }
+                }
+            }
+        }
+
+        return new PolicyWords(
+            categories.OrderByDescending(c => c.Word.Length).ToList(),
+            townships.OrderByDescending(t => t.Word.Length).ToList());
+    }
+
+    private static string StripParenthesised(string name)
+    {
+        var open = name.IndexOfAny(['（', '(']);
+        return open > 0 ? name[..open] : name;
+    }
+
+    private static readonly string[] CategorySuffixes = ["人员", "对象", "人口", "患者", "户", "人"];
+
+    private static readonly string[] TownshipSuffixes = ["街道", "镇", "乡"];
+
+    private sealed record PolicyWords(IReadOnlyList<(string Word, string Code)> Categories, IReadOnlyList<(string Word, string Name)> Townships);
+
+    [GeneratedRegex(@"(?<iy>\d{4})[-/.](?<im>\d{1,2})[-/.](?<id>\d{1,2})|(?:(?<y>\d{4}|\d{2}|[今明去前后本下上])年)?(?<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?:(?<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]|(?<end>底|末))?")]
+    private static partial Regex DatePattern();
+
+    [GeneratedRegex(@"(?<n>\d+(?:\.\d{1,2})?|[零一二两三四五六七八九十百千万]{2,})(?<u>元|块钱|块|圆|快钱)?(?![0-9年月日号天岁档个周])")]
+    private static partial Regex AmountPattern();
+
+    [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
+    private static partial Regex TierPattern();
+
+    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学")]
+    private static partial Regex CollegePattern();
+
+    [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|学生|上学|读书")]
+    private static partial Regex SchoolPattern();
+
+    [GeneratedRegex(@"新生儿|刚出生|刚生|生孩子|生了")]
+    private static partial Regex NewbornPattern();
+
+    [GeneratedRegex(@"(?:去年|上年|上一年|上年度|去年度)(?<neg>没有|没|未|不)?(?:有)?(?:交|参保|参加|买)")]
+    private static partial Regex PaidLastYearPattern();
+
+    [GeneratedRegex(@"风险(?<neg>未|没有|没|还没)?(?:已经|已)?(?:消除|解除)|(?<neg>未|没有|没)消除")]
+    private static partial Regex RiskPattern();
+
+    [GeneratedRegex(@"^(?:我|我们|我家)?(?:是|就是|只是|属于)?(?:普通|一般)(?:人|的|居民|老百姓|农民|群众|人员)?|^(?:都)?(?:不是|没有|不属于|都不是)(?:的|啊|呀|哦)?$")]
+    private static partial Regex OrdinaryPattern();
+}

@@ -1,0 +1,133 @@
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Chat.Understanding;
+
+namespace WeChatAssist.Server.Tests.Chat;
+
+public sealed class UnderstandingTests
+{
+    private static readonly ChatUnderstanding Layer = new ChatTestEngine().Engine.Understanding;
+    private static readonly DateOnly Today = new(2023, 11, 15);
+
+    private static ChatSlots Slots(string text, string policyId = "wenxi-2024")
+    {
+        return Layer.Understand(text, ChatTestEngine.Catalog.Get(policyId), Today).Slots;
+    }
+
+    [Theory]
+    [InlineData("医保交多少钱？", "医保交多少钱")]
+    [InlineData("ＡＢＣ１２３，！", "abc123")]
+    [InlineData("醫療保險繳費", "医疗保险缴费")]
+    [InlineData("  请 问 ", "请问")]
+    public void Clean_makes_half_width_simplified_lower_case_text_without_punctuation(string input, string expected) =>
+        Assert.Equal(expected, Layer.Normalizer.Clean(input));
+
+    [Theory]
+    [InlineData("新农合续费多少钱", "医保交多少钱")]
+    [InlineData("合作医疗缴纳好多钱", "医保交多少钱")]
+    [InlineData("居民医保啥子时候交", "医保什么时候交")]
+    [InlineData("娃娃咋个上医保", "孩子怎么上医保")]
+    public void Canonicalize_rewrites_residents_words_to_the_domain_vocabulary(string input, string expected) =>
+        Assert.Equal(expected, Layer.Normalizer.Canonicalize(Layer.Normalizer.Clean(input)));
+
+    [Theory]
+    [InlineData("请问那个医保交多少钱呢", "医保交多少钱")]
+    [InlineData("我想问一下截止是哪天啊", "截止是哪天")]
+    public void Fillers_are_dropped_before_retrieval(string input, string expected) =>
+        Assert.Equal(expected, Layer.Normalizer.StripFillers(Layer.Normalizer.Canonicalize(Layer.Normalizer.Clean(input))));
+
+    [Theory]
+    [InlineData("380", 380)]
+    [InlineData("三百八", 380)]
+    [InlineData("三百八十", 380)]
+    [InlineData("一千零二十", 1020)]
+    [InlineData("两百", 200)]
+    [InlineData("十二", 12)]
+    [InlineData("七百五十五", 755)]
+    [InlineData("一万二", 12000)]
+    public void Chinese_numbers_parse_as_residents_write_them(string text, long expected) =>
+        Assert.Equal(expected, ChineseNumber.Parse(text));
+
+    [Theory]
+    [InlineData("三百八对吗", 38000)]
+    [InlineData("交380块对不对", 38000)]
+    [InlineData("是不是三百八十元", 38000)]
+    [InlineData("76元够吗", 7600)]
+    public void Amounts_are_extracted_in_fen(string text, long fen) => Assert.Equal(fen, Slots(text).AmountFen);
+
+    [Theory]
+    [InlineData("12月31号交来得及吗", "2023-12-31")]
+    [InlineData("月底交可以吗", "2023-11-30")]
+    [InlineData("明年一月交能用吗", "2024-01-01")]
+    [InlineData("下个月交行不行", "2023-12-01")]
+    [InlineData("3月份交什么时候能用", "2024-03-01")]
+    [InlineData("2024年7月2日交", "2024-07-02")]
+    [InlineData("12月底前交", "2023-12-31")]
+    public void Dates_are_resolved_against_the_business_date(string text, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Slots(text).Date);
+
+    [Theory]
+    [InlineData("孩子2023年10月5日出生", "2023-10-05")]
+    [InlineData("宝宝是10月5号出生的", "2023-10-05")]
+    public void Birth_dates_are_told_apart_from_payment_dates(string text, string expected)
+    {
+        var slots = Slots(text);
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), slots.BirthDate);
+        Assert.Null(slots.Date);
+    }
+
+    [Theory]
+    [InlineData("一档多少钱", 1)]
+    [InlineData("我选二档", 2)]
+    [InlineData("高档交多少", 2)]
+    [InlineData("低档的话", 1)]
+    [InlineData("第2档", 2)]
+    public void Tiers_are_extracted(string text, int tier) => Assert.Equal(tier, Slots(text, "pengshui-2024").Tier);
+
+    [Theory]
+    [InlineData("wenxi-2024", "我是低保户", "dibao")]
+    [InlineData("wenxi-2024", "五保户交多少", "tekun")]
+    [InlineData("wenxi-2024", "我家是返贫户", "fanpin-zhipin")]
+    [InlineData("pengshui-2024", "吃低保的交多少", "dibao")]
+    [InlineData("pengshui-2024", "我是烈属", "zhongdian-youfu")]
+    [InlineData("suiping-2025", "五保户", "tekun")]
+    [InlineData("suiping-2025", "独生子女家庭", "jishenghu")]
+    [InlineData("dianjiang-xinmin-2024", "特困人员", "tekun")]
+    public void Categories_come_from_everyday_words_per_county(string policyId, string text, string code) =>
+        Assert.Contains(code, Slots(text, policyId).Categories);
+
+    [Fact]
+    public void Townships_come_from_the_policys_target_tables()
+    {
+        Assert.Equal("东镇镇", Slots("我是东镇的").Township);
+        Assert.Equal("后官乡", Slots("后官乡在哪交").Township);
+    }
+
+    [Fact]
+    public void Students_newborns_and_last_years_payment_are_extracted()
+    {
+        Assert.Equal(StudentKind.College, Slots("大学生交多少").Student);
+        Assert.Equal(StudentKind.School, Slots("小学生交多少").Student);
+        Assert.True(Slots("刚出生的孩子").Newborn);
+        Assert.True(Slots("去年交了今年忘了").PaidLastYear);
+        Assert.False(Slots("去年没交").PaidLastYear);
+    }
+
+    [Theory]
+    [InlineData("医保交多少钱", "amount_due")]
+    [InlineData("什么时候截止", "deadline")]
+    [InlineData("转人工", "contact_person")]
+    [InlineData("今天天气怎么样", "out_of_scope")]
+    [InlineData("取消提醒", "unsubscribe")]
+    public void Clear_questions_are_classified_confidently(string text, string intentName)
+    {
+        var intent = ChatIntents.Parse(intentName);
+        var prediction = Layer.Understand(text, ChatTestEngine.Catalog.Get("wenxi-2024"), Today).Prediction;
+        Assert.Equal(intent, prediction.Intent);
+        Assert.False(prediction.FellBack);
+        Assert.False(prediction.Ambiguous);
+    }
+
+    [Fact]
+    public void Gibberish_falls_back_instead_of_guessing() =>
+        Assert.True(Layer.Understand("嗯嗯嗯", ChatTestEngine.Catalog.Get("wenxi-2024"), Today).Prediction.FellBack);
+}
