@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.MiniProgram;
@@ -15,6 +16,9 @@ internal static class MiniProgramExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<MiniProgramSessions>();
         builder.Services.AddSingleton<BindingStore>();
+
+        // The chatbot's personal answers come from the residents followers bound here (replaces Chat's "nobody bound").
+        builder.Services.AddSingleton<IResidentDirectory, BoundResidentDirectory>();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, MiniProgramAuthentication>(MiniProgramAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
