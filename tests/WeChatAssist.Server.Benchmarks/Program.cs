@@ -1,5 +1,13 @@
 using BenchmarkDotNet.Running;
+using WeChatAssist.Server.Benchmarks;
 
 // dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- --filter '*Chat*' --job short --inProcess
 // (in-process: the server's ASP.NET framework reference does not carry over to BenchmarkDotNet's generated project)
-BenchmarkSwitcher.FromAssembly(typeof(WeChatAssist.Server.Benchmarks.ChatBenchmarks).Assembly).Run(args);
+// dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- webhook-load --url http://127.0.0.1:5080/wechat/load --rate 500 --seconds 60
+if (args.Length > 0 && args[0] == "webhook-load")
+{
+    return await WebhookLoad.RunAsync(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ChatBenchmarks).Assembly).Run(args);
+return 0;
