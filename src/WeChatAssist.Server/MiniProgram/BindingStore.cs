@@ -1,5 +1,4 @@
 using WeChatAssist.Server.Data;
-using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.MiniProgram;
 

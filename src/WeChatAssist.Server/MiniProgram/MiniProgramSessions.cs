@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.PersonalData;
-using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.MiniProgram;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Quartz;
 using WeChatAssist.Server.Data;
-using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.MiniProgram;
 

@@ -1,7 +1,6 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using WeChatAssist.Server.Data;
-using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Residents;
 

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.PersonalData;
-using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Residents;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using WeChatAssist.Server.Data;
-using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Staff;
 

@@ -1,9 +1,8 @@
 using System.Data.Common;
-using WeChatAssist.Server.Data;
 
-namespace WeChatAssist.Server.WeChat;
+namespace WeChatAssist.Server.Data;
 
-/// <summary>Instants as each provider's schema stores them: <c>timestamptz</c> on PostgreSQL, Unix milliseconds on SQLite.</summary>
+/// <summary>Parameters, and instants as each provider's schema stores them: <c>timestamptz</c> on PostgreSQL, Unix milliseconds on SQLite.</summary>
 internal static class SqlInstants
 {
     public static void AddParameter(this DbCommand command, string name, object? value)
