@@ -44,7 +44,7 @@ internal static class PolicyEndpoints
         // Residents and staff name categories the notice's way, by code, or in everyday words (低保户, 五保户);
         // a name this county does not have is passed on as it is, and the engine says so with its clause.
         var codes = query.Categories
-            .Select(text => (policy.FindCategory(text) ?? words.Resolve(policy, text))?.Code ?? text)
+            .Select(text => words.Resolve(policy, text)?.Code ?? text)
             .Distinct(StringComparer.Ordinal)
             .ToArray();
         var paidOn = query.PaidOn ?? clock.Today();
