@@ -154,15 +154,22 @@ internal static class SimulatedApi
         return Done(Reply.Ok(payload));
     }
 
-    public static ValueTask<Reply> CodeToSession(Call call)
+    // jscode2session and the OAuth code exchange check the app's credentials and grant type the same way,
+    // then redeem a one-time code (named js_code or code) for the OpenID it was issued to.
+    private static (int Error, string? OpenId) RedeemAuthorizationCode(Call call, string codeParameter)
     {
         var appId = call.Query["appid"].FirstOrDefault();
         var credentials = call.State.CheckCredentials(appId, call.Query["secret"].FirstOrDefault());
         if (credentials != 0)
-            return Done(Reply.Fail(credentials));
+            return (credentials, null);
         if (call.Query["grant_type"].FirstOrDefault() != "authorization_code")
-            return Done(Reply.Fail(40002));
-        var (code, openId) = call.State.RedeemCode(appId!, call.Query["js_code"].FirstOrDefault());
+            return (40002, null);
+        return call.State.RedeemCode(appId!, call.Query[codeParameter].FirstOrDefault());
+    }
+
+    public static ValueTask<Reply> CodeToSession(Call call)
+    {
+        var (code, openId) = RedeemAuthorizationCode(call, "js_code");
         if (code != 0)
             return Done(Reply.Fail(code));
         return Done(Reply.Ok(new JsonObject { ["openid"] = openId, ["session_key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) }));
@@ -188,13 +195,7 @@ internal static class SimulatedApi
 
     public static ValueTask<Reply> OAuthAccessToken(Call call)
     {
-        var appId = call.Query["appid"].FirstOrDefault();
-        var credentials = call.State.CheckCredentials(appId, call.Query["secret"].FirstOrDefault());
-        if (credentials != 0)
-            return Done(Reply.Fail(credentials));
-        if (call.Query["grant_type"].FirstOrDefault() != "authorization_code")
-            return Done(Reply.Fail(40002));
-        var (code, openId) = call.State.RedeemCode(appId!, call.Query["code"].FirstOrDefault());
+        var (code, openId) = RedeemAuthorizationCode(call, "code");
         if (code != 0)
             return Done(Reply.Fail(code));
         return Done(Reply.Ok(new JsonObject
