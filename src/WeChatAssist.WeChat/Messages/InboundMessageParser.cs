@@ -112,41 +112,22 @@ public static class InboundMessageParser
         };
     }
 
-    private static List<SubscribeMessageChoice> Choices(WeChatXmlElement? container)
-    {
-        var list = new List<SubscribeMessageChoice>();
-        if (container is null)
-            return list;
-        foreach (var item in container.Children)
-        {
-            if (item.Name != "List")
-                continue;
-            list.Add(new SubscribeMessageChoice(
-                item.ChildValue("TemplateId") ?? string.Empty,
-                item.ChildValue("SubscribeStatusString") ?? string.Empty,
-                item.ChildValue("PopupScene")));
-        }
-        return list;
-    }
+    private static List<SubscribeMessageChoice> Choices(WeChatXmlElement? container) =>
+        Items(container, item => new SubscribeMessageChoice(
+            Field(item, "TemplateId"),
+            Field(item, "SubscribeStatusString"),
+            item.ChildValue("PopupScene")));
 
-    private static List<SubscribeMessageDelivery> Deliveries(WeChatXmlElement? container)
-    {
-        var list = new List<SubscribeMessageDelivery>();
-        if (container is null)
-            return list;
-        foreach (var item in container.Children)
+    private static List<SubscribeMessageDelivery> Deliveries(WeChatXmlElement? container) =>
+        Items(container, item =>
         {
-            if (item.Name != "List")
-                continue;
             _ = int.TryParse(item.ChildValue("ErrorCode"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code);
-            list.Add(new SubscribeMessageDelivery(
-                item.ChildValue("TemplateId") ?? string.Empty,
-                item.ChildValue("MsgID") ?? item.ChildValue("MsgId") ?? string.Empty,
-                code,
-                item.ChildValue("ErrorStatus") ?? string.Empty));
-        }
-        return list;
-    }
+            return new SubscribeMessageDelivery(Field(item, "TemplateId"), MsgId(item), code, Field(item, "ErrorStatus"));
+        });
+
+    // The subscribe-message events carry one <List> element per template.
+    private static List<T> Items<T>(WeChatXmlElement? container, Func<WeChatXmlElement, T> read) =>
+        container is null ? [] : [.. container.Children.Where(item => item.Name == "List").Select(read)];
 
     private static string MsgId(WeChatXmlElement root) => root.ChildValue("MsgID") ?? root.ChildValue("MsgId") ?? string.Empty;
 
