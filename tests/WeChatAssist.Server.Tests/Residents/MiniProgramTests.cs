@@ -380,7 +380,10 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
         await scheduler.TriggerJob(new JobKey(nameof(WeChatAssist.Server.MiniProgram.MiniProgramSweepJob)), CancellationToken.None);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Server.CountAsync("SELECT COUNT(*) FROM mp_sessions WHERE open_id = 'oSweep'") > 1 && DateTime.UtcNow < deadline)
+        // The job deletes sessions and then attempts in two statements: wait for both before asserting.
+        while ((await Server.CountAsync("SELECT COUNT(*) FROM mp_sessions WHERE open_id = 'oSweep'") > 1
+                || await Server.CountAsync("SELECT COUNT(*) FROM binding_attempts WHERE open_id = 'oSweep'") > 1)
+               && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
