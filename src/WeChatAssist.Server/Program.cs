@@ -5,6 +5,7 @@ using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
 using WeChatAssist.Server.MiniProgram;
+using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.Staff;
@@ -27,6 +28,7 @@ builder.AddWeChatChannel();
 builder.AddChat();
 builder.AddStaff();
 builder.AddMiniProgram();
+builder.AddPayments();
 builder.AddApiDocument();
 
 var app = builder.Build();

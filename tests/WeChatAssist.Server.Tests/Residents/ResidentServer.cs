@@ -42,7 +42,7 @@ internal sealed class ResidentServer : IAsyncDisposable
     /// <summary>Another client of the same server, e.g. with its own cookie jar.</summary>
     public HttpClient CreateClient(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions options) => _factory.CreateClient(options);
 
-    public static async Task<ResidentServer> StartAsync(DatabaseProvider provider, string connectionString, IDictionary<string, string?>? extra = null)
+    public static async Task<ResidentServer> StartAsync(DatabaseProvider provider, string connectionString, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -62,13 +62,14 @@ internal sealed class ResidentServer : IAsyncDisposable
         }
 
         var logs = new CapturingLoggerProvider();
-        void Services(IServiceCollection services)
+        void Services(IServiceCollection collection)
         {
-            services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+            collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
 
             // The in-memory test server has no socket: the WeChat client reaches the in-process simulator through it.
-            services.AddHttpClient(WeChatServiceCollectionExtensions.ApiHttpClientName)
+            collection.AddHttpClient(WeChatServiceCollectionExtensions.ApiHttpClientName)
                 .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler());
+            services?.Invoke(collection);
         }
         var factory = provider == DatabaseProvider.Postgres
             ? ServerFactory.ForPostgres(connectionString, Services, settings)

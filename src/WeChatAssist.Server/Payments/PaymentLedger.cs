@@ -1,0 +1,82 @@
+using System.Data.Common;
+using System.Globalization;
+using WeChatAssist.Server.Data;
+
+namespace WeChatAssist.Server.Payments;
+
+/// <summary>Records confirmed payments in <c>payment_events</c>, marks the residents paid, and lets every
+/// <see cref="IPaymentsRecordedParticipant"/> react in the same transaction.</summary>
+/// <remarks>Idempotent per resident and benefit year: recording a payment twice adds nothing the second time and
+/// keeps the first day. Bulk imports insert their rows themselves (e.g. binary COPY into staging, then
+/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> with a batch id from <see cref="NewBatchId"/>) and then call
+/// <see cref="CompleteBatchAsync"/> on their own transaction.</remarks>
+internal sealed class PaymentLedger(DatabaseTarget database, IEnumerable<IPaymentsRecordedParticipant> participants, TimeProvider clock)
+{
+    /// <summary>A fresh batch id for <c>payment_events.batch_id</c>.</summary>
+    public static string NewBatchId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Records <paramref name="payments"/> in one transaction; <paramref name="source"/> says where they came
+    /// from (<c>tax-file</c>, <c>staff</c>, <c>demo</c>).</summary>
+    public async Task<PaymentBatch> RecordAsync(IReadOnlyCollection<PaymentRecord> payments, string source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payments);
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        var batchId = NewBatchId();
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var recorded = 0;
+        var now = clock.GetUtcNow();
+        foreach (var payment in payments)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO payment_events (resident_id, benefit_year, paid_on, amount_fen, source, batch_id, recorded_at)
+                VALUES (@resident, @year, @paidOn, @amount, @source, @batch, @now)
+                ON CONFLICT (resident_id, benefit_year) DO NOTHING
+                """;
+            insert.AddParameter("@resident", payment.ResidentId);
+            insert.AddParameter("@year", payment.BenefitYear);
+            insert.AddParameter("@paidOn", SqlValues.Date(database.Provider, payment.PaidOn));
+            insert.AddParameter("@amount", payment.AmountFen);
+            insert.AddParameter("@source", source);
+            insert.AddParameter("@batch", batchId);
+            insert.AddInstant(database.Provider, "@now", now);
+            recorded += await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await CompleteBatchAsync(connection, transaction, batchId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new PaymentBatch(batchId, recorded);
+    }
+
+    /// <summary>Marks the residents of batch <paramref name="batchId"/> paid and runs the participants, on the
+    /// caller's transaction. Returns how many payments the batch holds.</summary>
+    public async Task<int> CompleteBatchAsync(DbConnection connection, DbTransaction transaction, string batchId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var mark = connection.CreateCommand();
+        mark.Transaction = transaction;
+
+        // A later benefit year wins; an older payment recorded late never un-marks a newer one.
+        mark.CommandText = """
+            UPDATE residents SET paid_year = p.benefit_year, paid_on = p.paid_on
+            FROM payment_events p
+            WHERE p.batch_id = @batch AND p.resident_id = residents.id
+              AND (residents.paid_year IS NULL OR residents.paid_year <= p.benefit_year)
+            """;
+        mark.AddParameter("@batch", batchId);
+        await mark.ExecuteNonQueryAsync(cancellationToken);
+
+        foreach (var participant in participants)
+        {
+            await participant.OnPaymentsRecordedAsync(connection, transaction, batchId, cancellationToken);
+        }
+
+        await using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT COUNT(*) FROM payment_events WHERE batch_id = @batch";
+        count.AddParameter("@batch", batchId);
+        return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+}
