@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using WeChatAssist.Policy;
+using WeChatAssist.Server.PersonalData;
+using WeChatAssist.Server.Staff;
+
+namespace WeChatAssist.Server.Imports;
+
+/// <summary><c>/api/v1/admin/imports</c>: upload a list (dry run or apply), the history, one report, its problems as
+/// csv. Bureau staff only: the lists are county-wide and a partial township upload would read as exits.</summary>
+internal static class ImportEndpoints
+{
+    private const int HistoryLimit = 100;
+
+    public static IEndpointRouteBuilder MapImportEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var maxBytes = endpoints.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxFileBytes;
+        var group = endpoints.MapGroup("/api/v1/admin/imports").WithTags("Imports")
+            .RequireAuthorization(StaffClaims.BureauPolicy)
+            .AddEndpointFilter<ImportGate>();
+
+        // Staff cookies are SameSite=Strict, so a cross-site form cannot carry them; no antiforgery token needed.
+        group.MapPost("/", UploadAsync).WithName("AdminUploadImport")
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(maxBytes + 1024 * 1024))
+            .WithFormOptions(multipartBodyLengthLimit: maxBytes + 1024 * 1024);
+        group.MapGet("/", ListAsync).WithName("AdminListImports");
+        group.MapGet("/{id:long}", GetAsync).WithName("AdminGetImport");
+        group.MapGet("/{id:long}/errors.csv", ErrorsCsvAsync).WithName("AdminImportErrorsCsv");
+        return endpoints;
+    }
+
+    /// <summary>Checks (<c>mode=validate</c>, the default) or applies (<c>mode=apply</c>) one xlsx or csv file.</summary>
+    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> UploadAsync(
+        IFormFile? file,
+        [FromForm] string? kind,
+        [FromForm] string? policyId,
+        [FromForm] string? mode,
+        [FromForm] string? asOf,
+        ClaimsPrincipal user,
+        ImportService imports,
+        PolicyCatalog catalog,
+        ImportTexts texts,
+        IOptions<ImportOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (ImportLayouts.ParseKind(kind) is not { } parsedKind)
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "kindUnknown");
+        }
+
+        if (ImportLayouts.ParseMode(mode) is not { } parsedMode)
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "modeUnknown");
+        }
+
+        if (string.IsNullOrWhiteSpace(policyId) || catalog.Find(policyId.Trim()) is null)
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "policyUnknown", ("policyId", policyId ?? ""));
+        }
+
+        DateOnly? asOfDate = null;
+        if (!string.IsNullOrWhiteSpace(asOf))
+        {
+            if (!DateOnly.TryParseExact(asOf.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                return texts.Problem(StatusCodes.Status400BadRequest, "asOfInvalid");
+            }
+
+            asOfDate = parsed;
+        }
+
+        if (file is null)
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "fileMissing");
+        }
+
+        if (file.Length > options.Value.MaxFileBytes)
+        {
+            return texts.Problem(StatusCodes.Status413PayloadTooLarge, "fileTooLarge", ("limit", options.Value.MaxFileMegabytes));
+        }
+
+        var content = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(content, cancellationToken);
+        }
+
+        var result = await imports.RunAsync(
+            new ImportRequest(policyId.Trim(), parsedKind, parsedMode, Path.GetFileName(file.FileName), content, user.Identity?.Name ?? "", asOfDate),
+            cancellationToken);
+        if (result.ProblemCode is { } code)
+        {
+            var (title, detail) = texts.Render(code, []);
+            return TypedResults.Problem(
+                result.Report.Problem ?? detail,
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: title,
+                extensions: new Dictionary<string, object?> { ["code"] = code, ["importId"] = result.Report.Id });
+        }
+
+        return TypedResults.Ok(result);
+    }
+
+    /// <summary>The latest imports, newest first.</summary>
+    internal static async Task<Ok<IReadOnlyList<ImportReport>>> ListAsync(string? policyId, ImportStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(string.IsNullOrWhiteSpace(policyId) ? null : policyId.Trim(), HistoryLimit, cancellationToken));
+
+    /// <summary>One import's report with its first row problems.</summary>
+    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> GetAsync(long id, ImportService imports, ImportTexts texts, CancellationToken cancellationToken) =>
+        await imports.FindAsync(id, cancellationToken) is { } result
+            ? TypedResults.Ok(result)
+            : texts.Problem(StatusCodes.Status404NotFound, "importNotFound", ("id", id));
+
+    /// <summary>Every row problem of an import as csv (UTF-8 with BOM, so Excel opens it in Chinese).</summary>
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ErrorsCsvAsync(long id, ImportStore store, ImportTexts texts, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(id, cancellationToken) is null)
+        {
+            return texts.Problem(StatusCodes.Status404NotFound, "importNotFound", ("id", id));
+        }
+
+        var csv = new StringBuilder();
+        csv.Append(texts.CsvHeader).Append("\r\n");
+        await foreach (var p in store.ProblemsAsync(id, null, cancellationToken))
+        {
+            csv.Append(p.Row.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(Quote(p.Column)).Append(',')
+                .Append(Quote(texts.SeverityName(p.Severity))).Append(',')
+                .Append(Quote(p.IdNumber)).Append(',')
+                .Append(Quote(p.Name)).Append(',')
+                .Append(Quote(p.Reason)).Append("\r\n");
+        }
+
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
+        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"import-{id}-errors.csv");
+    }
+
+    private static string Quote(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}
+
+/// <summary>Answers 503 problem+json while <c>PersonalData:*</c> is not configured: imports read and write names and
+/// ID numbers.</summary>
+internal sealed class ImportGate(PersonalDataProtector protector, ImportTexts texts) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        protector.IsConfigured ? await next(context) : texts.Problem(StatusCodes.Status503ServiceUnavailable, "personalDataOff");
+}

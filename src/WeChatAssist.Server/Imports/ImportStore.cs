@@ -1,0 +1,377 @@
+using System.Data.Common;
+using System.Globalization;
+using WeChatAssist.Server.Data;
+
+namespace WeChatAssist.Server.Imports;
+
+/// <summary>Counts an import finishes with.</summary>
+internal sealed record ImportCounts(
+    int TotalRows,
+    int ErrorRows,
+    int SkippedRows,
+    int ResidentsCreated,
+    int CategoriesOpened,
+    int CategoriesClosed,
+    int PaymentsRecorded,
+    int UnchangedRows);
+
+/// <summary>A registry row as the import reads it, name still encrypted.</summary>
+internal sealed record EncryptedResident(long Id, string IdHash, string NameEncrypted, string CategoryCodes);
+
+/// <summary>A new resident ready for staging: encrypted.</summary>
+internal sealed record SealedResident(string IdHash, string Township, string Village, string NameEncrypted, string IdNumberEncrypted, DateOnly BirthDate, string CategoryCodes);
+
+/// <summary>The import tables (<c>imports</c>, <c>import_problems</c>) and the set-based merge into the registry,
+/// the category history and the payment ledger, all on the caller's transaction.</summary>
+internal sealed class ImportStore(DatabaseTarget database)
+{
+    private const string ReportColumns = """
+        id, policy_id, kind, mode, status, file_name, file_sha256, file_bytes, staff_user, problem, total_rows, error_rows, skipped_rows,
+        residents_created, categories_opened, categories_closed, payments_recorded, unchanged_rows, payment_batch_id, duplicate_of, started_at, finished_at
+        """;
+
+    private static readonly BulkColumn[] ProblemColumns =
+    [
+        new("import_id", BulkType.Bigint), new("row_number", BulkType.Integer), new("column_name", BulkType.Text), new("severity", BulkType.Text),
+        new("code", BulkType.Text), new("reason", BulkType.Text), new("id_masked", BulkType.Text), new("name_masked", BulkType.Text),
+    ];
+
+    public DatabaseProvider Provider => database.Provider;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await database.DataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>Serialises imports of one policy across nodes (PostgreSQL; SQLite's write lock already does).</summary>
+    public async Task LockPolicyAsync(DbConnection connection, DbTransaction transaction, string policyId, CancellationToken cancellationToken)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT pg_advisory_xact_lock(hashtext(@key))";
+            command.AddParameter("@key", "imports:" + policyId);
+            await command.ExecuteScalarAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The applied import of the same file for this policy and kind, if any.</summary>
+    public static async Task<long?> FindAppliedAsync(DbConnection connection, DbTransaction transaction, string policyId, ImportKind kind, string sha256, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT MIN(id) FROM imports WHERE policy_id = @policy AND kind = @kind AND file_sha256 = @sha AND status = 'applied'";
+        command.AddParameter("@policy", policyId);
+        command.AddParameter("@kind", ImportLayouts.Name(kind));
+        command.AddParameter("@sha", sha256);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    public async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, ImportRequest request, string sha256, string status, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO imports (policy_id, kind, mode, status, file_name, file_sha256, file_bytes, staff_user, started_at)
+            VALUES (@policy, @kind, @mode, @status, @file, @sha, @bytes, @user, @now)
+            RETURNING id
+            """;
+        command.AddParameter("@policy", request.PolicyId);
+        command.AddParameter("@kind", ImportLayouts.Name(request.Kind));
+        command.AddParameter("@mode", ImportLayouts.Name(request.Mode));
+        command.AddParameter("@status", status);
+        command.AddParameter("@file", request.FileName.Length > 200 ? request.FileName[..200] : request.FileName);
+        command.AddParameter("@sha", sha256);
+        command.AddParameter("@bytes", (long)request.Content.Length);
+        command.AddParameter("@user", request.StaffUser);
+        command.AddInstant(database.Provider, "@now", now);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public async Task FinishAsync(DbConnection connection, DbTransaction transaction, long id, string status, ImportCounts counts, string? problem, string? batchId, long? duplicateOf, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await BulkRows.ExecuteAsync(
+            connection,
+            transaction,
+            """
+            UPDATE imports SET status = @status, problem = @problem, total_rows = @total, error_rows = @errors, skipped_rows = @skipped,
+              residents_created = @created, categories_opened = @opened, categories_closed = @closed, payments_recorded = @payments,
+              unchanged_rows = @unchanged, payment_batch_id = @batch, duplicate_of = @duplicate, finished_at = @now
+            WHERE id = @id
+            """,
+            cancellationToken,
+            ("@status", status),
+            ("@problem", problem),
+            ("@total", counts.TotalRows),
+            ("@errors", counts.ErrorRows),
+            ("@skipped", counts.SkippedRows),
+            ("@created", counts.ResidentsCreated),
+            ("@opened", counts.CategoriesOpened),
+            ("@closed", counts.CategoriesClosed),
+            ("@payments", counts.PaymentsRecorded),
+            ("@unchanged", counts.UnchangedRows),
+            ("@batch", batchId),
+            ("@duplicate", duplicateOf),
+            ("@now", database.Provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds()),
+            ("@id", id));
+    }
+
+    public Task<int> WriteProblemsAsync(DbConnection connection, DbTransaction transaction, long id, IEnumerable<ImportProblem> problems, CancellationToken cancellationToken) =>
+        BulkRows.WriteAsync(
+            connection,
+            transaction,
+            database.Provider,
+            "import_problems",
+            ProblemColumns,
+            problems,
+            p => [id, p.RowNumber, p.Column, p.Severity == ImportSeverity.Error ? "error" : "skipped", p.Code, p.Reason, p.IdMasked, p.NameMasked],
+            cancellationToken);
+
+    /// <summary>Stages the file's lookup hashes and reads what the registry holds for them: residents, their category
+    /// history (for the department lists) and their payments for <paramref name="paymentYear"/>.</summary>
+    public async Task<(List<EncryptedResident> Residents, List<CategorySpan> History, List<(long, int)> Payments)> LoadAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string policyId,
+        IReadOnlyCollection<string> hashes,
+        bool history,
+        int? paymentYear,
+        CancellationToken cancellationToken)
+    {
+        BulkColumn[] keyColumns = [new("id_hash", BulkType.Text)];
+        await BulkRows.CreateTempAsync(connection, transaction, database.Provider, "import_keys", keyColumns, cancellationToken);
+        await BulkRows.WriteAsync(connection, transaction, database.Provider, "import_keys", keyColumns, hashes, h => [h], cancellationToken);
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            await BulkRows.ExecuteAsync(connection, transaction, "ANALYZE import_keys", cancellationToken);
+        }
+
+        var residents = new List<EncryptedResident>();
+        await using (var command = Command(connection, transaction, "SELECT r.id, r.id_hash, r.name_encrypted, r.category_codes FROM residents r JOIN import_keys k ON k.id_hash = r.id_hash WHERE r.policy_id = @policy", policyId))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                residents.Add(new EncryptedResident(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            }
+        }
+
+        var spans = new List<CategorySpan>();
+        if (history)
+        {
+            await using var command = Command(connection, transaction, """
+                SELECT h.resident_id, h.category_code, h.valid_from, h.valid_to FROM resident_category_history h
+                JOIN residents r ON r.id = h.resident_id JOIN import_keys k ON k.id_hash = r.id_hash WHERE r.policy_id = @policy
+                """, policyId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                spans.Add(new CategorySpan(reader.GetInt64(0), reader.GetString(1), reader.GetDate(database.Provider, 2), reader.GetDate(database.Provider, 3)));
+            }
+        }
+
+        var payments = new List<(long, int)>();
+        if (paymentYear is { } year)
+        {
+            await using var command = Command(connection, transaction, """
+                SELECT p.resident_id, p.benefit_year FROM payment_events p
+                JOIN residents r ON r.id = p.resident_id JOIN import_keys k ON k.id_hash = r.id_hash
+                WHERE r.policy_id = @policy AND p.benefit_year = @year
+                """, policyId);
+            command.AddParameter("@year", year);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                payments.Add((reader.GetInt64(0), reader.GetInt32(1)));
+            }
+        }
+
+        await BulkRows.DropAsync(connection, transaction, database.Provider, "import_keys", cancellationToken);
+        return (residents, spans, payments);
+    }
+
+    /// <summary>Applies the plan set-based: new residents, category codes, history rows opened and closed, payments
+    /// (<c>ON CONFLICT DO NOTHING</c>, so a payment recorded meanwhile is kept). Returns the payments inserted.</summary>
+    public async Task<int> ApplyAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        long importId,
+        string policyId,
+        IReadOnlyList<SealedResident> residents,
+        ImportPlan plan,
+        string paymentSource,
+        string batchId,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var provider = database.Provider;
+        object nowValue = provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds();
+        var policy = ("@policy", (object?)policyId);
+        var import = ("@import", (object?)importId);
+
+        // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (its parser would read ON as a join constraint).
+        if (residents.Count > 0)
+        {
+            BulkColumn[] columns =
+            [
+                new("id_hash", BulkType.Text), new("township", BulkType.Text), new("village", BulkType.Text), new("name_encrypted", BulkType.Text),
+                new("id_number_encrypted", BulkType.Text), new("birth_date", BulkType.Date), new("category_codes", BulkType.Text),
+            ];
+            await BulkRows.CreateTempAsync(connection, transaction, provider, "import_new_residents", columns, cancellationToken);
+            await BulkRows.WriteAsync(connection, transaction, provider, "import_new_residents", columns, residents,
+                r => [r.IdHash, r.Township, r.Village, r.NameEncrypted, r.IdNumberEncrypted, r.BirthDate, r.CategoryCodes], cancellationToken);
+            await BulkRows.ExecuteAsync(connection, transaction, """
+                INSERT INTO residents (policy_id, township, village, name_encrypted, id_number_encrypted, id_hash, birth_date, category_codes, created_at)
+                SELECT @policy, township, village, name_encrypted, id_number_encrypted, id_hash, birth_date, category_codes, @now FROM import_new_residents WHERE true
+                ON CONFLICT (policy_id, id_hash) DO NOTHING
+                """, cancellationToken, policy, ("@now", nowValue));
+            await BulkRows.DropAsync(connection, transaction, provider, "import_new_residents", cancellationToken);
+        }
+
+        if (plan.CodeUpdates.Count > 0)
+        {
+            BulkColumn[] columns = [new("resident_id", BulkType.Bigint), new("category_codes", BulkType.Text)];
+            await BulkRows.CreateTempAsync(connection, transaction, provider, "import_codes", columns, cancellationToken);
+            await BulkRows.WriteAsync(connection, transaction, provider, "import_codes", columns, plan.CodeUpdates, u => [u.Key, string.Join(',', u.Value)], cancellationToken);
+            await BulkRows.ExecuteAsync(connection, transaction,
+                "UPDATE residents SET category_codes = s.category_codes FROM import_codes s WHERE residents.id = s.resident_id", cancellationToken);
+            await BulkRows.DropAsync(connection, transaction, provider, "import_codes", cancellationToken);
+        }
+
+        if (plan.Closes.Count > 0)
+        {
+            BulkColumn[] columns = [new("resident_id", BulkType.Bigint), new("category_code", BulkType.Text), new("valid_to", BulkType.Date)];
+            await BulkRows.CreateTempAsync(connection, transaction, provider, "import_closes", columns, cancellationToken);
+            await BulkRows.WriteAsync(connection, transaction, provider, "import_closes", columns, plan.Closes, c => [c.ResidentId, c.CategoryCode, c.To], cancellationToken);
+            await BulkRows.ExecuteAsync(connection, transaction, """
+                UPDATE resident_category_history SET valid_to = s.valid_to, closed_by_import = @import
+                FROM import_closes s
+                WHERE resident_category_history.resident_id = s.resident_id AND resident_category_history.category_code = s.category_code
+                  AND resident_category_history.valid_to IS NULL
+                """, cancellationToken, import);
+            await BulkRows.DropAsync(connection, transaction, provider, "import_closes", cancellationToken);
+        }
+
+        if (plan.Spans.Count > 0)
+        {
+            BulkColumn[] columns =
+            [
+                new("id_hash", BulkType.Text), new("category_code", BulkType.Text), new("valid_from", BulkType.Date), new("valid_to", BulkType.Date), new("opened", BulkType.Integer),
+            ];
+            await BulkRows.CreateTempAsync(connection, transaction, provider, "import_spans", columns, cancellationToken);
+            await BulkRows.WriteAsync(connection, transaction, provider, "import_spans", columns, plan.Spans,
+                s => [s.IdHash, s.CategoryCode, s.From, s.To, s.Opened ? 1 : 0], cancellationToken);
+            await BulkRows.ExecuteAsync(connection, transaction, """
+                INSERT INTO resident_category_history (resident_id, category_code, valid_from, valid_to, opened_by_import, closed_by_import)
+                SELECT r.id, s.category_code, s.valid_from, s.valid_to,
+                  CASE WHEN s.opened = 1 THEN @import END, CASE WHEN s.valid_to IS NOT NULL THEN @import END
+                FROM import_spans s JOIN residents r ON r.policy_id = @policy AND r.id_hash = s.id_hash WHERE true
+                ON CONFLICT DO NOTHING
+                """, cancellationToken, policy, import);
+            await BulkRows.DropAsync(connection, transaction, provider, "import_spans", cancellationToken);
+        }
+
+        if (plan.Payments.Count == 0)
+        {
+            return 0;
+        }
+
+        BulkColumn[] paymentColumns = [new("id_hash", BulkType.Text), new("benefit_year", BulkType.Integer), new("paid_on", BulkType.Date), new("amount_fen", BulkType.Integer)];
+        await BulkRows.CreateTempAsync(connection, transaction, provider, "import_payments", paymentColumns, cancellationToken);
+        await BulkRows.WriteAsync(connection, transaction, provider, "import_payments", paymentColumns, plan.Payments,
+            p => [p.IdHash, p.BenefitYear, p.PaidOn, p.AmountFen], cancellationToken);
+        var inserted = await BulkRows.ExecuteAsync(connection, transaction, """
+            INSERT INTO payment_events (resident_id, benefit_year, paid_on, amount_fen, source, batch_id, recorded_at)
+            SELECT r.id, s.benefit_year, s.paid_on, s.amount_fen, @source, @batch, @now
+            FROM import_payments s JOIN residents r ON r.policy_id = @policy AND r.id_hash = s.id_hash WHERE true
+            ON CONFLICT (resident_id, benefit_year) DO NOTHING
+            """, cancellationToken, policy, ("@source", paymentSource), ("@batch", batchId), ("@now", nowValue));
+        await BulkRows.DropAsync(connection, transaction, provider, "import_payments", cancellationToken);
+        return inserted;
+    }
+
+    /// <summary>The latest imports, newest first, optionally of one policy.</summary>
+    public async Task<IReadOnlyList<ImportReport>> ListAsync(string? policyId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ReportColumns} FROM imports WHERE (@policy IS NULL OR policy_id = @policy) ORDER BY id DESC LIMIT @limit";
+        command.AddParameter("@policy", policyId);
+        command.Parameters["@policy"].DbType = System.Data.DbType.String;
+        command.AddParameter("@limit", limit);
+        return await ReadReportsAsync(command, cancellationToken);
+    }
+
+    public async Task<ImportReport?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ReportColumns} FROM imports WHERE id = @id";
+        command.AddParameter("@id", id);
+        var rows = await ReadReportsAsync(command, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>The import's row problems in row order; at most <paramref name="limit"/> when given.</summary>
+    public async IAsyncEnumerable<ImportProblemRow> ProblemsAsync(long id, int? limit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT row_number, column_name, severity, code, reason, id_masked, name_masked FROM import_problems WHERE import_id = @id ORDER BY row_number"
+            + (limit is null ? "" : " LIMIT @limit");
+        command.AddParameter("@id", id);
+        if (limit is { } l)
+        {
+            command.AddParameter("@limit", l);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ImportProblemRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6));
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, string policyId)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.CommandTimeout = 600;
+        command.AddParameter("@policy", policyId);
+        return command;
+    }
+
+    private async Task<List<ImportReport>> ReadReportsAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<ImportReport>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ImportReport(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.GetString(6),
+                reader.GetInt64(7),
+                reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.GetInt32(10),
+                reader.GetInt32(11),
+                reader.GetInt32(12),
+                reader.GetInt32(13),
+                reader.GetInt32(14),
+                reader.GetInt32(15),
+                reader.GetInt32(16),
+                reader.GetInt32(17),
+                reader.IsDBNull(18) ? null : reader.GetString(18),
+                reader.IsDBNull(19) ? null : reader.GetInt64(19),
+                reader.GetInstant(database.Provider, 20),
+                reader.IsDBNull(21) ? null : reader.GetInstant(database.Provider, 21)));
+        }
+
+        return rows;
+    }
+}
