@@ -40,6 +40,17 @@ internal static class DemoCommand
         builder.AddPolicies();
         builder.AddDemoCounty();
         await using var app = builder.Build();
+        try
+        {
+            // The server validates its options when it starts; this command never starts a host, so it asks itself.
+            app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            await output.WriteLineAsync($"{Verb}: {e.Message}");
+            return 2;
+        }
+
         var database = app.Services.GetRequiredService<DatabaseTarget>();
         await output.WriteLineAsync($"{Verb}: {database.Description}");
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
