@@ -2,6 +2,7 @@ using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Demo;
 using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
 using WeChatAssist.Server.Imports;
@@ -17,6 +18,11 @@ if (ChatEvaluationCommand.Matches(args))
     return await ChatEvaluationCommand.RunAsync(args, Console.Out, CancellationToken.None);
 }
 
+if (DemoCommand.Matches(args))
+{
+    return await DemoCommand.RunAsync(args, Console.Out, CancellationToken.None);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.UseDefaultUrlUnlessConfigured();
@@ -30,6 +36,7 @@ builder.AddChat();
 builder.AddStaff();
 builder.AddMiniProgram();
 builder.AddPayments();
+builder.AddDemoCounty();
 builder.AddImports();
 builder.AddApiDocument();
 
