@@ -65,6 +65,7 @@ internal sealed partial class ImportService(
             return await RecordUnreadableAsync(request, sha256, ex, cancellationToken);
         }
 
+        var checkedAt = Stopwatch.GetTimestamp();
         await using var connection = await store.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await store.LockPolicyAsync(connection, transaction, request.PolicyId, cancellationToken);
@@ -74,7 +75,7 @@ internal sealed partial class ImportService(
             var duplicateId = await store.InsertAsync(connection, transaction, request, sha256, ImportStatus.Duplicate, now, cancellationToken);
             await store.FinishAsync(connection, transaction, duplicateId, ImportStatus.Duplicate, new ImportCounts(total, 0, 0, 0, 0, 0, 0, total), null, null, earlier, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            LogImport(logger, duplicateId, request.PolicyId, ImportLayouts.Name(request.Kind), ImportStatus.Duplicate, total, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogImport(logger, duplicateId, request.PolicyId, ImportLayouts.Name(request.Kind), ImportStatus.Duplicate, total, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Stopwatch.GetElapsedTime(started, checkedAt).TotalMilliseconds, 0);
             return await LoadResultAsync(duplicateId, cancellationToken);
         }
 
@@ -82,6 +83,7 @@ internal sealed partial class ImportService(
         var snapshot = await LoadSnapshotAsync(connection, transaction, request, policy, rows, cancellationToken);
         var plan = ImportPlan.Build(request.Kind, rows, snapshot, texts, header, code => policy.FindCategoryByCode(code)?.Name ?? code);
         problems.AddRange(plan.Problems);
+        var plannedAt = Stopwatch.GetTimestamp();
         var errorRows = problems.Where(p => p.Severity == ImportSeverity.Error).Select(p => p.RowNumber).Distinct().Count();
         var skippedRows = problems.Where(p => p.Severity == ImportSeverity.Skipped).Select(p => p.RowNumber).Distinct().Count();
 
@@ -115,7 +117,8 @@ internal sealed partial class ImportService(
         var counts = new ImportCounts(total, errorRows, skippedRows, plan.NewResidents.Count, plan.CategoriesOpened, plan.CategoriesClosed, payments, plan.Unchanged + (plan.Payments.Count - payments));
         await store.FinishAsync(connection, transaction, importId, status, counts, null, batchId, null, clock.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        LogImport(logger, importId, request.PolicyId, ImportLayouts.Name(request.Kind), status, total, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogImport(logger, importId, request.PolicyId, ImportLayouts.Name(request.Kind), status, total, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(started, checkedAt).TotalMilliseconds, Stopwatch.GetElapsedTime(checkedAt, plannedAt).TotalMilliseconds);
         return await LoadResultAsync(importId, cancellationToken);
     }
 
@@ -219,8 +222,8 @@ internal sealed partial class ImportService(
         return kept;
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Import {ImportId} ({Kind}, policy {PolicyId}) finished {Status}: {Rows} rows in {ElapsedMs:F0} ms")]
-    private static partial void LogImport(ILogger logger, long importId, string policyId, string kind, string status, int rows, double elapsedMs);
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Import {ImportId} ({Kind}, policy {PolicyId}) finished {Status}: {Rows} rows in {ElapsedMs:F0} ms (file read and rows checked in {CheckMs:F0} ms, registry read and plan in {PlanMs:F0} ms, the rest applying)")]
+    private static partial void LogImport(ILogger logger, long importId, string policyId, string kind, string status, int rows, double elapsedMs, double checkMs, double planMs);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Import {ImportId} ({Kind}, policy {PolicyId}) could not read the file: {Code}")]
     private static partial void LogUnreadable(ILogger logger, long importId, string policyId, string kind, string code);

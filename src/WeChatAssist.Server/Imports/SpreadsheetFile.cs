@@ -12,7 +12,7 @@ namespace WeChatAssist.Server.Imports;
 internal sealed record SheetRow(int Number, string[] Cells);
 
 /// <summary>A sheet of an uploaded file, read lazily and forward-only.</summary>
-internal sealed record Sheet(string Name, Func<IEnumerable<SheetRow>> ReadRows);
+internal sealed record SheetSource(string Name, Func<IEnumerable<SheetRow>> ReadRows);
 
 /// <summary>The whole file is unusable (not a spreadsheet, broken, no header…); <see cref="Code"/> names the
 /// plain-Chinese text in <c>localization/imports.zh-Hans.json</c>.</summary>
@@ -61,14 +61,14 @@ internal sealed class SpreadsheetFile : IDisposable
 
     private readonly SpreadsheetDocument? _document;
 
-    private SpreadsheetFile(IReadOnlyList<Sheet> sheets, SpreadsheetDocument? document)
+    private SpreadsheetFile(IReadOnlyList<SheetSource> sheets, SpreadsheetDocument? document)
     {
         Sheets = sheets;
         _document = document;
     }
 
     /// <summary>The sheets in workbook order (a csv has one).</summary>
-    public IReadOnlyList<Sheet> Sheets { get; }
+    public IReadOnlyList<SheetSource> Sheets { get; }
 
     /// <summary>Opens <paramref name="content"/>; xlsx is recognised by its zip signature, anything else that is
     /// text is csv.</summary>
@@ -90,7 +90,7 @@ internal sealed class SpreadsheetFile : IDisposable
             throw new ImportFileException("fileNotSpreadsheet");
         }
 
-        return new SpreadsheetFile([new Sheet("csv", () => ReadCsv(content))], null);
+        return new SpreadsheetFile([new SheetSource("csv", () => ReadCsv(content))], null);
     }
 
     public void Dispose() => _document?.Dispose();
@@ -151,7 +151,7 @@ internal sealed class SpreadsheetFile : IDisposable
             document = SpreadsheetDocument.Open(new MemoryStream(content, writable: false), false);
             var workbook = document.WorkbookPart ?? throw new ImportFileException("fileBroken", ("reason", "缺少工作簿"));
             var shared = ReadSharedStrings(workbook.SharedStringTablePart);
-            var sheets = new List<Sheet>();
+            var sheets = new List<SheetSource>();
             foreach (var sheet in workbook.Workbook.Sheets?.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>() ?? [])
             {
                 if (sheet.Id?.Value is not { } id || workbook.GetPartById(id) is not WorksheetPart part)
@@ -159,7 +159,7 @@ internal sealed class SpreadsheetFile : IDisposable
                     continue;
                 }
 
-                sheets.Add(new Sheet(sheet.Name?.Value ?? id, () => Guard(() => ReadWorksheet(part, shared))));
+                sheets.Add(new SheetSource(sheet.Name?.Value ?? id, () => Guard(() => ReadWorksheet(part, shared))));
             }
 
             if (sheets.Count == 0)
