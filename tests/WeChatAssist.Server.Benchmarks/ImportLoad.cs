@@ -55,14 +55,14 @@ internal static class ImportLoad
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Postgres",
-            ["Database:ConnectionString"] = connection,
+            ["ConnectionStrings:Default"] = connection,
             ["Clock:Now"] = "2023-11-15T10:00:00+08:00",
             ["PersonalData:Keys:bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["PersonalData:ActiveKeyId"] = "bench",
             ["PersonalData:LookupKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Imports:MaxFileMegabytes"] = "1024",
         });
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("WeChatAssist.Server.Imports", LogLevel.Information);
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("WeChatAssist.Server.Imports", args.Contains("--steps") ? LogLevel.Debug : LogLevel.Information);
         builder.AddBusinessClock();
         builder.AddDatabase();
         builder.AddPolicies();

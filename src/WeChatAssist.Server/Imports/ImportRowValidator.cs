@@ -45,6 +45,9 @@ internal sealed class ImportRowValidator(
     DateOnly today,
     DateOnly asOf)
 {
+    // A list names a handful of categories over and over; resolve each wording once ("" when unknown).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _categories = new(StringComparer.Ordinal);
+
     private readonly HashSet<string> _townships = policy.Targets.SelectMany(t => t.Rows).Select(r => Compact(r.Name)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The row, or its problems (every bad column, not only the first).</summary>
@@ -53,11 +56,11 @@ internal sealed class ImportRowValidator(
         List<ImportProblem>? problems = null;
         var rawId = row[ImportColumn.IdNumber];
         var rawName = row[ImportColumn.Name];
-        var idMasked = PersonalDataMask.IdNumber(rawId.Replace(" ", "", StringComparison.Ordinal));
-        var nameMasked = PersonalDataMask.Name(rawName);
 
+        // Masked only when a problem is reported: most rows have none.
         void Add(ImportColumn column, string code, params (string Name, object Value)[] values) =>
-            (problems ??= []).Add(new ImportProblem(row.Number, Header(column), ImportSeverity.Error, code, texts.Reason(code, values), idMasked, nameMasked));
+            (problems ??= []).Add(new ImportProblem(
+                row.Number, Header(column), ImportSeverity.Error, code, texts.Reason(code, values), PersonalDataMask.IdNumber(Compact(rawId)), PersonalDataMask.Name(rawName)));
 
         ResidentIdNumber? idNumber = null;
         if (IsExcelNumber(rawId))
@@ -111,9 +114,9 @@ internal sealed class ImportRowValidator(
             {
                 Add(ImportColumn.Category, "categoryEmpty");
             }
-            else if (words.Resolve(policy, text) is { } resolved)
+            else if (_categories.GetOrAdd(text, t => words.Resolve(policy, t)?.Code ?? "") is { Length: > 0 } code)
             {
-                category = resolved.Code;
+                category = code;
             }
             else
             {
@@ -275,6 +278,13 @@ internal sealed class ImportRowValidator(
         return DateOnly.TryParseExact(normalised, ["yyyy-M-d", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
     }
 
-    private static string Compact(string text) =>
-        string.Concat(text.Where(c => !char.IsWhiteSpace(c) && c != '\u3000'));
+    private static string Compact(string text)
+    {
+        if (!text.Any(char.IsWhiteSpace))
+        {
+            return text;
+        }
+
+        return string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+    }
 }

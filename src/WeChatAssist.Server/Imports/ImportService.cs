@@ -80,7 +80,12 @@ internal sealed partial class ImportService(
         }
 
         var importId = await store.InsertAsync(connection, transaction, request, sha256, request.Mode == ImportMode.Apply ? ImportStatus.Applied : ImportStatus.Validated, now, cancellationToken);
-        var snapshot = await LoadSnapshotAsync(connection, transaction, request, policy, rows, cancellationToken);
+        RegistrySnapshot snapshot = null!;
+        await store.StepAsync("registry read", async () =>
+        {
+            snapshot = await LoadSnapshotAsync(connection, transaction, request, policy, rows, cancellationToken);
+            return snapshot.ByHash.Count;
+        });
         var plan = ImportPlan.Build(request.Kind, rows, snapshot, texts, header, code => policy.FindCategoryByCode(code)?.Name ?? code);
         problems.AddRange(plan.Problems);
         var plannedAt = Stopwatch.GetTimestamp();
@@ -101,22 +106,28 @@ internal sealed partial class ImportService(
         else
         {
             status = ImportStatus.Applied;
+            var sealStarted = Stopwatch.GetTimestamp();
             var sealedResidents = plan.NewResidents.AsParallel().AsOrdered().WithCancellation(cancellationToken).Select(r => new SealedResident(
                 r.IdHash, r.Township, r.Village, protector.Protect(r.Name), protector.Protect(r.IdNumber.Value), r.IdNumber.BirthDate, string.Join(',', r.CategoryCodes))).ToList();
+            LogStep(logger, "encrypt new residents", sealedResidents.Count, Stopwatch.GetElapsedTime(sealStarted).TotalMilliseconds);
             batchId = plan.Payments.Count > 0 ? PaymentLedger.NewBatchId() : null;
             payments = await store.ApplyAsync(connection, transaction, importId, request.PolicyId, sealedResidents, plan,
                 request.Kind == ImportKind.Tax ? TaxSource : EnrollmentSource, batchId ?? "", now, cancellationToken);
             if (batchId is not null)
             {
-                await ledger.CompleteBatchAsync(connection, transaction, batchId, cancellationToken);
+                await store.StepAsync("complete payment batch", () => ledger.CompleteBatchAsync(connection, transaction, batchId, cancellationToken));
             }
         }
 
         problems.Sort((a, b) => a.RowNumber.CompareTo(b.RowNumber));
-        await store.WriteProblemsAsync(connection, transaction, importId, problems, cancellationToken);
+        await store.StepAsync("write problems", () => store.WriteProblemsAsync(connection, transaction, importId, problems, cancellationToken));
         var counts = new ImportCounts(total, errorRows, skippedRows, plan.NewResidents.Count, plan.CategoriesOpened, plan.CategoriesClosed, payments, plan.Unchanged + (plan.Payments.Count - payments));
         await store.FinishAsync(connection, transaction, importId, status, counts, null, batchId, null, clock.GetUtcNow(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.StepAsync("commit", async () =>
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        });
         LogImport(logger, importId, request.PolicyId, ImportLayouts.Name(request.Kind), status, total, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Stopwatch.GetElapsedTime(started, checkedAt).TotalMilliseconds, Stopwatch.GetElapsedTime(checkedAt, plannedAt).TotalMilliseconds);
         return await LoadResultAsync(importId, cancellationToken);
@@ -224,6 +235,9 @@ internal sealed partial class ImportService(
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Import {ImportId} ({Kind}, policy {PolicyId}) finished {Status}: {Rows} rows in {ElapsedMs:F0} ms (file read and rows checked in {CheckMs:F0} ms, registry read and plan in {PlanMs:F0} ms, the rest applying)")]
     private static partial void LogImport(ILogger logger, long importId, string policyId, string kind, string status, int rows, double elapsedMs, double checkMs, double planMs);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "Import step {Step}: {Rows} rows in {ElapsedMs:F0} ms")]
+    private static partial void LogStep(ILogger logger, string step, int rows, double elapsedMs);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Import {ImportId} ({Kind}, policy {PolicyId}) could not read the file: {Code}")]
     private static partial void LogUnreadable(ILogger logger, long importId, string policyId, string kind, string code);

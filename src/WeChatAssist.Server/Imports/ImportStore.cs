@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using WeChatAssist.Server.Data;
 
@@ -23,7 +24,7 @@ internal sealed record SealedResident(string IdHash, string Township, string Vil
 
 /// <summary>The import tables (<c>imports</c>, <c>import_problems</c>) and the set-based merge into the registry,
 /// the category history and the payment ledger, all on the caller's transaction.</summary>
-internal sealed class ImportStore(DatabaseTarget database)
+internal sealed partial class ImportStore(DatabaseTarget database, ILogger<ImportStore> logger)
 {
     private const string ReportColumns = """
         id, policy_id, kind, mode, status, file_name, file_sha256, file_bytes, staff_user, problem, total_rows, error_rows, skipped_rows,
@@ -139,10 +140,10 @@ internal sealed class ImportStore(DatabaseTarget database)
     {
         BulkColumn[] keyColumns = [new("id_hash", BulkType.Text)];
         await BulkRows.CreateTempAsync(connection, transaction, database.Provider, "import_keys", keyColumns, cancellationToken);
-        await BulkRows.WriteAsync(connection, transaction, database.Provider, "import_keys", keyColumns, hashes, h => [h], cancellationToken);
+        await StepAsync("copy import_keys", () => BulkRows.WriteAsync(connection, transaction, database.Provider, "import_keys", keyColumns, hashes, h => [h], cancellationToken));
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            await BulkRows.ExecuteAsync(connection, transaction, "ANALYZE import_keys", cancellationToken);
+            await StepAsync("sql", () => BulkRows.ExecuteAsync(connection, transaction, "ANALYZE import_keys", cancellationToken));
         }
 
         var residents = new List<EncryptedResident>();
@@ -217,13 +218,13 @@ internal sealed class ImportStore(DatabaseTarget database)
                 new("id_number_encrypted", BulkType.Text), new("birth_date", BulkType.Date), new("category_codes", BulkType.Text),
             ];
             await BulkRows.CreateTempAsync(connection, transaction, provider, "import_new_residents", columns, cancellationToken);
-            await BulkRows.WriteAsync(connection, transaction, provider, "import_new_residents", columns, residents,
-                r => [r.IdHash, r.Township, r.Village, r.NameEncrypted, r.IdNumberEncrypted, r.BirthDate, r.CategoryCodes], cancellationToken);
-            await BulkRows.ExecuteAsync(connection, transaction, """
+            await StepAsync("copy import_new_residents", () => BulkRows.WriteAsync(connection, transaction, provider, "import_new_residents", columns, residents,
+                r => [r.IdHash, r.Township, r.Village, r.NameEncrypted, r.IdNumberEncrypted, r.BirthDate, r.CategoryCodes], cancellationToken));
+            await StepAsync("INSERT INTO residents", () => BulkRows.ExecuteAsync(connection, transaction, """
                 INSERT INTO residents (policy_id, township, village, name_encrypted, id_number_encrypted, id_hash, birth_date, category_codes, created_at)
                 SELECT @policy, township, village, name_encrypted, id_number_encrypted, id_hash, birth_date, category_codes, @now FROM import_new_residents WHERE true
                 ON CONFLICT (policy_id, id_hash) DO NOTHING
-                """, cancellationToken, policy, ("@now", nowValue));
+                """, cancellationToken, policy, ("@now", nowValue)));
             await BulkRows.DropAsync(connection, transaction, provider, "import_new_residents", cancellationToken);
         }
 
@@ -231,9 +232,9 @@ internal sealed class ImportStore(DatabaseTarget database)
         {
             BulkColumn[] columns = [new("resident_id", BulkType.Bigint), new("category_codes", BulkType.Text)];
             await BulkRows.CreateTempAsync(connection, transaction, provider, "import_codes", columns, cancellationToken);
-            await BulkRows.WriteAsync(connection, transaction, provider, "import_codes", columns, plan.CodeUpdates, u => [u.Key, string.Join(',', u.Value)], cancellationToken);
-            await BulkRows.ExecuteAsync(connection, transaction,
-                "UPDATE residents SET category_codes = s.category_codes FROM import_codes s WHERE residents.id = s.resident_id", cancellationToken);
+            await StepAsync("copy import_codes", () => BulkRows.WriteAsync(connection, transaction, provider, "import_codes", columns, plan.CodeUpdates, u => [u.Key, string.Join(',', u.Value)], cancellationToken));
+            await StepAsync("UPDATE residents SET", () => BulkRows.ExecuteAsync(connection, transaction,
+                "UPDATE residents SET category_codes = s.category_codes FROM import_codes s WHERE residents.id = s.resident_id", cancellationToken));
             await BulkRows.DropAsync(connection, transaction, provider, "import_codes", cancellationToken);
         }
 
@@ -241,13 +242,13 @@ internal sealed class ImportStore(DatabaseTarget database)
         {
             BulkColumn[] columns = [new("resident_id", BulkType.Bigint), new("category_code", BulkType.Text), new("valid_to", BulkType.Date)];
             await BulkRows.CreateTempAsync(connection, transaction, provider, "import_closes", columns, cancellationToken);
-            await BulkRows.WriteAsync(connection, transaction, provider, "import_closes", columns, plan.Closes, c => [c.ResidentId, c.CategoryCode, c.To], cancellationToken);
-            await BulkRows.ExecuteAsync(connection, transaction, """
+            await StepAsync("copy import_closes", () => BulkRows.WriteAsync(connection, transaction, provider, "import_closes", columns, plan.Closes, c => [c.ResidentId, c.CategoryCode, c.To], cancellationToken));
+            await StepAsync("UPDATE resident_category_history SET", () => BulkRows.ExecuteAsync(connection, transaction, """
                 UPDATE resident_category_history SET valid_to = s.valid_to, closed_by_import = @import
                 FROM import_closes s
                 WHERE resident_category_history.resident_id = s.resident_id AND resident_category_history.category_code = s.category_code
                   AND resident_category_history.valid_to IS NULL
-                """, cancellationToken, import);
+                """, cancellationToken, import));
             await BulkRows.DropAsync(connection, transaction, provider, "import_closes", cancellationToken);
         }
 
@@ -258,15 +259,15 @@ internal sealed class ImportStore(DatabaseTarget database)
                 new("id_hash", BulkType.Text), new("category_code", BulkType.Text), new("valid_from", BulkType.Date), new("valid_to", BulkType.Date), new("opened", BulkType.Integer),
             ];
             await BulkRows.CreateTempAsync(connection, transaction, provider, "import_spans", columns, cancellationToken);
-            await BulkRows.WriteAsync(connection, transaction, provider, "import_spans", columns, plan.Spans,
-                s => [s.IdHash, s.CategoryCode, s.From, s.To, s.Opened ? 1 : 0], cancellationToken);
-            await BulkRows.ExecuteAsync(connection, transaction, """
+            await StepAsync("copy import_spans", () => BulkRows.WriteAsync(connection, transaction, provider, "import_spans", columns, plan.Spans,
+                s => [s.IdHash, s.CategoryCode, s.From, s.To, s.Opened ? 1 : 0], cancellationToken));
+            await StepAsync("INSERT INTO resident_category_history", () => BulkRows.ExecuteAsync(connection, transaction, """
                 INSERT INTO resident_category_history (resident_id, category_code, valid_from, valid_to, opened_by_import, closed_by_import)
                 SELECT r.id, s.category_code, s.valid_from, s.valid_to,
                   CASE WHEN s.opened = 1 THEN @import END, CASE WHEN s.valid_to IS NOT NULL THEN @import END
                 FROM import_spans s JOIN residents r ON r.policy_id = @policy AND r.id_hash = s.id_hash WHERE true
                 ON CONFLICT DO NOTHING
-                """, cancellationToken, policy, import);
+                """, cancellationToken, policy, import));
             await BulkRows.DropAsync(connection, transaction, provider, "import_spans", cancellationToken);
         }
 
@@ -277,14 +278,14 @@ internal sealed class ImportStore(DatabaseTarget database)
 
         BulkColumn[] paymentColumns = [new("id_hash", BulkType.Text), new("benefit_year", BulkType.Integer), new("paid_on", BulkType.Date), new("amount_fen", BulkType.Integer)];
         await BulkRows.CreateTempAsync(connection, transaction, provider, "import_payments", paymentColumns, cancellationToken);
-        await BulkRows.WriteAsync(connection, transaction, provider, "import_payments", paymentColumns, plan.Payments,
-            p => [p.IdHash, p.BenefitYear, p.PaidOn, p.AmountFen], cancellationToken);
-        var inserted = await BulkRows.ExecuteAsync(connection, transaction, """
+        await StepAsync("copy import_payments", () => BulkRows.WriteAsync(connection, transaction, provider, "import_payments", paymentColumns, plan.Payments,
+            p => [p.IdHash, p.BenefitYear, p.PaidOn, p.AmountFen], cancellationToken));
+        var inserted = await StepAsync("INSERT INTO payment_events", () => BulkRows.ExecuteAsync(connection, transaction, """
             INSERT INTO payment_events (resident_id, benefit_year, paid_on, amount_fen, source, batch_id, recorded_at)
             SELECT r.id, s.benefit_year, s.paid_on, s.amount_fen, @source, @batch, @now
             FROM import_payments s JOIN residents r ON r.policy_id = @policy AND r.id_hash = s.id_hash WHERE true
             ON CONFLICT (resident_id, benefit_year) DO NOTHING
-            """, cancellationToken, policy, ("@source", paymentSource), ("@batch", batchId), ("@now", nowValue));
+            """, cancellationToken, policy, ("@source", paymentSource), ("@batch", batchId), ("@now", nowValue)));
         await BulkRows.DropAsync(connection, transaction, provider, "import_payments", cancellationToken);
         return inserted;
     }
@@ -330,6 +331,18 @@ internal sealed class ImportStore(DatabaseTarget database)
             yield return new ImportProblemRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6));
         }
     }
+
+    /// <summary>Runs <paramref name="action"/> and logs (Debug) how long it took, for tuning bulk imports.</summary>
+    public async Task<int> StepAsync(string step, Func<Task<int>> action)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var rows = await action();
+        LogStep(logger, step, rows, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return rows;
+    }
+
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Debug, Message = "Import step {Step}: {Rows} rows in {ElapsedMs:F0} ms")]
+    private static partial void LogStep(ILogger logger, string step, int rows, double elapsedMs);
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, string policyId)
     {
