@@ -40,7 +40,10 @@ internal sealed record ImportReport(
 internal sealed record ImportProblemRow(int Row, string Column, string Severity, string Code, string Reason, string IdNumber, string Name);
 
 /// <summary>The report of one import with its first row problems (all of them are in <c>errors.csv</c>).</summary>
-internal sealed record ImportResult(ImportReport Report, IReadOnlyList<ImportProblemRow> Problems, string? ProblemCode = null);
+internal sealed record ImportResult(
+    ImportReport Report,
+    IReadOnlyList<ImportProblemRow> Problems,
+    [property: System.Text.Json.Serialization.JsonIgnore] string? ProblemCode = null);
 
 /// <summary>Statuses of <c>imports.status</c>.</summary>
 internal static class ImportStatus

@@ -17,6 +17,7 @@ internal static class ImportsExtensions
         builder.Services.AddSingleton(_ => ImportTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ImportTexts.FileName)));
         builder.Services.AddSingleton<ImportStore>();
         builder.Services.AddSingleton<ImportService>();
+        builder.Services.AddSingleton<CategoryHistory>();
         return builder;
     }
 

@@ -144,6 +144,10 @@ public sealed class ImportApplyTests(SqliteImportServerFixture fixture) : IClass
         var feng = await FindAsync(c);
         Assert.Empty(feng.CategoryCodes);
         Assert.Equal(1, await Server.CountAsync($"SELECT COUNT(*) FROM resident_category_history WHERE resident_id = {feng.Id} AND category_code = 'dibao' AND valid_from = '2023-01-01' AND valid_to = '2023-10-15' AND closed_by_import = {Id(body)}"));
+        var history = Server.Services.GetRequiredService<WeChatAssist.Server.Imports.CategoryHistory>();
+        Assert.Equal(["dibao"], await history.HeldOnAsync(feng.Id, new DateOnly(2023, 10, 14), CancellationToken.None));
+        Assert.Empty(await history.HeldOnAsync(feng.Id, new DateOnly(2023, 10, 15), CancellationToken.None));
+        Assert.Empty(await history.HeldOnAsync(feng.Id, new DateOnly(2022, 12, 31), CancellationToken.None));
         var chu = await FindAsync(d);
         Assert.Equal(["fanpin-zhipin"], chu.CategoryCodes);
         Assert.Equal(1, await Server.CountAsync($"SELECT COUNT(*) FROM resident_category_history WHERE resident_id = {chu.Id} AND valid_from = '2023-10-20' AND valid_to IS NULL"));
