@@ -24,8 +24,18 @@ internal sealed record SealedResident(string IdHash, string Township, string Vil
 
 /// <summary>The import tables (<c>imports</c>, <c>import_problems</c>) and the set-based merge into the registry,
 /// the category history and the payment ledger, all on the caller's transaction.</summary>
-internal sealed partial class ImportStore(DatabaseTarget database, ILogger<ImportStore> logger)
+internal sealed partial class ImportStore(DatabaseTarget database, ILogger<ImportStore> logger) : IAsyncDisposable
 {
+    /// <summary>Seconds a statement of an import may take: marking half a million residents paid is one statement,
+    /// longer than the 30-second default on a busy server.</summary>
+    public const int BulkCommandTimeoutSeconds = 600;
+
+    // Npgsql takes the command timeout from the connection string, also for the ledger's and participants' commands
+    // that run on an import's connection; so imports get a pool of their own with a longer one.
+    private readonly Lazy<DbDataSource> _bulkSource = new(() => database.Provider == DatabaseProvider.Postgres
+        ? new Npgsql.NpgsqlDataSourceBuilder(database.ConnectionString) { ConnectionStringBuilder = { CommandTimeout = BulkCommandTimeoutSeconds } }.Build()
+        : database.DataSource);
+
     private const string ReportColumns = """
         id, policy_id, kind, mode, status, file_name, file_sha256, file_bytes, staff_user, problem, total_rows, error_rows, skipped_rows,
         residents_created, categories_opened, categories_closed, payments_recorded, unchanged_rows, payment_batch_id, duplicate_of, started_at, finished_at
@@ -39,7 +49,25 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
 
     public DatabaseProvider Provider => database.Provider;
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await database.DataSource.OpenConnectionAsync(cancellationToken);
+    /// <summary>A connection for one import, with <see cref="BulkCommandTimeoutSeconds"/> as every command's timeout.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _bulkSource.Value.OpenConnectionAsync(cancellationToken);
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            sqlite.DefaultTimeout = BulkCommandTimeoutSeconds;
+        }
+
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_bulkSource.IsValueCreated && database.Provider == DatabaseProvider.Postgres)
+        {
+            await _bulkSource.Value.DisposeAsync();
+        }
+    }
 
     /// <summary>Serialises imports of one policy across nodes (PostgreSQL; SQLite's write lock already does).</summary>
     public async Task LockPolicyAsync(DbConnection connection, DbTransaction transaction, string policyId, CancellationToken cancellationToken)
