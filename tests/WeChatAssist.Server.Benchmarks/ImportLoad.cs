@@ -98,12 +98,50 @@ internal static class ImportLoad
     private static async Task RunAsync(ImportService service, string label, ImportKind kind, ImportMode mode, byte[] content, string format)
     {
         var started = Stopwatch.GetTimestamp();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var postgresCpu = PostgresCpuSeconds();
         var result = await service.RunAsync(new ImportRequest(PolicyId, kind, mode, "bench." + format, content, "bench"), CancellationToken.None);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var importerCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var databaseCpu = PostgresCpuSeconds() - postgresCpu;
         var r = result.Report;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"import-load: {label}: {r.Status} {r.TotalRows:N0} rows in {elapsed.TotalSeconds:F1} s — created {r.ResidentsCreated:N0}, opened {r.CategoriesOpened:N0}, payments {r.PaymentsRecorded:N0}, unchanged {r.UnchangedRows:N0}, errors {r.ErrorRows:N0}, skipped {r.SkippedRows:N0}"));
+            $"import-load: {label}: {r.Status} {r.TotalRows:N0} rows in {elapsed.TotalSeconds:F1} s (CPU: importer {importerCpu:F1} s, local PostgreSQL {databaseCpu:F1} s; load average {LoadAverage()}) — created {r.ResidentsCreated:N0}, opened {r.CategoriesOpened:N0}, payments {r.PaymentsRecorded:N0}, unchanged {r.UnchangedRows:N0}, errors {r.ErrorRows:N0}, skipped {r.SkippedRows:N0}"));
     }
+
+    // CPU time of every local process named postgres (all sessions, so other users of a shared server count too):
+    // with the importer's own CPU time it says what the run costs on an idle machine, whatever the load now.
+    private static double PostgresCpuSeconds()
+    {
+        double ticks = 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var close = stat.LastIndexOf(')');
+                if (close < 0 || !stat.AsSpan(0, close).Contains("(postgres", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return ticks / 100.0;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private sealed record Person(string Township, string Village, string Name, string IdNumber, string Category);
 

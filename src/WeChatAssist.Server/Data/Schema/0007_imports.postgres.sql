@@ -41,15 +41,17 @@ CREATE TABLE import_problems (
 CREATE INDEX import_problems_import ON import_problems (import_id, row_number);
 
 -- valid_from is null when the category predates the history (a registry row from before schema 7 left it);
--- valid_to is the exit day the department reported, null while the category holds.
+-- valid_to is the exit day the department reported (the first day without it), null while the category holds.
+-- opened_by_import / closed_by_import name the import (imports.id) without a foreign key: a 500,000-row list would
+-- otherwise run 500,000 trigger checks against a row its own transaction just inserted.
 CREATE TABLE resident_category_history (
   id bigserial PRIMARY KEY,
   resident_id bigint NOT NULL REFERENCES residents (id),
   category_code text NOT NULL,
   valid_from date,
   valid_to date,
-  opened_by_import bigint REFERENCES imports (id),
-  closed_by_import bigint REFERENCES imports (id)
+  opened_by_import bigint,
+  closed_by_import bigint
 );
 CREATE UNIQUE INDEX resident_category_history_open ON resident_category_history (resident_id, category_code) WHERE valid_to IS NULL;
 CREATE INDEX resident_category_history_resident ON resident_category_history (resident_id);
