@@ -13,6 +13,9 @@ internal enum BulkType
     Integer,
     Bigint,
     Date,
+
+    /// <summary>An instant: <c>timestamptz</c> on PostgreSQL, Unix milliseconds on SQLite (as <c>SqlInstants</c>).</summary>
+    Instant,
 }
 
 /// <summary>A column of a staging or target table.</summary>
@@ -71,7 +74,8 @@ internal static class BulkRows
                     }
                     else
                     {
-                        await writer.WriteAsync(v[i]!, NpgsqlType(columns[i].Type), cancellationToken);
+                        var value = v[i] is DateTimeOffset instant ? instant.ToUniversalTime() : v[i]!;
+                        await writer.WriteAsync(value, NpgsqlType(columns[i].Type), cancellationToken);
                     }
                 }
 
@@ -101,6 +105,7 @@ internal static class BulkRows
                 {
                     null => DBNull.Value,
                     DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    DateTimeOffset instant => instant.ToUnixTimeMilliseconds(),
                     var value => value,
                 };
             }
@@ -131,8 +136,9 @@ internal static class BulkRows
         (DatabaseProvider.Postgres, BulkType.Text) => "text",
         (DatabaseProvider.Postgres, BulkType.Integer) => "integer",
         (DatabaseProvider.Postgres, BulkType.Bigint) => "bigint",
+        (DatabaseProvider.Postgres, BulkType.Instant) => "timestamptz",
         (DatabaseProvider.Postgres, _) => "date",
-        (_, BulkType.Integer or BulkType.Bigint) => "INTEGER",
+        (_, BulkType.Integer or BulkType.Bigint or BulkType.Instant) => "INTEGER",
         _ => "TEXT",
     };
 
@@ -141,6 +147,7 @@ internal static class BulkRows
         BulkType.Text => NpgsqlDbType.Text,
         BulkType.Integer => NpgsqlDbType.Integer,
         BulkType.Bigint => NpgsqlDbType.Bigint,
+        BulkType.Instant => NpgsqlDbType.TimestampTz,
         _ => NpgsqlDbType.Date,
     };
 }

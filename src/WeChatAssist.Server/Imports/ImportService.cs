@@ -111,7 +111,7 @@ internal sealed partial class ImportService(
                 r.IdHash, r.Township, r.Village, protector.Protect(r.Name), protector.Protect(r.IdNumber.Value), r.IdNumber.BirthDate, string.Join(',', r.CategoryCodes))).ToList();
             LogStep(logger, "encrypt new residents", sealedResidents.Count, Stopwatch.GetElapsedTime(sealStarted).TotalMilliseconds);
             batchId = plan.Payments.Count > 0 ? PaymentLedger.NewBatchId() : null;
-            payments = await store.ApplyAsync(connection, transaction, importId, request.PolicyId, sealedResidents, plan,
+            payments = await store.ApplyAsync(connection, transaction, importId, request.PolicyId, sealedResidents, snapshot.ByHash.ToDictionary(r => r.Key, r => r.Value.Id, StringComparer.Ordinal), plan,
                 request.Kind == ImportKind.Tax ? TaxSource : EnrollmentSource, batchId ?? "", now, cancellationToken);
             if (batchId is not null)
             {

@@ -218,14 +218,20 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         return (residents, spans, payments);
     }
 
-    /// <summary>Applies the plan set-based: new residents, category codes, history rows opened and closed, payments
-    /// (<c>ON CONFLICT DO NOTHING</c>, so a payment recorded meanwhile is kept). Returns the payments inserted.</summary>
+    /// <summary>Applies the plan: new residents and history rows are written straight into their tables with
+    /// resident ids allocated up front (binary COPY on PostgreSQL); category codes, closed history rows and payments go
+    /// through staging and one set-based statement each. Payments use <c>ON CONFLICT DO NOTHING</c>, so one recorded
+    /// meanwhile is kept. Returns the payments inserted.</summary>
+    /// <remarks>The registry was read in this transaction under the policy's import lock, so the new residents are
+    /// not there; should a single registration of the same person commit in between, the unique index refuses the
+    /// import whole and it can simply be run again.</remarks>
     public async Task<int> ApplyAsync(
         DbConnection connection,
         DbTransaction transaction,
         long importId,
         string policyId,
         IReadOnlyList<SealedResident> residents,
+        IReadOnlyDictionary<string, long> knownIds,
         ImportPlan plan,
         string paymentSource,
         string batchId,
@@ -233,27 +239,23 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         CancellationToken cancellationToken)
     {
         var provider = database.Provider;
-        object nowValue = provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds();
-        var policy = ("@policy", (object?)policyId);
-        var import = ("@import", (object?)importId);
-
-        // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (its parser would read ON as a join constraint).
+        var ids = new Dictionary<string, long>(knownIds, StringComparer.Ordinal);
         if (residents.Count > 0)
         {
+            var allocated = await AllocateResidentIdsAsync(connection, transaction, residents.Count, cancellationToken);
+            for (var i = 0; i < residents.Count; i++)
+            {
+                ids[residents[i].IdHash] = allocated[i];
+            }
+
             BulkColumn[] columns =
             [
-                new("id_hash", BulkType.Text), new("township", BulkType.Text), new("village", BulkType.Text), new("name_encrypted", BulkType.Text),
-                new("id_number_encrypted", BulkType.Text), new("birth_date", BulkType.Date), new("category_codes", BulkType.Text),
+                new("id", BulkType.Bigint), new("policy_id", BulkType.Text), new("township", BulkType.Text), new("village", BulkType.Text),
+                new("name_encrypted", BulkType.Text), new("id_number_encrypted", BulkType.Text), new("id_hash", BulkType.Text),
+                new("birth_date", BulkType.Date), new("category_codes", BulkType.Text), new("created_at", BulkType.Instant),
             ];
-            await BulkRows.CreateTempAsync(connection, transaction, provider, "import_new_residents", columns, cancellationToken);
-            await StepAsync("copy import_new_residents", () => BulkRows.WriteAsync(connection, transaction, provider, "import_new_residents", columns, residents,
-                r => [r.IdHash, r.Township, r.Village, r.NameEncrypted, r.IdNumberEncrypted, r.BirthDate, r.CategoryCodes], cancellationToken));
-            await StepAsync("INSERT INTO residents", () => BulkRows.ExecuteAsync(connection, transaction, """
-                INSERT INTO residents (policy_id, township, village, name_encrypted, id_number_encrypted, id_hash, birth_date, category_codes, created_at)
-                SELECT @policy, township, village, name_encrypted, id_number_encrypted, id_hash, birth_date, category_codes, @now FROM import_new_residents WHERE true
-                ON CONFLICT (policy_id, id_hash) DO NOTHING
-                """, cancellationToken, policy, ("@now", nowValue)));
-            await BulkRows.DropAsync(connection, transaction, provider, "import_new_residents", cancellationToken);
+            await StepAsync("copy residents", () => BulkRows.WriteAsync(connection, transaction, provider, "residents", columns, residents,
+                r => [ids[r.IdHash], policyId, r.Township, r.Village, r.NameEncrypted, r.IdNumberEncrypted, r.IdHash, r.BirthDate, r.CategoryCodes, now], cancellationToken));
         }
 
         if (plan.CodeUpdates.Count > 0)
@@ -261,7 +263,7 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
             BulkColumn[] columns = [new("resident_id", BulkType.Bigint), new("category_codes", BulkType.Text)];
             await BulkRows.CreateTempAsync(connection, transaction, provider, "import_codes", columns, cancellationToken);
             await StepAsync("copy import_codes", () => BulkRows.WriteAsync(connection, transaction, provider, "import_codes", columns, plan.CodeUpdates, u => [u.Key, string.Join(',', u.Value)], cancellationToken));
-            await StepAsync("UPDATE residents SET", () => BulkRows.ExecuteAsync(connection, transaction,
+            await StepAsync("update category codes", () => BulkRows.ExecuteAsync(connection, transaction,
                 "UPDATE residents SET category_codes = s.category_codes FROM import_codes s WHERE residents.id = s.resident_id", cancellationToken));
             await BulkRows.DropAsync(connection, transaction, provider, "import_codes", cancellationToken);
         }
@@ -271,12 +273,12 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
             BulkColumn[] columns = [new("resident_id", BulkType.Bigint), new("category_code", BulkType.Text), new("valid_to", BulkType.Date)];
             await BulkRows.CreateTempAsync(connection, transaction, provider, "import_closes", columns, cancellationToken);
             await StepAsync("copy import_closes", () => BulkRows.WriteAsync(connection, transaction, provider, "import_closes", columns, plan.Closes, c => [c.ResidentId, c.CategoryCode, c.To], cancellationToken));
-            await StepAsync("UPDATE resident_category_history SET", () => BulkRows.ExecuteAsync(connection, transaction, """
+            await StepAsync("close history", () => BulkRows.ExecuteAsync(connection, transaction, """
                 UPDATE resident_category_history SET valid_to = s.valid_to, closed_by_import = @import
                 FROM import_closes s
                 WHERE resident_category_history.resident_id = s.resident_id AND resident_category_history.category_code = s.category_code
                   AND resident_category_history.valid_to IS NULL
-                """, cancellationToken, import));
+                """, cancellationToken, ("@import", importId)));
             await BulkRows.DropAsync(connection, transaction, provider, "import_closes", cancellationToken);
         }
 
@@ -284,19 +286,11 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         {
             BulkColumn[] columns =
             [
-                new("id_hash", BulkType.Text), new("category_code", BulkType.Text), new("valid_from", BulkType.Date), new("valid_to", BulkType.Date), new("opened", BulkType.Integer),
+                new("resident_id", BulkType.Bigint), new("category_code", BulkType.Text), new("valid_from", BulkType.Date), new("valid_to", BulkType.Date),
+                new("opened_by_import", BulkType.Bigint), new("closed_by_import", BulkType.Bigint),
             ];
-            await BulkRows.CreateTempAsync(connection, transaction, provider, "import_spans", columns, cancellationToken);
-            await StepAsync("copy import_spans", () => BulkRows.WriteAsync(connection, transaction, provider, "import_spans", columns, plan.Spans,
-                s => [s.IdHash, s.CategoryCode, s.From, s.To, s.Opened ? 1 : 0], cancellationToken));
-            await StepAsync("INSERT INTO resident_category_history", () => BulkRows.ExecuteAsync(connection, transaction, """
-                INSERT INTO resident_category_history (resident_id, category_code, valid_from, valid_to, opened_by_import, closed_by_import)
-                SELECT r.id, s.category_code, s.valid_from, s.valid_to,
-                  CASE WHEN s.opened = 1 THEN @import END, CASE WHEN s.valid_to IS NOT NULL THEN @import END
-                FROM import_spans s JOIN residents r ON r.policy_id = @policy AND r.id_hash = s.id_hash WHERE true
-                ON CONFLICT DO NOTHING
-                """, cancellationToken, policy, import));
-            await BulkRows.DropAsync(connection, transaction, provider, "import_spans", cancellationToken);
+            await StepAsync("copy history", () => BulkRows.WriteAsync(connection, transaction, provider, "resident_category_history", columns, plan.Spans,
+                s => [ids[s.IdHash], s.CategoryCode, s.From, s.To, s.Opened ? importId : null, s.To is null ? null : importId], cancellationToken));
         }
 
         if (plan.Payments.Count == 0)
@@ -304,18 +298,48 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
             return 0;
         }
 
-        BulkColumn[] paymentColumns = [new("id_hash", BulkType.Text), new("benefit_year", BulkType.Integer), new("paid_on", BulkType.Date), new("amount_fen", BulkType.Integer)];
+        BulkColumn[] paymentColumns = [new("resident_id", BulkType.Bigint), new("benefit_year", BulkType.Integer), new("paid_on", BulkType.Date), new("amount_fen", BulkType.Integer)];
         await BulkRows.CreateTempAsync(connection, transaction, provider, "import_payments", paymentColumns, cancellationToken);
         await StepAsync("copy import_payments", () => BulkRows.WriteAsync(connection, transaction, provider, "import_payments", paymentColumns, plan.Payments,
-            p => [p.IdHash, p.BenefitYear, p.PaidOn, p.AmountFen], cancellationToken));
-        var inserted = await StepAsync("INSERT INTO payment_events", () => BulkRows.ExecuteAsync(connection, transaction, """
+            p => [ids[p.IdHash], p.BenefitYear, p.PaidOn, p.AmountFen], cancellationToken));
+
+        // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (its parser would read ON as a join constraint).
+        var inserted = await StepAsync("insert payments", () => BulkRows.ExecuteAsync(connection, transaction, """
             INSERT INTO payment_events (resident_id, benefit_year, paid_on, amount_fen, source, batch_id, recorded_at)
-            SELECT r.id, s.benefit_year, s.paid_on, s.amount_fen, @source, @batch, @now
-            FROM import_payments s JOIN residents r ON r.policy_id = @policy AND r.id_hash = s.id_hash WHERE true
+            SELECT resident_id, benefit_year, paid_on, amount_fen, @source, @batch, @now FROM import_payments WHERE true
             ON CONFLICT (resident_id, benefit_year) DO NOTHING
-            """, cancellationToken, policy, ("@source", paymentSource), ("@batch", batchId), ("@now", nowValue)));
+            """, cancellationToken, ("@source", paymentSource), ("@batch", batchId), ("@now", provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds())));
         await BulkRows.DropAsync(connection, transaction, provider, "import_payments", cancellationToken);
         return inserted;
+    }
+
+    // count new residents.id values: from the sequence on PostgreSQL (concurrent writers may interleave; each id
+    // nextval hands out is ours), past the highest id and AUTOINCREMENT's high-water mark on SQLite (the transaction
+    // holds the write lock; explicit ids move the high-water mark on).
+    private async Task<IReadOnlyList<long>> AllocateResidentIdsAsync(DbConnection connection, DbTransaction transaction, int count, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandTimeout = BulkCommandTimeoutSeconds;
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            command.CommandText = "SELECT nextval(pg_get_serial_sequence('residents', 'id')) FROM generate_series(1, @count)";
+            command.AddParameter("@count", count);
+            var allocated = new List<long>(count);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    allocated.Add(reader.GetInt64(0));
+                }
+            }
+
+            return allocated;
+        }
+
+        command.CommandText = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'residents'), 0), COALESCE((SELECT MAX(id) FROM residents), 0))";
+        var first = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) + 1;
+        return [.. Enumerable.Range(0, count).Select(i => first + i)];
     }
 
     /// <summary>The latest imports, newest first, optionally of one policy.</summary>

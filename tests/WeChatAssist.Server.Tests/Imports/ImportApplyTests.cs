@@ -35,6 +35,8 @@ public sealed class ImportApplyTests(SqliteImportServerFixture fixture) : IClass
         Assert.Equal("桐城镇", zhang.Township);
         Assert.Equal(["tekun"], (await FindAsync(b)).CategoryCodes);
         Assert.Equal(2, await Server.CountAsync($"SELECT COUNT(*) FROM resident_category_history WHERE resident_id = {zhang.Id} AND valid_from = '2023-10-31' AND valid_to IS NULL AND opened_by_import = {Id(body)}"));
+        var seededAfter = await Server.SeedAsync("后来人", WenxiIds.Next(), policyId: ImportClient.PolicyId, township: "桐城镇", village: "上院村");
+        Assert.True(seededAfter > Math.Max(zhang.Id, (await FindAsync(b)).Id), "ids the import took are not handed out again");
     }
 
     [Fact]

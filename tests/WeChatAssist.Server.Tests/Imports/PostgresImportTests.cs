@@ -24,7 +24,9 @@ public sealed class PostgresImportTests(PostgresServer postgres) : IClassFixture
         var changes = await client.UploadAsync(ImportFiles.Csv([
             ImportFiles.ChangesHeader,
             ["1", "桐城镇", "上院村", "张三", a, "退出", "农村低保家庭成员", "2023-10-15"],
-            ["2", "河底镇", "河底村", "王五", c, "新增", "返贫致贫人口", "2023-10-20"]], ImportFiles.Gb18030), "changes");
+            ["2", "河底镇", "河底村", "王五", c, "新增", "返贫致贫人口", "2023-10-20"],
+            ["3", "东镇镇", "南街村", "李四", b, "新增", "突发严重困难人口", "2023-10-21"]], ImportFiles.Gb18030), "changes");
+        var registeredLater = await server.SeedAsync("周七", WenxiIds.Next(), policyId: ImportClient.PolicyId, township: "桐城镇", village: "上院村");
         var enrollment = await client.UploadAsync(ImportFiles.Csv([ImportFiles.EnrollmentHeader, ["1", "东镇镇", "南街村", "李四", b, "2023", "2022-11-20", "350"]]), "enrollment");
         var tax = ImportFiles.Csv([
             ImportFiles.TaxHeader,
@@ -41,7 +43,11 @@ public sealed class PostgresImportTests(PostgresServer postgres) : IClassFixture
         Assert.Equal(2024, zhang.PaidYear);
         Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM resident_category_history WHERE resident_id = {zhang.Id} AND category_code = 'dibao' AND valid_from = DATE '2023-01-01' AND valid_to = DATE '2023-10-15'"));
         Assert.Equal(["fanpin-zhipin"], (await registry.FindAsync(ImportClient.PolicyId, WenxiIds.Parse(c), CancellationToken.None))!.CategoryCodes);
-        Assert.Equal(2023, (await registry.FindAsync(ImportClient.PolicyId, WenxiIds.Parse(b), CancellationToken.None))!.PaidYear);
+        var li = (await registry.FindAsync(ImportClient.PolicyId, WenxiIds.Parse(b), CancellationToken.None))!;
+        Assert.Equal(2023, li.PaidYear);
+        Assert.Equal(["tekun", "tufa-kunnan"], li.CategoryCodes);
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM resident_category_history WHERE resident_id = {li.Id} AND category_code = 'tufa-kunnan' AND valid_from = DATE '2023-10-21'"));
+        Assert.True(registeredLater > li.Id, "a resident registered after an import gets a fresh id");
         Assert.Equal(1, taxFirst.Body.GetProperty("report").GetProperty("paymentsRecorded").GetInt32());
         Assert.Equal(1, taxFirst.Body.GetProperty("report").GetProperty("skippedRows").GetInt32());
         Assert.Equal(2, await server.CountAsync("SELECT COUNT(*) FROM payment_events"));
