@@ -53,4 +53,19 @@ public sealed class PostgresImportTests(PostgresServer postgres) : IClassFixture
         Assert.Equal(2, await server.CountAsync("SELECT COUNT(*) FROM payment_events"));
         Assert.Equal(1, await server.CountAsync("SELECT COUNT(*) FROM import_problems WHERE code = 'unknownPerson'"));
     }
+
+    [Fact]
+    public async Task Two_uploads_of_one_file_at_once_apply_it_once()
+    {
+        await using var server = await ResidentServer.StartAsync(DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync());
+        var file = ImportFiles.Xlsx([ImportFiles.HardshipHeader, .. Enumerable.Range(1, 200).Select(i => new[] { i.ToString(System.Globalization.CultureInfo.InvariantCulture), "桐城镇", "上院村", "同名", WenxiIds.Next(), "孤儿" })]);
+        using var first = await ImportClient.SignInAsync(server);
+        using var second = await ImportClient.SignInAsync(server);
+
+        var results = await Task.WhenAll(first.UploadAsync(file, "hardship"), second.UploadAsync(file, "hardship"));
+
+        Assert.Equal(["applied", "duplicate"], results.Select(r => r.Body.GetProperty("report").GetProperty("status").GetString()).Order());
+        Assert.Equal(200, await server.CountAsync("SELECT COUNT(*) FROM residents"));
+        Assert.Equal(200, await server.CountAsync("SELECT COUNT(*) FROM resident_category_history"));
+    }
 }

@@ -50,6 +50,18 @@ public sealed class SpreadsheetReadingTests
     }
 
     [Fact]
+    public void A_tab_separated_export_is_read_like_a_comma_separated_one()
+    {
+        var content = Encoding.UTF8.GetBytes(string.Join("\t", ImportFiles.HardshipHeader) + "\r\n1\t桐城镇\t上院村\t张三\t140823198001010012\t孤儿\r\n");
+
+        using var file = SpreadsheetFile.Open(content);
+        var row = Assert.Single(ImportTable.Open(file, ImportKind.Hardship, Texts).Rows());
+
+        Assert.Equal("140823198001010012", row[ImportColumn.IdNumber]);
+        Assert.Equal("孤儿", row[ImportColumn.Category]);
+    }
+
+    [Fact]
     public void Gbk_bytes_are_not_mistaken_for_utf8()
     {
         var gbk = ImportFiles.Gb18030.GetBytes("姓名,身份证号码");
