@@ -39,32 +39,17 @@ internal sealed partial class ImportService(
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(request.Content));
         var today = businessClock.Today();
 
-        List<ValidRow> rows;
-        List<ImportProblem> problems;
-        int total;
-        Func<ImportColumn, string> header;
+        CheckedFile file;
         try
         {
-            using var file = SpreadsheetFile.Open(request.Content);
-            var table = ImportTable.Open(file, request.Kind, texts);
-            var validator = new ImportRowValidator(request.Kind, policy, words, texts, protector, table.Headers, today, request.AsOf ?? today);
-            header = validator.Header;
-            var source = table.Rows().ToList();
-            if (source.Count == 0)
-            {
-                throw new ImportFileException("fileNoRows", ("row", table.HeaderRow));
-            }
-
-            total = source.Count;
-            var checkedRows = source.AsParallel().AsOrdered().WithCancellation(cancellationToken).Select(validator.Validate).ToList();
-            problems = [.. checkedRows.Where(r => r.Problems is not null).SelectMany(r => r.Problems!)];
-            rows = RemoveDuplicates(request.Kind, checkedRows.Where(r => r.Row is not null).Select(r => r.Row!), problems, header);
+            file = CheckFile(request, policy, today, cancellationToken);
         }
         catch (ImportFileException ex)
         {
             return await RecordUnreadableAsync(request, sha256, ex, cancellationToken);
         }
 
+        var (rows, problems, total, header) = file;
         var checkedAt = Stopwatch.GetTimestamp();
         await using var connection = await store.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -106,17 +91,8 @@ internal sealed partial class ImportService(
         else
         {
             status = ImportStatus.Applied;
-            var sealStarted = Stopwatch.GetTimestamp();
-            var sealedResidents = plan.NewResidents.AsParallel().AsOrdered().WithCancellation(cancellationToken).Select(r => new SealedResident(
-                r.IdHash, r.Township, r.Village, protector.Protect(r.Name), protector.Protect(r.IdNumber.Value), r.IdNumber.BirthDate, string.Join(',', r.CategoryCodes))).ToList();
-            LogStep(logger, "encrypt new residents", sealedResidents.Count, Stopwatch.GetElapsedTime(sealStarted).TotalMilliseconds);
             batchId = plan.Payments.Count > 0 ? PaymentLedger.NewBatchId() : null;
-            payments = await store.ApplyAsync(connection, transaction, importId, request.PolicyId, sealedResidents, snapshot.ByHash.ToDictionary(r => r.Key, r => r.Value.Id, StringComparer.Ordinal), plan,
-                request.Kind == ImportKind.Tax ? TaxSource : EnrollmentSource, batchId ?? "", now, cancellationToken);
-            if (batchId is not null)
-            {
-                await store.StepAsync("complete payment batch", () => ledger.CompleteBatchAsync(connection, transaction, batchId, cancellationToken));
-            }
+            payments = await ApplyAsync(connection, transaction, importId, request, snapshot, plan, batchId, now, cancellationToken);
         }
 
         problems.Sort((a, b) => a.RowNumber.CompareTo(b.RowNumber));
@@ -131,6 +107,53 @@ internal sealed partial class ImportService(
         LogImport(logger, importId, request.PolicyId, ImportLayouts.Name(request.Kind), status, total, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Stopwatch.GetElapsedTime(started, checkedAt).TotalMilliseconds, Stopwatch.GetElapsedTime(checkedAt, plannedAt).TotalMilliseconds);
         return await LoadResultAsync(importId, cancellationToken);
+    }
+
+    /// <summary>Reads the file and checks every row (in parallel: ID numbers, hashes, categories, dates…), then drops
+    /// repeated rows. Throws <see cref="ImportFileException"/> when the file itself is unusable.</summary>
+    private CheckedFile CheckFile(ImportRequest request, InsurancePolicy policy, DateOnly today, CancellationToken cancellationToken)
+    {
+        using var file = SpreadsheetFile.Open(request.Content);
+        var table = ImportTable.Open(file, request.Kind, texts);
+        var validator = new ImportRowValidator(request.Kind, policy, words, texts, protector, table.Headers, today, request.AsOf ?? today);
+        var source = table.Rows().ToList();
+        if (source.Count == 0)
+        {
+            throw new ImportFileException("fileNoRows", ("row", table.HeaderRow));
+        }
+
+        var checkedRows = source.AsParallel().AsOrdered().WithCancellation(cancellationToken).Select(validator.Validate).ToList();
+        List<ImportProblem> problems = [.. checkedRows.Where(r => r.Problems is not null).SelectMany(r => r.Problems!)];
+        var rows = RemoveDuplicates(request.Kind, checkedRows.Where(r => r.Row is not null).Select(r => r.Row!), problems, validator.Header);
+        return new CheckedFile(rows, problems, source.Count, validator.Header);
+    }
+
+    /// <summary>Encrypts the new residents (in parallel), writes the plan and completes the payment batch, all on the
+    /// import's transaction. Returns the payments recorded.</summary>
+    private async Task<int> ApplyAsync(
+        System.Data.Common.DbConnection connection,
+        System.Data.Common.DbTransaction transaction,
+        long importId,
+        ImportRequest request,
+        RegistrySnapshot snapshot,
+        ImportPlan plan,
+        string? batchId,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var sealStarted = Stopwatch.GetTimestamp();
+        var sealedResidents = plan.NewResidents.AsParallel().AsOrdered().WithCancellation(cancellationToken).Select(r => new SealedResident(
+            r.IdHash, r.Township, r.Village, protector.Protect(r.Name), protector.Protect(r.IdNumber.Value), r.IdNumber.BirthDate, string.Join(',', r.CategoryCodes))).ToList();
+        LogStep(logger, "encrypt new residents", sealedResidents.Count, Stopwatch.GetElapsedTime(sealStarted).TotalMilliseconds);
+        var knownIds = snapshot.ByHash.ToDictionary(r => r.Key, r => r.Value.Id, StringComparer.Ordinal);
+        var payments = await store.ApplyAsync(connection, transaction, importId, request.PolicyId, sealedResidents, knownIds, plan,
+            request.Kind == ImportKind.Tax ? TaxSource : EnrollmentSource, batchId ?? "", now, cancellationToken);
+        if (batchId is not null)
+        {
+            await store.StepAsync("complete payment batch", () => ledger.CompleteBatchAsync(connection, transaction, batchId, cancellationToken));
+        }
+
+        return payments;
     }
 
     /// <summary>The report of import <paramref name="id"/> with its first problems, or null.</summary>
@@ -232,6 +255,9 @@ internal sealed partial class ImportService(
 
         return kept;
     }
+
+    /// <summary>A file's rows that passed the checks, every problem so far, the data row count, header names.</summary>
+    private sealed record CheckedFile(List<ValidRow> Rows, List<ImportProblem> Problems, int Total, Func<ImportColumn, string> Header);
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Import {ImportId} ({Kind}, policy {PolicyId}) finished {Status}: {Rows} rows in {ElapsedMs:F0} ms (file read and rows checked in {CheckMs:F0} ms, registry read and plan in {PlanMs:F0} ms, the rest applying)")]
     private static partial void LogImport(ILogger logger, long importId, string policyId, string kind, string status, int rows, double elapsedMs, double checkMs, double planMs);

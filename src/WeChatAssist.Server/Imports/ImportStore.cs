@@ -171,7 +171,7 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         await StepAsync("copy import_keys", () => BulkRows.WriteAsync(connection, transaction, database.Provider, "import_keys", keyColumns, hashes, h => [h], cancellationToken));
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            await StepAsync("sql", () => BulkRows.ExecuteAsync(connection, transaction, "ANALYZE import_keys", cancellationToken));
+            await StepAsync("analyze import_keys", () => BulkRows.ExecuteAsync(connection, transaction, "ANALYZE import_keys", cancellationToken));
         }
 
         var residents = new List<EncryptedResident>();
