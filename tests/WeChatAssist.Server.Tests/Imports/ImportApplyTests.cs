@@ -269,6 +269,29 @@ public sealed class ImportApplyTests(SqliteImportServerFixture fixture) : IClass
         Assert.Equal(["amountEmpty", "amountInvalid", "yearNotPolicy", "statusInvalid", "idAsNumber"], body.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("code").GetString()));
     }
 
+    [Fact]
+    public async Task A_repeated_tax_row_is_skipped_but_one_number_with_two_names_is_an_error()
+    {
+        var (payer, other) = (WenxiIds.Next(), WenxiIds.Next());
+        var payerId = await Server.SeedAsync("严廿九", payer, policyId: ImportClient.PolicyId, township: "东镇镇", village: "南街村");
+        using var client = await ImportClient.SignInAsync(Server);
+
+        var repeated = await client.UploadAsync(ImportFiles.Csv([
+            ImportFiles.TaxHeader,
+            ["1", payer, "严廿九", "2024", "2023-11-05", "380", "已缴费"],
+            ["2", payer, "严廿九", "2024", "2023-11-06", "380", "已缴费"]]), "tax");
+        var twoNames = await client.UploadAsync(ImportFiles.Csv([
+            ImportFiles.HardshipHeader,
+            ["1", "东镇镇", "南街村", "华三十", other, "孤儿"],
+            ["2", "东镇镇", "南街村", "华卅", other, "突发严重困难人口"]]), "hardship");
+
+        Assert.Equal("applied", repeated.Body.GetProperty("report").GetProperty("status").GetString());
+        Assert.Equal("与第2行重复", Assert.Single(repeated.Body.GetProperty("problems").EnumerateArray()).GetProperty("reason").GetString());
+        Assert.Equal(1, await Server.CountAsync($"SELECT COUNT(*) FROM payment_events WHERE resident_id = {payerId} AND paid_on = '2023-11-05'"));
+        Assert.Equal("rejected", twoNames.Body.GetProperty("report").GetProperty("status").GetString());
+        Assert.Equal("同一身份证号码在第2行的姓名不同", Assert.Single(twoNames.Body.GetProperty("problems").EnumerateArray()).GetProperty("reason").GetString());
+    }
+
     private async Task<Resident> FindAsync(string idNumber) =>
         await Server.Services.GetRequiredService<ResidentRegistry>().FindAsync(ImportClient.PolicyId, WenxiIds.Parse(idNumber), CancellationToken.None)
         ?? throw new InvalidOperationException("not in the registry");
