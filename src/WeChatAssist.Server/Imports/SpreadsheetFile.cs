@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.IO.Packaging;
 using System.Text;
 using System.Xml;
