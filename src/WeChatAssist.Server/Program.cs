@@ -1,6 +1,7 @@
 using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Corrections;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
@@ -29,6 +30,7 @@ builder.AddChat();
 builder.AddStaff();
 builder.AddMiniProgram();
 builder.AddPayments();
+builder.AddCorrections();
 builder.AddApiDocument();
 
 var app = builder.Build();
@@ -38,6 +40,7 @@ app.MapPolicies();
 app.MapWeChatChannel();
 app.MapStaff();
 app.MapMiniProgram();
+app.MapCorrections();
 app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();

@@ -19,6 +19,7 @@ internal static class ResidentsExtensions
         builder.AddPersonalData();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResidentRegistry>();
+        builder.Services.AddSingleton<ResidentEditor>();
         builder.Services.AddSingleton(_ => ResidentTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ResidentTexts.FileName)));
         builder.Services.AddProblemDetails();
 
