@@ -35,6 +35,8 @@ builder.AddApiDocument();
 
 var app = builder.Build();
 
+app.UseStaffAntiforgery();
+
 app.MapHealth();
 app.MapPolicies();
 app.MapWeChatChannel();
