@@ -220,7 +220,8 @@ internal static class MiniProgramCorrectionEndpoints
         _ => value,
     };
 
-    private static string MaskAddress(string address) => address.Length <= 6 ? address[..Math.Min(2, address.Length)] + "****" : address[..6] + "****";
+    // The village part stays readable for the reviewer; the house number does not.
+    private static string MaskAddress(string address) => address[..Math.Min(4, address.Length / 2)] + "****";
 
     private static MpCorrectionResponse Describe(Correction c, Resident resident, CorrectionTexts texts) => new(
         c.Id,
