@@ -20,6 +20,7 @@ internal static partial class MiniProgramEndpoints
         group.MapPost("/session", CreateSession).WithName("MiniProgramSession");
         group.MapPost("/bindings", Bind).WithName("MiniProgramBind").RequireAuthorization(MiniProgramAuthentication.PolicyName);
         group.MapGet("/me", Me).WithName("MiniProgramMe").RequireAuthorization(MiniProgramAuthentication.PolicyName);
+        endpoints.MapPaymentStart();
         return endpoints;
     }
 
@@ -162,12 +163,7 @@ internal static partial class MiniProgramEndpoints
             if (policy is not null)
             {
                 // The registry's facts; the resident has not chosen a tier, so each tier is quoted for them to compare.
-                var facts = new ResidentFacts
-                {
-                    Categories = resident.CategoryCodes,
-                    BirthDate = resident.BirthDate,
-                    PaidLastYear = resident.PaidYear == benefitYear - 1 ? true : null,
-                };
+                var facts = ResidentQuoteFacts.For(resident, policy);
                 quotes.AddRange(policy.Tiers.Select(t => QuoteResponse.From(policy.Quote(facts with { Tier = t.Number }, today))));
             }
 
