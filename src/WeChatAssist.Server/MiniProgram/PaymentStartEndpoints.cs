@@ -129,8 +129,8 @@ internal static class PaymentStartEndpoints
         {
             QuoteOutcome.Ok when quote.Payable && quote.IndividualDueFen is > 0 => null,
             QuoteOutcome.Ok when quote.Payable => texts.Problem(Status, "paymentNothingDue"),
-            QuoteOutcome.Ok or QuoteOutcome.OutsideWindow when quote.NextPayableDate is { } next =>
-                texts.Problem(Status, "paymentPaused", ("date", PolicyFormat.Date(next))),
+            QuoteOutcome.Ok when quote.NextPayableDate is { } next => texts.Problem(Status, "paymentPaused", ("date", PolicyFormat.Date(next))),
+            QuoteOutcome.OutsideWindow when quote.NextPayableDate is { } opens => texts.Problem(Status, "paymentNotYet", ("date", PolicyFormat.Date(opens))),
             QuoteOutcome.OutsideWindow => texts.Problem(Status, "paymentOutsideWindow"),
             QuoteOutcome.TierNotOffered => texts.Problem(Status, "paymentTierNotOffered"),
             QuoteOutcome.NoCoverRemaining => texts.Problem(Status, "paymentNoCover"),
