@@ -293,6 +293,34 @@ public sealed class CorrectionTests(CorrectionServerFixture fixture) : IClassFix
         Assert.Equal("tooManyPending", sixth.Body.GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task Staff_read_a_resident_s_change_history_masked_within_their_scope_and_audited()
+    {
+        var township = "镇" + Guid.NewGuid().ToString("N")[..6];
+        var (token, residentId, _) = await Server.BoundResidentAsync("韩十七", TestIds.Next(), township, "甲村");
+        var nameChange = (await Server.SubmitAsync(token, residentId, "name", "韩拾柒")).Body.GetProperty("id").GetInt64();
+        var villageChange = (await Server.SubmitAsync(token, residentId, "household", "H-17")).Body.GetProperty("id").GetInt64();
+        using var admin = await StaffSession.SignInAsync(Server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        await admin.PostAsync($"/api/v1/admin/corrections/{nameChange}/approve");
+        await admin.PostAsync($"/api/v1/admin/corrections/{villageChange}/approve");
+        var cadreName = await StaffSession.CreateUserAsync(Server, StaffRole.Village, township, "甲村");
+        using var cadre = await StaffSession.SignInAsync(Server, cadreName);
+        using var outsider = await StaffSession.SignInAsync(Server, await StaffSession.CreateUserAsync(Server, StaffRole.Village, township, "乙村"));
+
+        var history = await cadre.GetAsync($"/api/v1/admin/residents/{residentId}/history");
+        var refused = await outsider.GetAsync($"/api/v1/admin/residents/{residentId}/history");
+
+        Assert.Equal(HttpStatusCode.OK, history.Status);
+        var rows = history.Body.EnumerateArray().ToList();
+        Assert.Equal(["name", "household"], rows.Select(r => r.GetProperty("field").GetString()));
+        Assert.Equal(("韩**", "韩**"), (rows[0].GetProperty("oldValue").GetString(), rows[0].GetProperty("newValue").GetString()));
+        Assert.Equal(JsonValueKind.Null, rows[1].GetProperty("oldValue").ValueKind);
+        Assert.Equal("H-17", rows[1].GetProperty("newValue").GetString());
+        Assert.Equal(nameChange, rows[0].GetProperty("correctionId").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, refused.Status);
+        Assert.Equal(1, await Server.CountAsync($"SELECT COUNT(*) FROM audit_log WHERE staff_user = '{cadreName}' AND resident_id = {residentId} AND action = '{AdminResidentEndpoints.HistoryAction}'"));
+    }
+
     private async Task<string> StatusAsync(long correctionId)
     {
         var correction = await Server.Services.GetRequiredService<CorrectionStore>().GetAsync(correctionId, CancellationToken.None);
