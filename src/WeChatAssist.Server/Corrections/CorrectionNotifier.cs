@@ -39,7 +39,7 @@ internal sealed partial class CorrectionNotifier(
             {
                 result = await wechat.SendMiniProgramSubscribeMessageAsync(correction.Account, request, cancellationToken);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 result = WeChatResult.Failure<WeChatOk>(WeChatError.Transport(ex.Message));
             }

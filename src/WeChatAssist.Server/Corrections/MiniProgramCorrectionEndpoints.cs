@@ -15,6 +15,9 @@ internal static class MiniProgramCorrectionEndpoints
 {
     private const int ListLimit = 100;
 
+    /// <summary>Room for the form's text fields and multipart boundaries beside the photo.</summary>
+    private const int FormOverheadBytes = 64 * 1024;
+
     public static IEndpointRouteBuilder MapMiniProgramCorrections(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/mp/corrections").WithTags("MiniProgram")
@@ -22,7 +25,10 @@ internal static class MiniProgramCorrectionEndpoints
             .RequireAuthorization(MiniProgramAuthentication.PolicyName);
 
         // wx.uploadFile posts multipart/form-data with a bearer token, not a cookie: nothing for antiforgery to protect.
-        group.MapPost("", Submit).WithName("MiniProgramSubmitCorrection").DisableAntiforgery();
+        // The whole upload is capped a little above the photo limit, so an oversized body is refused before it is read.
+        var maxPhoto = endpoints.ServiceProvider.GetRequiredService<IOptions<CorrectionsOptions>>().Value.MaxPhotoBytes;
+        group.MapPost("", Submit).WithName("MiniProgramSubmitCorrection").DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(maxPhoto + FormOverheadBytes));
         group.MapGet("", List).WithName("MiniProgramListCorrections");
         return endpoints;
     }
