@@ -92,8 +92,7 @@ internal static partial class MiniProgramEndpoints
         // The attempt is counted as a failure before anything is checked, so a burst of parallel requests cannot
         // slip more than MaxFailedBindings guesses under the limit; a locked user learns nothing about any number.
         var now = clock.GetUtcNow();
-        var attempt = await bindings.BeginAttemptAsync(session.AppId, session.OpenId, cancellationToken);
-        var (failures, oldest) = await bindings.FailuresSinceAsync(session.AppId, session.OpenId, now - o.FailureWindow, cancellationToken);
+        var (attempt, failures, oldest) = await bindings.BeginAttemptAsync(session.AppId, session.OpenId, now - o.FailureWindow, cancellationToken);
         if (failures > o.MaxFailedBindings)
         {
             await bindings.ForgetAsync(attempt, cancellationToken);

@@ -16,6 +16,7 @@ internal static class MiniProgramExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MiniProgramOptions>, PaymentChannelsValidator>();
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MiniProgramSessions>();
         builder.Services.AddSingleton<BindingStore>();
         builder.Services.AddSingleton<PaymentIntentStore>();
