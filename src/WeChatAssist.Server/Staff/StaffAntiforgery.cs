@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Server.Residents;
@@ -9,7 +10,7 @@ namespace WeChatAssist.Server.Staff;
 internal sealed record AntiforgeryTokenResponse(string Token, string HeaderName);
 
 /// <summary>Cross-site request forgery protection for everything the staff cookie authenticates: any POST, PUT,
-/// PATCH or DELETE whose caller was signed in by the cookie must carry a token from
+/// PATCH or DELETE to an endpoint requiring authorization whose caller was signed in by the cookie must carry a token from
 /// <c>GET /api/v1/staff/antiforgery</c> (header) or a Razor form field. Bearer-token calls (the mini-program) carry no
 /// ambient credential and are not checked; endpoints marked <c>DisableAntiforgery()</c> (login) are exempt.</summary>
 internal static partial class StaffAntiforgery
@@ -71,7 +72,16 @@ internal static partial class StaffAntiforgery
             return false;
         }
 
-        return context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false };
+        // Only endpoints that require a signed-in caller: an anonymous one (the webhook, the Development simulator)
+        // grants nothing to a forged request even when the browser happens to hold a staff cookie.
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata is null || metadata.GetMetadata<IAllowAnonymous>() is not null
+            || (metadata.GetMetadata<IAuthorizeData>() is null && metadata.GetMetadata<AuthorizationPolicy>() is null))
+        {
+            return false;
+        }
+
+        return metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a staff {Method} {Path} without a valid antiforgery token.")]

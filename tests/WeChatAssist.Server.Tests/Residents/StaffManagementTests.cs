@@ -198,6 +198,25 @@ public sealed class StaffManagementTests(SqliteResidentServerFixture fixture) : 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_browser_holding_a_staff_cookie_still_reaches_anonymous_and_bearer_endpoints_without_a_token()
+    {
+        using var admin = await StaffSession.SignInAsync(Server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        var code = await Server.IssueCodeAsync(ResidentServer.AppId, TestIds.OpenId());
+
+        var session = await admin.PostAsync("/api/v1/mp/session", new { account = ResidentServer.Account, code }, withToken: false);
+        using var bind = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/mp/bindings", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { name = "无此人", idNumber = TestIds.Next(), relation = "self" }),
+        };
+        bind.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.Body.GetProperty("token").GetString());
+        using var bound = await admin.Client.SendAsync(bind);
+
+        Assert.Equal(HttpStatusCode.OK, session.Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bound.StatusCode);
+        Assert.Contains("bindingNotMatched", await bound.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task<long> IdAsync(StaffSession admin, string userName)
     {
         var list = await admin.GetAsync("/api/v1/admin/staff");
