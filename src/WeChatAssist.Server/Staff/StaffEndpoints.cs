@@ -76,13 +76,14 @@ internal static class StaffEndpoints
             return Locked(lockedUntil);
         }
 
+        // The right password settles the attempt count even for a disabled account, so repeated tries cannot lock it.
+        await store.RecordSuccessAsync(user.Id, cancellationToken);
         if (user.DisabledAt is not null)
         {
             // Told only to whoever knows the password, so it reveals nothing to a guesser.
             return texts.Problem(StatusCodes.Status403Forbidden, "loginDisabled");
         }
 
-        await store.RecordSuccessAsync(user.Id, cancellationToken);
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, user.UserName),
