@@ -44,21 +44,40 @@ internal sealed class BindingStore(DatabaseTarget database, TimeProvider clock)
         return [.. rows.DistinctBy(r => r.ResidentId)];
     }
 
-    public async Task<long> AddAsync(string appId, string openId, string? unionId, long residentId, BindingRelation relation, CancellationToken cancellationToken)
+    /// <summary>Adds the binding and marks the attempt that proved it, if any, succeeded in the same round trip (and, on
+    /// PostgreSQL, the same implicit transaction).</summary>
+    public async Task<long> AddAsync(string appId, string openId, string? unionId, long residentId, BindingRelation relation, long? succeededAttemptId, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = (succeededAttemptId is null ? "" : "UPDATE binding_attempts SET success = @succeeded WHERE id = @attempt;\n") + """
             INSERT INTO resident_bindings (app_id, open_id, union_id, resident_id, relation, created_at)
-            VALUES (@app, @open, @union, @resident, @relation, @now) RETURNING id
+            VALUES (@app, @open, @union, @resident, @relation, @now) RETURNING id;
             """;
+        if (succeededAttemptId is not null)
+        {
+            command.AddParameter("@attempt", succeededAttemptId);
+            command.AddParameter("@succeeded", SqlValues.Flag(database.Provider, true));
+        }
+
         command.AddParameter("@app", appId);
         command.AddParameter("@open", openId);
         command.AddParameter("@union", unionId);
         command.AddParameter("@resident", residentId);
         command.AddParameter("@relation", relation == BindingRelation.Self ? "self" : "family");
         command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        long? id = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken))
+            {
+                id = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return id ?? throw new InvalidOperationException("Inserting a binding returned no id.");
     }
 
     /// <summary>Records an attempt as failed before it is checked, so parallel requests all see each other, and in the

@@ -112,24 +112,20 @@ internal static partial class MiniProgramEndpoints
             return texts.Problem(StatusCodes.Status422UnprocessableEntity, "bindingNotMatched");
         }
 
-        await bindings.MarkSucceededAsync(attempt, cancellationToken);
         var existing = await bindings.ListAsync(session.AppId, session.OpenId, session.UnionId, cancellationToken);
-        if (existing.Any(b => b.ResidentId == resident.Id))
+        var conflict = existing.Any(b => b.ResidentId == resident.Id) ? texts.Problem(StatusCodes.Status409Conflict, "bindingExists")
+            : relation == BindingRelation.Self && existing.Any(b => b.Relation == BindingRelation.Self) ? texts.Problem(StatusCodes.Status409Conflict, "selfExists")
+            : relation == BindingRelation.Family && existing.Count(b => b.Relation == BindingRelation.Family) >= o.FamilyLimit
+                ? texts.Problem(StatusCodes.Status409Conflict, "familyLimit", ("limit", o.FamilyLimit))
+            : null;
+        if (conflict is not null)
         {
-            return texts.Problem(StatusCodes.Status409Conflict, "bindingExists");
+            // The person proved who they are; a conflict is not a failed guess.
+            await bindings.MarkSucceededAsync(attempt, cancellationToken);
+            return conflict;
         }
 
-        if (relation == BindingRelation.Self && existing.Any(b => b.Relation == BindingRelation.Self))
-        {
-            return texts.Problem(StatusCodes.Status409Conflict, "selfExists");
-        }
-
-        if (relation == BindingRelation.Family && existing.Count(b => b.Relation == BindingRelation.Family) >= o.FamilyLimit)
-        {
-            return texts.Problem(StatusCodes.Status409Conflict, "familyLimit", ("limit", o.FamilyLimit));
-        }
-
-        var id = await bindings.AddAsync(session.AppId, session.OpenId, session.UnionId, resident.Id, relation.Value, cancellationToken);
+        var id = await bindings.AddAsync(session.AppId, session.OpenId, session.UnionId, resident.Id, relation.Value, attempt, cancellationToken);
         var body = new BoundPersonResponse(id, RelationName(relation.Value), PersonalDataMask.Name(resident.Name), PersonalDataMask.IdNumber(resident.IdNumber), resident.PolicyId);
         return TypedResults.Created("/api/v1/mp/me", body);
     }

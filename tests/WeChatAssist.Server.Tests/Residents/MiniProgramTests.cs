@@ -340,7 +340,7 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
         var store = (WeChatAssist.Server.MiniProgram.BindingStore)Server.Services.GetService(typeof(WeChatAssist.Server.MiniProgram.BindingStore))!;
         var residentId = await Server.SeedAsync("陈一", TestIds.Next());
         var union = "oUnion" + Guid.NewGuid().ToString("N")[..10];
-        await store.AddAsync("wxOfficialAccount", TestIds.OpenId(), union, residentId, WeChatAssist.Server.MiniProgram.BindingRelation.Self, CancellationToken.None);
+        await store.AddAsync("wxOfficialAccount", TestIds.OpenId(), union, residentId, WeChatAssist.Server.MiniProgram.BindingRelation.Self, null, CancellationToken.None);
 
         var sameUnion = await store.ListAsync(ResidentServer.AppId, TestIds.OpenId(), union, CancellationToken.None);
         var noUnion = await store.ListAsync(ResidentServer.AppId, TestIds.OpenId(), null, CancellationToken.None);
