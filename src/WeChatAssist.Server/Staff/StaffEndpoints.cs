@@ -19,8 +19,8 @@ internal static class StaffEndpoints
     public static IEndpointRouteBuilder MapStaffAccounts(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/staff").WithTags("Staff");
-        // Login carries no cookie credential to forge; the cookie-authenticated calls below need the antiforgery token.
-        group.MapPost("/login", Login).WithName("StaffLogin").DisableAntiforgery();
+        // Login is anonymous, so StaffAntiforgery leaves it alone; the cookie-authenticated calls below need the token.
+        group.MapPost("/login", Login).WithName("StaffLogin");
         group.MapAntiforgeryToken();
         group.MapPost("/logout", (Func<HttpContext, Task<NoContent>>)Logout).WithName("StaffLogout").RequireAuthorization(StaffClaims.VillagePolicy);
         group.MapGet("/me", Me).WithName("StaffMe").RequireAuthorization(StaffClaims.VillagePolicy);
