@@ -97,6 +97,9 @@ internal static class MiniProgramLoad
         var bindLatencies = new double[binds];
         var meLatencies = new double[total - binds];
         var failures = new List<string>();
+        // With --server-pid, the server's own CPU time per request: a figure the machine's other load barely moves.
+        using var server = options.TryGetValue("server-pid", out var pid) ? Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture)) : null;
+        var serverCpuBefore = server?.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var pending = new List<Task>(total);
         for (var i = 0; i < total; i++)
@@ -140,6 +143,17 @@ internal static class MiniProgramLoad
         Console.WriteLine($"sent {total} in {elapsed.TotalSeconds:F1} s = {total / elapsed.TotalSeconds:F0}/s");
         Report("binding", bindLatencies);
         Report("me", meLatencies);
+        if (server is not null)
+        {
+            server.Refresh();
+            var cpu = server.TotalProcessorTime - serverCpuBefore!.Value;
+            Console.WriteLine($"server CPU: {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / total:F2} ms per request ({cpu.TotalSeconds / elapsed.TotalSeconds * 100:F0} % of one core)");
+        }
+
+        if (File.Exists("/proc/loadavg"))
+        {
+            Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()} ({Environment.ProcessorCount} cores)");
+        }
         Console.WriteLine($"errors: {failures.Count}" + (failures.Count > 0 ? $" (first: {failures[0]})" : ""));
         return failures.Count == 0 ? 0 : 1;
     }
