@@ -1,6 +1,7 @@
 using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Corrections;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Demo;
 using WeChatAssist.Server.Health;
@@ -38,9 +39,12 @@ builder.AddMiniProgram();
 builder.AddPayments();
 builder.AddDemoCounty();
 builder.AddImports();
+builder.AddCorrections();
 builder.AddApiDocument();
 
 var app = builder.Build();
+
+app.UseStaffAntiforgery();
 
 app.MapHealth();
 app.MapPolicies();
@@ -48,6 +52,7 @@ app.MapWeChatChannel();
 app.MapStaff();
 app.MapMiniProgram();
 app.MapImports();
+app.MapCorrections();
 app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();

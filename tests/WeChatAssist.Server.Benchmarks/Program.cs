@@ -15,5 +15,12 @@ if (args.Length > 0 && args[0] == "webhook-load")
     return await WebhookLoad.RunAsync(args);
 }
 
+// Server: Development on PostgreSQL with fixed personal-data keys (see src/WeChatAssist.Server/MiniProgram/README.md), then
+// dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- miniprogram-load --url http://127.0.0.1:5080/ --rate 200 --seconds 30
+if (args.Length > 0 && args[0] == "miniprogram-load")
+{
+    return await MiniProgramLoad.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ChatBenchmarks).Assembly).Run(args);
 return 0;

@@ -44,51 +44,67 @@ internal sealed class BindingStore(DatabaseTarget database, TimeProvider clock)
         return [.. rows.DistinctBy(r => r.ResidentId)];
     }
 
-    public async Task<long> AddAsync(string appId, string openId, string? unionId, long residentId, BindingRelation relation, CancellationToken cancellationToken)
+    /// <summary>Adds the binding and marks the attempt that proved it, if any, succeeded in the same round trip (and, on
+    /// PostgreSQL, the same implicit transaction).</summary>
+    public async Task<long> AddAsync(string appId, string openId, string? unionId, long residentId, BindingRelation relation, long? succeededAttemptId, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = (succeededAttemptId is null ? "" : "UPDATE binding_attempts SET success = @succeeded WHERE id = @attempt;\n") + """
             INSERT INTO resident_bindings (app_id, open_id, union_id, resident_id, relation, created_at)
-            VALUES (@app, @open, @union, @resident, @relation, @now) RETURNING id
+            VALUES (@app, @open, @union, @resident, @relation, @now) RETURNING id;
             """;
+        if (succeededAttemptId is not null)
+        {
+            command.AddParameter("@attempt", succeededAttemptId);
+            command.AddParameter("@succeeded", SqlValues.Flag(database.Provider, true));
+        }
+
         command.AddParameter("@app", appId);
         command.AddParameter("@open", openId);
         command.AddParameter("@union", unionId);
         command.AddParameter("@resident", residentId);
         command.AddParameter("@relation", relation == BindingRelation.Self ? "self" : "family");
         command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Failed attempts of this OpenID since <paramref name="since"/>, and the oldest of them.</summary>
-    public async Task<(int Count, DateTimeOffset? Oldest)> FailuresSinceAsync(string appId, string openId, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*), MIN(at) FROM binding_attempts WHERE app_id = @app AND open_id = @open AND success = @failed AND at > @since";
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", openId);
-        command.AddParameter("@failed", SqlValues.Flag(database.Provider, false));
-        command.AddInstant(database.Provider, "@since", since);
+        long? id = null;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var count = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
-        return (count, count == 0 ? null : reader.GetInstant(database.Provider, 1));
+        do
+        {
+            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken))
+            {
+                id = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return id ?? throw new InvalidOperationException("Inserting a binding returned no id.");
     }
 
-    /// <summary>Records an attempt as failed before it is checked, so parallel requests all see each other in
-    /// <see cref="FailuresSinceAsync"/>; <see cref="MarkSucceededAsync"/> or <see cref="ForgetAsync"/> settle it.</summary>
-    public async Task<long> BeginAttemptAsync(string appId, string openId, CancellationToken cancellationToken)
+    /// <summary>Records an attempt as failed before it is checked, so parallel requests all see each other, and in the
+    /// same round trip counts this OpenID's failures since <paramref name="since"/> (this attempt included) and the
+    /// oldest of them; <see cref="MarkSucceededAsync"/> or <see cref="ForgetAsync"/> settle the attempt.</summary>
+    public async Task<(long AttemptId, int Failures, DateTimeOffset? Oldest)> BeginAttemptAsync(string appId, string openId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO binding_attempts (app_id, open_id, at, success) VALUES (@app, @open, @now, @failed) RETURNING id";
+
+        // Two statements, one round trip: the count runs after the insert and sees it.
+        command.CommandText = """
+            INSERT INTO binding_attempts (app_id, open_id, at, success) VALUES (@app, @open, @now, @failed) RETURNING id;
+            SELECT COUNT(*), MIN(at) FROM binding_attempts WHERE app_id = @app AND open_id = @open AND success = @failed AND at > @since;
+            """;
         command.AddParameter("@app", appId);
         command.AddParameter("@open", openId);
         command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        command.AddInstant(database.Provider, "@since", since);
         command.AddParameter("@failed", SqlValues.Flag(database.Provider, false));
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var id = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var count = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+        return (id, count, count == 0 ? null : reader.GetInstant(database.Provider, 1));
     }
 
     public Task MarkSucceededAsync(long attemptId, CancellationToken cancellationToken) =>

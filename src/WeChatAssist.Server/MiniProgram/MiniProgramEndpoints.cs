@@ -20,6 +20,7 @@ internal static partial class MiniProgramEndpoints
         group.MapPost("/session", CreateSession).WithName("MiniProgramSession");
         group.MapPost("/bindings", Bind).WithName("MiniProgramBind").RequireAuthorization(MiniProgramAuthentication.PolicyName);
         group.MapGet("/me", Me).WithName("MiniProgramMe").RequireAuthorization(MiniProgramAuthentication.PolicyName);
+        endpoints.MapPaymentStart();
         return endpoints;
     }
 
@@ -91,8 +92,7 @@ internal static partial class MiniProgramEndpoints
         // The attempt is counted as a failure before anything is checked, so a burst of parallel requests cannot
         // slip more than MaxFailedBindings guesses under the limit; a locked user learns nothing about any number.
         var now = clock.GetUtcNow();
-        var attempt = await bindings.BeginAttemptAsync(session.AppId, session.OpenId, cancellationToken);
-        var (failures, oldest) = await bindings.FailuresSinceAsync(session.AppId, session.OpenId, now - o.FailureWindow, cancellationToken);
+        var (attempt, failures, oldest) = await bindings.BeginAttemptAsync(session.AppId, session.OpenId, now - o.FailureWindow, cancellationToken);
         if (failures > o.MaxFailedBindings)
         {
             await bindings.ForgetAsync(attempt, cancellationToken);
@@ -112,24 +112,20 @@ internal static partial class MiniProgramEndpoints
             return texts.Problem(StatusCodes.Status422UnprocessableEntity, "bindingNotMatched");
         }
 
-        await bindings.MarkSucceededAsync(attempt, cancellationToken);
         var existing = await bindings.ListAsync(session.AppId, session.OpenId, session.UnionId, cancellationToken);
-        if (existing.Any(b => b.ResidentId == resident.Id))
+        var conflict = existing.Any(b => b.ResidentId == resident.Id) ? texts.Problem(StatusCodes.Status409Conflict, "bindingExists")
+            : relation == BindingRelation.Self && existing.Any(b => b.Relation == BindingRelation.Self) ? texts.Problem(StatusCodes.Status409Conflict, "selfExists")
+            : relation == BindingRelation.Family && existing.Count(b => b.Relation == BindingRelation.Family) >= o.FamilyLimit
+                ? texts.Problem(StatusCodes.Status409Conflict, "familyLimit", ("limit", o.FamilyLimit))
+            : null;
+        if (conflict is not null)
         {
-            return texts.Problem(StatusCodes.Status409Conflict, "bindingExists");
+            // The person proved who they are; a conflict is not a failed guess.
+            await bindings.MarkSucceededAsync(attempt, cancellationToken);
+            return conflict;
         }
 
-        if (relation == BindingRelation.Self && existing.Any(b => b.Relation == BindingRelation.Self))
-        {
-            return texts.Problem(StatusCodes.Status409Conflict, "selfExists");
-        }
-
-        if (relation == BindingRelation.Family && existing.Count(b => b.Relation == BindingRelation.Family) >= o.FamilyLimit)
-        {
-            return texts.Problem(StatusCodes.Status409Conflict, "familyLimit", ("limit", o.FamilyLimit));
-        }
-
-        var id = await bindings.AddAsync(session.AppId, session.OpenId, session.UnionId, resident.Id, relation.Value, cancellationToken);
+        var id = await bindings.AddAsync(session.AppId, session.OpenId, session.UnionId, resident.Id, relation.Value, attempt, cancellationToken);
         var body = new BoundPersonResponse(id, RelationName(relation.Value), PersonalDataMask.Name(resident.Name), PersonalDataMask.IdNumber(resident.IdNumber), resident.PolicyId);
         return TypedResults.Created("/api/v1/mp/me", body);
     }
@@ -162,12 +158,7 @@ internal static partial class MiniProgramEndpoints
             if (policy is not null)
             {
                 // The registry's facts; the resident has not chosen a tier, so each tier is quoted for them to compare.
-                var facts = new ResidentFacts
-                {
-                    Categories = resident.CategoryCodes,
-                    BirthDate = resident.BirthDate,
-                    PaidLastYear = resident.PaidYear == benefitYear - 1 ? true : null,
-                };
+                var facts = ResidentQuoteFacts.For(resident, policy);
                 quotes.AddRange(policy.Tiers.Select(t => QuoteResponse.From(policy.Quote(facts with { Tier = t.Number }, today))));
             }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Residents;
 
@@ -14,8 +15,11 @@ internal static class MiniProgramExtensions
             .Bind(builder.Configuration.GetSection(MiniProgramOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MiniProgramOptions>, PaymentChannelsValidator>();
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MiniProgramSessions>();
         builder.Services.AddSingleton<BindingStore>();
+        builder.Services.AddSingleton<PaymentIntentStore>();
 
         // The chatbot's personal answers come from the residents followers bound here (replaces Chat's "nobody bound").
         builder.Services.AddSingleton<IResidentDirectory, BoundResidentDirectory>();

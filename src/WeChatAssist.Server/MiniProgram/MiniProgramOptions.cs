@@ -22,4 +22,7 @@ internal sealed class MiniProgramOptions
     /// <summary>The sliding window failures are counted in; binding reopens when the oldest failure leaves it.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan FailureWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Each county's official online payment channel, keyed by policy id.</summary>
+    public Dictionary<string, PaymentChannelOptions> PaymentChannels { get; set; } = new(StringComparer.Ordinal);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Memory;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.PersonalData;
 
@@ -10,8 +11,11 @@ internal sealed record MiniProgramSession(string SessionId, string Account, stri
 
 /// <summary>Sessions in <c>mp_sessions</c>. WeChat's session_key is kept there encrypted and never leaves the server;
 /// the client holds only our token: the session id, signed and time-limited by ASP.NET Core Data Protection.</summary>
-internal sealed class MiniProgramSessions(DatabaseTarget database, PersonalDataProtector protector, IDataProtectionProvider dataProtection, TimeProvider clock)
+internal sealed class MiniProgramSessions(DatabaseTarget database, PersonalDataProtector protector, IDataProtectionProvider dataProtection, IMemoryCache cache, TimeProvider clock)
 {
+    /// <summary>How long a node trusts a session it has read. Sessions only ever end by expiry, which the cache honours too.</summary>
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+
     private readonly ITimeLimitedDataProtector _tokens = dataProtection.CreateProtector("WeChatAssist.MiniProgram.Session.v1").ToTimeLimitedDataProtector();
 
     /// <summary>Stores the session and returns the bearer token and its expiry.</summary>
@@ -51,14 +55,28 @@ internal sealed class MiniProgramSessions(DatabaseTarget database, PersonalDataP
             return null;
         }
 
+        // Every request of the mini-program authenticates; a session read in the last minute is not read again.
+        var now = clock.GetUtcNow();
+        var key = "mp-session:" + id;
+        if (cache.TryGetValue(key, out MiniProgramSession? cached))
+        {
+            return cached;
+        }
+
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT account, app_id, open_id, union_id FROM mp_sessions WHERE session_id = @id AND expires_at > @now";
+        command.CommandText = "SELECT account, app_id, open_id, union_id, expires_at FROM mp_sessions WHERE session_id = @id AND expires_at > @now";
         command.AddParameter("@id", id);
-        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        command.AddInstant(database.Provider, "@now", now);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new MiniProgramSession(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
-            : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var session = new MiniProgramSession(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        var expires = reader.GetInstant(database.Provider, 4);
+        cache.Set(key, session, new MemoryCacheEntryOptions { AbsoluteExpiration = expires < now + CacheFor ? expires : now + CacheFor, Size = 1 });
+        return session;
     }
 }

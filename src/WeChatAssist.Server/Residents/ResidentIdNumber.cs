@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
@@ -24,12 +25,11 @@ internal readonly record struct ResidentIdNumber
     private const string CheckCharacters = "10X98765432";
     private static readonly DateOnly Earliest = new(1900, 1, 1);
 
-    // GB/T 2260 province-level codes (incl. 71 台湾, 81 香港, 82 澳门).
-    private static readonly HashSet<int> Provinces =
-    [
-        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-        50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-    ];
+    /// <summary>The embedded resource name of <c>Residents/regions.txt</c>.</summary>
+    public const string RegionsResource = "WeChatAssist.Regions.txt";
+
+    // Every GB/T 2260 code a number may start with, current and abolished (see the file's header).
+    private static readonly FrozenSet<string> Regions = LoadRegions();
 
     /// <summary>The counties this product serves (GB/T 2260): 垫江县, 彭水苗族土家族自治县, 遂平县, 闻喜县.</summary>
     public static IReadOnlyDictionary<string, string> ServedCounties { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -82,8 +82,7 @@ internal readonly record struct ResidentIdNumber
             }
         }
 
-        var province = (normalised[0] - '0') * 10 + (normalised[1] - '0');
-        if (!Provinces.Contains(province) || normalised[2..6] == "0000")
+        if (!IsKnownRegion(normalised.AsSpan(0, 6)))
         {
             error = IdNumberError.UnknownRegion;
             return false;
@@ -118,6 +117,9 @@ internal readonly record struct ResidentIdNumber
         return true;
     }
 
+    /// <summary>Whether <paramref name="code"/> is a GB/T 2260 code a 身份证 number may begin with.</summary>
+    public static bool IsKnownRegion(ReadOnlySpan<char> code) => Regions.GetAlternateLookup<ReadOnlySpan<char>>().Contains(code);
+
     /// <summary>The MOD 11-2 check character of the first 17 digits.</summary>
     public static char CheckCharacter(ReadOnlySpan<char> first17)
     {
@@ -132,6 +134,23 @@ internal readonly record struct ResidentIdNumber
 
     /// <summary>Masked, so a number that reaches a log or an interpolated string shows only its ends.</summary>
     public override string ToString() => PersonalData.PersonalDataMask.IdNumber(Value);
+
+    private static FrozenSet<string> LoadRegions()
+    {
+        using var stream = typeof(ResidentIdNumber).Assembly.GetManifestResourceStream(RegionsResource)
+            ?? throw new InvalidOperationException($"The embedded region list {RegionsResource} is missing from the build.");
+        using var reader = new StreamReader(stream);
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length >= 6 && line[0] != '#')
+            {
+                codes.Add(line[..6]);
+            }
+        }
+
+        return codes.ToFrozenSet(StringComparer.Ordinal);
+    }
 
     private static string Normalise(string? text)
     {

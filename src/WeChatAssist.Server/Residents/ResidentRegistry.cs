@@ -27,7 +27,9 @@ internal sealed record Resident(
     DateOnly BirthDate,
     IReadOnlyList<string> CategoryCodes,
     int? PaidYear,
-    DateOnly? PaidOn);
+    DateOnly? PaidOn,
+    string? Address = null,
+    string? Household = null);
 
 /// <summary>Which residents a reader may see: a null part means any.</summary>
 internal sealed record ResidentScope(string? PolicyId, string? Township, string? Village);
@@ -35,7 +37,7 @@ internal sealed record ResidentScope(string? PolicyId, string? Township, string?
 /// <summary>The resident registry in <c>residents</c>: names and ID numbers encrypted, ID numbers found by keyed hash.</summary>
 internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProtector protector, TimeProvider clock)
 {
-    private const string Columns = "id, policy_id, township, village, name_encrypted, id_number_encrypted, birth_date, category_codes, paid_year, paid_on";
+    private const string Columns = "id, policy_id, township, village, name_encrypted, id_number_encrypted, birth_date, category_codes, paid_year, paid_on, address_encrypted, household_code";
 
     public async Task<long> InsertAsync(NewResident resident, CancellationToken cancellationToken)
     {
@@ -146,7 +148,9 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
                 reader.GetDate(database.Provider, 6)!.Value,
                 reader.GetString(7).Split(',', StringSplitOptions.RemoveEmptyEntries),
                 reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                reader.GetDate(database.Provider, 9)));
+                reader.GetDate(database.Provider, 9),
+                reader.IsDBNull(10) ? null : protector.Unprotect(reader.GetString(10)),
+                reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
 
         return rows;

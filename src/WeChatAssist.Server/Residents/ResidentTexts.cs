@@ -18,6 +18,10 @@ internal sealed class ResidentTexts(ProblemTexts texts)
         return TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = key });
     }
 
+    /// <summary>A localized sentence (the detail of <paramref name="key"/>) with its placeholders filled.</summary>
+    public string Render(string key, params (string Name, object Value)[] values) =>
+        texts.Render(key, values.ToDictionary(v => v.Name, v => Convert.ToString(v.Value, CultureInfo.InvariantCulture) ?? "")).Detail;
+
     /// <summary>The text key of an ID number error.</summary>
     public static string Key(IdNumberError error) => "id" + error.ToString();
 }

@@ -19,6 +19,7 @@ internal static class ResidentsExtensions
         builder.AddPersonalData();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResidentRegistry>();
+        builder.Services.AddSingleton<ResidentEditor>();
         builder.Services.AddSingleton(_ => ResidentTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ResidentTexts.FileName)));
         builder.Services.AddProblemDetails();
 
@@ -26,7 +27,16 @@ internal static class ResidentsExtensions
         builder.Services.AddSingleton<DatabaseKeyRing>();
         builder.Services.AddDataProtection().SetApplicationName("WeChatAssist");
         builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<DatabaseKeyRing>((options, keyRing) => options.XmlRepository = keyRing);
+            .Configure<DatabaseKeyRing, PersonalDataProtector>((options, keyRing, protector) =>
+            {
+                options.XmlRepository = keyRing;
+
+                // Without personal-data keys nothing personal is served; the key ring is then stored as the framework writes it.
+                if (protector.IsConfigured)
+                {
+                    options.XmlEncryptor = new PersonalDataXmlEncryptor(protector);
+                }
+            });
         return builder;
     }
 }

@@ -8,20 +8,27 @@ namespace WeChatAssist.Server.Staff;
 /// <summary>A resident as staff see them in a list: masked.</summary>
 internal sealed record AdminResidentRow(long Id, string PolicyId, string Township, string Village, string Name, string IdNumber, IReadOnlyList<string> Categories, int? PaidYear, DateOnly? PaidOn);
 
+/// <summary>One change of a resident's registration, values masked where they identify.</summary>
+internal sealed record ResidentHistoryRow(string Field, string? OldValue, string? NewValue, long? CorrectionId, string StaffUser, DateTimeOffset At);
+
 /// <summary><c>/api/v1/admin/residents</c>: the registry within the caller's scope, masked, every read audited.</summary>
 internal static class AdminResidentEndpoints
 {
     /// <summary>The audit action of a list read.</summary>
     public const string ListAction = "residents.list";
 
+    /// <summary>The audit action of a history read.</summary>
+    public const string HistoryAction = "residents.history";
+
     private const int PageSize = 200;
 
     public static IEndpointRouteBuilder MapAdminResidents(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api/v1/admin").WithTags("Admin")
+        var group = endpoints.MapGroup("/api/v1/admin").WithTags("Admin")
             .RequireAuthorization(StaffClaims.VillagePolicy)
-            .AddEndpointFilter<PersonalDataGate>()
-            .MapGet("/residents", ListResidents).WithName("AdminListResidents");
+            .AddEndpointFilter<PersonalDataGate>();
+        group.MapGet("/residents", ListResidents).WithName("AdminListResidents");
+        group.MapGet("/residents/{id:long}/history", History).WithName("AdminResidentHistory");
         return endpoints;
     }
 
@@ -44,6 +51,38 @@ internal static class AdminResidentEndpoints
         await audit.RecordReadsAsync(user.Identity?.Name ?? "", ListAction, residents.Select(r => r.Id), cancellationToken);
         return TypedResults.Ok(residents.Select(r => new AdminResidentRow(
             r.Id, r.PolicyId, r.Township, r.Village, PersonalDataMask.Name(r.Name), PersonalDataMask.IdNumber(r.IdNumber), r.CategoryCodes, r.PaidYear, r.PaidOn)).ToArray());
+    }
+
+    internal static async Task<Results<Ok<ResidentHistoryRow[]>, ProblemHttpResult>> History(
+        long id,
+        ClaimsPrincipal user,
+        ResidentRegistry registry,
+        ResidentEditor editor,
+        AuditLog audit,
+        ResidentTexts texts,
+        CancellationToken cancellationToken)
+    {
+        var resident = (await registry.GetAsync([id], cancellationToken)).SingleOrDefault();
+        if (!TryScope(user, null, null, null, out var scope) || resident is null
+            || (scope.PolicyId is not null && scope.PolicyId != resident.PolicyId)
+            || (scope.Township is not null && scope.Township != resident.Township)
+            || (scope.Village is not null && scope.Village != resident.Village))
+        {
+            return texts.Problem(StatusCodes.Status404NotFound, "residentNotFound");
+        }
+
+        var history = await editor.HistoryAsync(id, cancellationToken);
+        await audit.RecordReadsAsync(user.Identity?.Name ?? "", HistoryAction, [id], cancellationToken);
+        return TypedResults.Ok(history.Select(h => new ResidentHistoryRow(h.Field, Masked(h.Field, h.OldValue), Masked(h.Field, h.NewValue), h.CorrectionId, h.StaffUser, h.At)).ToArray());
+
+        // Names, numbers and addresses stay masked here too; the full values are in the correction, whose reading is audited.
+        static string? Masked(string field, string? value) => value is null ? null : field switch
+        {
+            "name" => PersonalDataMask.Name(value),
+            "idNumber" => PersonalDataMask.IdNumber(value),
+            "address" => value[..Math.Min(4, value.Length / 2)] + "****",
+            _ => value,
+        };
     }
 
     /// <summary>Narrows a request to the caller's scope: a part fixed by the caller's account may only be repeated,

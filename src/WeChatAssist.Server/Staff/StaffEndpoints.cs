@@ -19,7 +19,9 @@ internal static class StaffEndpoints
     public static IEndpointRouteBuilder MapStaffAccounts(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/staff").WithTags("Staff");
+        // Login is anonymous, so StaffAntiforgery leaves it alone; the cookie-authenticated calls below need the token.
         group.MapPost("/login", Login).WithName("StaffLogin");
+        group.MapAntiforgeryToken();
         group.MapPost("/logout", (Func<HttpContext, Task<NoContent>>)Logout).WithName("StaffLogout").RequireAuthorization(StaffClaims.VillagePolicy);
         group.MapGet("/me", Me).WithName("StaffMe").RequireAuthorization(StaffClaims.VillagePolicy);
         return endpoints;
@@ -74,8 +76,20 @@ internal static class StaffEndpoints
             return Locked(lockedUntil);
         }
 
+        // The right password settles the attempt count even for a disabled account, so repeated tries cannot lock it.
         await store.RecordSuccessAsync(user.Id, cancellationToken);
-        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.Role, StaffClaims.Name(user.Role)) };
+        if (user.DisabledAt is not null)
+        {
+            // Told only to whoever knows the password, so it reveals nothing to a guesser.
+            return texts.Problem(StatusCodes.Status403Forbidden, "loginDisabled");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, user.UserName),
+            new(ClaimTypes.Role, StaffClaims.Name(user.Role)),
+            new(StaffClaims.SecurityStamp, user.SecurityStamp),
+        };
         AddIfPresent(claims, StaffClaims.PolicyId, user.PolicyId);
         AddIfPresent(claims, StaffClaims.Township, user.Township);
         AddIfPresent(claims, StaffClaims.Village, user.Village);

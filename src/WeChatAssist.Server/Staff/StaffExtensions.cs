@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using WeChatAssist.Server.Residents;
 
@@ -21,6 +22,7 @@ internal static class StaffExtensions
         builder.Services.AddSingleton<StaffStore>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddHostedService<StaffBootstrap>();
+        builder.AddStaffAntiforgery();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -33,6 +35,8 @@ internal static class StaffExtensions
                 options.SlidingExpiration = true;
 
                 // An API answers 401/403; there is no login page to redirect to.
+                // Every request re-reads the account: a disabled account or a reset password ends its sessions at once.
+                options.Events.OnValidatePrincipal = ValidateAccountAsync;
                 options.Events.OnRedirectToLogin = context =>
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -56,6 +60,20 @@ internal static class StaffExtensions
     {
         endpoints.MapStaffAccounts();
         endpoints.MapAdminResidents();
+        endpoints.MapStaffManagement();
         return endpoints;
+    }
+
+    private static async Task ValidateAccountAsync(CookieValidatePrincipalContext context)
+    {
+        var name = context.Principal?.Identity?.Name;
+        var store = context.HttpContext.RequestServices.GetRequiredService<StaffStore>();
+        var user = string.IsNullOrEmpty(name) ? null : await store.FindAsync(name, context.HttpContext.RequestAborted);
+        if (user is null || user.DisabledAt is not null
+            || !string.Equals(user.SecurityStamp, context.Principal!.FindFirst(StaffClaims.SecurityStamp)?.Value ?? "", StringComparison.Ordinal))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
     }
 }

@@ -15,6 +15,9 @@ internal static class StaffClaims
     public const string Township = "wca:township";
     public const string Village = "wca:village";
 
+    /// <summary>The account's security stamp at sign-in; a password reset or disabling changes it and ends the cookie.</summary>
+    public const string SecurityStamp = "wca:stamp";
+
     /// <summary>Bureau staff only.</summary>
     public const string BureauPolicy = "bureau";
 

@@ -340,7 +340,7 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
         var store = (WeChatAssist.Server.MiniProgram.BindingStore)Server.Services.GetService(typeof(WeChatAssist.Server.MiniProgram.BindingStore))!;
         var residentId = await Server.SeedAsync("陈一", TestIds.Next());
         var union = "oUnion" + Guid.NewGuid().ToString("N")[..10];
-        await store.AddAsync("wxOfficialAccount", TestIds.OpenId(), union, residentId, WeChatAssist.Server.MiniProgram.BindingRelation.Self, CancellationToken.None);
+        await store.AddAsync("wxOfficialAccount", TestIds.OpenId(), union, residentId, WeChatAssist.Server.MiniProgram.BindingRelation.Self, null, CancellationToken.None);
 
         var sameUnion = await store.ListAsync(ResidentServer.AppId, TestIds.OpenId(), union, CancellationToken.None);
         var noUnion = await store.ListAsync(ResidentServer.AppId, TestIds.OpenId(), null, CancellationToken.None);
@@ -350,12 +350,16 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task The_openapi_document_lists_the_mini_program_staff_and_policy_endpoints()
+    public async Task The_openapi_document_lists_the_mini_program_staff_corrections_payment_and_policy_endpoints()
     {
         using var response = await Server.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
 
-        foreach (var path in new[] { "/api/v1/mp/session", "/api/v1/mp/bindings", "/api/v1/mp/me", "/api/v1/staff/login", "/api/v1/staff/logout", "/api/v1/staff/me", "/api/v1/admin/residents", "/api/v1/policies/{id}/quote" })
+        foreach (var path in new[] { "/api/v1/mp/session", "/api/v1/mp/bindings", "/api/v1/mp/me", "/api/v1/staff/login", "/api/v1/staff/logout", "/api/v1/staff/me", "/api/v1/admin/residents", "/api/v1/policies/{id}/quote",
+            "/api/v1/mp/corrections", "/api/v1/mp/payments", "/api/v1/staff/antiforgery", "/api/v1/admin/corrections", "/api/v1/admin/corrections/{id}",
+            "/api/v1/admin/corrections/{id}/photo", "/api/v1/admin/corrections/{id}/approve", "/api/v1/admin/corrections/{id}/reject",
+            "/api/v1/admin/residents/{id}/history", "/api/v1/admin/staff", "/api/v1/admin/staff/{id}/disable", "/api/v1/admin/staff/{id}/enable",
+            "/api/v1/admin/staff/{id}/password", "/api/v1/admin/staff/{id}/unlock" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }

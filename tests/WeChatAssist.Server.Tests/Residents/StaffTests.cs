@@ -44,14 +44,13 @@ public sealed class StaffTests(SqliteResidentServerFixture fixture) : IClassFixt
     [Fact]
     public async Task Signing_out_ends_the_session()
     {
-        using var client = NewClient();
-        await LoginAsync(client, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        using var session = await StaffSession.SignInAsync(Server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
 
-        using var logout = await client.PostAsync(new Uri("/api/v1/staff/logout", UriKind.Relative), null);
-        using var me = await client.GetAsync(new Uri("/api/v1/staff/me", UriKind.Relative));
+        var logout = await session.PostAsync("/api/v1/staff/logout");
+        var me = await session.GetAsync("/api/v1/staff/me");
 
-        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, logout.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.Status);
     }
 
     [Fact]

@@ -1,0 +1,189 @@
+using System.Data.Common;
+using System.Globalization;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.PersonalData;
+using WeChatAssist.Server.Residents;
+
+namespace WeChatAssist.Server.Corrections;
+
+/// <summary>A correction to submit: who asked (for the reply message), for whom, what and the right value.</summary>
+internal sealed record NewCorrection(long ResidentId, string Account, string AppId, string OpenId, ResidentField Field, string NewValue, string? PhotoFile, string? PhotoContentType);
+
+/// <summary>A correction with its resident's scope (county, township, village), the new value decrypted.</summary>
+internal sealed record Correction(
+    long Id,
+    long ResidentId,
+    string Account,
+    string AppId,
+    string OpenId,
+    ResidentField Field,
+    string NewValue,
+    string? PhotoFile,
+    string? PhotoContentType,
+    CorrectionStatus Status,
+    string? Reason,
+    string? ReviewedBy,
+    DateTimeOffset? ReviewedAt,
+    DateTimeOffset? NotifiedAt,
+    string? NotifyError,
+    DateTimeOffset CreatedAt,
+    string PolicyId,
+    string Township,
+    string Village);
+
+/// <summary><c>corrections</c>: submissions, the scoped review queue, and the review's outcome and notification.</summary>
+internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProtector protector, TimeProvider clock)
+{
+    private const string Select = """
+        SELECT c.id, c.resident_id, c.account, c.app_id, c.open_id, c.field, c.new_value_encrypted, c.photo_file, c.photo_content_type,
+               c.status, c.reason, c.reviewed_by, c.reviewed_at, c.notified_at, c.notify_error, c.created_at, r.policy_id, r.township, r.village
+        FROM corrections c JOIN residents r ON r.id = c.resident_id
+        """;
+
+    public async Task<long> InsertAsync(NewCorrection correction, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO corrections (resident_id, account, app_id, open_id, field, new_value_encrypted, photo_file, photo_content_type, status, created_at)
+            VALUES (@resident, @account, @app, @open, @field, @value, @photo, @type, 'pending', @now) RETURNING id
+            """;
+        command.AddParameter("@resident", correction.ResidentId);
+        command.AddParameter("@account", correction.Account);
+        command.AddParameter("@app", correction.AppId);
+        command.AddParameter("@open", correction.OpenId);
+        command.AddParameter("@field", CorrectionNames.Name(correction.Field));
+        command.AddParameter("@value", protector.Protect(correction.NewValue));
+        command.AddParameter("@photo", correction.PhotoFile);
+        command.AddParameter("@type", correction.PhotoContentType);
+        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<int> CountPendingAsync(long residentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM corrections WHERE resident_id = @resident AND status = 'pending'";
+        command.AddParameter("@resident", residentId);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Corrections of the given residents (the people a WeChat user has bound), newest first.</summary>
+    public async Task<IReadOnlyList<Correction>> ListForResidentsAsync(IReadOnlyCollection<long> residentIds, int limit, CancellationToken cancellationToken)
+    {
+        if (residentIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var names = residentIds.Select((_, i) => "@r" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        command.CommandText = $"{Select} WHERE c.resident_id IN ({string.Join(", ", names)}) ORDER BY c.id DESC LIMIT @limit";
+        foreach (var (id, name) in residentIds.Zip(names))
+        {
+            command.AddParameter(name, id);
+        }
+
+        command.AddParameter("@limit", limit);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>The review queue within <paramref name="scope"/>: oldest first, so nothing waits behind newer work.</summary>
+    public async Task<IReadOnlyList<Correction>> ListQueueAsync(ResidentScope scope, CorrectionStatus status, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            {Select}
+            WHERE c.status = @status
+              AND (@policy IS NULL OR r.policy_id = @policy) AND (@township IS NULL OR r.township = @township) AND (@village IS NULL OR r.village = @village)
+            ORDER BY c.id LIMIT @limit
+            """;
+        command.AddParameter("@status", CorrectionNames.Name(status));
+        AddText(command, "@policy", scope.PolicyId);
+        AddText(command, "@township", scope.Township);
+        AddText(command, "@village", scope.Village);
+        command.AddParameter("@limit", limit);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    public async Task<Correction?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{Select} WHERE c.id = @id";
+        command.AddParameter("@id", id);
+        var rows = await ReadAsync(command, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>Marks a pending correction reviewed inside the caller's transaction; false when someone reviewed it first.</summary>
+    public async Task<bool> ClaimReviewAsync(DbConnection connection, DbTransaction transaction, long id, CorrectionStatus outcome, string staffUser, string? reason, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE corrections SET status = @status, reviewed_by = @user, reviewed_at = @now, reason = @reason WHERE id = @id AND status = 'pending'";
+        command.AddParameter("@status", CorrectionNames.Name(outcome));
+        command.AddParameter("@user", staffUser);
+        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        command.AddParameter("@reason", reason);
+        command.AddParameter("@id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Records whether the outcome message reached WeChat; an error is kept for staff to see, not retried.</summary>
+    public async Task RecordNotificationAsync(long id, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = error is null
+            ? "UPDATE corrections SET notified_at = @now, notify_error = NULL WHERE id = @id"
+            : "UPDATE corrections SET notify_error = @error WHERE id = @id";
+        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        command.AddParameter("@error", error);
+        command.AddParameter("@id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // "@x IS NULL" needs a typed parameter on PostgreSQL.
+    private static void AddText(DbCommand command, string name, string? value)
+    {
+        command.AddParameter(name, value);
+        command.Parameters[name].DbType = System.Data.DbType.String;
+    }
+
+    private async Task<List<Correction>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<Correction>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new Correction(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                CorrectionNames.ParseField(reader.GetString(5)) ?? ResidentField.Name,
+                protector.Unprotect(reader.GetString(6)),
+                Text(reader, 7),
+                Text(reader, 8),
+                CorrectionNames.ParseStatus(reader.GetString(9)) ?? CorrectionStatus.Pending,
+                Text(reader, 10),
+                Text(reader, 11),
+                reader.IsDBNull(12) ? null : reader.GetInstant(database.Provider, 12),
+                reader.IsDBNull(13) ? null : reader.GetInstant(database.Provider, 13),
+                Text(reader, 14),
+                reader.GetInstant(database.Provider, 15),
+                reader.GetString(16),
+                reader.GetString(17),
+                reader.GetString(18)));
+        }
+
+        return rows;
+    }
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

@@ -1,0 +1,30 @@
+using WeChatAssist.Server.Residents;
+
+namespace WeChatAssist.Server.Corrections;
+
+/// <summary>Registration corrections: residents submit, staff review, the registry keeps history, the resident is told.</summary>
+internal static class CorrectionsExtensions
+{
+    public static IHostApplicationBuilder AddCorrections(this IHostApplicationBuilder builder)
+    {
+        builder.AddResidents();
+        builder.Services.AddOptions<CorrectionsOptions>()
+            .Bind(builder.Configuration.GetSection(CorrectionsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.ResultMessage is { ItemKey.Length: > 0, ResultKey.Length: > 0, RemarkKey.Length: > 0, DateKey.Length: > 0 },
+                $"{CorrectionsOptions.SectionName}:ResultMessage: the four keyword names must not be empty.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<CorrectionStore>();
+        builder.Services.AddSingleton<CorrectionPhotos>();
+        builder.Services.AddSingleton<CorrectionNotifier>();
+        builder.Services.AddSingleton(_ => CorrectionTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, CorrectionTexts.FileName)));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCorrections(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMiniProgramCorrections();
+        endpoints.MapAdminCorrections();
+        return endpoints;
+    }
+}

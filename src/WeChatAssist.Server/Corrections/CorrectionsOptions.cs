@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WeChatAssist.Server.Corrections;
+
+/// <summary><c>Corrections:*</c>: where photos are kept, their limits, and the subscribe message that tells the resident the outcome.</summary>
+internal sealed class CorrectionsOptions
+{
+    public const string SectionName = "Corrections";
+
+    /// <summary>Folder of the encrypted photos, relative to the content root. Files are named at random.</summary>
+    [Required]
+    public string PhotoDirectory { get; set; } = "data/correction-photos";
+
+    /// <summary>Largest photo accepted, in bytes.</summary>
+    [Range(1024, 20 * 1024 * 1024)]
+    public int MaxPhotoBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>Longest corrected value, in characters.</summary>
+    [Range(1, 500)]
+    public int MaxValueLength { get; set; } = 100;
+
+    /// <summary>Open corrections one resident may have at a time.</summary>
+    [Range(1, 100)]
+    public int MaxPendingPerResident { get; set; } = 5;
+
+    /// <summary>The mini-program subscribe message that reports the review outcome.</summary>
+    public CorrectionResultMessageOptions ResultMessage { get; set; } = new();
+}
+
+/// <summary><c>Corrections:ResultMessage</c>: the template id the county applied for, and which of its keywords carry what.</summary>
+internal sealed class CorrectionResultMessageOptions
+{
+    /// <summary>Template id from the mini-program's subscribe-message settings; empty: no message is sent (recorded).</summary>
+    public string? TemplateId { get; set; }
+
+    /// <summary>Mini-program page the message opens.</summary>
+    public string Page { get; set; } = "pages/corrections/index";
+
+    /// <summary>Keyword that carries which field was corrected.</summary>
+    [Required]
+    public string ItemKey { get; set; } = "thing1";
+
+    /// <summary>Keyword that carries the outcome.</summary>
+    [Required]
+    public string ResultKey { get; set; } = "phrase2";
+
+    /// <summary>Keyword that carries the reason or remark.</summary>
+    [Required]
+    public string RemarkKey { get; set; } = "thing3";
+
+    /// <summary>Keyword that carries the review date.</summary>
+    [Required]
+    public string DateKey { get; set; } = "date4";
+}
