@@ -7,6 +7,7 @@ using WeChatAssist.Server.Hosting;
 using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Policies;
+using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.WeChat;
@@ -29,6 +30,7 @@ builder.AddChat();
 builder.AddStaff();
 builder.AddMiniProgram();
 builder.AddPayments();
+builder.AddReminders();
 builder.AddApiDocument();
 
 var app = builder.Build();
@@ -38,6 +40,7 @@ app.MapPolicies();
 app.MapWeChatChannel();
 app.MapStaff();
 app.MapMiniProgram();
+app.MapReminders();
 app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();
