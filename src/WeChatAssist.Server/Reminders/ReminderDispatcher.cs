@@ -45,7 +45,7 @@ internal sealed partial class ReminderDispatcher(
 
         var today = clock.Today();
         var quotaDay = hours.QuotaDay(now);
-        var outcomes = new ConcurrentBag<OutboxOutcome>();
+        var outcomes = new List<OutboxOutcome>();
         var sendable = new List<(OutboxItem Item, string Account)>();
         var accounts = wechatOptions.CurrentValue.Accounts;
         foreach (var item in items)
@@ -82,12 +82,20 @@ internal sealed partial class ReminderDispatcher(
             }
         }
 
-        await Parallel.ForEachAsync(
-            granted,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-            async (send, ct) => outcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, ct)));
-
+        // Outcomes are recorded every chunk: a node dying mid-batch leaves at most one chunk sent but unrecorded,
+        // which is re-sent after its lease expires (the at-most-once window).
         await outbox.CompleteAsync(token, outcomes, clock.GetUtcNow(), CancellationToken.None);
+        foreach (var chunk in granted.Chunk(options.RecordEvery))
+        {
+            var chunkOutcomes = new ConcurrentBag<OutboxOutcome>();
+            await Parallel.ForEachAsync(
+                chunk,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, ct)));
+            await outbox.CompleteAsync(token, [.. chunkOutcomes], clock.GetUtcNow(), CancellationToken.None);
+            outcomes.AddRange(chunkOutcomes);
+        }
+
         var round = new DispatchRound(
             items.Count,
             outcomes.Count(o => o.Status == OutboxStatus.Sent),

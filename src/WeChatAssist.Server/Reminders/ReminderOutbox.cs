@@ -32,6 +32,8 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         r.birth_date, r.category_codes, r.paid_year, r.paid_on
         """;
 
+    /// <summary>Leases up to <paramref name="limit"/> due rows (and rows whose lease expired, so recovery does not
+    /// wait for the sweeper) to <paramref name="leaseToken"/>, and reads them with their residents' facts.</summary>
     public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string leaseToken, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
     {
         var provider = database.Provider;
@@ -43,7 +45,8 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             var skipLocked = provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
             claim.CommandText = $"""
                 UPDATE reminder_outbox SET status = 'leased', lease_owner = @token, lease_until = @until, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM reminder_outbox WHERE status IN ('pending', 'deferred') AND send_after <= @now
+                WHERE id IN (SELECT id FROM reminder_outbox
+                             WHERE (status IN ('pending', 'deferred') AND send_after <= @now) OR (status = 'leased' AND lease_until < @now)
                              ORDER BY send_after LIMIT @limit {skipLocked})
                 """;
             claim.AddParameter("@token", leaseToken);

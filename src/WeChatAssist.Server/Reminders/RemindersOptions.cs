@@ -46,6 +46,10 @@ internal sealed class RemindersOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>Outcomes are recorded after every this many sends of a batch; it bounds what a crashed node re-sends.</summary>
+    [Range(1, 10_000)]
+    public int RecordEvery { get; set; } = 100;
+
     /// <summary>Sends in flight at once per node.</summary>
     [Range(1, 1_000)]
     public int Concurrency { get; set; } = 64;
