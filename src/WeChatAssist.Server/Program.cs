@@ -1,3 +1,4 @@
+using WeChatAssist.Server.Broadcasts;
 using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Clock;
@@ -31,6 +32,7 @@ builder.AddStaff();
 builder.AddMiniProgram();
 builder.AddPayments();
 builder.AddReminders();
+builder.AddBroadcasts();
 builder.AddApiDocument();
 
 var app = builder.Build();
@@ -41,6 +43,7 @@ app.MapWeChatChannel();
 app.MapStaff();
 app.MapMiniProgram();
 app.MapReminders();
+app.MapBroadcasts();
 app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();
