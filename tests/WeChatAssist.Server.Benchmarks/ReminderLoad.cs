@@ -6,12 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Quartz;
+using WeChatAssist.Server.Broadcasts;
+using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Demo;
+using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Scheduling;
+using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Benchmarks;
@@ -40,8 +44,10 @@ internal static class ReminderLoad
         var residents = int.Parse(Option(args, "--residents") ?? "1000000", CultureInfo.InvariantCulture);
         var dispatchSeconds = int.Parse(Option(args, "--dispatch-seconds") ?? "20", CultureInfo.InvariantCulture);
         var compare = int.Parse(Option(args, "--compare") ?? "10000", CultureInfo.InvariantCulture);
+        var loops = int.Parse(Option(args, "--loops") ?? "2", CultureInfo.InvariantCulture);
+        var concurrency = Option(args, "--concurrency") ?? "64";
 
-        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "plan")))
+        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "plan"), concurrency))
         {
             var demo = await GenerateAsync(app, residents);
             Console.WriteLine(Invariant($"county: {demo.Residents:N0} residents, {demo.Bound:N0} bound, {demo.Paid:N0} paid, generated in {demo.Elapsed.TotalSeconds:F1} s"));
@@ -49,11 +55,13 @@ internal static class ReminderLoad
             var planned = await app.Services.GetRequiredService<ReminderPlanner>().PlanAsync(CancellationToken.None);
             Console.WriteLine(Invariant($"plan: {planned.Sum(p => p.Queued):N0} reminders queued in {clock.Elapsed.TotalSeconds:F1} s"));
 
-            var sent = await DispatchForAsync(app, TimeSpan.FromSeconds(dispatchSeconds));
-            Console.WriteLine(Invariant($"dispatch: {sent:N0} sent in {dispatchSeconds} s = {sent / (double)dispatchSeconds:N0} sends/s (simulator over loopback HTTP)"));
+            var dispatchClock = Stopwatch.StartNew();
+            var sent = await DispatchForAsync(app, TimeSpan.FromSeconds(dispatchSeconds), loops);
+            var elapsed = dispatchClock.Elapsed.TotalSeconds;
+            Console.WriteLine(Invariant($"dispatch: {sent:N0} sent in {elapsed:F1} s = {sent / elapsed:N0} sends/s ({loops} dispatch loops, concurrency {concurrency}, simulator over loopback HTTP)"));
         }
 
-        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "outbox")))
+        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "outbox"), concurrency))
         {
             await GenerateAsync(app, compare);
             var clock = Stopwatch.StartNew();
@@ -68,7 +76,7 @@ internal static class ReminderLoad
             Console.WriteLine(Invariant($"outbox: {planned:N0} reminders planned in {planTime.TotalSeconds:F2} s, all sent after {clock.Elapsed.TotalSeconds:F1} s"));
         }
 
-        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "quartz")))
+        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "quartz"), concurrency))
         {
             var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
             var fired = app.Services.GetRequiredService<FiredCounter>();
@@ -92,21 +100,21 @@ internal static class ReminderLoad
         return 0;
     }
 
-    private static async Task<DemoCountySummary> GenerateAsync(WebApplication app, int residents)
+    private static async Task<DemoCountySummary> GenerateAsync(RunningApp app, int residents)
     {
         var today = app.Services.GetRequiredService<BusinessClock>().Today();
         return await app.Services.GetRequiredService<DemoCountyGenerator>()
             .GenerateAsync(new DemoCountyRequest("pengshui-2024", residents, "wx0000000000000003", BoundShare: 1, PaidShare: 0), today, CancellationToken.None);
     }
 
-    private static async Task<long> DispatchForAsync(WebApplication app, TimeSpan duration)
+    private static async Task<long> DispatchForAsync(RunningApp app, TimeSpan duration, int loops)
     {
         var dispatcher = app.Services.GetRequiredService<ReminderDispatcher>();
         using var stop = new CancellationTokenSource(duration);
         long sent = 0;
 
-        // Two loops, as two dispatcher threads of one node would run; each claims its own batches (SKIP LOCKED).
-        await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        // Several loops, as several nodes' dispatchers would run; each claims its own batches (SKIP LOCKED).
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(async _ =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -116,7 +124,7 @@ internal static class ReminderLoad
         return sent;
     }
 
-    private static async Task<WebApplication> StartAsync(string connectionString)
+    private static async Task<RunningApp> StartAsync(string connectionString, string concurrency)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", Args = [] });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -132,7 +140,7 @@ internal static class ReminderLoad
             ["Reminders:Jitter"] = "00:00:00",
             ["Reminders:BatchSize"] = "1000",
             ["Reminders:RecordEvery"] = "250",
-            ["Reminders:Concurrency"] = "64",
+            ["Reminders:Concurrency"] = concurrency,
             ["Reminders:SendsPerSecond"] = "100000",
             ["Reminders:DailyBudget"] = "100000000",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -142,13 +150,30 @@ internal static class ReminderLoad
         builder.AddScheduling();
         builder.AddPolicies();
         builder.AddWeChatChannel();
+        builder.AddChat();
+        builder.AddStaff();
+        builder.AddPayments();
         builder.AddDemoCounty();
         builder.AddReminders();
+        builder.AddBroadcasts();
         builder.Services.AddSingleton<FiredCounter>();
         var app = builder.Build();
         app.MapWeChatChannel();
         await app.StartAsync();
-        return app;
+        return new RunningApp(app);
+    }
+
+    /// <summary>A started app that is stopped before it is disposed: Quartz keeps its schedulers in a process-wide
+    /// repository and only a stopped host shuts its scheduler down.</summary>
+    private sealed class RunningApp(WebApplication app) : IAsyncDisposable
+    {
+        public IServiceProvider Services => app.Services;
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     private static async Task<string> CreateDatabaseAsync(string server, string purpose)
