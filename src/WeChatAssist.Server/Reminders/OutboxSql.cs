@@ -20,6 +20,9 @@ internal sealed record OutboxInsert(string PolicyId, string Rule, string Kind, s
     /// <summary>The subscribe template whose consent the audience must still hold (subscribe channel).</summary>
     public string? ConsentTemplateId { get; init; }
 
+    /// <summary>The subscribe template whose consent the audience must NOT hold (their template-message twin).</summary>
+    public string? WithoutConsentTemplateId { get; init; }
+
     /// <summary>The broadcast the rows belong to.</summary>
     public long? BroadcastId { get; init; }
 }
@@ -37,6 +40,11 @@ internal static class OutboxSql
         var owing = ReminderKinds.IsOwing(insert.Kind) ? "AND (r.paid_year IS NULL OR r.paid_year < @year)" : "";
         var consent = insert.ConsentTemplateId is null ? ""
             : "AND EXISTS (SELECT 1 FROM subscribe_consents c WHERE c.app_id = b.app_id AND c.open_id = b.open_id AND c.template_id = @consentTemplate AND c.remaining > 0)";
+        if (insert.WithoutConsentTemplateId is not null)
+        {
+            consent = "AND NOT EXISTS (SELECT 1 FROM subscribe_consents c WHERE c.app_id = b.app_id AND c.open_id = b.open_id AND c.template_id = @consentTemplate AND c.remaining > 0)";
+        }
+
         var sendAfter = postgres ? "@start + (random() * @spread) * interval '1 millisecond'" : "@start + (abs(random()) % (@spread + 1))";
         var payload = postgres ? "CAST(@payload AS jsonb)" : "@payload";
         var optedOut = postgres ? "p.opted_out" : "p.opted_out = 1";
@@ -67,9 +75,9 @@ internal static class OutboxSql
         command.AddInstant(provider, "@start", start);
         command.AddParameter("@spread", postgres ? spread.TotalMilliseconds : (long)spread.TotalMilliseconds);
         command.AddInstant(provider, "@now", now);
-        if (insert.ConsentTemplateId is not null)
+        if ((insert.ConsentTemplateId ?? insert.WithoutConsentTemplateId) is { } consentTemplate)
         {
-            command.AddParameter("@consentTemplate", insert.ConsentTemplateId);
+            command.AddParameter("@consentTemplate", consentTemplate);
         }
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -212,14 +212,24 @@ internal sealed partial class ReminderDispatcher(
 
 /// <summary>Runs <see cref="ReminderDispatcher"/> on this node until shutdown; a database outage (failover, restart)
 /// is logged and retried, so dispatch resumes by itself.</summary>
-internal sealed partial class ReminderDispatchService(ReminderDispatcher dispatcher, RemindersOptions options, ILogger<ReminderDispatchService> logger) : BackgroundService
+internal sealed partial class ReminderDispatchService(
+    ReminderDispatcher dispatcher, ReminderOutbox outbox, BusinessClock clock, RemindersOptions options, ILogger<ReminderDispatchService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // Besides the cluster's sweeper job (every minute), each dispatcher returns expired leases once per
+                // lease duration, so a dead node's rows come back within about two lease durations.
+                if (clock.GetUtcNow() >= nextSweep)
+                {
+                    await outbox.SweepAsync(clock.GetUtcNow(), stoppingToken);
+                    nextSweep = clock.GetUtcNow() + options.LeaseDuration;
+                }
+
                 var round = await dispatcher.DispatchOnceAsync(stoppingToken);
                 if (round.Claimed < options.BatchSize)
                 {

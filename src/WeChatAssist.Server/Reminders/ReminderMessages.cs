@@ -50,6 +50,10 @@ internal sealed class ReminderMessages
         return new ReminderMessages(kinds);
     }
 
+    /// <summary>The template id used for <paramref name="kind"/>.</summary>
+    public string TemplateId(string kind) =>
+        _kinds.TryGetValue(kind, out var message) ? message.TemplateId : throw new KeyNotFoundException($"{FileName}: no message for kind '{kind}'");
+
     /// <summary>Renders the message of <paramref name="kind"/> with <paramref name="model"/>'s values.</summary>
     public RenderedMessage Render(string kind, IReadOnlyDictionary<string, object?> model)
     {

@@ -32,8 +32,9 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         r.birth_date, r.category_codes, r.paid_year, r.paid_on
         """;
 
-    /// <summary>Leases up to <paramref name="limit"/> due rows (and rows whose lease expired, so recovery does not
-    /// wait for the sweeper) to <paramref name="leaseToken"/>, and reads them with their residents' facts.</summary>
+    /// <summary>Leases up to <paramref name="limit"/> due rows to <paramref name="leaseToken"/> and reads them with
+    /// their residents' facts. The condition matches the partial index <c>reminder_outbox_claim</c> exactly, so a
+    /// claim stays an index range scan however many rows the outbox holds.</summary>
     public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string leaseToken, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
     {
         var provider = database.Provider;
@@ -46,7 +47,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             claim.CommandText = $"""
                 UPDATE reminder_outbox SET status = 'leased', lease_owner = @token, lease_until = @until, attempts = attempts + 1
                 WHERE id IN (SELECT id FROM reminder_outbox
-                             WHERE (status IN ('pending', 'deferred') AND send_after <= @now) OR (status = 'leased' AND lease_until < @now)
+                             WHERE status IN ('pending', 'deferred') AND send_after <= @now
                              ORDER BY send_after LIMIT @limit {skipLocked})
                 """;
             claim.AddParameter("@token", leaseToken);

@@ -7,15 +7,18 @@ using WeChatAssist.Server.Data;
 namespace WeChatAssist.Server.Reminders;
 
 /// <summary>How many rows one rule added in a planning run.</summary>
-internal sealed record PlannedRule(string PolicyId, string RuleId, string Kind, string Occurrence, int Queued);
+internal sealed record PlannedRule(string PolicyId, string RuleId, string Kind, string Occurrence, string Channel, int Queued);
 
 /// <summary>Plans the reminders due on the business date: for every policy and every rule whose send date has come
 /// (the latest offset not yet past its date; a missed run catches up), one set-based insert of the audience into
 /// the outbox. Idempotent: the de-duplication key makes a second run that day add nothing.</summary>
-internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog catalog, RemindersOptions options, SendingHours hours, BusinessClock clock)
+internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog catalog, RemindersOptions options, ReminderMessages messages, SendingHours hours, BusinessClock clock)
 {
-    /// <summary>The channel planned reminders use (subscribe messages need a consent the planner cannot assume).</summary>
+    /// <summary>The channel of reminders not sent as subscribe messages.</summary>
     public const string Channel = "template";
+
+    /// <summary>The channel of subscribe messages (kinds of <see cref="RemindersOptions.SubscribeKinds"/>, with consent).</summary>
+    public const string SubscribeChannel = "subscribe";
 
     public async Task<IReadOnlyList<PlannedRule>> PlanAsync(CancellationToken cancellationToken)
     {
@@ -26,12 +29,12 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         foreach (var policy in catalog.All)
         {
-            foreach (var (rule, occurrence, insert) in Due(policy, today))
+            foreach (var (rule, occurrence, insert) in Due(policy, today).SelectMany(Channels))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var queued = await OutboxSql.InsertAsync(connection, transaction, database.Provider, insert, start, spread, now, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                planned.Add(new PlannedRule(policy.Id, rule.Id, rule.Kind, occurrence, queued));
+                planned.Add(new PlannedRule(policy.Id, rule.Id, rule.Kind, occurrence, insert.Channel, queued));
             }
         }
 
@@ -83,6 +86,21 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
                 }
             }
         }
+    }
+
+    /// <summary>A subscribe kind is planned twice: as subscribe messages for followers with consent, as template
+    /// messages for the others.</summary>
+    private IEnumerable<(ReminderRule Rule, string Occurrence, OutboxInsert Insert)> Channels((ReminderRule Rule, string Occurrence, OutboxInsert Insert) due)
+    {
+        if (!options.SubscribeKinds.Contains(due.Rule.Kind))
+        {
+            yield return due;
+            yield break;
+        }
+
+        var templateId = messages.TemplateId(due.Rule.Kind);
+        yield return (due.Rule, due.Occurrence, due.Insert with { Channel = SubscribeChannel, ConsentTemplateId = templateId });
+        yield return (due.Rule, due.Occurrence, due.Insert with { WithoutConsentTemplateId = templateId });
     }
 
     /// <summary>The payload of a dated reminder: the date it leads up to.</summary>

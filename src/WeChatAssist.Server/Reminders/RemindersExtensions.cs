@@ -6,6 +6,7 @@ using WeChatAssist.Server.Chat.Persistence;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Payments;
+using WeChatAssist.WeChat.Webhook;
 
 namespace WeChatAssist.Server.Reminders;
 
@@ -40,6 +41,20 @@ internal static class RemindersExtensions
         // The chat's 退订/订阅 also set every kind of the per-kind preferences.
         builder.Services.AddSingleton(sp => new DbReminderSubscriptions(sp.GetRequiredService<DatabaseTarget>().DataSource, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IReminderSubscriptions, ChatReminderSubscriptions>();
+
+        // Consents are counted before the account's own handler (the chatbot) sees the event.
+        builder.Services.AddSingleton<SubscribeConsents>();
+        var inner = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IWeChatMessageHandler));
+        if (inner?.ImplementationType is { } handlerType)
+        {
+            builder.Services.Remove(inner);
+            builder.Services.AddScoped(handlerType);
+            builder.Services.AddScoped<IWeChatMessageHandler>(sp => new SubscribeConsentHandler((IWeChatMessageHandler)sp.GetRequiredService(handlerType), sp.GetRequiredService<SubscribeConsents>()));
+        }
+        else if (inner is null)
+        {
+            builder.Services.AddScoped<IWeChatMessageHandler>(sp => new SubscribeConsentHandler(null, sp.GetRequiredService<SubscribeConsents>()));
+        }
 
         if (builder.Configuration.GetSection(RemindersOptions.SectionName).GetValue(nameof(RemindersOptions.DispatcherEnabled), true))
         {

@@ -86,6 +86,10 @@ internal sealed class RemindersOptions
     [Range(1, 1_000_000)]
     public int MaxStaffRemindersPerDay { get; set; } = 2_000;
 
+    /// <summary>Kinds sent as (official-account) subscribe messages to followers holding a consent for the kind's
+    /// template; followers without one get the template message.</summary>
+    public IList<string> SubscribeKinds { get; } = [];
+
     /// <summary>Template ids per kind, overriding those of <c>templates/reminders/messages.zh-Hans.yaml</c>.</summary>
     public Dictionary<string, string> TemplateIds { get; } = new(StringComparer.Ordinal);
 

@@ -32,7 +32,6 @@ CREATE TABLE reminder_outbox (
 );
 -- Claiming reads only due rows of the two claimable states.
 CREATE INDEX reminder_outbox_claim ON reminder_outbox (send_after) WHERE status IN ('pending', 'deferred');
-CREATE INDEX reminder_outbox_status ON reminder_outbox (status, send_after);
 CREATE INDEX reminder_outbox_resident ON reminder_outbox (resident_id) WHERE status IN ('pending', 'deferred', 'leased');
 CREATE INDEX reminder_outbox_lease ON reminder_outbox (lease_until) WHERE status = 'leased';
 CREATE INDEX reminder_outbox_broadcast ON reminder_outbox (broadcast_id) WHERE broadcast_id IS NOT NULL;
