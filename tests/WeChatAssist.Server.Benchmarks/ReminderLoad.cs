@@ -20,7 +20,7 @@ using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Benchmarks;
 
-/// <summary><c>reminders-load --postgres "Host=…;Username=…" [--residents 1000000] [--dispatch-seconds 20] [--compare 10000]</c>:
+/// <summary><c>reminders-load --postgres "Host=…;Username=…" [--residents 1000000] [--dispatch-seconds 20] [--compare 10000] [--loops 2] [--concurrency 64] [--phases plan,outbox,quartz]</c>:
 /// on fresh PostgreSQL databases, with the server's own services and its in-process WeChat simulator behind real
 /// loopback HTTP: (1) a demo county, every resident bound and owing, planned in one run (the deadline-7d rule);
 /// (2) dispatch throughput for a fixed time; (3) 10,000 reminders as Quartz one-off triggers (clustered ADO store, the
@@ -46,9 +46,11 @@ internal static class ReminderLoad
         var compare = int.Parse(Option(args, "--compare") ?? "10000", CultureInfo.InvariantCulture);
         var loops = int.Parse(Option(args, "--loops") ?? "2", CultureInfo.InvariantCulture);
         var concurrency = Option(args, "--concurrency") ?? "64";
+        var phases = (Option(args, "--phases") ?? "plan,outbox,quartz").Split(',');
 
-        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "plan"), concurrency))
+        if (phases.Contains("plan"))
         {
+            await using var app = await StartAsync(await CreateDatabaseAsync(server, "plan"), concurrency);
             var demo = await GenerateAsync(app, residents);
             Console.WriteLine(Invariant($"county: {demo.Residents:N0} residents, {demo.Bound:N0} bound, {demo.Paid:N0} paid, generated in {demo.Elapsed.TotalSeconds:F1} s"));
             var clock = Stopwatch.StartNew();
@@ -61,8 +63,9 @@ internal static class ReminderLoad
             Console.WriteLine(Invariant($"dispatch: {sent:N0} sent in {elapsed:F1} s = {sent / elapsed:N0} sends/s ({loops} dispatch loops, concurrency {concurrency}, simulator over loopback HTTP)"));
         }
 
-        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "outbox"), concurrency))
+        if (phases.Contains("outbox"))
         {
+            await using var app = await StartAsync(await CreateDatabaseAsync(server, "outbox"), concurrency);
             await GenerateAsync(app, compare);
             var clock = Stopwatch.StartNew();
             var planned = (await app.Services.GetRequiredService<ReminderPlanner>().PlanAsync(CancellationToken.None)).Sum(p => p.Queued);
@@ -76,8 +79,9 @@ internal static class ReminderLoad
             Console.WriteLine(Invariant($"outbox: {planned:N0} reminders planned in {planTime.TotalSeconds:F2} s, all sent after {clock.Elapsed.TotalSeconds:F1} s"));
         }
 
-        await using (var app = await StartAsync(await CreateDatabaseAsync(server, "quartz"), concurrency))
+        if (phases.Contains("quartz"))
         {
+            await using var app = await StartAsync(await CreateDatabaseAsync(server, "quartz"), concurrency);
             var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
             var fired = app.Services.GetRequiredService<FiredCounter>();
             var clock = Stopwatch.StartNew();
