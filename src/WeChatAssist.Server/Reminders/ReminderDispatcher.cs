@@ -212,11 +212,16 @@ internal sealed partial class ReminderDispatcher(
 
 /// <summary>Runs <see cref="ReminderDispatcher"/> on this node until shutdown; a database outage (failover, restart)
 /// is logged and retried, so dispatch resumes by itself.</summary>
-internal sealed partial class ReminderDispatchService(
-    ReminderDispatcher dispatcher, ReminderOutbox outbox, BusinessClock clock, RemindersOptions options, ILogger<ReminderDispatchService> logger) : BackgroundService
+internal sealed partial class ReminderDispatchService(IServiceProvider services, RemindersOptions options, ILogger<ReminderDispatchService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Resolved once the host has started: building the WeChat client validates its options, and start-up checks
+        // that run earlier (secrets in settings files, database) must get to report their own errors first.
+        await Task.Yield();
+        var dispatcher = services.GetRequiredService<ReminderDispatcher>();
+        var outbox = services.GetRequiredService<ReminderOutbox>();
+        var clock = services.GetRequiredService<BusinessClock>();
         var nextSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
