@@ -30,6 +30,10 @@ public sealed record SimulatorFault(string Endpoint, SimulatorFaultKind Kind, in
 
     /// <summary>Status for <see cref="SimulatorFaultKind.HttpStatus"/>.</summary>
     public int HttpStatus { get; init; } = 502;
+
+    /// <summary>When set (0 to 1), the fault hits each matching call with this probability and stays until
+    /// <see cref="SimulatorFaults.Clear"/>, ignoring <see cref="Count"/> (e.g. 10% of calls answer -1).</summary>
+    public double? Rate { get; init; }
 }
 
 /// <summary>Faults waiting to be applied, consumed in the order they were injected.</summary>
@@ -71,6 +75,14 @@ public sealed class SimulatorFaults
                 var (fault, remaining) = _pending[i];
                 if (fault.Endpoint != "*" && !string.Equals(fault.Endpoint.Trim('/'), endpoint, StringComparison.Ordinal))
                     continue;
+                if (fault.Rate is { } rate)
+                {
+#pragma warning disable CA5394 // Fault injection, not security.
+                    if (Random.Shared.NextDouble() < rate)
+                        return fault;
+#pragma warning restore CA5394
+                    continue;
+                }
                 if (remaining <= 1)
                     _pending.RemoveAt(i);
                 else

@@ -1,0 +1,12 @@
+namespace WeChatAssist.Server.Broadcasts;
+
+/// <summary>Registers bureau broadcasts. Call after <c>AddReminders</c>: broadcasts send through its outbox.</summary>
+internal static class BroadcastsExtensions
+{
+    public static IHostApplicationBuilder AddBroadcasts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<BroadcastStore>();
+        builder.Services.AddSingleton<BroadcastSender>();
+        return builder;
+    }
+}

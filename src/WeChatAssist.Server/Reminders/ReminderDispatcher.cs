@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Clock;
+using WeChatAssist.WeChat.Api;
+using WeChatAssist.WeChat.Configuration;
+
+namespace WeChatAssist.Server.Reminders;
+
+/// <summary>What one dispatch round did.</summary>
+internal sealed record DispatchRound(int Claimed, int Sent, int Retrying, int Deferred, int Failed, int Cancelled);
+
+/// <summary>Sends due outbox rows. Runs on every node: claims a batch under a lease, cancels rows whose resident has
+/// paid since planning, takes the batch from the app's shared daily budget, sends through the WeChat client with an
+/// in-process token bucket per app, and records msgid or the error by class — transient (-1, timeouts, 5xx; the
+/// client already retried and refreshed the token once on 40001/42001) back off with jitter up to
+/// <see cref="RemindersOptions.MaxAttempts"/>; 45009 waits for the next quota day; permanent codes (43101, 43004,
+/// 40003, 47003, …) fail with their code.</summary>
+internal sealed partial class ReminderDispatcher(
+    ReminderOutbox outbox,
+    ReminderContent content,
+    PolicyCatalog catalog,
+    IWeChatApiClient wechat,
+    IOptionsMonitor<WeChatOptions> wechatOptions,
+    RemindersOptions options,
+    SendingHours hours,
+    BusinessClock clock,
+    ILogger<ReminderDispatcher> logger)
+{
+    private readonly string _node = $"{Environment.MachineName}:{Guid.NewGuid():N}";
+    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _buckets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateOnly> _exhausted = new(StringComparer.Ordinal);
+
+    /// <summary>Claims and sends one batch; returns what happened (all zero when nothing was due).</summary>
+    public async Task<DispatchRound> DispatchOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var token = $"{_node}:{Guid.NewGuid():N}";
+        var items = await outbox.ClaimAsync(token, now, now + options.LeaseDuration, options.BatchSize, cancellationToken);
+        if (items.Count == 0)
+        {
+            return new DispatchRound(0, 0, 0, 0, 0, 0);
+        }
+
+        var today = clock.Today();
+        var quotaDay = hours.QuotaDay(now);
+        var outcomes = new List<OutboxOutcome>();
+        var sendable = new List<(OutboxItem Item, string Account)>();
+        var accounts = wechatOptions.CurrentValue.Accounts;
+        foreach (var item in items)
+        {
+            var policy = catalog.Find(item.PolicyId);
+            var account = accounts.FirstOrDefault(a => string.Equals(a.Value.AppId, item.AppId, StringComparison.Ordinal)).Key;
+            if (policy is null || account is null)
+            {
+                outcomes.Add(new OutboxOutcome(item.Id, OutboxStatus.Failed, ErrorCode: 0, Error: policy is null ? $"unknown policy '{item.PolicyId}'" : $"no account for app id '{item.AppId}'"));
+            }
+            else if (ReminderKinds.IsOwing(item.Kind) && item.PaidYear >= policy.BenefitYear)
+            {
+                outcomes.Add(new OutboxOutcome(item.Id, OutboxStatus.Cancelled));
+            }
+            else
+            {
+                sendable.Add((item, account));
+            }
+        }
+
+        // The shared daily budget, taken per app for the whole batch; rows over it wait for the next quota day.
+        var nextQuotaDay = hours.NextQuotaDay(now);
+        var granted = new List<(OutboxItem Item, string Account)>();
+        foreach (var app in sendable.GroupBy(s => s.Item.AppId, StringComparer.Ordinal))
+        {
+            var rows = app.ToList();
+            var allowed = _exhausted.TryGetValue(app.Key, out var day) && day == quotaDay
+                ? 0
+                : await outbox.ReserveBudgetAsync(app.Key, quotaDay, rows.Count, options.DailyBudget, cancellationToken);
+            granted.AddRange(rows.Take(allowed));
+            foreach (var (item, _) in rows.Skip(allowed))
+            {
+                outcomes.Add(new OutboxOutcome(item.Id, OutboxStatus.Deferred, nextQuotaDay, WeChatErrorCodes.DailyQuotaReached, "daily budget used"));
+            }
+        }
+
+        // Outcomes are recorded every chunk: a node dying mid-batch leaves at most one chunk sent but unrecorded,
+        // which is re-sent after its lease expires (the at-most-once window).
+        await outbox.CompleteAsync(token, outcomes, clock.GetUtcNow(), CancellationToken.None);
+        foreach (var chunk in granted.Chunk(options.RecordEvery))
+        {
+            var chunkOutcomes = new ConcurrentBag<OutboxOutcome>();
+            await Parallel.ForEachAsync(
+                chunk,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, ct)));
+            await outbox.CompleteAsync(token, [.. chunkOutcomes], clock.GetUtcNow(), CancellationToken.None);
+            outcomes.AddRange(chunkOutcomes);
+        }
+
+        var round = new DispatchRound(
+            items.Count,
+            outcomes.Count(o => o.Status == OutboxStatus.Sent),
+            outcomes.Count(o => o.Status == OutboxStatus.Pending),
+            outcomes.Count(o => o.Status == OutboxStatus.Deferred),
+            outcomes.Count(o => o.Status == OutboxStatus.Failed),
+            outcomes.Count(o => o.Status == OutboxStatus.Cancelled));
+        LogRound(logger, round.Claimed, round.Sent, round.Retrying, round.Deferred, round.Failed, round.Cancelled);
+        return round;
+    }
+
+    private async Task<OutboxOutcome> SendAsync(OutboxItem item, string account, DateOnly today, DateOnly quotaDay, CancellationToken cancellationToken)
+    {
+        RenderedMessage message;
+        try
+        {
+            message = content.Render(item, today);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or System.Text.Json.JsonException or InvalidOperationException or HandlebarsDotNet.HandlebarsException)
+        {
+            return new OutboxOutcome(item.Id, OutboxStatus.Failed, ErrorCode: 0, Error: "render: " + e.Message);
+        }
+
+        if (_exhausted.TryGetValue(item.AppId, out var day) && day == quotaDay)
+        {
+            return new OutboxOutcome(item.Id, OutboxStatus.Deferred, hours.NextQuotaDay(clock.GetUtcNow()), WeChatErrorCodes.DailyQuotaReached, "quota day exhausted");
+        }
+
+        using var lease = await Bucket(item.AppId).AcquireAsync(1, cancellationToken);
+        try
+        {
+            if (item.Channel == "subscribe")
+            {
+                if (!await outbox.UseConsentAsync(item.AppId, item.OpenId, message.TemplateId, clock.GetUtcNow(), cancellationToken))
+                {
+                    return new OutboxOutcome(item.Id, OutboxStatus.Failed, ErrorCode: WeChatErrorCodes.UserRefused, Error: "no subscribe consent left");
+                }
+
+                var sent = await wechat.SendSubscribeMessageAsync(account, new SubscribeMessage(item.OpenId, message.TemplateId, message.Data), cancellationToken);
+                return Outcome(item, sent.Error, null, quotaDay);
+            }
+
+            var result = await wechat.SendTemplateMessageAsync(
+                account,
+                new TemplateMessage(item.OpenId, message.TemplateId, message.Data) { ClientMessageId = "wca-reminder-" + item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                cancellationToken);
+            return Outcome(item, result.Error, result.IsSuccess ? result.Value : null, quotaDay);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return Outcome(item, WeChatError.Transport(e.GetType().Name + ": " + e.Message), null, quotaDay);
+        }
+    }
+
+    private OutboxOutcome Outcome(OutboxItem item, WeChatError? error, long? msgId, DateOnly quotaDay)
+    {
+        var now = clock.GetUtcNow();
+        if (error is null)
+        {
+            return new OutboxOutcome(item.Id, OutboxStatus.Sent, MsgId: msgId);
+        }
+
+        switch (error.Class)
+        {
+            case WeChatErrorClass.Quota when error.ErrorCode == WeChatErrorCodes.TooFrequent:
+                return new OutboxOutcome(item.Id, OutboxStatus.Pending, now + TimeSpan.FromMinutes(1), error.ErrorCode, error.ErrorMessage);
+            case WeChatErrorClass.Quota:
+                _exhausted[item.AppId] = quotaDay;
+                LogQuotaReached(logger, item.AppId, error.ErrorCode);
+                return new OutboxOutcome(item.Id, OutboxStatus.Deferred, hours.NextQuotaDay(now), error.ErrorCode, error.ErrorMessage);
+            case WeChatErrorClass.Permanent:
+                return new OutboxOutcome(item.Id, OutboxStatus.Failed, null, error.ErrorCode, error.ErrorMessage);
+            default:
+                if (item.Attempts >= options.MaxAttempts)
+                {
+                    return new OutboxOutcome(item.Id, OutboxStatus.Failed, null, error.ErrorCode, $"gave up after {item.Attempts} attempts: {error.ErrorMessage}");
+                }
+
+                return new OutboxOutcome(item.Id, OutboxStatus.Pending, now + Backoff(item.Attempts), error.ErrorCode, error.ErrorMessage);
+        }
+    }
+
+    /// <summary>Base delay doubled per attempt, capped at an hour, times a jitter factor in [0.5, 1.5).</summary>
+    private TimeSpan Backoff(int attempts)
+    {
+        var exponential = options.RetryBaseDelay * Math.Pow(2, Math.Min(attempts - 1, 16));
+        var capped = exponential > TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : exponential;
+#pragma warning disable CA5394 // Jitter, not security.
+        return capped * (0.5 + Random.Shared.NextDouble());
+#pragma warning restore CA5394
+    }
+
+    private TokenBucketRateLimiter Bucket(string appId) => _buckets.GetOrAdd(appId, _ =>
+    {
+        // Refilled ten times a second so sends spread evenly instead of bursting once a second.
+        var perTenth = Math.Max(1, options.SendsPerSecond / 10);
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perTenth,
+            TokensPerPeriod = perTenth,
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    });
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder dispatch: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Deferred} deferred, {Failed} failed, {Cancelled} cancelled.")]
+    private static partial void LogRound(ILogger logger, int claimed, int sent, int retrying, int deferred, int failed, int cancelled);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat quota reached for app {AppId} (errcode {ErrorCode}); reminders wait for the next quota day.")]
+    private static partial void LogQuotaReached(ILogger logger, string appId, int errorCode);
+}
+
+/// <summary>Runs <see cref="ReminderDispatcher"/> on this node until shutdown; a database outage (failover, restart)
+/// is logged and retried, so dispatch resumes by itself.</summary>
+internal sealed partial class ReminderDispatchService(IServiceProvider services, RemindersOptions options, ILogger<ReminderDispatchService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Resolved once the host has started: building the WeChat client validates its options, and start-up checks
+        // that run earlier (secrets in settings files, database) must get to report their own errors first.
+        await Task.Yield();
+        var dispatcher = services.GetRequiredService<ReminderDispatcher>();
+        var outbox = services.GetRequiredService<ReminderOutbox>();
+        var clock = services.GetRequiredService<BusinessClock>();
+        var nextSweep = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Besides the cluster's sweeper job (every minute), each dispatcher returns expired leases once per
+                // lease duration, so a dead node's rows come back within about two lease durations.
+                if (clock.GetUtcNow() >= nextSweep)
+                {
+                    await outbox.SweepAsync(clock.GetUtcNow(), stoppingToken);
+                    nextSweep = clock.GetUtcNow() + options.LeaseDuration;
+                }
+
+                var round = await dispatcher.DispatchOnceAsync(stoppingToken);
+                if (round.Claimed < options.BatchSize)
+                {
+                    await Task.Delay(options.IdleDelay, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                LogDatabaseUnavailable(logger, e);
+                await Task.Delay(options.IdleDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Npgsql reports a broken connection mid-command this way as well.
+                LogDatabaseUnavailable(logger, e);
+                await Task.Delay(options.IdleDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder dispatch could not reach the database; retrying.")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception);
+}

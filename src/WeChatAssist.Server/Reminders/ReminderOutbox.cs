@@ -1,0 +1,229 @@
+using System.Data.Common;
+using WeChatAssist.Server.Data;
+
+namespace WeChatAssist.Server.Reminders;
+
+/// <summary>A claimed outbox row with the resident's facts read in the same claim (the debt re-check uses them).</summary>
+internal sealed record OutboxItem(
+    long Id, string PolicyId, string Rule, string Kind, long? ResidentId, string AppId, string OpenId, string Channel, string Payload, int Attempts,
+    DateOnly? BirthDate, IReadOnlyList<string> Categories, int? PaidYear, DateOnly? PaidOn);
+
+/// <summary>How a claimed row ends this round.</summary>
+internal enum OutboxStatus
+{
+    Pending,
+    Sent,
+    Deferred,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>The outcome to record for a claimed row.</summary>
+internal sealed record OutboxOutcome(long Id, OutboxStatus Status, DateTimeOffset? SendAfter = null, int? ErrorCode = null, string? Error = null, long? MsgId = null);
+
+/// <summary>The outbox's claim, completion, lease sweep and shared daily budget. Claims use <c>FOR UPDATE SKIP
+/// LOCKED</c> on PostgreSQL so nodes never claim the same row; SQLite (one node) claims in an immediate
+/// transaction. A claim stamps its rows with a lease token and expiry; completion only touches rows still holding
+/// that token, so a row a sweeper returned and another node re-claimed is not overwritten.</summary>
+internal sealed class ReminderOutbox(DatabaseTarget database)
+{
+    private const string ItemColumns = """
+        o.id, o.policy_id, o.rule, o.kind, o.resident_id, o.app_id, o.open_id, o.channel, CAST(o.payload AS text), o.attempts,
+        r.birth_date, r.category_codes, r.paid_year, r.paid_on
+        """;
+
+    /// <summary>Leases up to <paramref name="limit"/> due rows to <paramref name="leaseToken"/> and reads them with
+    /// their residents' facts. The condition matches the partial index <c>reminder_outbox_claim</c> exactly, so a
+    /// claim stays an index range scan however many rows the outbox holds.</summary>
+    public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string leaseToken, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
+    {
+        var provider = database.Provider;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var claim = connection.CreateCommand())
+        {
+            claim.Transaction = transaction;
+            var skipLocked = provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+            claim.CommandText = $"""
+                UPDATE reminder_outbox SET status = 'leased', lease_owner = @token, lease_until = @until, attempts = attempts + 1
+                WHERE id IN (SELECT id FROM reminder_outbox
+                             WHERE status IN ('pending', 'deferred') AND send_after <= @now
+                             ORDER BY send_after LIMIT @limit {skipLocked})
+                """;
+            claim.AddParameter("@token", leaseToken);
+            claim.AddInstant(provider, "@until", leaseUntil);
+            claim.AddInstant(provider, "@now", now);
+            claim.AddParameter("@limit", limit);
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return [];
+            }
+        }
+
+        var items = new List<OutboxItem>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN residents r ON r.id = o.resident_id WHERE o.lease_owner = @token AND o.status = 'leased'";
+            read.AddParameter("@token", leaseToken);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(new OutboxItem(
+                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
+                    Convert.ToInt32(reader.GetValue(9), System.Globalization.CultureInfo.InvariantCulture),
+                    reader.GetDate(provider, 10),
+                    reader.IsDBNull(11) ? [] : reader.GetString(11).Split(',', StringSplitOptions.RemoveEmptyEntries),
+                    reader.IsDBNull(12) ? null : Convert.ToInt32(reader.GetValue(12), System.Globalization.CultureInfo.InvariantCulture),
+                    reader.GetDate(provider, 13)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return items;
+    }
+
+    /// <summary>Records the outcomes of one claim in one transaction (one round trip on PostgreSQL).</summary>
+    public async Task CompleteAsync(string leaseToken, IReadOnlyCollection<OutboxOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        var provider = database.Provider;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        const string Sql = """
+            UPDATE reminder_outbox SET status = @status, send_after = COALESCE(@sendAfter, send_after), last_error_code = @code, last_error = @error,
+                   msgid = COALESCE(@msgid, msgid), sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END, lease_owner = NULL, lease_until = NULL
+            WHERE id = @id AND lease_owner = @token AND status = 'leased'
+            """;
+        if (connection.CanCreateBatch)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var outcome in outcomes)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = Sql;
+                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, provider);
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        else
+        {
+            foreach (var outcome in outcomes)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = Sql;
+                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, provider);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Returns rows whose lease expired (their dispatcher died or hung) to <c>pending</c>. Their message may
+    /// have been accepted by WeChat before the dispatcher died: that in-flight batch is the at-most-once window.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "UPDATE reminder_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'leased' AND lease_until < @now");
+        command.AddInstant(database.Provider, "@now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Takes up to <paramref name="wanted"/> sends from the app's budget for the quota day, shared by every
+    /// node; returns how many were granted.</summary>
+    public async Task<int> ReserveBudgetAsync(string appId, DateOnly day, int wanted, int dailyBudget, CancellationToken cancellationToken)
+    {
+        var provider = database.Provider;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var ensure = connection.CreateCommand())
+        {
+            ensure.Transaction = transaction;
+            ensure.CommandText = "INSERT INTO send_budgets (app_id, day, used) VALUES (@app, @day, 0) ON CONFLICT (app_id, day) DO NOTHING";
+            ensure.AddParameter("@app", appId);
+            ensure.AddParameter("@day", SqlValues.Date(provider, day));
+            await ensure.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        int used;
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT used FROM send_budgets WHERE app_id = @app AND day = @day" + (provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "");
+            read.AddParameter("@app", appId);
+            read.AddParameter("@day", SqlValues.Date(provider, day));
+            used = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var granted = Math.Clamp(dailyBudget - used, 0, wanted);
+        if (granted > 0)
+        {
+            await using var take = connection.CreateCommand();
+            take.Transaction = transaction;
+            take.CommandText = "UPDATE send_budgets SET used = used + @granted WHERE app_id = @app AND day = @day";
+            take.AddParameter("@granted", granted);
+            take.AddParameter("@app", appId);
+            take.AddParameter("@day", SqlValues.Date(provider, day));
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return granted;
+    }
+
+    /// <summary>Uses one subscribe consent; false when none is left (the resident must accept again).</summary>
+    public async Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "UPDATE subscribe_consents SET remaining = remaining - 1, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0");
+        command.AddParameter("@app", appId);
+        command.AddParameter("@open", openId);
+        command.AddParameter("@template", templateId);
+        command.AddInstant(database.Provider, "@now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>The <c>status</c> column value.</summary>
+    public static string Name(OutboxStatus status) => status switch
+    {
+        OutboxStatus.Pending => "pending",
+        OutboxStatus.Sent => "sent",
+        OutboxStatus.Deferred => "deferred",
+        OutboxStatus.Failed => "failed",
+        _ => "cancelled",
+    };
+
+    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, DatabaseProvider provider)
+    {
+        void Add(string name, object? value)
+        {
+            var parameter = create();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            parameters.Add(parameter);
+        }
+
+        object Instant(DateTimeOffset instant) => provider == DatabaseProvider.Postgres ? instant.ToUniversalTime() : instant.ToUnixTimeMilliseconds();
+
+        Add("@status", Name(outcome.Status));
+        Add("@sendAfter", outcome.SendAfter is { } after ? Instant(after) : null);
+        Add("@code", outcome.ErrorCode);
+        Add("@error", outcome.Error);
+        Add("@msgid", outcome.MsgId);
+        Add("@now", Instant(now));
+        Add("@id", outcome.Id);
+        Add("@token", token);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Data;
+
+namespace WeChatAssist.Server.Reminders;
+
+/// <summary>How many rows one rule added in a planning run.</summary>
+internal sealed record PlannedRule(string PolicyId, string RuleId, string Kind, string Occurrence, string Channel, int Queued);
+
+/// <summary>Plans the reminders due on the business date: for every policy and every rule whose send date has come
+/// (the latest offset not yet past its date; a missed run catches up), one set-based insert of the audience into
+/// the outbox. Idempotent: the de-duplication key makes a second run that day add nothing.</summary>
+internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog catalog, RemindersOptions options, ReminderMessages messages, SendingHours hours, BusinessClock clock)
+{
+    /// <summary>The channel of reminders not sent as subscribe messages.</summary>
+    public const string Channel = "template";
+
+    /// <summary>The channel of subscribe messages (kinds of <see cref="RemindersOptions.SubscribeKinds"/>, with consent).</summary>
+    public const string SubscribeChannel = "subscribe";
+
+    public async Task<IReadOnlyList<PlannedRule>> PlanAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var today = clock.Today();
+        var (start, spread) = hours.Window(now);
+        var planned = new List<PlannedRule>();
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        foreach (var policy in catalog.All)
+        {
+            foreach (var (rule, occurrence, insert) in Due(policy, today).SelectMany(Channels))
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var queued = await OutboxSql.InsertAsync(connection, transaction, database.Provider, insert, start, spread, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                planned.Add(new PlannedRule(policy.Id, rule.Id, rule.Kind, occurrence, insert.Channel, queued));
+            }
+        }
+
+        return planned;
+    }
+
+    private IEnumerable<(ReminderRule Rule, string Occurrence, OutboxInsert Insert)> Due(InsurancePolicy policy, DateOnly today)
+    {
+        var rules = ReminderRules.For(policy, options);
+
+        // Date rules: per date, the offset whose send day is the latest one reached.
+        foreach (var series in rules.Where(r => r.DueDate is not null).GroupBy(r => (r.Kind, r.DueDate)))
+        {
+            var due = series.Key.DueDate!.Value;
+            var rule = series.Where(r => r.SendOn <= today).MaxBy(r => r.SendOn);
+            if (rule is null || due < today)
+            {
+                continue;
+            }
+
+            var occurrence = Iso(due);
+            yield return (rule, occurrence, new OutboxInsert(policy.Id, rule.Id, rule.Kind, occurrence, Channel, Payload(due), policy.BenefitYear, _ => "1 = 1"));
+        }
+
+        foreach (var rule in rules.Where(r => r.DueDate is null))
+        {
+            var target = today.AddDays(rule.DaysBefore);
+            var occurrence = Iso(target);
+            if (rule.Kind == ReminderKinds.Newborn)
+            {
+                var births = ReminderRules.BirthDatesWithWindowEndingOn(policy, target);
+                if (births.Count > 0)
+                {
+                    yield return (rule, occurrence, new OutboxInsert(policy.Id, rule.Id, rule.Kind, occurrence, Channel, Payload(target), policy.BenefitYear,
+                        command => "r.birth_date IN " + OutboxSql.InList(command, "birth", births, d => SqlValues.Date(database.Provider, d))));
+                }
+            }
+            else if (rule.Kind == ReminderKinds.WaitingEnd)
+            {
+                var paidOn = ReminderRules.PaymentDaysWithCoverFrom(policy, target);
+                if (paidOn.Count > 0)
+                {
+                    yield return (rule, occurrence, new OutboxInsert(policy.Id, rule.Id, rule.Kind, occurrence, Channel, Payload(target), policy.BenefitYear,
+                        command =>
+                        {
+                            command.AddParameter("@paidYear", policy.BenefitYear);
+                            return "r.paid_year = @paidYear AND r.paid_on IN " + OutboxSql.InList(command, "paid", paidOn, d => SqlValues.Date(database.Provider, d));
+                        }));
+                }
+            }
+        }
+    }
+
+    /// <summary>A subscribe kind is planned twice: as subscribe messages for followers with consent, as template
+    /// messages for the others.</summary>
+    private IEnumerable<(ReminderRule Rule, string Occurrence, OutboxInsert Insert)> Channels((ReminderRule Rule, string Occurrence, OutboxInsert Insert) due)
+    {
+        if (!options.SubscribeKinds.Contains(due.Rule.Kind))
+        {
+            yield return due;
+            yield break;
+        }
+
+        var templateId = messages.TemplateId(due.Rule.Kind);
+        yield return (due.Rule, due.Occurrence, due.Insert with { Channel = SubscribeChannel, ConsentTemplateId = templateId });
+        yield return (due.Rule, due.Occurrence, due.Insert with { WithoutConsentTemplateId = templateId });
+    }
+
+    /// <summary>The payload of a dated reminder: the date it leads up to.</summary>
+    public static string Payload(DateOnly due) => JsonSerializer.Serialize(new ReminderPayload { Due = due }, JsonSerializerOptions.Web);
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>What an outbox row carries for rendering; amounts are never stored, they are quoted when sending.</summary>
+internal sealed class ReminderPayload
+{
+    /// <summary>The date the reminder leads up to (dated kinds), or the cover start (waiting-end).</summary>
+    public DateOnly? Due { get; set; }
+
+    /// <summary>Broadcast title.</summary>
+    public string? Title { get; set; }
+
+    /// <summary>Broadcast text, a Handlebars template rendered per resident.</summary>
+    public string? Text { get; set; }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Staff;
+
+namespace WeChatAssist.Server.Reminders;
+
+/// <summary>Queues manual reminders for residents a staff member chose, within the staff member's scope (policy,
+/// township, village of their account), through the same audience insert as planned reminders: owing, bound,
+/// not opted out of <c>manual</c>, once per resident and business day, in the sending hours, under the same
+/// budgets. At most <see cref="RemindersOptions.MaxStaffRequestResidents"/> residents per request (more is an
+/// <see cref="ArgumentException"/>) and <see cref="RemindersOptions.MaxStaffRemindersPerDay"/> rows per staff member
+/// and day (the rest are skipped as <c>dailyLimit</c>).</summary>
+internal sealed class StaffReminderRequests(
+    DatabaseTarget database, StaffStore staff, PolicyCatalog catalog, RemindersOptions options, SendingHours hours, BusinessClock clock) : IStaffReminderRequests
+{
+    public async Task<StaffReminderResult> RequestAsync(IReadOnlyCollection<long> residentIds, string requestedBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(residentIds);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestedBy);
+        var ids = residentIds.Distinct().ToList();
+        if (ids.Count > options.MaxStaffRequestResidents)
+        {
+            throw new ArgumentException($"At most {options.MaxStaffRequestResidents} residents per request; got {ids.Count}.", nameof(residentIds));
+        }
+
+        var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Skip(string reason, int count = 1)
+        {
+            if (count > 0)
+            {
+                skipped[reason] = skipped.GetValueOrDefault(reason) + count;
+            }
+        }
+
+        var user = await staff.FindAsync(requestedBy, cancellationToken);
+        var now = clock.GetUtcNow();
+        var today = clock.Today();
+        var provider = database.Provider;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var eligible = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        if (user is null)
+        {
+            Skip("outOfScope", ids.Count);
+            return new StaffReminderResult(0, skipped);
+        }
+
+        var found = new HashSet<long>();
+        await using (var read = connection.CreateCommand())
+        {
+            var optedOut = provider == DatabaseProvider.Postgres ? "p.opted_out" : "p.opted_out = 1";
+            var list = OutboxSql.InList(read, "id", ids, id => id);
+            read.CommandText = $"""
+                SELECT r.id, r.policy_id, r.township, r.village, r.paid_year, b.open_id,
+                       (SELECT COUNT(*) FROM reminder_preferences p WHERE p.app_id = b.app_id AND p.open_id = b.open_id AND p.kind = 'manual' AND {optedOut})
+                FROM residents r
+                LEFT JOIN (SELECT resident_id, MIN(id) AS id FROM resident_bindings GROUP BY resident_id) first_binding ON first_binding.resident_id = r.id
+                LEFT JOIN resident_bindings b ON b.id = first_binding.id
+                WHERE r.id IN {list}
+                """;
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                found.Add(id);
+                var policy = catalog.Find(reader.GetString(1));
+                if (policy is null || !InScope(user, reader.GetString(1), reader.GetString(2), reader.GetString(3)))
+                {
+                    Skip("outOfScope");
+                }
+                else if (!reader.IsDBNull(4) && reader.GetInt32(4) >= policy.BenefitYear)
+                {
+                    Skip("paid");
+                }
+                else if (reader.IsDBNull(5))
+                {
+                    Skip("noWeChatUser");
+                }
+                else if (Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture) > 0)
+                {
+                    Skip("optedOut");
+                }
+                else
+                {
+                    (eligible.TryGetValue(policy.Id, out var l) ? l : eligible[policy.Id] = []).Add(id);
+                }
+            }
+        }
+
+        Skip("outOfScope", ids.Count(id => !found.Contains(id)));
+
+        int alreadyToday;
+        await using (var count = connection.CreateCommand())
+        {
+            count.CommandText = "SELECT COUNT(*) FROM reminder_outbox WHERE requested_by = @user AND kind = 'manual' AND rule = 'manual' AND dedupe_key LIKE @today";
+            count.AddParameter("@user", requestedBy);
+            count.AddParameter("@today", "%:" + Iso(today) + ":%");
+            alreadyToday = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        var allowance = Math.Max(0, options.MaxStaffRemindersPerDay - alreadyToday);
+        var (start, spread) = hours.Window(now);
+        var queued = 0;
+        foreach (var (policyId, residents) in eligible)
+        {
+            var policy = catalog.Get(policyId);
+            var take = residents.Take(allowance).ToList();
+            Skip("dailyLimit", residents.Count - take.Count);
+            if (take.Count == 0)
+            {
+                continue;
+            }
+
+            var payload = JsonSerializer.Serialize(new ReminderPayload { Due = today <= policy.CollectionWindow.To ? policy.CollectionWindow.To : null }, JsonSerializerOptions.Web);
+            var insert = new OutboxInsert(policyId, ReminderKinds.Manual, ReminderKinds.Manual, Iso(today), ReminderPlanner.Channel, payload, policy.BenefitYear,
+                command => "r.id IN " + OutboxSql.InList(command, "pick", take, id => id))
+            { RequestedBy = requestedBy };
+            var inserted = await OutboxSql.InsertAsync(connection, null, provider, insert, start, spread, now, cancellationToken);
+            queued += inserted;
+            allowance -= inserted;
+            Skip("alreadyQueued", take.Count - inserted);
+        }
+
+        return new StaffReminderResult(queued, skipped);
+    }
+
+    private static bool InScope(StaffUser user, string policyId, string township, string village) =>
+        (user.PolicyId is null || string.Equals(user.PolicyId, policyId, StringComparison.Ordinal))
+        && (user.Role == StaffRole.Bureau || string.Equals(user.Township, township, StringComparison.Ordinal))
+        && (user.Role != StaffRole.Village || string.Equals(user.Village, village, StringComparison.Ordinal));
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

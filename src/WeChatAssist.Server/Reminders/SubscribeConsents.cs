@@ -1,0 +1,54 @@
+using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Data;
+using WeChatAssist.WeChat.Messages;
+using WeChatAssist.WeChat.Replies;
+using WeChatAssist.WeChat.Webhook;
+
+namespace WeChatAssist.Server.Reminders;
+
+/// <summary>Subscribe-message consent per follower and template (<c>subscribe_consents</c>): each accepted popup
+/// allows one more message; a rejection in the popup or in the settings clears what was left. The dispatcher uses
+/// one per subscribe message sent.</summary>
+internal sealed class SubscribeConsents(DatabaseTarget database, BusinessClock clock)
+{
+    public async Task RecordAsync(string appId, string openId, IReadOnlyList<SubscribeMessageChoice> choices, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        foreach (var choice in choices)
+        {
+            var accepted = string.Equals(choice.SubscribeStatus, "accept", StringComparison.Ordinal);
+            await using var command = database.DataSource.CreateCommand(accepted
+                ? """
+                  INSERT INTO subscribe_consents (app_id, open_id, template_id, remaining, updated_at) VALUES (@app, @open, @template, 1, @now)
+                  ON CONFLICT (app_id, open_id, template_id) DO UPDATE SET remaining = subscribe_consents.remaining + 1, updated_at = excluded.updated_at
+                  """
+                : "UPDATE subscribe_consents SET remaining = 0, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template");
+            command.AddParameter("@app", appId);
+            command.AddParameter("@open", openId);
+            command.AddParameter("@template", choice.TemplateId);
+            command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>Counts subscribe-message consents from <c>subscribe_msg_popup_event</c> and <c>subscribe_msg_change_event</c>,
+/// then lets the account's own handler (the chatbot) handle the message as before.</summary>
+internal sealed class SubscribeConsentHandler(IWeChatMessageHandler? inner, SubscribeConsents consents) : IWeChatMessageHandler
+{
+    public async ValueTask<WeChatReply?> HandleAsync(WeChatMessageContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        switch (context.Message)
+        {
+            case SubscribeMessagePopupEvent popup:
+                await consents.RecordAsync(context.AppId, popup.FromUserName, popup.Choices, cancellationToken);
+                break;
+            case SubscribeMessageChangeEvent change:
+                await consents.RecordAsync(context.AppId, change.FromUserName, [.. change.Choices.Where(c => c.SubscribeStatus != "accept")], cancellationToken);
+                break;
+        }
+
+        return inner is null ? null : await inner.HandleAsync(context, cancellationToken);
+    }
+}
