@@ -4,6 +4,7 @@ using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
+using WeChatAssist.Server.Links;
 using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Policies;
@@ -29,6 +30,7 @@ builder.AddChat();
 builder.AddStaff();
 builder.AddMiniProgram();
 builder.AddPayments();
+builder.AddLinks();
 builder.AddApiDocument();
 
 var app = builder.Build();
@@ -38,6 +40,7 @@ app.MapPolicies();
 app.MapWeChatChannel();
 app.MapStaff();
 app.MapMiniProgram();
+app.MapLinks();
 app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();
