@@ -9,6 +9,7 @@ using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Scheduling;
+using WeChatAssist.Server.StaffConsole;
 using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.WeChat;
 
@@ -31,6 +32,7 @@ builder.AddStaff();
 builder.AddMiniProgram();
 builder.AddPayments();
 builder.AddLinks();
+builder.AddConsole();
 builder.AddApiDocument();
 
 var app = builder.Build();
@@ -41,6 +43,7 @@ app.MapWeChatChannel();
 app.MapStaff();
 app.MapMiniProgram();
 app.MapLinks();
+app.MapConsole();
 app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();

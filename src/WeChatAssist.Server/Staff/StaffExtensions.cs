@@ -32,9 +32,16 @@ internal static class StaffExtensions
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
 
-                // An API answers 401/403; there is no login page to redirect to.
+                // An API answers 401/403; only the console's pages send a browser to the console's login page.
+                options.LoginPath = "/console/login";
                 options.Events.OnRedirectToLogin = context =>
                 {
+                    if (context.Request.Path.StartsWithSegments("/console", StringComparison.Ordinal))
+                    {
+                        context.Response.Redirect(context.RedirectUri);
+                        return Task.CompletedTask;
+                    }
+
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
                 };

@@ -37,5 +37,4 @@ CREATE INDEX resident_bindings_resident ON resident_bindings (resident_id);
 CREATE INDEX follower_scene_open_id ON follower_scene (open_id);
 
 -- The console counts residents and payments per township and village; these let both be index-only scans.
-CREATE INDEX residents_progress ON residents (policy_id, township, village, paid_year);
-CREATE INDEX payment_events_year_day ON payment_events (benefit_year, paid_on, resident_id);
+CREATE INDEX residents_progress ON residents (policy_id, township, village, paid_year, paid_on, category_codes);

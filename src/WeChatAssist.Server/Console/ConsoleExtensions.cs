@@ -1,0 +1,40 @@
+using WeChatAssist.Server.Payments;
+using WeChatAssist.Server.Staff;
+
+namespace WeChatAssist.Server.StaffConsole;
+
+/// <summary>The staff console: Razor Pages under <c>/console</c> (from <c>Console/Pages</c>), its JSON API, Excel
+/// export, and live progress through the SignalR hub <c>/hubs/progress</c>.</summary>
+internal static class ConsoleExtensions
+{
+    /// <summary>Where unauthenticated console pages send the browser.</summary>
+    public const string LoginPath = "/console/login";
+
+    public static IHostApplicationBuilder AddConsole(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/Console/Pages";
+            options.Conventions.AuthorizeFolder("/", StaffClaims.VillagePolicy);
+            options.Conventions.AllowAnonymousToPage("/Login");
+        });
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton(_ => ConsoleTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ConsoleTexts.FileName)));
+        builder.Services.AddSingleton<ProgressQueries>();
+        builder.Services.AddSingleton<UnpaidResidents>();
+        builder.Services.AddSingleton<ProgressFeed>();
+        builder.Services.AddSingleton<IPaymentsRecordedParticipant, ProgressSignal>();
+        builder.Services.AddHostedService<PostgresProgressListener>();
+        builder.Services.AddHostedService<ProgressPublisher>();
+        return builder;
+    }
+
+    public static WebApplication MapConsole(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.MapRazorPages();
+        app.MapHub<ProgressHub>("/hubs/progress");
+        app.MapConsoleEndpoints();
+        return app;
+    }
+}
