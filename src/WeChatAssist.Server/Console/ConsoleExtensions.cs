@@ -18,6 +18,9 @@ internal static class ConsoleExtensions
             options.Conventions.AuthorizeFolder("/", StaffClaims.VillagePolicy);
             options.Conventions.AllowAnonymousToPage("/Login");
         });
+        // Chinese text stays readable in the page source instead of becoming &#x...; entities.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddSignalR();
         builder.Services.AddSingleton(_ => ConsoleTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ConsoleTexts.FileName)));
         builder.Services.AddSingleton<ProgressQueries>();
