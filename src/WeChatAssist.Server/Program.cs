@@ -2,6 +2,7 @@ using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Demo;
 using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
 using WeChatAssist.Server.Links;
@@ -16,6 +17,11 @@ using WeChatAssist.Server.WeChat;
 if (ChatEvaluationCommand.Matches(args))
 {
     return await ChatEvaluationCommand.RunAsync(args, Console.Out, CancellationToken.None);
+}
+
+if (DemoCommand.Matches(args))
+{
+    return await DemoCommand.RunAsync(args, Console.Out, CancellationToken.None);
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -33,6 +39,7 @@ builder.AddMiniProgram();
 builder.AddPayments();
 builder.AddLinks();
 builder.AddConsole();
+builder.AddDemoCounty();
 builder.AddApiDocument();
 
 var app = builder.Build();
