@@ -20,11 +20,15 @@ public sealed class ConsoleTests(PostgresServer postgres) : IClassFixture<Postgr
 {
     private const string Policy = "pengshui-2024";
 
-    [Fact]
-    public async Task The_county_dashboard_shows_every_township_of_the_target_table_and_the_indicators_per_group()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_county_dashboard_shows_every_township_of_the_target_table_and_the_indicators_per_group(bool onPostgres)
     {
         using var sqlite = new TempSqliteFile();
-        await using var server = await ResidentServer.StartAsync(DatabaseProvider.Sqlite, sqlite.ConnectionString);
+        await using var server = await ResidentServer.StartAsync(
+            onPostgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,
+            onPostgres ? await postgres.CreateDatabaseAsync() : sqlite.ConnectionString);
         var tekun = await server.SeedAsync("甲一", TestIds.Next(), township: "汉葭街道", categories: ["tekun"]);
         await server.SeedAsync("甲二", TestIds.Next(), township: "汉葭街道", categories: ["dibao"]);
         var tuopin = await server.SeedAsync("甲三", TestIds.Next(), township: "汉葭街道", categories: ["tuopin"]);
