@@ -52,7 +52,7 @@ internal static class ConsoleEndpoints
     }
 
     internal static async Task<Results<Ok<ProgressSnapshot>, ForbidHttpResult>> Progress(
-        string? policyId, string? township, string? village, ClaimsPrincipal user, HttpResponse response, PolicyCatalog policies, ProgressQueries queries, CancellationToken cancellationToken)
+        string? policyId, string? township, string? village, ClaimsPrincipal user, HttpResponse response, PolicyCatalog policies, ProgressSnapshots snapshots, CancellationToken cancellationToken)
     {
         if (!TryResolve(user, policies, policyId, township, village, out var scope))
         {
@@ -60,7 +60,7 @@ internal static class ConsoleEndpoints
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (await queries.SnapshotAsync(scope, cancellationToken) is not { } snapshot)
+        if (await snapshots.GetAsync(scope, cancellationToken) is not { } snapshot)
         {
             return TypedResults.Forbid();
         }
@@ -77,14 +77,14 @@ internal static class ConsoleEndpoints
         string? village,
         ClaimsPrincipal user,
         PolicyCatalog policies,
-        ProgressQueries queries,
+        ProgressSnapshots snapshots,
         UnpaidResidents unpaid,
         AuditLog audit,
         IServiceProvider services,
         CancellationToken cancellationToken)
     {
         if (!TryResolve(user, policies, policyId, township, village, out var scope) || scope.Village is null
-            || await queries.SnapshotAsync(scope, cancellationToken) is not { } snapshot)
+            || await snapshots.GetAsync(scope, cancellationToken) is not { } snapshot)
         {
             return TypedResults.Forbid();
         }
@@ -134,7 +134,7 @@ internal static class ConsoleEndpoints
         string? village,
         ClaimsPrincipal user,
         PolicyCatalog policies,
-        ProgressQueries queries,
+        ProgressSnapshots snapshots,
         UnpaidResidents unpaid,
         AuditLog audit,
         PersonalDataProtector protector,
@@ -142,7 +142,7 @@ internal static class ConsoleEndpoints
         ConsoleTexts texts,
         CancellationToken cancellationToken)
     {
-        if (!TryResolve(user, policies, policyId, township, village, out var scope) || await queries.SnapshotAsync(scope, cancellationToken) is not { } snapshot)
+        if (!TryResolve(user, policies, policyId, township, village, out var scope) || await snapshots.GetAsync(scope, cancellationToken) is not { } snapshot)
         {
             return TypedResults.Forbid();
         }

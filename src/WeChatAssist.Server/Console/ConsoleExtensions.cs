@@ -24,6 +24,7 @@ internal static class ConsoleExtensions
         builder.Services.AddSignalR();
         builder.Services.AddSingleton(_ => ConsoleTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ConsoleTexts.FileName)));
         builder.Services.AddSingleton<ProgressQueries>();
+        builder.Services.AddSingleton<ProgressSnapshots>();
         builder.Services.AddSingleton<UnpaidResidents>();
         builder.Services.AddSingleton<ProgressFeed>();
         builder.Services.AddSingleton<IPaymentsRecordedParticipant, ProgressSignal>();

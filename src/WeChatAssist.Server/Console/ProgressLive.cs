@@ -110,7 +110,7 @@ internal sealed partial class PostgresProgressListener(DatabaseTarget database, 
 }
 
 /// <summary>Pushes each committed batch to the dashboards watching the county, township and village it touched.</summary>
-internal sealed partial class ProgressPublisher(DatabaseTarget database, ProgressFeed feed, IHubContext<ProgressHub> hub, ILogger<ProgressPublisher> logger) : BackgroundService
+internal sealed partial class ProgressPublisher(DatabaseTarget database, ProgressFeed feed, ProgressSnapshots snapshots, IHubContext<ProgressHub> hub, ILogger<ProgressPublisher> logger) : BackgroundService
 {
     /// <summary>The client method name.</summary>
     public const string Method = "progress";
@@ -147,6 +147,12 @@ internal sealed partial class ProgressPublisher(DatabaseTarget database, Progres
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
             areas = await AreasAsync(batchId, cancellationToken);
+        }
+
+        // Dashboards refetch when they hear the push: they must not get the snapshot from before the batch.
+        foreach (var policyId in areas.Select(a => a.PolicyId).Distinct(StringComparer.Ordinal))
+        {
+            snapshots.Invalidate(policyId);
         }
 
         foreach (var area in areas)
