@@ -6,8 +6,9 @@ using WeChatAssist.Server.Data;
 namespace WeChatAssist.Server.StaffConsole;
 
 /// <summary>The dashboard's numbers: per-area counts, the notice's coverage indicators per group, the daily trend.
-/// Three grouped queries over <c>residents</c>, all answered from the <c>residents_progress</c> index; on PostgreSQL
-/// they run in parallel on separate connections.</summary>
+/// Three grouped queries over the counters that triggers on <c>residents</c> keep (<c>progress_area_counts</c>,
+/// <c>progress_day_counts</c>, schema 9): a county of half a million residents is a few thousand counter rows. On
+/// PostgreSQL they run in parallel on separate connections.</summary>
 internal sealed class ProgressQueries(DatabaseTarget database, PolicyCatalog policies, TimeProvider clock)
 {
     /// <summary>The snapshot of <paramref name="scope"/>, or null when its policy is not loaded.</summary>
@@ -112,7 +113,7 @@ internal sealed class ProgressQueries(DatabaseTarget database, PolicyCatalog pol
         var column = scope.Township is null ? "township" : "village";
         var rows = new List<(string, long, long)>();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, scope, year, $"SELECT {column}, COUNT(*), SUM(CASE WHEN paid_year = @year THEN 1 ELSE 0 END) FROM residents WHERE {{where}} GROUP BY {column}");
+        await using var command = Command(connection, scope, year, $"SELECT {column}, SUM(residents), SUM(CASE WHEN paid_year = @year THEN residents ELSE 0 END) FROM progress_area_counts WHERE {{where}} GROUP BY {column} HAVING SUM(residents) > 0");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -126,7 +127,7 @@ internal sealed class ProgressQueries(DatabaseTarget database, PolicyCatalog pol
     {
         var rows = new List<(string, long, long)>();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, scope, year, "SELECT category_codes, COUNT(*), SUM(CASE WHEN paid_year = @year THEN 1 ELSE 0 END) FROM residents WHERE {where} GROUP BY category_codes");
+        await using var command = Command(connection, scope, year, "SELECT category_codes, SUM(residents), SUM(CASE WHEN paid_year = @year THEN residents ELSE 0 END) FROM progress_area_counts WHERE {where} GROUP BY category_codes");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -136,13 +137,14 @@ internal sealed class ProgressQueries(DatabaseTarget database, PolicyCatalog pol
         return rows;
     }
 
-    /// <summary>Residents paid for the year per payment day. <c>residents.paid_on</c> is the ledger's copy of the day in
-    /// <c>payment_events</c>, so the trend needs no join over half a million payments.</summary>
+    /// <summary>Residents paid for the year per payment day. <c>residents.paid_on</c> (counted by day in
+    /// <c>progress_day_counts</c>) is the ledger's copy of the day in <c>payment_events</c>, so the trend needs no join
+    /// over half a million payments.</summary>
     private async Task<List<DayCount>> TrendAsync(ProgressScope scope, int year, CancellationToken cancellationToken)
     {
         var rows = new List<DayCount>();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, scope, year, "SELECT paid_on, COUNT(*) FROM residents WHERE {where} AND paid_year = @year AND paid_on IS NOT NULL GROUP BY paid_on ORDER BY paid_on");
+        await using var command = Command(connection, scope, year, "SELECT paid_on, SUM(residents) FROM progress_day_counts WHERE {where} AND paid_year = @year GROUP BY paid_on HAVING SUM(residents) > 0 ORDER BY paid_on");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
