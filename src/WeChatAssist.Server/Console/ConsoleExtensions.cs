@@ -36,7 +36,17 @@ internal static class ConsoleExtensions
     public static WebApplication MapConsole(this WebApplication app)
     {
         app.UseStaticFiles();
-        app.MapRazorPages();
+        try
+        {
+            app.MapRazorPages();
+        }
+        catch (Exception ex) when (Hosting.StartupFailureReporting.Describe(ex) is not null)
+        {
+            // Mapping Razor Pages resolves data protection, whose key ring lives in the database, and so validates the
+            // database options before the host starts. The host's own start-up validation fails the same way a moment
+            // later inside the start-up failure reporter, which turns it into one line and an exit code.
+        }
+
         app.MapHub<ProgressHub>("/hubs/progress");
         app.MapConsoleEndpoints();
         return app;
