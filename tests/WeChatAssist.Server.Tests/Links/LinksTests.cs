@@ -1,14 +1,16 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using WeChatAssist.Policy;
-using WeChatAssist.Server.Chat;
+using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Links;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.Tests.Infrastructure;
 using WeChatAssist.Server.Tests.Residents;
+using WeChatAssist.WeChat.Configuration;
 using WeChatAssist.WeChat.Simulator.Api;
+using WeChatAssist.WeChat.Simulator.Push;
 
 namespace WeChatAssist.Server.Tests.Links;
 
@@ -149,9 +151,10 @@ public sealed class LinksTests(SqliteResidentServerFixture fixture, PostgresServ
         var follower = await server.SeedAsync("周一", followerId, township: township);
         var other = await server.SeedAsync("周二", TestIds.Next(), township: township);
         var openId = TestIds.OpenId();
-        var scenes = server.Services.GetRequiredService<IFollowerSceneRecorder>();
-        await scenes.RecordAsync(ResidentServer.Account, openId, "link:" + code, DateTimeOffset.UtcNow, CancellationToken.None);
-        await scenes.RecordAsync(ResidentServer.Account, openId, "link:" + code, DateTimeOffset.UtcNow, CancellationToken.None);
+        // Scanned the poster's follow code (subscribe with qrscene_), later scanned it again (SCAN), both through the webhook.
+        await PushEventAsync(server, openId, "subscribe", "qrscene_link:" + code);
+        await PushEventAsync(server, openId, "SCAN", "link:" + code);
+        Assert.Equal(2, await server.CountAsync($"SELECT COUNT(*) FROM follower_scene WHERE open_id = '{openId}' AND scene = 'link:{code}'"));
         var token = await server.SessionAsync(openId);
         Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, "周一", followerId)).Status);
 
@@ -164,6 +167,14 @@ public sealed class LinksTests(SqliteResidentServerFixture fixture, PostgresServ
         var row = Assert.Single(list.EnumerateArray());
         Assert.Equal(1, row.GetProperty("follows").GetInt64());
         Assert.Equal(1, row.GetProperty("payments").GetInt64());
+    }
+
+    private static async Task PushEventAsync(ResidentServer server, string openId, string eventName, string eventKey)
+    {
+        var account = server.Services.GetRequiredService<IOptionsMonitor<WeChatOptions>>().CurrentValue.Accounts[ResidentServer.Account];
+        var xml = WeChatPushSimulator.Event("gh_pengshui", openId, eventName, eventKey, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var result = await new WeChatPushSimulator(server.Client).PushAsync(new Uri(server.Client.BaseAddress!, "/wechat/" + ResidentServer.Account), account, xml, encrypt: true, CancellationToken.None);
+        Assert.Equal(200, result.StatusCode);
     }
 
     private static InsurancePolicy Pengshui() => PolicyCatalog.LoadShipped().Get("pengshui-2024");
