@@ -17,6 +17,9 @@ internal sealed record LinkPageModel
     public required string WindowFrom { get; init; }
     public required string WindowTo { get; init; }
     public string? Deadline { get; init; }
+
+    /// <summary>True when the deadline is not simply the window's last day (worth saying separately in short texts).</summary>
+    public bool DeadlineBeyondWindow { get; init; }
     public required bool PayableToday { get; init; }
     public string? NextPayableDate { get; init; }
     public int? NoPaymentFromDay { get; init; }
@@ -58,6 +61,7 @@ internal sealed record LinkPageModel
             WindowFrom = PolicyFormat.Date(policy.CollectionWindow.From),
             WindowTo = PolicyFormat.Date(policy.CollectionWindow.To),
             Deadline = quote.Deadline is { } d ? PolicyFormat.Date(d) : null,
+            DeadlineBeyondWindow = quote.Deadline is { } e && e != policy.CollectionWindow.To,
             PayableToday = policy.IsPayable(today),
             NextPayableDate = quote.NextPayableDate is { } n && n != today ? PolicyFormat.Date(n) : null,
             NoPaymentFromDay = policy.NoPaymentFromDay,

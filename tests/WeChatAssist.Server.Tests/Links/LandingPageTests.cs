@@ -78,7 +78,11 @@ public sealed class LandingPageTests
         Assert.EndsWith(model.LandingUrl, text, StringComparison.Ordinal);
         Assert.Contains(PolicyFormat.Yuan(policy.Tiers[0].IndividualFen), text, StringComparison.Ordinal);
         Assert.True(text.Length <= 300, $"{text.Length} characters: {text}");
+        Assert.Equal(model.DeadlineBeyondWindow, text.Contains("最晚" + model.Deadline, StringComparison.Ordinal));
+        Assert.Equal(1, CountOf(text, model.WindowTo));
     }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     private static LinkPageModel Model(InsurancePolicy policy, DateOnly today, string village) =>
         LinkPageModel.Create(

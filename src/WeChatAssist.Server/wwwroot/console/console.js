@@ -73,6 +73,7 @@
     $('registered-count').textContent = fmt(p.registered);
     $('paid-count').textContent = fmt(p.paid);
     $('target-count').textContent = p.target === null ? T['summary.noTarget'] : fmt(p.target);
+    $('target-count').classList.toggle('note', p.target === null);
     $('percent').textContent = pct(p.percent);
     root.dataset.paid = String(p.paid);
   }
