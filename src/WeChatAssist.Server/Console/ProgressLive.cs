@@ -27,7 +27,8 @@ internal sealed class ProgressHub : Hub
     }
 }
 
-/// <summary>What a dashboard hears: payments just recorded in an area of its scope.</summary>
+/// <summary>What a dashboard hears: payments just recorded in an area of its scope (all empty after a lost
+/// notification connection came back: refetch whatever you show).</summary>
 internal sealed record ProgressChanged(string PolicyId, string Township, string Village, long Payments);
 
 /// <summary>Batch ids of committed recordings waiting to be pushed; fed by the in-process signal (SQLite) or the
@@ -35,6 +36,9 @@ internal sealed record ProgressChanged(string PolicyId, string Township, string 
 internal sealed class ProgressFeed
 {
     private readonly Channel<string> _batches = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Stands in the feed for "something may have been missed": dashboards should all refetch.</summary>
+    public const string Resync = "";
 
     public void Post(string batchId) => _batches.Writer.TryWrite(batchId);
 
@@ -76,17 +80,28 @@ internal sealed partial class PostgresProgressListener(DatabaseTarget database, 
             return;
         }
 
+        var reconnecting = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(database.ConnectionString);
+                var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = ApplicationName, Pooling = false };
+                await using var connection = new NpgsqlConnection(builder.ConnectionString);
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) => feed.Post(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {ProgressSignal.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
+
+                // Notifications sent while the connection was down are lost: have every dashboard refetch once.
+                if (reconnecting)
+                {
+                    feed.Post(ProgressFeed.Resync);
+                    LogListenRestored(logger);
+                }
+
+                reconnecting = true;
 
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -105,8 +120,14 @@ internal sealed partial class PostgresProgressListener(DatabaseTarget database, 
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Progress LISTEN connection failed; reconnecting (dashboards miss live updates meanwhile and catch up on their next refresh)")]
+    /// <summary>The <c>application_name</c> of the listening connection (visible in <c>pg_stat_activity</c>).</summary>
+    public const string ApplicationName = "wechatassist-progress-listener";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Progress LISTEN connection failed; reconnecting (dashboards are told to refetch once it is back)")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Progress LISTEN connection restored; dashboards refetch")]
+    private static partial void LogListenRestored(ILogger logger);
 }
 
 /// <summary>Pushes each committed batch to the dashboards watching the county, township and village it touched.</summary>
@@ -141,6 +162,13 @@ internal sealed partial class ProgressPublisher(DatabaseTarget database, Progres
 
     private async Task PublishAsync(string batchId, CancellationToken cancellationToken)
     {
+        if (batchId == ProgressFeed.Resync)
+        {
+            snapshots.InvalidateAll();
+            await hub.Clients.All.SendAsync(Method, new ProgressChanged("", "", "", 0), cancellationToken);
+            return;
+        }
+
         var deadline = DateTimeOffset.UtcNow + VisibleWithin;
         var areas = await AreasAsync(batchId, cancellationToken);
         while (areas.Count == 0 && database.Provider != DatabaseProvider.Postgres && DateTimeOffset.UtcNow < deadline)

@@ -43,6 +43,9 @@ internal sealed class ProgressSnapshots(ProgressQueries queries, TimeProvider cl
         }
     }
 
+    /// <summary>Forgets every snapshot.</summary>
+    public void InvalidateAll() => _entries.Clear();
+
     // Shared by several requests: no single caller's cancellation may stop it (the queries are bounded anyway).
     private Entry Start(ProgressScope scope, DateTimeOffset now) => new(now, queries.SnapshotAsync(scope, CancellationToken.None));
 

@@ -213,6 +213,35 @@ public sealed class ConsoleTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.Single(hub.Sent);
     }
 
+    [Fact]
+    public async Task After_the_listen_connection_drops_every_dashboard_is_told_to_refetch_and_later_payments_are_pushed_again()
+    {
+        var hub = new RecordingHubContext();
+        var database = await postgres.CreateDatabaseAsync();
+        await using var server = await ResidentServer.StartAsync(DatabaseProvider.Postgres, database, services: s => s.AddSingleton<IHubContext<ProgressHub>>(hub));
+        var resident = await server.SeedAsync("壬一", TestIds.Next(), township: "郁山镇", village: "甲村");
+        var listener = $"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '{PostgresProgressListener.ApplicationName}' AND datname = current_database()";
+        await WaitUntilAsync(async () => await server.CountAsync(listener) == 1);
+
+        Assert.Equal(1, await server.CountAsync(listener.Replace("COUNT(*)", "COUNT(pg_terminate_backend(pid))", StringComparison.Ordinal)));
+        var resync = await hub.WaitForAsync(s => s.Groups.SequenceEqual(["*"]), TimeSpan.FromSeconds(20));
+        await server.Services.GetRequiredService<PaymentLedger>().RecordAsync([new PaymentRecord(resident, 2024, new DateOnly(2023, 11, 15))], "tax-file", CancellationToken.None);
+        var pushed = await hub.WaitForAsync(s => s.Groups.Contains($"village:{Policy}:郁山镇:甲村"), TimeSpan.FromSeconds(20));
+
+        Assert.Equal(new ProgressChanged("", "", "", 0), Assert.Single(resync.Args));
+        Assert.Equal(new ProgressChanged(Policy, "郁山镇", "甲村", 1), Assert.Single(pushed.Args));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 200 && !await condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await condition());
+    }
+
     private static readonly System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     private static (long Registered, long Paid, decimal Target, bool Met) Indicator(System.Text.Json.JsonElement e) =>

@@ -33,7 +33,8 @@ internal sealed class RecordingHubContext : IHubContext<ProgressHub>
 
     private sealed class Recipients(RecordingHubContext owner) : IHubClients
     {
-        public IClientProxy All => throw new NotSupportedException();
+        /// <summary>Recorded with the group list <c>["*"]</c>.</summary>
+        public IClientProxy All => new Proxy(owner, ["*"]);
 
         public IClientProxy Groups(IReadOnlyList<string> groupNames) => new Proxy(owner, groupNames);
 
