@@ -12,6 +12,10 @@ if (args.Length > 0 && args[0] == "import-load")
 if (args.Length > 0 && args[0] == ReminderLoad.Verb)
 {
     return await ReminderLoad.RunAsync(args);
+// dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- console-load --url http://127.0.0.1:5090 --password … --connection "Host=…;Database=…" --import 10000
+if (args.Length > 0 && args[0] == "console-load")
+{
+    return await ConsoleLoad.RunAsync(args);
 }
 
 if (args.Length > 0 && args[0] == "webhook-load")

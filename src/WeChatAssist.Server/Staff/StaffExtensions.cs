@@ -37,8 +37,16 @@ internal static class StaffExtensions
                 // An API answers 401/403; there is no login page to redirect to.
                 // Every request re-reads the account: a disabled account or a reset password ends its sessions at once.
                 options.Events.OnValidatePrincipal = ValidateAccountAsync;
+                // An API answers 401/403; only the console's pages send a browser to the console's login page.
+                options.LoginPath = "/console/login";
                 options.Events.OnRedirectToLogin = context =>
                 {
+                    if (context.Request.Path.StartsWithSegments("/console", StringComparison.Ordinal))
+                    {
+                        context.Response.Redirect(context.RedirectUri);
+                        return Task.CompletedTask;
+                    }
+
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
                 };

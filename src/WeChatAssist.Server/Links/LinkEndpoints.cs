@@ -1,0 +1,219 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using WeChatAssist.Policy;
+using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Residents;
+using WeChatAssist.Server.Staff;
+
+namespace WeChatAssist.Server.Links;
+
+/// <summary>A cadre asking for a share link; township and bureau staff name the village (and the bureau the policy).</summary>
+internal sealed record CreateLinkRequest(string? PolicyId, string? Township, string? Village);
+
+/// <summary>A share link as staff see it: where it leads, its artwork, the group text and what it brought so far.</summary>
+internal sealed record LinkResponse(
+    string Code,
+    string PolicyId,
+    string Township,
+    string Village,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    string LandingUrl,
+    string QrPngUrl,
+    string QrSvgUrl,
+    string PosterUrl,
+    string? FollowQrUrl,
+    bool MiniProgramLinkIssued,
+    string ShareText,
+    long Visits,
+    long Follows,
+    long Payments);
+
+/// <summary><c>/api/v1/links</c> for staff (create, list, QR codes, poster) and the residents' landing page <c>/s/{code}</c>.</summary>
+internal static class LinkEndpoints
+{
+    public static IEndpointRouteBuilder MapLinkEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var staff = endpoints.MapGroup("/api/v1/links").WithTags("Links").RequireAuthorization(StaffClaims.VillagePolicy);
+        staff.MapPost("/", CreateLink).WithName("CreateShareLink");
+        staff.MapGet("/", ListLinks).WithName("ListShareLinks");
+        staff.MapGet("/{code}/qr.png", QrPng).WithName("ShareLinkQrPng");
+        staff.MapGet("/{code}/qr.svg", QrSvg).WithName("ShareLinkQrSvg");
+        staff.MapGet("/{code}/poster.svg", Poster).WithName("ShareLinkPoster");
+
+        var residents = endpoints.MapGroup("/s").WithTags("Links").AllowAnonymous().ExcludeFromDescription();
+        residents.MapGet("/{code}", Landing).WithName("ShareLinkLanding");
+        residents.MapGet("/{code}/follow.svg", FollowQr).WithName("ShareLinkFollowQr");
+        return endpoints;
+    }
+
+    internal static async Task<Results<Created<LinkResponse>, ProblemHttpResult>> CreateLink(
+        CreateLinkRequest request,
+        ClaimsPrincipal user,
+        HttpContext context,
+        ShareLinkStore store,
+        LinkWeChat weChat,
+        LinkPages pages,
+        PolicyCatalog policies,
+        LinkTexts texts,
+        CancellationToken cancellationToken)
+    {
+        if (!AdminResidentEndpoints.TryScope(user, request.PolicyId, request.Township, request.Village, out var scope))
+        {
+            return texts.Problem(StatusCodes.Status403Forbidden, "scopeForbidden");
+        }
+
+        if (scope is not { PolicyId: { } policyId, Township: { } township, Village: { } village })
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "linkNeedsVillage");
+        }
+
+        if (policies.Find(policyId) is null)
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "policyUnknown", ("policyId", policyId));
+        }
+
+        var link = await store.CreateAsync(policyId, township, village, user.Identity?.Name ?? "", cancellationToken);
+        link = await weChat.EnsureIssuedAsync(link, cancellationToken);
+        var response = pages.Describe(new ShareLinkStats(link, 0, 0, 0), context.Request);
+        return TypedResults.Created($"/api/v1/links/{link.Code}", response);
+    }
+
+    internal static async Task<Results<Ok<LinkResponse[]>, ProblemHttpResult>> ListLinks(
+        string? policyId,
+        string? township,
+        string? village,
+        ClaimsPrincipal user,
+        HttpContext context,
+        ShareLinkStore store,
+        LinkPages pages,
+        LinkTexts texts,
+        CancellationToken cancellationToken)
+    {
+        if (!AdminResidentEndpoints.TryScope(user, policyId, township, village, out var scope))
+        {
+            return texts.Problem(StatusCodes.Status403Forbidden, "scopeForbidden");
+        }
+
+        var links = await store.ListAsync(scope, cancellationToken);
+        return TypedResults.Ok(links.Select(l => pages.Describe(l, context.Request)).ToArray());
+    }
+
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> QrPng(
+        string code, ClaimsPrincipal user, HttpContext context, ShareLinkStore store, LinkPages pages, LinkTexts texts, CancellationToken cancellationToken) =>
+        await FindInScopeAsync(code, user, store, cancellationToken) is { } link
+            ? TypedResults.File(LinkArtwork.Png(pages.LandingUrl(link, context.Request)), "image/png", $"{link.Village}-{link.Code}.png")
+            : texts.Problem(StatusCodes.Status404NotFound, "linkNotFound", ("code", code));
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> QrSvg(
+        string code, ClaimsPrincipal user, HttpContext context, ShareLinkStore store, LinkPages pages, LinkTexts texts, CancellationToken cancellationToken) =>
+        await FindInScopeAsync(code, user, store, cancellationToken) is { } link
+            ? TypedResults.Content(LinkArtwork.Svg(pages.LandingUrl(link, context.Request)), "image/svg+xml")
+            : texts.Problem(StatusCodes.Status404NotFound, "linkNotFound", ("code", code));
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Poster(
+        string code,
+        ClaimsPrincipal user,
+        HttpContext context,
+        ShareLinkStore store,
+        LinkWeChat weChat,
+        LinkPages pages,
+        LinkTexts texts,
+        CancellationToken cancellationToken)
+    {
+        if (await FindInScopeAsync(code, user, store, cancellationToken) is not { } link || pages.Model(link, context.Request) is null)
+        {
+            return texts.Problem(StatusCodes.Status404NotFound, "linkNotFound", ("code", code));
+        }
+
+        link = await weChat.EnsureIssuedAsync(link, cancellationToken);
+        return TypedResults.Content(pages.Poster(link, context.Request), "image/svg+xml; charset=utf-8");
+    }
+
+    internal static async Task<ContentHttpResult> Landing(
+        string code,
+        HttpContext context,
+        ShareLinkStore store,
+        LinkWeChat weChat,
+        LinkPages pages,
+        BusinessClock clock,
+        CancellationToken cancellationToken)
+    {
+        // Visits are counted, never who visited: no cookie, no OpenID, no IP address is stored.
+        context.Response.Headers.CacheControl = "no-store";
+        if (await store.FindAsync(code, cancellationToken) is not { } link || pages.Model(link, context.Request) is null)
+        {
+            return TypedResults.Content(pages.Missing(), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        await store.RecordVisitAsync(link.Code, clock.Today(), cancellationToken);
+        link = await weChat.EnsureIssuedAsync(link, cancellationToken);
+        return TypedResults.Content(pages.Landing(link, context.Request), "text/html; charset=utf-8");
+    }
+
+    internal static async Task<Results<ContentHttpResult, NotFound>> FollowQr(string code, ShareLinkStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(code, cancellationToken) is { WeChatQrUrl: { } url }
+            ? TypedResults.Content(LinkArtwork.Svg(url), "image/svg+xml")
+            : TypedResults.NotFound();
+
+    private static async Task<ShareLink?> FindInScopeAsync(string code, ClaimsPrincipal user, ShareLinkStore store, CancellationToken cancellationToken)
+    {
+        var link = await store.FindAsync(code, cancellationToken);
+        return link is not null && AdminResidentEndpoints.TryScope(user, link.PolicyId, link.Township, link.Village, out _) ? link : null;
+    }
+}
+
+/// <summary>Renders a link's pages from the policy engine and the templates: landing page, poster, group text, API view.</summary>
+internal sealed class LinkPages(LinkTemplates templates, PolicyCatalog policies, BusinessClock clock, IOptions<LinksOptions> options)
+{
+    /// <summary>The absolute landing-page address of <paramref name="link"/>.</summary>
+    public string LandingUrl(ShareLink link, HttpRequest request)
+    {
+        var origin = options.Value.PublicBaseUrl?.ToString().TrimEnd('/') ?? $"{request.Scheme}://{request.Host}";
+        return $"{origin}/s/{link.Code}";
+    }
+
+    /// <summary>The page model, or null when the link's policy is no longer loaded.</summary>
+    public LinkPageModel? Model(ShareLink link, HttpRequest request) =>
+        policies.Find(link.PolicyId) is { } policy
+            ? LinkPageModel.Create(link, policy, clock.Today(), LandingUrl(link, request), link.MiniProgramUrlLink, link.WeChatQrUrl is null ? null : $"/s/{link.Code}/follow.svg")
+            : null;
+
+    public string Landing(ShareLink link, HttpRequest request) => templates.Landing(Model(link, request)!);
+
+    public string Missing() => templates.Missing();
+
+    public string Poster(ShareLink link, HttpRequest request)
+    {
+        var model = Model(link, request)!;
+        return templates.Poster(model with
+        {
+            LandingQrSvg = LinkArtwork.Group(model.LandingUrl, 120, 900, 380),
+            FollowQrSvg = link.WeChatQrUrl is { } url ? LinkArtwork.Group(url, 580, 900, 380) : null,
+        });
+    }
+
+    public LinkResponse Describe(ShareLinkStats stats, HttpRequest request)
+    {
+        var link = stats.Link;
+        var model = Model(link, request);
+        return new LinkResponse(
+            link.Code,
+            link.PolicyId,
+            link.Township,
+            link.Village,
+            link.CreatedBy,
+            link.CreatedAt,
+            LandingUrl(link, request),
+            $"/api/v1/links/{link.Code}/qr.png",
+            $"/api/v1/links/{link.Code}/qr.svg",
+            $"/api/v1/links/{link.Code}/poster.svg",
+            link.WeChatQrUrl is null ? null : $"/s/{link.Code}/follow.svg",
+            link.MiniProgramUrlLink is not null,
+            model is null ? "" : templates.Share(model),
+            stats.Visits,
+            stats.Follows,
+            stats.Payments);
+    }
+}

@@ -1,0 +1,28 @@
+using WeChatAssist.Server.Payments;
+
+namespace WeChatAssist.Server.Links;
+
+/// <summary>Cadre share links: the store, WeChat issuing, templates, payment attribution and the endpoints.</summary>
+internal static class LinksExtensions
+{
+    public static IHostApplicationBuilder AddLinks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LinksOptions>()
+            .Bind(builder.Configuration.GetSection(LinksOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ShareLinkStore>();
+        builder.Services.AddSingleton<LinkWeChat>();
+        builder.Services.AddSingleton<LinkPages>();
+        builder.Services.AddSingleton(_ => LinkTemplates.Load(Path.Combine(AppContext.BaseDirectory, LinkTemplates.Folder)));
+        builder.Services.AddSingleton(_ => LinkTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, LinkTexts.FileName)));
+        builder.Services.AddSingleton<IPaymentsRecordedParticipant, LinkAttribution>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapLinks(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapLinkEndpoints();
+        return endpoints;
+    }
+}

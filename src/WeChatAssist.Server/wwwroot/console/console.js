@@ -1,0 +1,252 @@
+// The staff console: login, dashboards (ECharts), live updates (SignalR), share links, the cadre's unpaid list.
+// Every figure comes from the server's JSON; this script only lays it out.
+(() => {
+  'use strict';
+  const T = JSON.parse(document.getElementById('console-texts').textContent);
+  const $ = (id) => document.getElementById(id);
+  const fmt = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString('zh-CN'));
+  const pct = (n) => (n === null || n === undefined ? '—' : `${Number(n).toFixed(2)}%`);
+
+  async function json(url, options) {
+    const response = await fetch(url, { credentials: 'same-origin', ...options });
+    if (response.status === 401) { location.href = `/console/login?ReturnUrl=${encodeURIComponent(location.pathname + location.search)}`; }
+    const text = await response.text();
+    return { status: response.status, ok: response.ok, body: text && /^[\[{]/.test(text.trim()) ? JSON.parse(text) : null };
+  }
+
+  function table(element, headers, rows) {
+    element.replaceChildren();
+    const head = element.createTHead().insertRow();
+    for (const h of headers) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; head.appendChild(th); }
+    const body = element.createTBody();
+    for (const row of rows) {
+      const tr = body.insertRow();
+      for (const cell of row) {
+        const td = tr.insertCell();
+        if (cell instanceof Node) { td.appendChild(cell); } else { td.textContent = cell ?? '—'; }
+      }
+    }
+    if (rows.length === 0) { const td = body.insertRow().insertCell(); td.colSpan = headers.length; td.textContent = T['panel.noData']; }
+  }
+
+  // ---- login / logout ------------------------------------------------------------------------------------------
+  const loginForm = $('login-form');
+  if (loginForm) {
+    loginForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const result = await json('/api/v1/staff/login', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ userName: $('userName').value, password: $('password').value }),
+      });
+      if (result.ok) {
+        const back = new URLSearchParams(location.search).get('ReturnUrl');
+        location.href = back && back.startsWith('/console') ? back : (result.body.role === 'village' ? '/console/village' : '/console');
+      } else {
+        $('login-error').textContent = T['login.failed'] + (result.body?.detail ?? result.status);
+      }
+    });
+  }
+  const logout = $('logout');
+  if (logout) {
+    logout.addEventListener('click', async () => { await json('/api/v1/staff/logout', { method: 'POST' }); location.href = '/console/login'; });
+  }
+
+  // ---- dashboards ----------------------------------------------------------------------------------------------
+  const root = $('dashboard');
+  if (!root || !root.dataset.policy) { return; }
+  const scope = { policyId: root.dataset.policy, township: root.dataset.township || '', village: root.dataset.village || '' };
+  const mode = root.dataset.mode;
+  if (mode === 'village' && !scope.village) { return; }
+  const query = new URLSearchParams(Object.entries(scope).filter(([, v]) => v)).toString();
+  for (const a of document.querySelectorAll('a.export')) { a.href = `/api/v1/console/export/${a.dataset.table}.xlsx?${query}`; }
+
+  const charts = {};
+  function chart(id) {
+    const element = $(id);
+    if (!element || !window.echarts) { return null; }
+    charts[id] ??= window.echarts.init(element, null, { renderer: 'svg' });
+    return charts[id];
+  }
+  window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+
+  function renderSummary(p) {
+    $('registered-count').textContent = fmt(p.registered);
+    $('paid-count').textContent = fmt(p.paid);
+    $('target-count').textContent = p.target === null ? T['summary.noTarget'] : fmt(p.target);
+    $('target-count').classList.toggle('note', p.target === null);
+    $('percent').textContent = pct(p.percent);
+    root.dataset.paid = String(p.paid);
+  }
+
+  function renderAreas(p) {
+    const rows = p.areas;
+    table($('areas-table'), [T['col.area'], T['col.target'], T['col.registered'], T['col.paid'], T['col.percent']],
+      rows.map((a) => [a.name, fmt(a.target), fmt(a.registered), fmt(a.paid), pct(a.percent)]));
+    chart('areas-chart')?.setOption({
+      tooltip: { trigger: 'axis' },
+      legend: { data: [T['chart.paid'], T['chart.target']] },
+      grid: { left: 60, right: 20, bottom: 90 },
+      xAxis: { type: 'category', data: rows.map((a) => a.name), axisLabel: { rotate: 45, interval: 0 } },
+      yAxis: { type: 'value' },
+      series: [
+        { name: T['chart.paid'], type: 'bar', data: rows.map((a) => a.paid) },
+        // The target is drawn as a dashed line, not only a second colour.
+        { name: T['chart.target'], type: 'line', lineStyle: { type: 'dashed' }, symbol: 'rect', data: rows.map((a) => a.target) },
+      ],
+    });
+  }
+
+  function renderIndicators(p) {
+    table($('indicators-table'), [T['col.group'], T['col.targetPercent'], T['col.registered'], T['col.paid'], T['col.percent'], T['col.met']],
+      p.indicators.map((i) => [
+        i.unresolved.length ? `${i.group}（${T['indicator.unresolved']}${i.unresolved.join('、')}）` : i.group,
+        pct(i.targetPercent), fmt(i.registered), fmt(i.paid), pct(i.percent), i.met ? `✔ ${T.yes}` : `✘ ${T.no}`]));
+  }
+
+  function renderTrend(p) {
+    chart('trend-chart')?.setOption({
+      tooltip: { trigger: 'axis' },
+      grid: { left: 60, right: 20 },
+      xAxis: { type: 'category', data: p.trend.map((d) => d.day) },
+      yAxis: { type: 'value' },
+      series: [{ name: T['chart.payments'], type: 'line', data: p.trend.map((d) => d.payments) }],
+    });
+  }
+
+  async function renderLinks() {
+    const result = await json(`/api/v1/links?${query}`);
+    if (!result.ok) { return; }
+    table($('links-table'), [T['col.code'], T['col.township'], T['col.village'], T['col.createdBy'], T['col.visits'], T['col.follows'], T['col.linkPayments']],
+      result.body.map((l) => {
+        const a = document.createElement('a'); a.href = l.landingUrl; a.textContent = l.code; a.target = '_blank';
+        return [a, l.township, l.village, l.createdBy, fmt(l.visits), fmt(l.follows), fmt(l.payments)];
+      }));
+  }
+
+  function showNewLink(l) {
+    const box = $('new-link');
+    box.replaceChildren();
+    const img = document.createElement('img'); img.src = l.qrSvgUrl; img.alt = l.landingUrl; img.className = 'qr'; img.id = 'new-link-qr';
+    const links = document.createElement('p');
+    for (const [href, text] of [[l.landingUrl, T['links.open']], [l.posterUrl, T['links.poster']], [l.qrPngUrl, T['links.qr']]]) {
+      const a = document.createElement('a'); a.href = href; a.textContent = text; a.target = '_blank'; links.append(a, ' ');
+    }
+    const share = document.createElement('textarea'); share.id = 'share-text'; share.readOnly = true; share.value = l.shareText; share.rows = 4;
+    const copy = document.createElement('button'); copy.type = 'button'; copy.textContent = T['links.copy'];
+    const note = document.createElement('span'); note.setAttribute('role', 'status');
+    copy.addEventListener('click', async () => {
+      share.select();
+      try { await navigator.clipboard.writeText(share.value); } catch { document.execCommand('copy'); }
+      note.textContent = T['links.copied'];
+    });
+    box.append(img, links, share, copy, note);
+    if (!l.followQrUrl) { const p = document.createElement('p'); p.textContent = T['links.followMissing']; box.append(p); }
+    box.dataset.code = l.code;
+  }
+
+  let remindersAvailable = false;
+  function renderUnpaid(view) {
+    remindersAvailable = view.remindersAvailable;
+    const boxes = view.unpaid.map((r) => { const c = document.createElement('input'); c.type = 'checkbox'; c.value = r.id; c.className = 'pick'; return c; });
+    table($('unpaid-table'), [T['col.select'], T['col.name'], T['col.idNumber'], T['col.categories']],
+      view.unpaid.map((r, i) => [boxes[i], r.name, r.idNumber, r.categories.join('、')]));
+    $('remind').disabled = !remindersAvailable;
+    $('remind-note').textContent = remindersAvailable ? '' : T['remind.unavailable'];
+  }
+
+  async function featurePanels() {
+    for (const panel of document.querySelectorAll('section.feature')) {
+      const body = panel.querySelector('.feature-body');
+      const result = await json(`${panel.dataset.api}?${query}`).catch(() => ({ status: 0 }));
+      if (!result.ok || result.body === null) { body.textContent = result.status === 404 || result.status === 0 ? T['panel.noData'] : `${T['panel.error']} (${result.status})`; continue; }
+      const data = Array.isArray(result.body) ? result.body : (Array.isArray(result.body.items) ? result.body.items : null);
+      if (data) {
+        const keys = data.length ? Object.keys(data[0]) : [];
+        const t = document.createElement('table'); t.className = 'data';
+        table(t, keys, data.map((row) => keys.map((k) => (typeof row[k] === 'object' && row[k] !== null ? JSON.stringify(row[k]) : row[k]))));
+        body.replaceChildren(t);
+      } else {
+        const dl = document.createElement('dl');
+        for (const [k, v] of Object.entries(result.body)) {
+          const dt = document.createElement('dt'); dt.textContent = k;
+          const dd = document.createElement('dd'); dd.textContent = typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+          dl.append(dt, dd);
+        }
+        body.replaceChildren(dl);
+      }
+    }
+  }
+
+  async function refresh() {
+    if (mode === 'village') {
+      const result = await json(`/api/v1/console/village?${query}`);
+      if (!result.ok) { $('live-status').textContent = `${T['panel.error']} (${result.status})`; return; }
+      renderSummary(result.body.progress);
+      renderTrend(result.body.progress);
+      renderUnpaid(result.body);
+    } else {
+      const result = await json(`/api/v1/console/progress?${query}`);
+      if (!result.ok) { $('live-status').textContent = `${T['panel.error']} (${result.status})`; return; }
+      renderSummary(result.body);
+      renderAreas(result.body);
+      renderIndicators(result.body);
+      renderTrend(result.body);
+    }
+    root.dataset.refreshed = String(Number(root.dataset.refreshed || 0) + 1);
+    await renderLinks();
+  }
+
+  // Bursts of batches (an import of many files) refresh once.
+  let pending = null;
+  function refreshSoon() {
+    if (pending) { return; }
+    pending = setTimeout(async () => { pending = null; await refresh(); }, 150);
+  }
+
+  const createLink = $('create-link');
+  if (createLink) {
+    createLink.addEventListener('click', async () => {
+      createLink.disabled = true;
+      const result = await json('/api/v1/links', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ policyId: scope.policyId, township: scope.township, village: scope.village }),
+      });
+      createLink.disabled = false;
+      if (result.ok) { showNewLink(result.body); await renderLinks(); }
+    });
+  }
+
+  const remind = $('remind');
+  if (remind) {
+    remind.addEventListener('click', async () => {
+      const ids = [...document.querySelectorAll('input.pick:checked')].map((c) => Number(c.value));
+      if (ids.length === 0) { $('remind-note').textContent = T['remind.none']; return; }
+      const result = await json('/api/v1/console/village/remind', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ residentIds: ids }),
+      });
+      if (!result.ok) { $('remind-note').textContent = result.body?.detail ?? `${T['panel.error']} (${result.status})`; return; }
+      const skipped = Object.entries(result.body.skipped).map(([k, n]) => `${T[`skip.${k}`] ?? k} ${n}`).join('，') || '0';
+      $('remind-note').textContent = T['remind.done'].replace('{queued}', result.body.queued).replace('{skipped}', skipped);
+    });
+  }
+
+  async function live() {
+    if (!window.signalR) { return; }
+    const connection = new window.signalR.HubConnectionBuilder().withUrl('/hubs/progress').withAutomaticReconnect().build();
+    const status = $('live-status');
+    connection.on('progress', refreshSoon);
+    const watch = async () => {
+      await connection.invoke('Watch', scope.policyId, scope.township || null, scope.village || null);
+      status.textContent = `● ${T['summary.live']}`;
+      root.dataset.live = 'on';
+      // Anything recorded while the connection was down is picked up now.
+      refreshSoon();
+    };
+    connection.onreconnecting(() => { status.textContent = `○ ${T['summary.offline']}`; root.dataset.live = 'off'; });
+    connection.onreconnected(watch);
+    try { await connection.start(); await watch(); } catch { status.textContent = `○ ${T['summary.offline']}`; }
+  }
+
+  refresh().then(() => live());
+  if (mode === 'county') { featurePanels(); }
+})();

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using WeChatAssist.Server.Payments;
+using WeChatAssist.Server.Staff;
+using WeChatAssist.Server.Tests.Residents;
+
+namespace WeChatAssist.Server.Tests.Console;
+
+/// <summary>The console and the landing page in a real browser (Debian's chromium with CJK fonts): login, a cadre
+/// making a link, the landing page's elderly-friendly basics measured in the page on a 375×667 phone, and payments
+/// moving an open dashboard without a reload. Every test leaves a screenshot in artifacts/screenshots.</summary>
+[Collection(BrowserGroup.Name)]
+public sealed class BrowserTests(BrowserServer server)
+{
+    private const string CadrePassword = "cadre-password-1";
+
+    [Fact]
+    public async Task Staff_sign_in_on_the_login_page_and_reach_the_county_dashboard()
+    {
+        var page = await server.NewPageAsync();
+
+        await page.GotoAsync("/console");
+        Assert.Contains("/console/login", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#userName", ResidentServer.AdminUser);
+        await page.FillAsync("#password", ResidentServer.AdminPassword);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console");
+        await page.SelectOptionAsync("#policy-select", "pengshui-2024");
+        await page.ClickAsync("#scope-form button[type=submit]");
+        await page.WaitForURLAsync(url => url.Contains("policyId=pengshui-2024", StringComparison.Ordinal));
+        await page.WaitForSelectorAsync("#areas-table tbody tr");
+
+        Assert.Equal("554,440", await page.TextContentAsync("#target-count"));
+        Assert.Equal(39, await page.Locator("#areas-table tbody tr").CountAsync());
+        Assert.Equal(3, await page.Locator("#indicators-table tbody tr").CountAsync());
+        await BrowserServer.ScreenshotAsync(page, "01-county-dashboard");
+    }
+
+    [Fact]
+    public async Task A_cadre_creates_a_link_and_the_landing_page_is_elderly_friendly_on_a_375_by_667_phone()
+    {
+        var cadre = "cadre" + Guid.NewGuid().ToString("N")[..6];
+        await server.Services.GetRequiredService<StaffStore>().CreateAsync(cadre, CadrePassword, StaffRole.Village, "pengshui-2024", "郁山镇", "中井村", CancellationToken.None);
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/console/login");
+        await page.FillAsync("#userName", cadre);
+        await page.FillAsync("#password", CadrePassword);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console/village");
+
+        // Without the reminder outbox (it comes with the reminders feature) the button is disabled and says why.
+        await page.WaitForSelectorAsync("#unpaid-table thead");
+        Assert.True(await page.IsDisabledAsync("#remind"));
+        Assert.Contains("尚未部署", await page.TextContentAsync("#remind-note"), StringComparison.Ordinal);
+
+        await page.ClickAsync("#create-link");
+        await page.WaitForSelectorAsync("#new-link-qr");
+        var share = await page.InputValueAsync("#share-text");
+        var landing = await page.GetAttributeAsync("#new-link a", "href");
+        await BrowserServer.ScreenshotAsync(page, "02-cadre-link-created");
+
+        Assert.Contains("中井村", share, StringComparison.Ordinal);
+        Assert.NotNull(landing);
+        var phone = await server.NewPageAsync(375, 667, mobile: true);
+        var response = await phone.GotoAsync(landing);
+        Assert.Equal(200, response!.Status);
+        var report = await phone.EvaluateAsync<JsonElement>(ElderlyFriendlyReport);
+        await BrowserServer.ScreenshotAsync(phone, "03-landing-375x667");
+
+        Assert.True(report.GetProperty("texts").GetInt32() > 20, report.ToString());
+        Assert.True(report.GetProperty("smallText").GetArrayLength() == 0, "text under 18px: " + report.GetProperty("smallText"));
+        Assert.True(report.GetProperty("lowContrast").GetArrayLength() == 0, "contrast under 4.5:1: " + report.GetProperty("lowContrast"));
+        Assert.True(report.GetProperty("smallTargets").GetArrayLength() == 0, "tap targets under 44px: " + report.GetProperty("smallTargets"));
+        Assert.True(report.GetProperty("unlabelled").GetArrayLength() == 0, "controls without words: " + report.GetProperty("unlabelled"));
+        Assert.True(report.GetProperty("targets").GetInt32() >= 2, report.ToString());
+        Assert.True(report.GetProperty("scrollWidth").GetInt32() <= 375, "the page scrolls sideways: " + report);
+    }
+
+    [Fact]
+    public async Task Recording_payments_moves_an_open_dashboard_without_a_reload()
+    {
+        var residents = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            residents.Add(await server.SeedAsync("己" + i, "保家镇", "楠木村"));
+        }
+
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/console/login");
+        await page.FillAsync("#userName", ResidentServer.AdminUser);
+        await page.FillAsync("#password", ResidentServer.AdminPassword);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console");
+        await page.GotoAsync("/console?policyId=pengshui-2024");
+        await page.WaitForSelectorAsync("#dashboard[data-live='on']");
+        var before = long.Parse(await page.GetAttributeAsync("#dashboard", "data-paid") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await page.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+        var started = DateTime.UtcNow;
+        await server.Services.GetRequiredService<PaymentLedger>().RecordAsync(
+            [.. residents.Select(r => new PaymentRecord(r, 2024, new DateOnly(2023, 11, 15)))], "tax-file", CancellationToken.None);
+        await page.WaitForSelectorAsync($"#dashboard[data-paid='{before + residents.Count}']", new PageWaitForSelectorOptions { Timeout = 10_000 });
+        var elapsed = DateTime.UtcNow - started;
+        await BrowserServer.ScreenshotAsync(page, "04-dashboard-after-payments");
+
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+        Assert.Equal((before + residents.Count).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("#paid-count"));
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"the dashboard moved after {elapsed.TotalMilliseconds:0} ms");
+    }
+
+    /// <summary>Measured in the page: every visible text node's computed size and its contrast against the nearest
+    /// opaque background (WCAG relative luminance), every control's box and words.</summary>
+    private const string ElderlyFriendlyReport = """
+        () => {
+          const parse = (c) => { const p = c.match(/[\d.]+/g).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+          const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+          const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+          const background = (element) => {
+            for (let e = element; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c.a > 0) { return c; } }
+            return { r: 255, g: 255, b: 255, a: 1 };
+          };
+          const report = { texts: 0, targets: 0, smallText: [], lowContrast: [], smallTargets: [], unlabelled: [], scrollWidth: document.documentElement.scrollWidth };
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const text = node.textContent.trim();
+            const element = node.parentElement;
+            if (!text || !element.getClientRects().length) { continue; }
+            const style = getComputedStyle(element);
+            const size = parseFloat(style.fontSize);
+            const fg = luminance(parse(style.color)), bg = luminance(background(element));
+            const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+            report.texts++;
+            if (size < 18) { report.smallText.push(`${text.slice(0, 16)} ${size}px`); }
+            if (ratio < 4.5) { report.lowContrast.push(`${text.slice(0, 16)} ${ratio.toFixed(2)}`); }
+          }
+          for (const control of document.querySelectorAll('a[href], button, input, select')) {
+            const box = control.getBoundingClientRect();
+            if (!box.width) { continue; }
+            report.targets++;
+            if (box.width < 44 || box.height < 44) { report.smallTargets.push(`${control.textContent.trim().slice(0, 16)} ${box.width}x${box.height}`); }
+            if (!(control.textContent.trim() || control.getAttribute('aria-label'))) { report.unlabelled.push(control.outerHTML.slice(0, 60)); }
+          }
+          return report;
+        }
+        """;
+}
+
+/// <summary>One browser server shared by the browser tests, which run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserGroup : ICollectionFixture<BrowserServer>
+{
+    public const string Name = "browser";
+}
