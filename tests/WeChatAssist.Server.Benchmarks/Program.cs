@@ -8,10 +8,14 @@ using WeChatAssist.Server.Benchmarks;
 if (args.Length > 0 && args[0] == "import-load")
 {
     return await ImportLoad.RunAsync(args);
+}
+
 // dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- reminders-load --postgres "Host=127.0.0.1;Port=55991;Username=postgres" --residents 1000000
 if (args.Length > 0 && args[0] == ReminderLoad.Verb)
 {
     return await ReminderLoad.RunAsync(args);
+}
+
 // dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- console-load --url http://127.0.0.1:5090 --password … --connection "Host=…;Database=…" --import 10000
 if (args.Length > 0 && args[0] == "console-load")
 {

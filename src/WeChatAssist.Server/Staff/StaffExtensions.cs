@@ -34,9 +34,9 @@ internal static class StaffExtensions
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
 
-                // An API answers 401/403; there is no login page to redirect to.
                 // Every request re-reads the account: a disabled account or a reset password ends its sessions at once.
                 options.Events.OnValidatePrincipal = ValidateAccountAsync;
+
                 // An API answers 401/403; only the console's pages send a browser to the console's login page.
                 options.LoginPath = "/console/login";
                 options.Events.OnRedirectToLogin = context =>
