@@ -45,6 +45,7 @@ internal sealed class ImportClient : IDisposable
         var client = server.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
         using var login = await client.PostAsJsonAsync("/api/v1/staff/login", new { userName, password });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        await Residents.StaffSession.AttachAntiforgeryTokenAsync(client);
         return new ImportClient(client);
     }
 

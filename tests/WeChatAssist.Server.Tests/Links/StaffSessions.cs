@@ -27,6 +27,7 @@ internal static class StaffSessions
         var client = server.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
         using var response = await client.PostAsJsonAsync("/api/v1/staff/login", new { userName = user, password });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Residents.StaffSession.AttachAntiforgeryTokenAsync(client);
         return client;
     }
 

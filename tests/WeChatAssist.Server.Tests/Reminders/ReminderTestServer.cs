@@ -57,6 +57,7 @@ internal static class ReminderTestServer
         var client = server.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
         using var login = await client.PostAsJsonAsync("/api/v1/staff/login", new { userName, password });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        await Residents.StaffSession.AttachAntiforgeryTokenAsync(client);
         return client;
     }
 

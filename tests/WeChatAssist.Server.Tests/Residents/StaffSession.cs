@@ -40,6 +40,16 @@ internal sealed class StaffSession : IDisposable
         return user;
     }
 
+    /// <summary>For a plain signed-in <see cref="HttpClient"/>: fetches the antiforgery token and sends it on every
+    /// later request, as the console's pages do.</summary>
+    public static async Task AttachAntiforgeryTokenAsync(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var body = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/staff/antiforgery", UriKind.Relative));
+        client.DefaultRequestHeaders.Remove(StaffAntiforgery.HeaderName);
+        client.DefaultRequestHeaders.Add(StaffAntiforgery.HeaderName, body.GetProperty("token").GetString());
+    }
+
     public async Task RefreshTokenAsync()
     {
         var body = await _client.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/staff/antiforgery", UriKind.Relative));

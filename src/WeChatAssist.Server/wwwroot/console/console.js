@@ -7,8 +7,21 @@
   const fmt = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString('zh-CN'));
   const pct = (n) => (n === null || n === undefined ? '—' : `${Number(n).toFixed(2)}%`);
 
-  async function json(url, options) {
-    const response = await fetch(url, { credentials: 'same-origin', ...options });
+  // Signed-in writes carry the antiforgery token (GET /api/v1/staff/antiforgery), fetched once per page.
+  let antiforgeryHeader = null;
+  async function antiforgery() {
+    if (!antiforgeryHeader) {
+      const response = await fetch('/api/v1/staff/antiforgery', { credentials: 'same-origin' });
+      if (response.ok) { const body = await response.json(); antiforgeryHeader = { [body.headerName]: body.token }; }
+    }
+    return antiforgeryHeader ?? {};
+  }
+
+  async function json(url, options = {}) {
+    const method = (options.method ?? 'GET').toUpperCase();
+    const headers = { ...(options.headers ?? {}) };
+    if (method !== 'GET' && url !== '/api/v1/staff/login') { Object.assign(headers, await antiforgery()); }
+    const response = await fetch(url, { credentials: 'same-origin', ...options, headers });
     if (response.status === 401) { location.href = `/console/login?ReturnUrl=${encodeURIComponent(location.pathname + location.search)}`; }
     const text = await response.text();
     return { status: response.status, ok: response.ok, body: text && /^[\[{]/.test(text.trim()) ? JSON.parse(text) : null };
