@@ -8,7 +8,8 @@ namespace WeChatAssist.Server.Imports;
 /// <param name="Content">The file's bytes (xlsx or csv).</param>
 /// <param name="StaffUser">Who uploaded it.</param>
 /// <param name="AsOf">The day a hardship total list's categories start; the business date when omitted.</param>
-internal sealed record ImportRequest(string PolicyId, ImportKind Kind, ImportMode Mode, string FileName, byte[] Content, string StaffUser, DateOnly? AsOf = null);
+/// <param name="Township">For township staff: every row must be of this township (others are errors).</param>
+internal sealed record ImportRequest(string PolicyId, ImportKind Kind, ImportMode Mode, string FileName, byte[] Content, string StaffUser, DateOnly? AsOf = null, string? Township = null);
 
 /// <summary>An import as the history and the report show it. Counts say what applying does (for a dry run or a
 /// rejected file: would do); only an <c>applied</c> import changed the registry.</summary>

@@ -11,7 +11,8 @@ using WeChatAssist.Server.Staff;
 namespace WeChatAssist.Server.Imports;
 
 /// <summary><c>/api/v1/admin/imports</c>: upload a list (dry run or apply), the history, one report, its problems as
-/// csv. Bureau staff only: the lists are county-wide and a partial township upload would read as exits.</summary>
+/// csv. Bureau staff import every kind for any policy; township staff only department lists (hardship, changes) of
+/// their own township and policy, and see only their own uploads. Village cadres cannot import.</summary>
 internal static class ImportEndpoints
 {
     private const int HistoryLimit = 100;
@@ -20,7 +21,7 @@ internal static class ImportEndpoints
     {
         var maxBytes = endpoints.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxFileBytes;
         var group = endpoints.MapGroup("/api/v1/admin/imports").WithTags("Imports")
-            .RequireAuthorization(StaffClaims.BureauPolicy)
+            .RequireAuthorization(StaffClaims.TownshipPolicy)
             .AddEndpointFilter<ImportGate>();
 
         // Staff cookies are SameSite=Strict, so a cross-site form cannot carry them; no antiforgery token needed.
@@ -63,6 +64,15 @@ internal static class ImportEndpoints
             return texts.Problem(StatusCodes.Status400BadRequest, "policyUnknown", ("policyId", policyId ?? ""));
         }
 
+        var township = Township(user);
+        if (township is not null
+            && (township.Length == 0
+                || parsedKind is not (ImportKind.Hardship or ImportKind.Changes)
+                || user.FindFirstValue(StaffClaims.PolicyId) is { } ownPolicy && !string.Equals(ownPolicy, policyId.Trim(), StringComparison.Ordinal)))
+        {
+            return texts.Problem(StatusCodes.Status403Forbidden, "scopeForbidden");
+        }
+
         DateOnly? asOfDate = null;
         if (!string.IsNullOrWhiteSpace(asOf))
         {
@@ -91,7 +101,7 @@ internal static class ImportEndpoints
         }
 
         var result = await imports.RunAsync(
-            new ImportRequest(policyId.Trim(), parsedKind, parsedMode, Path.GetFileName(file.FileName), content, user.Identity?.Name ?? "", asOfDate),
+            new ImportRequest(policyId.Trim(), parsedKind, parsedMode, Path.GetFileName(file.FileName), content, user.Identity?.Name ?? "", asOfDate, township),
             cancellationToken);
         if (result.ProblemCode is { } code)
         {
@@ -106,20 +116,21 @@ internal static class ImportEndpoints
         return TypedResults.Ok(result);
     }
 
-    /// <summary>The latest imports, newest first.</summary>
-    internal static async Task<Ok<IReadOnlyList<ImportReport>>> ListAsync(string? policyId, ImportStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListAsync(string.IsNullOrWhiteSpace(policyId) ? null : policyId.Trim(), HistoryLimit, cancellationToken));
+    /// <summary>The latest imports, newest first (township staff: their own).</summary>
+    internal static async Task<Ok<IReadOnlyList<ImportReport>>> ListAsync(string? policyId, ClaimsPrincipal user, ImportStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(
+            string.IsNullOrWhiteSpace(policyId) ? null : policyId.Trim(), HistoryLimit, cancellationToken, Township(user) is null ? null : user.Identity?.Name ?? ""));
 
     /// <summary>One import's report with its first row problems.</summary>
-    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> GetAsync(long id, ImportService imports, ImportTexts texts, CancellationToken cancellationToken) =>
-        await imports.FindAsync(id, cancellationToken) is { } result
+    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> GetAsync(long id, ClaimsPrincipal user, ImportService imports, ImportTexts texts, CancellationToken cancellationToken) =>
+        await imports.FindAsync(id, cancellationToken) is { } result && MayRead(user, result.Report)
             ? TypedResults.Ok(result)
             : texts.Problem(StatusCodes.Status404NotFound, "importNotFound", ("id", id));
 
     /// <summary>Every row problem of an import as csv (UTF-8 with BOM, so Excel opens it in Chinese).</summary>
-    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ErrorsCsvAsync(long id, ImportStore store, ImportTexts texts, CancellationToken cancellationToken)
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ErrorsCsvAsync(long id, ClaimsPrincipal user, ImportStore store, ImportTexts texts, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(id, cancellationToken) is null)
+        if (await store.GetAsync(id, cancellationToken) is not { } report || !MayRead(user, report))
         {
             return texts.Problem(StatusCodes.Status404NotFound, "importNotFound", ("id", id));
         }
@@ -139,6 +150,14 @@ internal static class ImportEndpoints
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
         return TypedResults.File(bytes, "text/csv; charset=utf-8", $"import-{id}-errors.csv");
     }
+
+    /// <summary>The township a township-staff caller is limited to, or null for bureau staff.</summary>
+    private static string? Township(ClaimsPrincipal user) =>
+        StaffClaims.Parse(user.FindFirstValue(ClaimTypes.Role)) == StaffRole.Township ? user.FindFirstValue(StaffClaims.Township) ?? "" : null;
+
+    // Township staff read only their own uploads; someone else's answers as if it did not exist.
+    private static bool MayRead(ClaimsPrincipal user, ImportReport report) =>
+        Township(user) is null || string.Equals(report.StaffUser, user.Identity?.Name, StringComparison.Ordinal);
 
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

@@ -43,7 +43,8 @@ internal sealed class ImportRowValidator(
     PersonalDataProtector protector,
     IReadOnlyDictionary<ImportColumn, string> headers,
     DateOnly today,
-    DateOnly asOf)
+    DateOnly asOf,
+    string? scopeTownship = null)
 {
     // A list names a handful of categories over and over; resolve each wording once ("" when unknown).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _categories = new(StringComparer.Ordinal);
@@ -93,6 +94,10 @@ internal sealed class ImportRowValidator(
             else if (_townships.Count > 0 && !_townships.Contains(township))
             {
                 Add(ImportColumn.Township, "townshipUnknown", ("value", township), ("known", string.Join("、", _townships)));
+            }
+            else if (scopeTownship is not null && !string.Equals(township, Compact(scopeTownship), StringComparison.Ordinal))
+            {
+                Add(ImportColumn.Township, "townshipOutOfScope", ("value", township), ("scope", scopeTownship));
             }
 
             if (village.Length == 0)

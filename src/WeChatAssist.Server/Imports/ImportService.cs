@@ -115,7 +115,7 @@ internal sealed partial class ImportService(
     {
         using var file = SpreadsheetFile.Open(request.Content);
         var table = ImportTable.Open(file, request.Kind, texts);
-        var validator = new ImportRowValidator(request.Kind, policy, words, texts, protector, table.Headers, today, request.AsOf ?? today);
+        var validator = new ImportRowValidator(request.Kind, policy, words, texts, protector, table.Headers, today, request.AsOf ?? today, request.Township);
         var source = table.Rows().ToList();
         if (source.Count == 0)
         {

@@ -342,14 +342,16 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         return [.. Enumerable.Range(0, count).Select(i => first + i)];
     }
 
-    /// <summary>The latest imports, newest first, optionally of one policy.</summary>
-    public async Task<IReadOnlyList<ImportReport>> ListAsync(string? policyId, int limit, CancellationToken cancellationToken)
+    /// <summary>The latest imports, newest first, optionally of one policy and of one uploader.</summary>
+    public async Task<IReadOnlyList<ImportReport>> ListAsync(string? policyId, int limit, CancellationToken cancellationToken, string? staffUser = null)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ReportColumns} FROM imports WHERE (@policy IS NULL OR policy_id = @policy) ORDER BY id DESC LIMIT @limit";
+        command.CommandText = $"SELECT {ReportColumns} FROM imports WHERE (@policy IS NULL OR policy_id = @policy) AND (@user IS NULL OR staff_user = @user) ORDER BY id DESC LIMIT @limit";
         command.AddParameter("@policy", policyId);
         command.Parameters["@policy"].DbType = System.Data.DbType.String;
+        command.AddParameter("@user", staffUser);
+        command.Parameters["@user"].DbType = System.Data.DbType.String;
         command.AddParameter("@limit", limit);
         return await ReadReportsAsync(command, cancellationToken);
     }

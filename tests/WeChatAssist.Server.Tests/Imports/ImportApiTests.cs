@@ -16,18 +16,45 @@ public sealed class ImportApiTests(SqliteImportServerFixture fixture) : IClassFi
     private ResidentServer Server => fixture.Server;
 
     [Fact]
-    public async Task Only_bureau_staff_may_import_and_nobody_unsigned()
+    public async Task Village_cadres_cannot_import_and_nobody_unsigned()
     {
         using var anonymous = Server.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
-        var township = "t" + Guid.NewGuid().ToString("N")[..10];
-        await Server.Services.GetRequiredService<StaffStore>().CreateAsync(township, "township-password-1", StaffRole.Township, ImportClient.PolicyId, "桐城镇", null, CancellationToken.None);
-        using var townshipClient = await ImportClient.SignInAsync(Server, township, "township-password-1");
+        var village = "v" + Guid.NewGuid().ToString("N")[..10];
+        await Server.Services.GetRequiredService<StaffStore>().CreateAsync(village, "village-password-1", StaffRole.Village, ImportClient.PolicyId, "桐城镇", "上院村", CancellationToken.None);
+        using var villageClient = await ImportClient.SignInAsync(Server, village, "village-password-1");
 
         using var list = await anonymous.GetAsync(new Uri("/api/v1/admin/imports", UriKind.Relative));
-        var upload = await townshipClient.UploadAsync(ImportFiles.Csv([ImportFiles.HardshipHeader]), "hardship");
+        var upload = await villageClient.UploadAsync(ImportFiles.Csv([ImportFiles.HardshipHeader]), "hardship");
 
         Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, upload.Status);
+    }
+
+    [Fact]
+    public async Task Township_staff_import_department_lists_of_their_township_only_and_see_only_their_uploads()
+    {
+        var township = "t" + Guid.NewGuid().ToString("N")[..10];
+        await Server.Services.GetRequiredService<StaffStore>().CreateAsync(township, "township-password-1", StaffRole.Township, ImportClient.PolicyId, "桐城镇", null, CancellationToken.None);
+        using var client = await ImportClient.SignInAsync(Server, township, "township-password-1");
+        using var bureau = await ImportClient.SignInAsync(Server);
+        var (_, bureauImport) = await bureau.UploadAsync(ImportFiles.Csv([ImportFiles.HardshipHeader, ["1", "东镇镇", "南街村", "乔卅一", WenxiIds.Next(), "孤儿"]]), "hardship", mode: "validate");
+        var mine = WenxiIds.Next();
+
+        var tax = await client.UploadAsync(ImportFiles.Csv([ImportFiles.TaxHeader, ["1", mine, "乔卅二", "2024", "2023-11-05", "380", "已缴费"]]), "tax");
+        var otherPolicy = await client.UploadAsync(ImportFiles.Csv([ImportFiles.HardshipHeader, ["1", "桐城镇", "上院村", "乔卅二", mine, "孤儿"]]), "hardship", policyId: "pengshui-2024");
+        var outside = await client.UploadAsync(ImportFiles.Csv([ImportFiles.HardshipHeader, ["1", "桐城镇", "上院村", "乔卅二", mine, "孤儿"], ["2", "东镇镇", "南街村", "乔卅三", WenxiIds.Next(), "孤儿"]]), "hardship");
+        var own = await client.UploadAsync(ImportFiles.Csv([ImportFiles.HardshipHeader, ["1", "桐城镇", "上院村", "乔卅二", mine, "孤儿"]]), "hardship");
+        var history = await client.Http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/admin/imports", UriKind.Relative));
+        using var someoneElses = await client.Http.GetAsync(new Uri($"/api/v1/admin/imports/{bureauImport.GetProperty("report").GetProperty("id").GetInt64()}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, tax.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, otherPolicy.Status);
+        Assert.Equal("rejected", outside.Body.GetProperty("report").GetProperty("status").GetString());
+        Assert.Equal("乡镇（街道）“东镇镇”不在您负责的范围（桐城镇）内", Assert.Single(outside.Body.GetProperty("problems").EnumerateArray()).GetProperty("reason").GetString());
+        Assert.Equal("applied", own.Body.GetProperty("report").GetProperty("status").GetString());
+        Assert.All(history.EnumerateArray(), i => Assert.Equal(township, i.GetProperty("staffUser").GetString()));
+        Assert.Equal(2, history.GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, someoneElses.StatusCode);
     }
 
     public static TheoryData<string, string, string, string> BadRequests => new()
