@@ -20,7 +20,7 @@ using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Benchmarks;
 
-/// <summary><c>reminders-load --postgres "Host=…;Username=…" [--residents 1000000] [--dispatch-seconds 20] [--compare 10000] [--loops 2] [--concurrency 64] [--phases plan,outbox,quartz]</c>:
+/// <summary><c>reminders-load --postgres "Host=…;Username=…" [--residents 1000000] [--dispatch-seconds 20] [--compare 10000] [--loops 2] [--concurrency 64] [--phases plan,outbox,quartz | --phases dispatch --database name]</c>:
 /// on fresh PostgreSQL databases, with the server's own services and its in-process WeChat simulator behind real
 /// loopback HTTP: (1) a demo county, every resident bound and owing, planned in one run (the deadline-7d rule);
 /// (2) dispatch throughput for a fixed time; (3) 10,000 reminders as Quartz one-off triggers (clustered ADO store, the
@@ -57,6 +57,16 @@ internal static class ReminderLoad
             var planned = await app.Services.GetRequiredService<ReminderPlanner>().PlanAsync(CancellationToken.None);
             Console.WriteLine(Invariant($"plan: {planned.Sum(p => p.Queued):N0} reminders queued in {clock.Elapsed.TotalSeconds:F1} s"));
 
+            var dispatchClock = Stopwatch.StartNew();
+            var sent = await DispatchForAsync(app, TimeSpan.FromSeconds(dispatchSeconds), loops);
+            var elapsed = dispatchClock.Elapsed.TotalSeconds;
+            Console.WriteLine(Invariant($"dispatch: {sent:N0} sent in {elapsed:F1} s = {sent / elapsed:N0} sends/s ({loops} dispatch loops, concurrency {concurrency}, simulator over loopback HTTP)"));
+        }
+
+        if (phases.Contains("dispatch") && Option(args, "--database") is { } existing)
+        {
+            // Dispatch only, on a database an earlier plan phase filled (its outbox still holds pending rows).
+            await using var app = await StartAsync(new NpgsqlConnectionStringBuilder(server) { Database = existing, CommandTimeout = 600 }.ConnectionString, concurrency);
             var dispatchClock = Stopwatch.StartNew();
             var sent = await DispatchForAsync(app, TimeSpan.FromSeconds(dispatchSeconds), loops);
             var elapsed = dispatchClock.Elapsed.TotalSeconds;
