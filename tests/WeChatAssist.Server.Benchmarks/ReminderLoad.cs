@@ -66,7 +66,8 @@ internal static class ReminderLoad
         if (phases.Contains("dispatch") && Option(args, "--database") is { } existing)
         {
             // Dispatch only, on a database an earlier plan phase filled (its outbox still holds pending rows).
-            await using var app = await StartAsync(new NpgsqlConnectionStringBuilder(server) { Database = existing, CommandTimeout = 600 }.ConnectionString, concurrency);
+            // The business clock is pinned per process: an hour later than the planning run, so its rows are due.
+            await using var app = await StartAsync(new NpgsqlConnectionStringBuilder(server) { Database = existing, CommandTimeout = 600 }.ConnectionString, concurrency, "2023-12-24T11:00:00+08:00");
             var dispatchClock = Stopwatch.StartNew();
             var sent = await DispatchForAsync(app, TimeSpan.FromSeconds(dispatchSeconds), loops);
             var elapsed = dispatchClock.Elapsed.TotalSeconds;
@@ -138,7 +139,7 @@ internal static class ReminderLoad
         return sent;
     }
 
-    private static async Task<RunningApp> StartAsync(string connectionString, string concurrency)
+    private static async Task<RunningApp> StartAsync(string connectionString, string concurrency, string businessNow = BusinessNow)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", Args = [] });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -146,7 +147,7 @@ internal static class ReminderLoad
             ["urls"] = "http://127.0.0.1:0",
             ["Database:Provider"] = "Postgres",
             ["ConnectionStrings:Default"] = connectionString,
-            ["Clock:Now"] = BusinessNow,
+            ["Clock:Now"] = businessNow,
             ["WeChat:Accounts:pengshui:AppId"] = "wx0000000000000003",
             ["WeChat:Accounts:pengshui:PolicyId"] = "pengshui-2024",
             ["WeChat:Accounts:pengshui:EncodingAESKey"] = "",
