@@ -52,8 +52,8 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Created<BroadcastResponse>, ProblemHttpResult>> Create(
-        CreateBroadcastRequest request, ClaimsPrincipal user, PolicyCatalog catalog, ReminderContent content, ReminderMessages messages,
-        BroadcastStore store, BusinessClock clock, ReminderTexts texts, CancellationToken cancellationToken)
+        CreateBroadcastRequest request, ClaimsPrincipal user, PolicyCatalog catalog, ReminderContent content, BroadcastStore store,
+        BusinessClock clock, ReminderTexts texts, CancellationToken cancellationToken)
     {
         var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
         var policyId = fixedPolicy ?? request.PolicyId;

@@ -40,6 +40,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = new List<long>();
         await using (var claim = connection.CreateCommand())
         {
             claim.Transaction = transaction;
@@ -54,19 +55,38 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             claim.AddInstant(provider, "@until", leaseUntil);
             claim.AddInstant(provider, "@now", now);
             claim.AddParameter("@limit", limit);
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            claim.CommandText += " RETURNING id";
+            await using var claimed = await claim.ExecuteReaderAsync(cancellationToken);
+            while (await claimed.ReadAsync(cancellationToken))
             {
-                await transaction.CommitAsync(cancellationToken);
-                return [];
+                ids.Add(claimed.GetInt64(0));
             }
+        }
+
+        if (ids.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return [];
         }
 
         var items = new List<OutboxItem>();
         await using (var read = connection.CreateCommand())
         {
+            // By primary key: the lease token has no index, and a scan of a million-row outbox per claim is what
+            // would make dispatch slow down as the table grows.
             read.Transaction = transaction;
-            read.CommandText = $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN residents r ON r.id = o.resident_id WHERE o.lease_owner = @token AND o.status = 'leased'";
-            read.AddParameter("@token", leaseToken);
+            string idList;
+            if (provider == DatabaseProvider.Postgres)
+            {
+                read.AddParameter("@ids", ids.ToArray());
+                idList = "= ANY(@ids)";
+            }
+            else
+            {
+                idList = "IN " + OutboxSql.InList(read, "id", ids, id => id);
+            }
+
+            read.CommandText = $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN residents r ON r.id = o.resident_id WHERE o.id {idList}";
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

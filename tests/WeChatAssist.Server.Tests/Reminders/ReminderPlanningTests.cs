@@ -166,4 +166,27 @@ public sealed class ReminderPlanningTests(PostgresServer postgres) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
+
+    [Fact]
+    public async Task Offsets_configured_for_one_county_change_only_that_countys_rules()
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(false, sqlite, postgres, DeadlineMinus7, new Dictionary<string, string?>
+        {
+            ["Reminders:DispatcherEnabled"] = "false",
+            ["Reminders:Counties:pengshui-2024:DeadlineOffsetDays:0"] = "10",
+            ["Reminders:Counties:pengshui-2024:DeadlineOffsetDays:1"] = "2",
+            ["Reminders:MonthlyStopOffsetDays:0"] = "5",
+        });
+        using var admin = await server.StaffClientAsync();
+
+        var pengshui = await admin.GetJsonAsync("/api/v1/admin/reminders/rules?policyId=pengshui-2024");
+        var wenxi = await admin.GetJsonAsync("/api/v1/admin/reminders/rules?policyId=wenxi-2024");
+
+        string[] Ids(System.Text.Json.JsonElement rules, string kind) =>
+            [.. rules.EnumerateArray().Where(r => r.GetProperty("kind").GetString() == kind).Select(r => r.GetProperty("id").GetString()!)];
+        Assert.Equal(["deadline-10d", "deadline-2d"], Ids(pengshui, "deadline"));
+        Assert.Equal(["deadline-7d", "deadline-3d", "deadline-1d"], Ids(wenxi, "deadline"));
+        Assert.All(Ids(wenxi, "monthly-stop"), id => Assert.EndsWith("-5d", id, StringComparison.Ordinal));
+    }
 }

@@ -34,6 +34,8 @@ CREATE INDEX reminder_outbox_claim ON reminder_outbox (send_after) WHERE status 
 CREATE INDEX reminder_outbox_resident ON reminder_outbox (resident_id) WHERE status IN ('pending', 'deferred', 'leased');
 CREATE INDEX reminder_outbox_lease ON reminder_outbox (lease_until) WHERE status = 'leased';
 CREATE INDEX reminder_outbox_broadcast ON reminder_outbox (broadcast_id) WHERE broadcast_id IS NOT NULL;
+-- Manual reminders per staff member and day (the daily limit).
+CREATE INDEX reminder_outbox_requested ON reminder_outbox (requested_by) WHERE requested_by IS NOT NULL;
 
 -- Per follower (app id + open id) and kind: opted out or back in. The chat's 退订/订阅 writes every kind.
 CREATE TABLE reminder_preferences (
