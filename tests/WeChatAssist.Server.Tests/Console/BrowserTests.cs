@@ -109,6 +109,31 @@ public sealed class BrowserTests(BrowserServer server)
         Assert.True(elapsed < TimeSpan.FromSeconds(2), $"the dashboard moved after {elapsed.TotalMilliseconds:0} ms");
     }
 
+    [Fact]
+    public async Task A_township_official_sees_the_villages_of_their_own_township_only()
+    {
+        var official = "town" + Guid.NewGuid().ToString("N")[..6];
+        await server.Services.GetRequiredService<StaffStore>().CreateAsync(official, CadrePassword, StaffRole.Township, "pengshui-2024", "桑柘镇", null, CancellationToken.None);
+        await server.SeedAsync("癸一", "桑柘镇", "鹿鸣村");
+        // Unpaid: the other tests of this server count the county's paid residents, and a registry change that
+        // bypasses the ledger reaches a shared snapshot only when it ages out (ProgressSnapshots.MaxAge).
+        await server.SeedAsync("癸二", "桑柘镇", "大地村");
+        await server.SeedAsync("癸三", "郁山镇", "别的村");
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/console/login");
+        await page.FillAsync("#userName", official);
+        await page.FillAsync("#password", CadrePassword);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console");
+        await page.WaitForSelectorAsync("#areas-table tbody tr");
+        await BrowserServer.ScreenshotAsync(page, "05-township-dashboard");
+
+        Assert.Contains("桑柘镇", await page.TextContentAsync("#scope-title"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#township-select, #policy-select").CountAsync());
+        Assert.Equal(["大地村", "鹿鸣村"], (await page.Locator("#areas-table tbody tr td:first-child").AllTextContentsAsync()).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal("26,308", await page.TextContentAsync("#target-count"));
+    }
+
     /// <summary>Measured in the page: every visible text node's computed size and its contrast against the nearest
     /// opaque background (WCAG relative luminance), every control's box and words.</summary>
     private const string ElderlyFriendlyReport = """

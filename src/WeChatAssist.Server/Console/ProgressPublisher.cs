@@ -1,0 +1,91 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.SignalR;
+using WeChatAssist.Server.Data;
+
+namespace WeChatAssist.Server.StaffConsole;
+
+/// <summary>Pushes each committed batch to the dashboards watching the county, township and village it touched.</summary>
+internal sealed partial class ProgressPublisher(DatabaseTarget database, ProgressFeed feed, ProgressSnapshots snapshots, IHubContext<ProgressHub> hub, ILogger<ProgressPublisher> logger) : BackgroundService
+{
+    /// <summary>The client method name.</summary>
+    public const string Method = "progress";
+
+    // SQLite signals before the commit: wait this long for the batch to show up before dropping it as rolled back.
+    private static readonly TimeSpan VisibleWithin = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var batchId in feed.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await PublishAsync(batchId, stoppingToken);
+                }
+                catch (DbException ex)
+                {
+                    LogPublishFailed(logger, batchId, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PublishAsync(string batchId, CancellationToken cancellationToken)
+    {
+        if (batchId == ProgressFeed.Resync)
+        {
+            snapshots.InvalidateAll();
+            await hub.Clients.All.SendAsync(Method, new ProgressChanged("", "", "", 0), cancellationToken);
+            return;
+        }
+
+        var deadline = DateTimeOffset.UtcNow + VisibleWithin;
+        var areas = await AreasAsync(batchId, cancellationToken);
+        while (areas.Count == 0 && database.Provider != DatabaseProvider.Postgres && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+            areas = await AreasAsync(batchId, cancellationToken);
+        }
+
+        // Dashboards refetch when they hear the push: they must not get the snapshot from before the batch.
+        foreach (var policyId in areas.Select(a => a.PolicyId).Distinct(StringComparer.Ordinal))
+        {
+            snapshots.Invalidate(policyId);
+        }
+
+        foreach (var area in areas)
+        {
+            await hub.Clients.Groups(
+                    ProgressScope.CountyGroup(area.PolicyId),
+                    ProgressScope.TownshipGroup(area.PolicyId, area.Township),
+                    ProgressScope.VillageGroup(area.PolicyId, area.Township, area.Village))
+                .SendAsync(Method, area, cancellationToken);
+        }
+    }
+
+    private async Task<List<ProgressChanged>> AreasAsync(string batchId, CancellationToken cancellationToken)
+    {
+        var rows = new List<ProgressChanged>();
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT r.policy_id, r.township, r.village, COUNT(*) FROM payment_events p JOIN residents r ON r.id = p.resident_id
+            WHERE p.batch_id = @batch GROUP BY r.policy_id, r.township, r.village
+            """;
+        command.AddParameter("@batch", batchId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ProgressChanged(reader.GetString(0), reader.GetString(1), reader.GetString(2), Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return rows;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push payment batch {BatchId} to the dashboards")]
+    private static partial void LogPublishFailed(ILogger logger, string batchId, Exception exception);
+}
