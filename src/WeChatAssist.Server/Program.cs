@@ -3,6 +3,7 @@ using WeChatAssist.Server.Chat.Evaluation;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Corrections;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Demo;
 using WeChatAssist.Server.Health;
 using WeChatAssist.Server.Hosting;
 using WeChatAssist.Server.MiniProgram;
@@ -15,6 +16,11 @@ using WeChatAssist.Server.WeChat;
 if (ChatEvaluationCommand.Matches(args))
 {
     return await ChatEvaluationCommand.RunAsync(args, Console.Out, CancellationToken.None);
+}
+
+if (DemoCommand.Matches(args))
+{
+    return await DemoCommand.RunAsync(args, Console.Out, CancellationToken.None);
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,6 +37,7 @@ builder.AddStaff();
 builder.AddMiniProgram();
 builder.AddPayments();
 builder.AddCorrections();
+builder.AddDemoCounty();
 builder.AddApiDocument();
 
 var app = builder.Build();

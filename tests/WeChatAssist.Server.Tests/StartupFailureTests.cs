@@ -188,9 +188,20 @@ public sealed class StartupFailureTests
     [InlineData("SQLITE", null)]
     public void Provider_names_are_checked_case_insensitively(string provider, string? expected)
     {
-        var result = new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { Provider = provider, ConnectionString = "Host=db" });
+        var connectionString = provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase) ? "Data Source=x.db" : "Host=db";
+        var result = new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { Provider = provider, ConnectionString = connectionString });
 
         Assert.Equal(expected, result.Failed ? Assert.Single(result.Failures!) : null);
+    }
+
+    [Fact]
+    public void A_postgres_connection_string_with_the_default_provider_is_refused_with_the_fix()
+    {
+        var result = new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { ConnectionString = "Host=db;Username=postgres" });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("ConnectionStrings:Default: is not a valid SQLite connection string", failure, StringComparison.Ordinal);
+        Assert.EndsWith("for PostgreSQL set Database:Provider to 'Postgres'.", failure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,6 +31,18 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
             case DatabaseProvider.Sqlite when string.IsNullOrWhiteSpace(options.ConnectionString) && string.IsNullOrWhiteSpace(options.DataDirectory):
                 failures.Add("Database:DataDirectory: must not be empty when no connection string is given.");
                 break;
+            case DatabaseProvider.Sqlite when !string.IsNullOrWhiteSpace(options.ConnectionString):
+                try
+                {
+                    _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString);
+                }
+                catch (ArgumentException ex)
+                {
+                    // Usually a PostgreSQL connection string with Database:Provider left at its default.
+                    failures.Add($"{DatabaseOptions.ConnectionStringKey}: is not a valid SQLite connection string ({ex.Message}); for PostgreSQL set Database:Provider to 'Postgres'.");
+                }
+
+                break;
         }
 
         var retry = options.ConnectRetry;
