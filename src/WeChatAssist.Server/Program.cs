@@ -48,6 +48,8 @@ builder.AddConsole();
 builder.AddDemoCounty();
 builder.AddImports();
 builder.AddCorrections();
+builder.AddCorrections();
+builder.AddDemoCounty();
 builder.AddApiDocument();
 
 var app = builder.Build();
