@@ -87,7 +87,7 @@ public sealed class ConsoleTests(PostgresServer postgres) : IClassFixture<Postgr
     }
 
     [Fact]
-    public async Task The_cadre_unpaid_list_is_masked_and_every_read_audited_and_reminders_wait_for_the_outbox()
+    public async Task The_cadre_unpaid_list_is_masked_and_every_read_audited()
     {
         using var sqlite = new TempSqliteFile();
         await using var server = await ResidentServer.StartAsync(DatabaseProvider.Sqlite, sqlite.ConnectionString);
@@ -98,7 +98,6 @@ public sealed class ConsoleTests(PostgresServer postgres) : IClassFixture<Postgr
         using var cadre = await server.SignedInAsync(user);
 
         var (status, view) = await cadre.GetJsonAsync("/api/v1/console/village");
-        var (remind, _) = await cadre.PostJsonAsync("/api/v1/console/village/remind", new { residentIds = new[] { unpaid } });
 
         Assert.Equal(HttpStatusCode.OK, status);
         var row = Assert.Single(view.GetProperty("unpaid").EnumerateArray());
@@ -106,31 +105,35 @@ public sealed class ConsoleTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.Equal(id[..4] + "**********" + id[^4..], row.GetProperty("idNumber").GetString());
         Assert.Equal("城乡最低生活保障人员", Assert.Single(row.GetProperty("categories").EnumerateArray()).GetString());
         Assert.DoesNotContain(id[4..14], view.GetRawText(), StringComparison.Ordinal);
-        Assert.False(view.GetProperty("remindersAvailable").GetBoolean());
+        Assert.True(view.GetProperty("remindersAvailable").GetBoolean());
         Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM audit_log WHERE staff_user = '{user}' AND resident_id = {unpaid} AND action = '{ConsoleEndpoints.UnpaidAction}'"));
-        Assert.Equal(HttpStatusCode.NotImplemented, remind);
     }
 
     [Fact]
-    public async Task Remind_these_residents_sends_only_the_cadre_own_residents_to_the_outbox()
+    public async Task Remind_these_residents_puts_only_the_cadre_own_owing_residents_into_the_outbox()
     {
         using var sqlite = new TempSqliteFile();
-        var outbox = new RecordingReminders();
-        await using var server = await ResidentServer.StartAsync(DatabaseProvider.Sqlite, sqlite.ConnectionString, services: s => s.AddSingleton<IStaffReminderRequests>(outbox));
-        var mine = await server.SeedAsync("孙一", TestIds.Next(), township: "郁山镇", village: "甲村");
-        var theirs = await server.SeedAsync("孙二", TestIds.Next(), township: "郁山镇", village: "乙村");
+        await using var server = await ResidentServer.StartAsync(DatabaseProvider.Sqlite, sqlite.ConnectionString);
+        var (mine, _) = await Reminders.ReminderTestServer.BoundResidentAsync(server, "孙一", township: "郁山镇", village: "甲村");
+        var (paid, _) = await Reminders.ReminderTestServer.BoundResidentAsync(server, "孙三", paidYear: 2024, township: "郁山镇", village: "甲村");
+        var (theirs, _) = await Reminders.ReminderTestServer.BoundResidentAsync(server, "孙二", township: "郁山镇", village: "乙村");
         var user = await server.CreateAsync(StaffRole.Village, "郁山镇", "甲村");
         using var cadre = await server.SignedInAsync(user);
 
-        var (_, view) = await cadre.GetJsonAsync("/api/v1/console/village");
-        var (status, result) = await cadre.PostJsonAsync("/api/v1/console/village/remind", new { residentIds = new[] { mine, theirs } });
+        var (status, result) = await cadre.PostJsonAsync("/api/v1/console/village/remind", new { residentIds = new[] { mine, paid, theirs } });
+        var (again, repeated) = await cadre.PostJsonAsync("/api/v1/console/village/remind", new { residentIds = new[] { mine } });
 
-        Assert.True(view.GetProperty("remindersAvailable").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal([mine], Assert.Single(outbox.Requests).Ids);
-        Assert.Equal(user, outbox.Requests.Single().By);
         Assert.Equal(1, result.GetProperty("queued").GetInt32());
         Assert.Equal(1, result.GetProperty("skipped").GetProperty("outOfScope").GetInt32());
+        Assert.Equal(1, result.GetProperty("skipped").GetProperty("paid").GetInt32());
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE resident_id = {mine} AND requested_by = '{user}'"));
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE resident_id IN ({paid}, {theirs})"));
+
+        // The outbox's own limit: one staff reminder per resident a day.
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(0, repeated.GetProperty("queued").GetInt32());
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE resident_id = {mine}"));
     }
 
     [Theory]
@@ -246,17 +249,6 @@ public sealed class ConsoleTests(PostgresServer postgres) : IClassFixture<Postgr
 
     private static (long Registered, long Paid, decimal Target, bool Met) Indicator(System.Text.Json.JsonElement e) =>
         (e.GetProperty("registered").GetInt64(), e.GetProperty("paid").GetInt64(), e.GetProperty("targetPercent").GetDecimal(), e.GetProperty("met").GetBoolean());
-
-    private sealed class RecordingReminders : IStaffReminderRequests
-    {
-        public List<(long[] Ids, string By)> Requests { get; } = [];
-
-        public Task<StaffReminderResult> RequestAsync(IReadOnlyCollection<long> residentIds, string requestedBy, CancellationToken cancellationToken)
-        {
-            Requests.Add(([.. residentIds], requestedBy));
-            return Task.FromResult(new StaffReminderResult(residentIds.Count, new Dictionary<string, int>()));
-        }
-    }
 
     private sealed class FailingParticipant : IPaymentsRecordedParticipant
     {
