@@ -77,6 +77,14 @@ internal static partial class StaffAntiforgery
         // DisableAntiforgery() is not an exemption here: a multipart upload marks it to skip the framework's form
         // check, yet behind the staff cookie it is as forgeable as any other write.
         var metadata = context.GetEndpoint()?.Metadata;
+
+        // SignalR's negotiate and transport POSTs: the hubs only let a signed-in user watch their own scope (no
+        // writes), and the cookie is SameSite=Strict.
+        if (metadata?.GetMetadata<Microsoft.AspNetCore.SignalR.HubMetadata>() is not null)
+        {
+            return false;
+        }
+
         return metadata is not null
             && metadata.GetMetadata<IAllowAnonymous>() is null
             && (metadata.GetMetadata<IAuthorizeData>() is not null || metadata.GetMetadata<AuthorizationPolicy>() is not null);
