@@ -58,9 +58,9 @@ public sealed class BrowserServer : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Adds a resident through the registry's own insert code.</summary>
-    public Task<long> SeedAsync(string name, string township, string village, int? paidYear = null)
+    public Task<long> SeedAsync(string name, string township, string village, int? paidYear = null, string? idNumber = null)
     {
-        var id = TestIds.Next();
+        var id = idNumber ?? TestIds.Next();
         Assert.True(ResidentIdNumber.TryParse(id, new DateOnly(2023, 11, 15), out var number, out _));
         return Services.GetRequiredService<ResidentRegistry>().InsertAsync(
             new NewResident("pengshui-2024", township, village, name, number.Value, [], paidYear, paidYear is null ? null : new DateOnly(2023, 10, 20)),

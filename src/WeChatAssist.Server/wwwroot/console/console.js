@@ -167,6 +167,34 @@
     $('remind-note').textContent = remindersAvailable ? '' : T['remind.unavailable'];
   }
 
+  // Imports: the chosen file goes to the imports API for the policy shown; the panel then shows the history again.
+  const importForm = $('import-form');
+  if (importForm) {
+    importForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const form = new FormData(importForm);
+      form.set('mode', event.submitter?.value ?? 'validate');
+      form.set('policyId', scope.policyId);
+      $('import-result').textContent = T['import.busy'];
+      const result = await json('/api/v1/admin/imports', { method: 'POST', body: form });
+      const report = result.body?.report;
+      if (result.ok && report) {
+        $('import-result').textContent = T['import.done'].replace('{status}', T[`import.status.${report.status}`] ?? report.status)
+          .replace('{rows}', report.totalRows).replace('{created}', report.residentsCreated).replace('{payments}', report.paymentsRecorded)
+          .replace('{unchanged}', report.unchangedRows).replace('{errors}', report.errorRows);
+        if (report.errorRows > 0) {
+          const link = document.createElement('a');
+          link.href = `/api/v1/admin/imports/${report.id}/errors.csv`;
+          link.textContent = T['import.errors'];
+          $('import-result').append(' ', link);
+        }
+      } else {
+        $('import-result').textContent = T['import.failed'] + (result.body?.detail ?? result.body?.title ?? result.status);
+      }
+      await featurePanels();
+    });
+  }
+
   async function featurePanels() {
     for (const panel of document.querySelectorAll('section.feature')) {
       const body = panel.querySelector('.feature-body');
