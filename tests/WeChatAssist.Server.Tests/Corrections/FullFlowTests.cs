@@ -2,13 +2,12 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WeChatAssist.Server.Data;
-using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Tests.Infrastructure;
 using WeChatAssist.Server.Tests.Residents;
 
 namespace WeChatAssist.Server.Tests.Corrections;
 
-/// <summary>The whole resident journey over HTTP — registry intake, binding self and family, a correction with a
+/// <summary>The whole resident journey over HTTP — intake through the imports API, binding self and family, a correction with a
 /// photo reviewed by a cadre, payment start, the tax bureau's confirmation — with every log line (framework request
 /// logs included, at Trace) searched for the ID numbers and names it handled.</summary>
 public sealed class FullFlowTests(PostgresServer postgres) : IClassFixture<PostgresServer>
@@ -43,15 +42,19 @@ public sealed class FullFlowTests(PostgresServer postgres) : IClassFixture<Postg
 
     private static async Task RunAsync(ResidentServer server)
     {
-        // Intake: the lead swaps this for the imports API after merging; the registry's own insert code meanwhile.
+        // Intake through the imports API: last year's enrollment list brings the head, the department's hardship
+        // list the child (低保).
         var headNumber = TestIds.Next(birth: "19700315");
         var wrongChildNumber = TestIds.Next(birth: "20100607");
         var rightChildNumber = TestIds.Next(birth: "20100706");
         const string HeadName = "司马光明";
         const string ChildName = "司马小明";
         const string ChildRightName = "司马晓明";
-        var head = await server.SeedAsync(HeadName, headNumber, township: "汉葭街道", village: "文家村");
-        var child = await server.SeedAsync(ChildName, wrongChildNumber, township: "汉葭街道", village: "文家村", categories: ["dibao"]);
+        var bureau = await Imports.ImportClient.SignInAsync(server);
+        await ImportAsync(bureau, Imports.ImportFiles.EnrollmentHeader, ["1", "汉葭街道", "文家村", HeadName, headNumber, "2023", "2022-11-20", "350"], "enrollment");
+        await ImportAsync(bureau, Imports.ImportFiles.HardshipHeader, ["1", "汉葭街道", "文家村", ChildName, wrongChildNumber, "城乡最低生活保障人员"], "hardship");
+        var head = await ResidentIdAsync(server, headNumber);
+        var child = await ResidentIdAsync(server, wrongChildNumber);
 
         // Binding: the household head binds themself, then the child as family.
         var token = await server.SessionAsync(TestIds.OpenId());
@@ -93,7 +96,7 @@ public sealed class FullFlowTests(PostgresServer postgres) : IClassFixture<Postg
         Assert.Equal(HttpStatusCode.Created, headPayment.Status);
         Assert.Equal(38000, headPayment.Body.GetProperty("amountFen").GetInt64());
         Assert.Equal(3800, childPayment.Body.GetProperty("amountFen").GetInt64());
-        await server.Services.GetRequiredService<PaymentLedger>().RecordAsync([new PaymentRecord(head, 2024, new DateOnly(2023, 11, 15), 38000)], "tax-file", CancellationToken.None);
+        await ImportAsync(bureau, Imports.ImportFiles.TaxHeader, ["1", headNumber, HeadName, "2024", "2023-11-15", "380", "已缴费"], "tax");
         var again = await server.SendAsync(HttpMethod.Post, "/api/v1/mp/payments", token, new { residentId = head, tier = 1 });
         Assert.Equal("paymentAlreadyPaid", again.Body.GetProperty("code").GetString());
         var after = await server.MeAsync(token);
@@ -111,5 +114,18 @@ public sealed class FullFlowTests(PostgresServer postgres) : IClassFixture<Postg
             .ToArray();
         var leaks = lines.Where(l => secrets.Any(s => l.Contains(s, StringComparison.Ordinal))).ToList();
         Assert.True(leaks.Count == 0, string.Join("\n", leaks.Take(5)));
+    }
+
+    private static async Task ImportAsync(Imports.ImportClient bureau, string[] header, string[] row, string kind)
+    {
+        var (status, body) = await bureau.UploadAsync(Imports.ImportFiles.Csv([header, row]), kind, policyId: "pengshui-2024", fileName: kind + ".csv");
+        Assert.True(status == HttpStatusCode.OK && body.GetProperty("report").GetProperty("status").GetString() == "applied", body.ToString());
+    }
+
+    private static async Task<long> ResidentIdAsync(ResidentServer server, string idNumber)
+    {
+        Assert.True(Server.Residents.ResidentIdNumber.TryParse(idNumber, new DateOnly(2023, 11, 15), out var number, out _));
+        var resident = await server.Services.GetRequiredService<Server.Residents.ResidentRegistry>().FindAsync("pengshui-2024", number.Value, CancellationToken.None);
+        return Assert.IsType<Server.Residents.Resident>(resident).Id;
     }
 }
