@@ -29,10 +29,14 @@ internal sealed partial class WeChatTransport
         _options = options;
         _logger = logger;
         var o = options.CurrentValue;
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder();
+
+        // Polly refuses a retry strategy with no retries: one attempt means no strategy at all.
+        if (o.ApiMaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, o.ApiMaxAttempts - 1),
+                MaxRetryAttempts = o.ApiMaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = o.ApiRetryBaseDelay,
@@ -42,9 +46,10 @@ internal sealed partial class WeChatTransport
                     LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name ?? args.Outcome.Result?.ToString());
                     return ValueTask.CompletedTask;
                 },
-            })
-            .AddTimeout(o.ApiTimeout)
-            .Build();
+            });
+        }
+
+        _pipeline = builder.AddTimeout(o.ApiTimeout).Build();
     }
 
     /// <summary>Sends a request with a JSON body (or none) and reads a JSON response.</summary>

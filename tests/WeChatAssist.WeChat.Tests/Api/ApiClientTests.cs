@@ -59,6 +59,21 @@ public sealed class ApiClientTests : IAsyncLifetime
         Assert.Equal(3, Log.Calls(Custom).Count);
     }
 
+    [Fact]
+    public async Task One_configured_attempt_sends_once_and_reports_the_transient_error()
+    {
+        await using var app = await TestHost.StartAppAsync(
+            new Dictionary<string, WeChatAccountOptions> { ["acc"] = _account },
+            _simulator,
+            extraSettings: new Dictionary<string, string?> { ["WeChat:ApiTimeout"] = "00:00:02", ["WeChat:ApiMaxAttempts"] = "1" });
+        Faults.Inject(new SimulatorFault(Custom, SimulatorFaultKind.ErrorCode, Count: 10) { ErrorCode = -1 });
+
+        var result = await app.Get<IWeChatApiClient>().SendCustomerServiceMessageAsync("acc", "oUser", new TextReply("hello"), CancellationToken.None);
+
+        Assert.Equal(WeChatErrorClass.Transient, result.Error!.Class);
+        Assert.Single(Log.Calls(Custom));
+    }
+
     [Theory]
     [InlineData(43101, WeChatErrorClass.Permanent)]
     [InlineData(45009, WeChatErrorClass.Quota)]
