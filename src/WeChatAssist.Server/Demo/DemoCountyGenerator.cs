@@ -41,8 +41,7 @@ internal sealed class DemoCountyGenerator(DemoCountyWriter writer, PolicyCatalog
         }
 
         var villages = Villages(policy);
-        var firstId = await writer.NextResidentIdAsync(cancellationToken);
-        var residents = Generate(policy, request, regionCode, villages, firstId, today);
+        var residents = Generate(policy, request, regionCode, villages, today);
         await writer.WriteAsync(policy, request.AppId, residents, cancellationToken);
         return new DemoCountySummary(
             residents.Count,
@@ -78,7 +77,7 @@ internal sealed class DemoCountyGenerator(DemoCountyWriter writer, PolicyCatalog
         return villages;
     }
 
-    private List<DemoResident> Generate(InsurancePolicy policy, DemoCountyRequest request, string regionCode, List<(string Township, string Village, double Weight)> villages, long firstId, DateOnly today)
+    private List<DemoResident> Generate(InsurancePolicy policy, DemoCountyRequest request, string regionCode, List<(string Township, string Village, double Weight)> villages, DateOnly today)
     {
         var random = new Random(request.Seed);
         var villagePicker = new WeightedPicker<(string Township, string Village)>(villages.Select(v => ((v.Township, v.Village), v.Weight)));
@@ -124,7 +123,7 @@ internal sealed class DemoCountyGenerator(DemoCountyWriter writer, PolicyCatalog
                 }
             }
 
-            residents.Add(new DemoResident(firstId + i, township, village, name, idNumber, birth, category, openId, paidOn, amount));
+            residents.Add(new DemoResident(township, village, name, idNumber, birth, category, openId, paidOn, amount));
         }
 
         return residents;

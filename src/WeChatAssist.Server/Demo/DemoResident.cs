@@ -1,8 +1,7 @@
 namespace WeChatAssist.Server.Demo;
 
-/// <summary>One generated resident before encryption; <see cref="OpenId"/> is set when bound, <see cref="PaidOn"/> when paid.</summary>
+/// <summary>One generated resident before encryption (the writer gives it its registry id); <see cref="OpenId"/> is set when bound, <see cref="PaidOn"/> when paid.</summary>
 internal sealed record DemoResident(
-    long Id,
     string Township,
     string Village,
     string Name,

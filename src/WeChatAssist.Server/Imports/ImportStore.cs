@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.Imports;
 
@@ -242,7 +243,7 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         var ids = new Dictionary<string, long>(knownIds, StringComparer.Ordinal);
         if (residents.Count > 0)
         {
-            var allocated = await AllocateResidentIdsAsync(connection, transaction, residents.Count, cancellationToken);
+            var allocated = await ResidentRegistry.AllocateIdsAsync(connection, transaction, provider, residents.Count, cancellationToken);
             for (var i = 0; i < residents.Count; i++)
             {
                 ids[residents[i].IdHash] = allocated[i];
@@ -311,35 +312,6 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
             """, cancellationToken, ("@source", paymentSource), ("@batch", batchId), ("@now", provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds())));
         await BulkRows.DropAsync(connection, transaction, provider, "import_payments", cancellationToken);
         return inserted;
-    }
-
-    // count new residents.id values: from the sequence on PostgreSQL (concurrent writers may interleave; each id
-    // nextval hands out is ours), past the highest id and AUTOINCREMENT's high-water mark on SQLite (the transaction
-    // holds the write lock; explicit ids move the high-water mark on).
-    private async Task<IReadOnlyList<long>> AllocateResidentIdsAsync(DbConnection connection, DbTransaction transaction, int count, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandTimeout = BulkCommandTimeoutSeconds;
-        if (database.Provider == DatabaseProvider.Postgres)
-        {
-            command.CommandText = "SELECT nextval(pg_get_serial_sequence('residents', 'id')) FROM generate_series(1, @count)";
-            command.AddParameter("@count", count);
-            var allocated = new List<long>(count);
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    allocated.Add(reader.GetInt64(0));
-                }
-            }
-
-            return allocated;
-        }
-
-        command.CommandText = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'residents'), 0), COALESCE((SELECT MAX(id) FROM residents), 0))";
-        var first = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) + 1;
-        return [.. Enumerable.Range(0, count).Select(i => first + i)];
     }
 
     /// <summary>The latest imports, newest first, optionally of one policy and of one uploader.</summary>

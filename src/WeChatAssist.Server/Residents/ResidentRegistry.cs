@@ -62,6 +62,39 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Reserves <paramref name="count"/> new <c>residents.id</c> values for rows a bulk path writes itself:
+    /// from the sequence on PostgreSQL (concurrent writers may interleave; each id nextval hands out is ours), past the
+    /// highest id and AUTOINCREMENT's high-water mark on SQLite (the transaction holds the write lock; explicit ids
+    /// move the high-water mark on).</summary>
+    public static async Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+
+        // A million ids from the sequence is one statement that may outlast the default 30 s on a busy server.
+        command.CommandTimeout = 600;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            command.CommandText = "SELECT nextval(pg_get_serial_sequence('residents', 'id')) FROM generate_series(1, @count)";
+            command.AddParameter("@count", count);
+            var allocated = new List<long>(count);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    allocated.Add(reader.GetInt64(0));
+                }
+            }
+
+            return allocated;
+        }
+
+        command.CommandText = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'residents'), 0), COALESCE((SELECT MAX(id) FROM residents), 0))";
+        var first = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) + 1;
+        return [.. Enumerable.Range(0, count).Select(i => first + i)];
+    }
+
     /// <summary>The resident of <paramref name="policyId"/> with this ID number, found by its keyed hash.</summary>
     public async Task<Resident?> FindAsync(string policyId, ResidentIdNumber idNumber, CancellationToken cancellationToken)
     {

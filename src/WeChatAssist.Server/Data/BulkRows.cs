@@ -2,9 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
-using WeChatAssist.Server.Data;
-
-namespace WeChatAssist.Server.Imports;
+namespace WeChatAssist.Server.Data;
 
 /// <summary>The column types staging uses.</summary>
 internal enum BulkType
