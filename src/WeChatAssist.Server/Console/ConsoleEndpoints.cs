@@ -94,19 +94,13 @@ internal static class ConsoleEndpoints
         return TypedResults.Ok(new VillageView(snapshot, rows, services.GetService<IStaffReminderRequests>() is not null));
     }
 
-    internal static async Task<Results<Ok<StaffReminderResult>, BadRequest, ProblemHttpResult>> Remind(
+    internal static async Task<Results<Ok<StaffReminderResult>, BadRequest>> Remind(
         RemindRequest request,
         ClaimsPrincipal user,
         ResidentRegistry registry,
-        IServiceProvider services,
+        IStaffReminderRequests reminders,
         CancellationToken cancellationToken)
     {
-        // The outbox comes with the reminders feature; until it is deployed the button is disabled and this says why.
-        if (services.GetService<IStaffReminderRequests>() is not { } reminders)
-        {
-            return TypedResults.Problem("The reminder outbox (IStaffReminderRequests) is not part of this deployment.", statusCode: StatusCodes.Status501NotImplemented);
-        }
-
         if (request.ResidentIds is not { Count: > 0 and <= UnpaidResidents.Limit } ids)
         {
             return TypedResults.BadRequest();
