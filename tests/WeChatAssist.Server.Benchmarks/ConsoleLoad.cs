@@ -27,7 +27,7 @@ internal static class ConsoleLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Options(args);
+        var options = LoadRun.Options(args);
         var url = new Uri(options.GetValueOrDefault("url", "http://127.0.0.1:5090"));
         if (!url.IsLoopback)
         {
@@ -86,11 +86,11 @@ internal static class ConsoleLoad
                 computed.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
-            Console.WriteLine($"snapshot computed, uncached ({requests} runs): p50 {P(computed, 50):0.0} ms, p95 {P(computed, 95):0.0} ms, max {computed.Max():0.0} ms");
+            Console.WriteLine($"snapshot computed, uncached ({requests} runs): p50 {LoadRun.Percentile(computed.Order().ToList(), 0.50):0.0} ms, p95 {LoadRun.Percentile(computed.Order().ToList(), 0.95):0.0} ms, max {computed.Max():0.0} ms");
         }
 
-        Console.WriteLine($"dashboard data over HTTP, shared snapshot ({requests} requests): server p50 {P(server, 50):0.0} ms, p95 {P(server, 95):0.0} ms, max {server.Max():0.0} ms; client p50 {P(client, 50):0.0} ms, p95 {P(client, 95):0.0} ms");
-        Console.WriteLine($"console page    ({page.Count} requests): client p50 {P(page, 50):0.0} ms, p95 {P(page, 95):0.0} ms");
+        Console.WriteLine($"dashboard data over HTTP, shared snapshot ({requests} requests): server p50 {LoadRun.Percentile(server.Order().ToList(), 0.50):0.0} ms, p95 {LoadRun.Percentile(server.Order().ToList(), 0.95):0.0} ms, max {server.Max():0.0} ms; client p50 {LoadRun.Percentile(client.Order().ToList(), 0.50):0.0} ms, p95 {LoadRun.Percentile(client.Order().ToList(), 0.95):0.0} ms");
+        Console.WriteLine($"console page    ({page.Count} requests): client p50 {LoadRun.Percentile(page.Order().ToList(), 0.50):0.0} ms, p95 {LoadRun.Percentile(page.Order().ToList(), 0.95):0.0} ms");
         if (import <= 0 || connectionString.Length == 0)
         {
             return 0;
@@ -175,23 +175,6 @@ internal static class ConsoleLoad
         var serverMs = double.Parse(timing[(timing.IndexOf("dur=", StringComparison.Ordinal) + 4)..], CultureInfo.InvariantCulture);
         using var json = JsonDocument.Parse(body);
         return (json.RootElement.GetProperty("registered").GetInt64(), json.RootElement.GetProperty("paid").GetInt64(), clientMs, serverMs);
-    }
-
-    private static double P(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return options;
     }
 
     /// <summary>The browser's side of the progress hub: negotiate, WebSocket, JSON handshake, <c>Watch</c>, then count pushes.</summary>

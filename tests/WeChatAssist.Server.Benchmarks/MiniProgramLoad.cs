@@ -22,7 +22,7 @@ internal static class MiniProgramLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Arguments(args);
+        var options = LoadRun.Options(args);
         var url = new Uri(options.GetValueOrDefault("url", "http://127.0.0.1:5080/"));
         if (!url.IsLoopback)
         {
@@ -213,19 +213,6 @@ internal static class MiniProgramLoad
     private static void Report(string kind, double[] latencies)
     {
         Array.Sort(latencies);
-        Console.WriteLine($"{kind,-8} n={latencies.Length}  latency ms: p50 {Percentile(latencies, 0.50):F1}  p90 {Percentile(latencies, 0.90):F1}  p99 {Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
-    }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static Dictionary<string, string> Arguments(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return options;
+        Console.WriteLine($"{kind,-8} n={latencies.Length}  latency ms: p50 {LoadRun.Percentile(latencies, 0.50):F1}  p90 {LoadRun.Percentile(latencies, 0.90):F1}  p99 {LoadRun.Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
     }
 }

@@ -20,7 +20,7 @@ internal static class WebhookLoad
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Arguments(args);
+        var options = LoadRun.Options(args);
         var url = new Uri(options.GetValueOrDefault("url", "http://127.0.0.1:5080/wechat/load"));
         if (!url.IsLoopback)
         {
@@ -90,7 +90,7 @@ internal static class WebhookLoad
         var elapsed = clock.Elapsed;
         Array.Sort(latencies);
         Console.WriteLine($"sent {total} in {elapsed.TotalSeconds:F1} s = {total / elapsed.TotalSeconds:F0}/s");
-        Console.WriteLine($"latency ms: p50 {Percentile(latencies, 0.50):F1}  p90 {Percentile(latencies, 0.90):F1}  p99 {Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
+        Console.WriteLine($"latency ms: p50 {LoadRun.Percentile(latencies, 0.50):F1}  p90 {LoadRun.Percentile(latencies, 0.90):F1}  p99 {LoadRun.Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
         Console.WriteLine($"errors: {failures.Count}" + (failures.Count > 0 ? $" (first: {failures[0]})" : ""));
         return failures.Count == 0 ? 0 : 1;
     }
@@ -113,18 +113,5 @@ internal static class WebhookLoad
         {
             return ex.GetType().Name + ": " + ex.Message;
         }
-    }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static Dictionary<string, string> Arguments(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return options;
     }
 }
