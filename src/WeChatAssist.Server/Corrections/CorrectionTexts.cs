@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Server.Policies;
 
@@ -13,11 +12,8 @@ internal sealed class CorrectionTexts(ProblemTexts texts)
     public static CorrectionTexts LoadFile(string path) => new(ProblemTexts.LoadFile(path));
 
     /// <summary>A problem+json result with the localized title and detail.</summary>
-    public ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values)
-    {
-        var (title, detail) = texts.Render(key, values.ToDictionary(v => v.Name, v => Convert.ToString(v.Value, CultureInfo.InvariantCulture) ?? ""));
-        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = key });
-    }
+    public ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values) =>
+        texts.Problem(status, key, values);
 
     /// <summary>A word shown to the resident: a field's name (<c>field.name</c>) or an outcome (<c>status.approved</c>).</summary>
     public string Word(string key) => texts.Fact(key);

@@ -42,6 +42,15 @@ internal sealed class ProblemTexts
         return (text.Title, detail);
     }
 
+    /// <summary>A problem+json result with the localized title and detail and the key as its <c>code</c> extension;
+    /// every feature's texts (corrections, links, reminders, mini-program) answer their problems through it.</summary>
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var (title, detail) = Render(key, values.ToDictionary(v => v.Name, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = key });
+    }
+
     /// <summary>How to ask a resident for a fact the engine needs (keyed by query parameter name).</summary>
     public string Fact(string parameter) => _facts.GetValueOrDefault(parameter, parameter);
 

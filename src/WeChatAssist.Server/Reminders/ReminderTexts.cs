@@ -1,4 +1,3 @@
-using System.Globalization;
 using WeChatAssist.Server.Policies;
 
 namespace WeChatAssist.Server.Reminders;
@@ -12,9 +11,6 @@ internal sealed class ReminderTexts(ProblemTexts texts)
     public static ReminderTexts LoadFile(string path) => new(ProblemTexts.LoadFile(path));
 
     /// <summary>A problem+json result with the localized title and detail and a <c>code</c> extension.</summary>
-    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values)
-    {
-        var (title, detail) = texts.Render(key, values.ToDictionary(v => v.Name, v => Convert.ToString(v.Value, CultureInfo.InvariantCulture) ?? ""));
-        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = key });
-    }
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values) =>
+        texts.Problem(status, key, values);
 }

@@ -12,11 +12,8 @@ internal sealed class ResidentTexts(ProblemTexts texts)
     public static ResidentTexts LoadFile(string path) => new(ProblemTexts.LoadFile(path));
 
     /// <summary>A problem+json result with the localized title and detail.</summary>
-    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values)
-    {
-        var (title, detail) = texts.Render(key, values.ToDictionary(v => v.Name, v => Convert.ToString(v.Value, CultureInfo.InvariantCulture) ?? ""));
-        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = key });
-    }
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values) =>
+        texts.Problem(status, key, values);
 
     /// <summary>A localized sentence (the detail of <paramref name="key"/>) with its placeholders filled.</summary>
     public string Render(string key, params (string Name, object Value)[] values) =>
