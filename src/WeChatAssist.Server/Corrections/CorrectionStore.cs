@@ -102,9 +102,9 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
             ORDER BY c.id LIMIT @limit
             """;
         command.AddParameter("@status", CorrectionNames.Name(status));
-        AddText(command, "@policy", scope.PolicyId);
-        AddText(command, "@township", scope.Township);
-        AddText(command, "@village", scope.Village);
+        command.AddText("@policy", scope.PolicyId);
+        command.AddText("@township", scope.Township);
+        command.AddText("@village", scope.Village);
         command.AddParameter("@limit", limit);
         return await ReadAsync(command, cancellationToken);
     }
@@ -145,13 +145,6 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
         command.AddParameter("@error", error);
         command.AddParameter("@id", id);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    // "@x IS NULL" needs a typed parameter on PostgreSQL.
-    private static void AddText(DbCommand command, string name, string? value)
-    {
-        command.AddParameter(name, value);
-        command.Parameters[name].DbType = System.Data.DbType.String;
     }
 
     private async Task<List<Correction>> ReadAsync(DbCommand command, CancellationToken cancellationToken)

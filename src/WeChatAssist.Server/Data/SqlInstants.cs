@@ -13,6 +13,13 @@ internal static class SqlInstants
         command.Parameters.Add(parameter);
     }
 
+    /// <summary>A text parameter that may be null, typed so that PostgreSQL accepts it in <c>@x IS NULL</c>.</summary>
+    public static void AddText(this DbCommand command, string name, string? value)
+    {
+        command.AddParameter(name, value);
+        command.Parameters[name].DbType = System.Data.DbType.String;
+    }
+
     public static void AddInstant(this DbCommand command, DatabaseProvider provider, string name, DateTimeOffset instant) =>
         command.AddParameter(name, provider == DatabaseProvider.Postgres ? instant.ToUniversalTime() : instant.ToUnixTimeMilliseconds());
 

@@ -320,10 +320,8 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {ReportColumns} FROM imports WHERE (@policy IS NULL OR policy_id = @policy) AND (@user IS NULL OR staff_user = @user) ORDER BY id DESC LIMIT @limit";
-        command.AddParameter("@policy", policyId);
-        command.Parameters["@policy"].DbType = System.Data.DbType.String;
-        command.AddParameter("@user", staffUser);
-        command.Parameters["@user"].DbType = System.Data.DbType.String;
+        command.AddText("@policy", policyId);
+        command.AddText("@user", staffUser);
         command.AddParameter("@limit", limit);
         return await ReadReportsAsync(command, cancellationToken);
     }

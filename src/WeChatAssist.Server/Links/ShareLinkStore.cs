@@ -66,9 +66,9 @@ internal sealed class ShareLinkStore(DatabaseTarget database, TimeProvider clock
             WHERE (@policy IS NULL OR policy_id = @policy) AND (@township IS NULL OR township = @township) AND (@village IS NULL OR village = @village)
             ORDER BY created_at DESC, code
             """;
-        AddText(command, "@policy", scope.PolicyId);
-        AddText(command, "@township", scope.Township);
-        AddText(command, "@village", scope.Village);
+        command.AddText("@policy", scope.PolicyId);
+        command.AddText("@township", scope.Township);
+        command.AddText("@village", scope.Village);
         var rows = new List<ShareLinkStats>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -128,11 +128,4 @@ internal sealed class ShareLinkStore(DatabaseTarget database, TimeProvider clock
         reader.IsDBNull(8) ? null : reader.GetInstant(database.Provider, 8));
 
     private static long Number(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
-
-    // "@x IS NULL" needs a typed parameter on PostgreSQL.
-    private static void AddText(DbCommand command, string name, string? value)
-    {
-        command.AddParameter(name, value);
-        command.Parameters[name].DbType = System.Data.DbType.String;
-    }
 }

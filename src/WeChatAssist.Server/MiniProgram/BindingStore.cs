@@ -28,8 +28,7 @@ internal sealed class BindingStore(DatabaseTarget database, TimeProvider clock)
             """;
         command.AddParameter("@app", appId);
         command.AddParameter("@open", openId);
-        command.AddParameter("@union", unionId);
-        command.Parameters["@union"].DbType = System.Data.DbType.String;
+        command.AddText("@union", unionId);
         var rows = new List<ResidentBinding>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

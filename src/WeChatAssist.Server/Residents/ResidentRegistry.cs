@@ -136,9 +136,9 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
             WHERE (@policy IS NULL OR policy_id = @policy) AND (@township IS NULL OR township = @township) AND (@village IS NULL OR village = @village)
             ORDER BY id LIMIT @limit
             """;
-        AddText(command, "@policy", scope.PolicyId);
-        AddText(command, "@township", scope.Township);
-        AddText(command, "@village", scope.Village);
+        command.AddText("@policy", scope.PolicyId);
+        command.AddText("@township", scope.Township);
+        command.AddText("@village", scope.Village);
         command.AddParameter("@limit", limit);
         return await ReadAsync(command, cancellationToken);
     }
@@ -156,13 +156,6 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
         }
 
         return builder.ToString();
-    }
-
-    // "@x IS NULL" needs a typed parameter on PostgreSQL.
-    private static void AddText(DbCommand command, string name, string? value)
-    {
-        command.AddParameter(name, value);
-        command.Parameters[name].DbType = System.Data.DbType.String;
     }
 
     private async Task<List<Resident>> ReadAsync(DbCommand command, CancellationToken cancellationToken)

@@ -76,9 +76,9 @@ internal sealed class StaffStore(DatabaseTarget database, TimeProvider clock)
             WHERE (@role IS NULL OR role = @role) AND (@policy IS NULL OR policy_id = @policy) AND (@township IS NULL OR township = @township)
             ORDER BY user_name
             """;
-        AddText(command, "@role", role is null ? null : StaffClaims.Name(role.Value));
-        AddText(command, "@policy", policyId);
-        AddText(command, "@township", township);
+        command.AddText("@role", role is null ? null : StaffClaims.Name(role.Value));
+        command.AddText("@policy", policyId);
+        command.AddText("@township", township);
         return await ReadAsync(command, cancellationToken);
     }
 
@@ -152,13 +152,6 @@ internal sealed class StaffStore(DatabaseTarget database, TimeProvider clock)
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static string NewStamp() => System.Security.Cryptography.RandomNumberGenerator.GetHexString(32, lowercase: true);
-
-    // "@x IS NULL" needs a typed parameter on PostgreSQL.
-    private static void AddText(DbCommand command, string name, string? value)
-    {
-        command.AddParameter(name, value);
-        command.Parameters[name].DbType = System.Data.DbType.String;
-    }
 
     private async Task<bool> UpdateAsync(string sql, long id, Action<DbCommand> parameters, CancellationToken cancellationToken)
     {
