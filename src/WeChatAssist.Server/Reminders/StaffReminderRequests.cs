@@ -56,8 +56,7 @@ internal sealed class StaffReminderRequests(
                 SELECT r.id, r.policy_id, r.township, r.village, r.paid_year, b.open_id,
                        (SELECT COUNT(*) FROM reminder_preferences p WHERE p.app_id = b.app_id AND p.open_id = b.open_id AND p.kind = 'manual' AND {optedOut})
                 FROM residents r
-                LEFT JOIN (SELECT resident_id, MIN(id) AS id FROM resident_bindings GROUP BY resident_id) first_binding ON first_binding.resident_id = r.id
-                LEFT JOIN resident_bindings b ON b.id = first_binding.id
+                LEFT JOIN {OutboxSql.FirstBinding}
                 WHERE r.id IN {list}
                 """;
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);

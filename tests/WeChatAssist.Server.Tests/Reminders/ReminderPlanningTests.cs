@@ -62,6 +62,31 @@ public sealed class ReminderPlanningTests(PostgresServer postgres) : IClassFixtu
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task A_resident_bound_by_two_WeChat_users_is_reminded_once_through_the_first_binding(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, new Dictionary<string, string?> { ["Reminders:DispatcherEnabled"] = "false" });
+        var idNumber = TestIds.Next();
+        var resident = await server.SeedAsync("张三丰", idNumber);
+        var householdHead = TestIds.OpenId();
+        var self = TestIds.OpenId();
+        var (headStatus, _, headText) = await server.BindAsync(await server.SessionAsync(householdHead), "张三丰", idNumber, "family");
+        Assert.True(headStatus == HttpStatusCode.Created, headText);
+        var (selfStatus, _, selfText) = await server.BindAsync(await server.SessionAsync(self), "张三丰", idNumber);
+        Assert.True(selfStatus == HttpStatusCode.Created, selfText);
+        var other = await server.BoundResidentAsync("李四光");
+        using var admin = await server.StaffClientAsync();
+
+        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE resident_id = {resident}"));
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE resident_id = {resident} AND open_id = '{householdHead}'"));
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE resident_id = {other.Id} AND open_id = '{other.OpenId}'"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Recording_a_payment_cancels_pending_reminders_and_queues_a_receipt_but_last_years_enrolment_does_not(bool onPostgres)
     {
         using var sqlite = new TempSqliteFile();
