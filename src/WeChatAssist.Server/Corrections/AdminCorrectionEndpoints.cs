@@ -108,9 +108,10 @@ internal static class AdminCorrectionEndpoints
         CorrectionNotifier notifier,
         AuditLog audit,
         BusinessClock clock,
+        TimeProvider realClock,
         CorrectionTexts texts,
         CancellationToken cancellationToken) =>
-        await ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, database, store, editor, registry, notifier, audit, clock, texts, cancellationToken);
+        await ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, database, store, editor, registry, notifier, audit, clock, realClock, texts, cancellationToken);
 
     internal static async Task<Results<Ok<AdminCorrectionRow>, ProblemHttpResult>> Reject(
         long id,
@@ -123,6 +124,7 @@ internal static class AdminCorrectionEndpoints
         CorrectionNotifier notifier,
         AuditLog audit,
         BusinessClock clock,
+        TimeProvider realClock,
         CorrectionTexts texts,
         CancellationToken cancellationToken)
     {
@@ -131,7 +133,7 @@ internal static class AdminCorrectionEndpoints
             return texts.Problem(StatusCodes.Status400BadRequest, "reasonMissing");
         }
 
-        return await ReviewAsync(id, CorrectionStatus.Rejected, request.Reason, user, database, store, editor, registry, notifier, audit, clock, texts, cancellationToken);
+        return await ReviewAsync(id, CorrectionStatus.Rejected, request.Reason, user, database, store, editor, registry, notifier, audit, clock, realClock, texts, cancellationToken);
     }
 
     /// <summary>Claims the pending correction, applies it to the registry when approved (with history) and audits it,
@@ -148,6 +150,7 @@ internal static class AdminCorrectionEndpoints
         CorrectionNotifier notifier,
         AuditLog audit,
         BusinessClock clock,
+        TimeProvider realClock,
         CorrectionTexts texts,
         CancellationToken cancellationToken)
     {
@@ -169,10 +172,11 @@ internal static class AdminCorrectionEndpoints
 
         var staff = StaffName(user);
         var today = clock.Today();
+        var now = realClock.GetUtcNow();
         await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            if (!await store.ClaimReviewAsync(connection, transaction, id, outcome, staff, reason, cancellationToken))
+            if (!await store.ClaimReviewAsync(connection, transaction, id, outcome, staff, reason, today, now + CorrectionNotifier.Lease, cancellationToken))
             {
                 return texts.Problem(StatusCodes.Status409Conflict, "alreadyReviewed");
             }
@@ -196,8 +200,9 @@ internal static class AdminCorrectionEndpoints
             await transaction.CommitAsync(cancellationToken);
         }
 
-        // The review stands whatever WeChat answers; the request's own cancellation must not skip recording it.
-        await notifier.NotifyAsync(correction, outcome, reason, today, CancellationToken.None);
+        // The review stands whatever WeChat answers; the request's own cancellation must not skip recording it. Should
+        // this node stop before the send, the retry job sends it once the lease is over.
+        await notifier.SendAsync((await store.GetAsync(id, CancellationToken.None))!, CancellationToken.None);
         var reviewed = await store.GetAsync(id, cancellationToken);
         var resident = (await registry.GetAsync([correction.ResidentId], cancellationToken)).Single();
         return TypedResults.Ok(Row(reviewed!, resident));
@@ -247,7 +252,11 @@ internal static class AdminCorrectionEndpoints
         c.ReviewedAt,
         c.Reason,
         c.NotifiedAt is not null,
-        c.NotifyError);
+        c.NotifyError,
+        c.NotifyStatus is { } notify ? CorrectionNames.Name(notify) : null,
+        c.NotifyAttempts,
+        c.NotifyErrorCode,
+        c.NotifyStatus is NotificationStatus.Queued or NotificationStatus.Retrying ? c.NotifyNextAt : null);
 
     private static string StaffName(ClaimsPrincipal user) => user.Identity?.Name ?? "";
 }

@@ -15,7 +15,9 @@ internal sealed record MpCorrectionResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ReviewedAt);
 
-/// <summary>A queue row for staff: the person masked, identifying values masked (open the correction to see them).</summary>
+/// <summary>A queue row for staff: the person masked, identifying values masked (open the correction to see them).
+/// <c>NotifyStatus</c> is null while pending, then <c>queued</c>, <c>retrying</c> (next at <c>NotifyNextAt</c>),
+/// <c>sent</c> or <c>failed</c> (WeChat's code in <c>NotifyErrorCode</c>).</summary>
 internal sealed record AdminCorrectionRow(
     long Id,
     long ResidentId,
@@ -33,7 +35,11 @@ internal sealed record AdminCorrectionRow(
     DateTimeOffset? ReviewedAt,
     string? Reason,
     bool Notified,
-    string? NotifyError);
+    string? NotifyError,
+    string? NotifyStatus,
+    int NotifyAttempts,
+    int? NotifyErrorCode,
+    DateTimeOffset? NotifyNextAt);
 
 /// <summary>One correction opened for review: the current and the requested value in full (the read is audited).</summary>
 internal sealed record AdminCorrectionDetail(AdminCorrectionRow Correction, string? CurrentValue, string NewValue);

@@ -51,4 +51,17 @@ internal sealed class CorrectionResultMessageOptions
     /// <summary>Keyword that carries the review date.</summary>
     [Required]
     public string DateKey { get; set; } = "date4";
+
+    /// <summary>Sends tried in all (the first after the review included) while WeChat answers transiently (-1, quota,
+    /// network); then the message is given up and marked failed.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Wait before the second send; doubled for each further one (with jitter), up to <see cref="RetryMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Corrections:ResultMessage:RetryBaseDelay must be between 0 and 1 day.")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest wait between two sends.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Corrections:ResultMessage:RetryMaxDelay must be between 0 and 7 days.")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(6);
 }

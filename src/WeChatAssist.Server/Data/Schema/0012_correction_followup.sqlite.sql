@@ -1,0 +1,16 @@
+-- Schema version 12 (SQLite): what happens to a correction after its review.
+-- The outcome message is retried: notify_status is null while the correction is pending, then 'queued' (first send
+-- due), 'retrying' (a transient failure; next send at notify_next_at), 'sent' or 'failed' (a permanent refusal, its
+-- code in notify_error_code, or attempts used up). notify_next_at doubles as the sender's lease. reviewed_on is the
+-- business date of the review, which the message shows whenever it is sent.
+-- Instants are Unix milliseconds; dates are ISO 'YYYY-MM-DD' TEXT.
+ALTER TABLE corrections ADD COLUMN reviewed_on TEXT;
+ALTER TABLE corrections ADD COLUMN notify_status TEXT CHECK (notify_status IN ('queued', 'retrying', 'sent', 'failed'));
+ALTER TABLE corrections ADD COLUMN notify_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE corrections ADD COLUMN notify_next_at INTEGER;
+ALTER TABLE corrections ADD COLUMN notify_error_code INTEGER;
+-- Reviews before this version were tried once and never again.
+UPDATE corrections SET notify_status = CASE WHEN notified_at IS NOT NULL THEN 'sent' ELSE 'failed' END, notify_attempts = 1,
+  reviewed_on = date(reviewed_at / 1000, 'unixepoch', '+8 hours')
+  WHERE status <> 'pending';
+CREATE INDEX corrections_notify_due ON corrections (notify_next_at) WHERE notify_status IN ('queued', 'retrying');

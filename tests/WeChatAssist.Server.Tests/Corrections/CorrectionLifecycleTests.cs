@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using WeChatAssist.Server.Corrections;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Tests.Infrastructure;
+using WeChatAssist.Server.Tests.Residents;
+using WeChatAssist.WeChat.Simulator.Api;
+
+namespace WeChatAssist.Server.Tests.Corrections;
+
+public sealed class SqliteCorrectionLifecycleTests(SqliteCorrectionLifecycleFixture fixture)
+    : CorrectionLifecycleTests(fixture), IClassFixture<SqliteCorrectionLifecycleFixture>;
+
+public sealed class PostgresCorrectionLifecycleTests(PostgresCorrectionLifecycleFixture fixture)
+    : CorrectionLifecycleTests(fixture), IClassFixture<PostgresCorrectionLifecycleFixture>;
+
+/// <summary>What follows a review, on both providers: the outcome message retried by the Quartz job with backoff
+/// after transient failures and never after a permanent refusal.</summary>
+public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixture)
+{
+    private const string SubscribeSend = "cgi-bin/message/subscribe/send";
+
+    private ResidentServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_transient_failure_is_shown_as_retrying_and_sent_again_after_the_backoff()
+    {
+        var (correctionId, openId, admin) = await PendingCorrectionAsync("甲一");
+        using var _ = admin;
+        Fault(WeChatErrorCodeSystemBusy);
+
+        var approved = await admin.PostAsync($"/api/v1/admin/corrections/{correctionId}/approve");
+        await NotifierAt(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(40)).RetryDueAsync(CancellationToken.None);
+        var sentEarly = SentTo(openId);
+        var afterBackoff = await NotifierAt(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(80)).RetryDueAsync(CancellationToken.None);
+        var detail = await admin.GetAsync($"/api/v1/admin/corrections/{correctionId}");
+
+        Assert.Equal(HttpStatusCode.OK, approved.Status);
+        Assert.Equal("approved", approved.Body.GetProperty("status").GetString());
+        Assert.Equal("retrying", approved.Body.GetProperty("notifyStatus").GetString());
+        Assert.Equal(1, approved.Body.GetProperty("notifyAttempts").GetInt32());
+        Assert.Equal(-1, approved.Body.GetProperty("notifyErrorCode").GetInt32());
+        Assert.False(approved.Body.GetProperty("notified").GetBoolean());
+
+        // First retry one base delay (an hour) later, ±25 % jitter.
+        var next = approved.Body.GetProperty("notifyNextAt").GetDateTimeOffset();
+        Assert.InRange(next, DateTimeOffset.UtcNow + TimeSpan.FromMinutes(44), DateTimeOffset.UtcNow + TimeSpan.FromMinutes(76));
+        Assert.Equal(0, sentEarly);
+        Assert.True(afterBackoff >= 1);
+
+        var row = detail.Body.GetProperty("correction");
+        Assert.Equal("sent", row.GetProperty("notifyStatus").GetString());
+        Assert.Equal(2, row.GetProperty("notifyAttempts").GetInt32());
+        Assert.True(row.GetProperty("notified").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("notifyError").ValueKind);
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("notifyNextAt").ValueKind);
+        var message = Assert.Single(Server.Services.GetRequiredService<SimulatorCallLog>().Outbox(openId));
+        Assert.Equal("已通过", JsonDocument.Parse(message.Body!).RootElement.GetProperty("data").GetProperty("phrase2").GetProperty("value").GetString());
+        Assert.Equal("2023年11月15日", JsonDocument.Parse(message.Body!).RootElement.GetProperty("data").GetProperty("date4").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task A_permanent_refusal_is_recorded_with_its_code_and_never_retried()
+    {
+        var (correctionId, openId, admin) = await PendingCorrectionAsync("甲二");
+        using var _ = admin;
+        Fault(43101);
+
+        var rejected = await admin.PostAsync($"/api/v1/admin/corrections/{correctionId}/reject", new { reason = "户籍信息无误" });
+        await NotifierAt(DateTimeOffset.UtcNow + TimeSpan.FromDays(2)).RetryDueAsync(CancellationToken.None);
+        var queue = await admin.GetAsync("/api/v1/admin/corrections?status=rejected");
+
+        Assert.Equal("failed", rejected.Body.GetProperty("notifyStatus").GetString());
+        Assert.Equal(43101, rejected.Body.GetProperty("notifyErrorCode").GetInt32());
+        Assert.Equal(1, rejected.Body.GetProperty("notifyAttempts").GetInt32());
+        Assert.Equal(JsonValueKind.Null, rejected.Body.GetProperty("notifyNextAt").ValueKind);
+        Assert.Equal(1, CallsTo(openId));
+        var row = queue.Body.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == correctionId);
+        Assert.Equal("failed", row.GetProperty("notifyStatus").GetString());
+        Assert.Contains("43101", row.GetProperty("notifyError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_the_configured_attempts_a_transiently_failing_message_is_given_up()
+    {
+        var (correctionId, openId, admin) = await PendingCorrectionAsync("甲三");
+        using var _ = admin;
+        Server.Services.GetRequiredService<SimulatorFaults>().Inject(new SimulatorFault(SubscribeSend, SimulatorFaultKind.ErrorCode, CorrectionLifecycleFixture.MaxAttempts) { ErrorCode = 45009 });
+
+        var approved = await admin.PostAsync($"/api/v1/admin/corrections/{correctionId}/approve");
+        for (var day = 1; day <= CorrectionLifecycleFixture.MaxAttempts + 1; day++)
+        {
+            await NotifierAt(DateTimeOffset.UtcNow + TimeSpan.FromDays(day)).RetryDueAsync(CancellationToken.None);
+        }
+
+        var detail = await admin.GetAsync($"/api/v1/admin/corrections/{correctionId}");
+
+        // A daily quota waits for the next China day, whatever the backoff says.
+        var next = approved.Body.GetProperty("notifyNextAt").GetDateTimeOffset();
+        var chinaMidnight = new DateTimeOffset(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Date.AddDays(1), TimeSpan.FromHours(8));
+        Assert.True(next >= chinaMidnight, $"{next:o} is before the next China day {chinaMidnight:o}");
+        var row = detail.Body.GetProperty("correction");
+        Assert.Equal("failed", row.GetProperty("notifyStatus").GetString());
+        Assert.Equal(CorrectionLifecycleFixture.MaxAttempts, row.GetProperty("notifyAttempts").GetInt32());
+        Assert.Equal(45009, row.GetProperty("notifyErrorCode").GetInt32());
+        Assert.StartsWith("Gave up after 3 attempts", row.GetProperty("notifyError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(CorrectionLifecycleFixture.MaxAttempts, CallsTo(openId));
+        Assert.Equal(0, SentTo(openId));
+    }
+
+    [Fact]
+    public async Task The_clustered_quartz_job_sends_the_messages_that_are_due()
+    {
+        var (correctionId, openId, admin) = await PendingCorrectionAsync("甲四");
+        using var _ = admin;
+        Fault(WeChatErrorCodeSystemBusy);
+        await admin.PostAsync($"/api/v1/admin/corrections/{correctionId}/approve");
+
+        // Make the retry due now (created_at is in the past and has the column's type on both providers).
+        await Databases.ScalarAsync(Server.Services.GetRequiredService<DatabaseTarget>(), $"UPDATE corrections SET notify_next_at = created_at WHERE id = {correctionId}");
+        var scheduler = await Server.Services.GetSchedulerAsync();
+        var job = new JobKey(nameof(CorrectionNotificationJob));
+        Assert.True((await scheduler.GetJobDetail(job, CancellationToken.None))?.ConcurrentExecutionDisallowed, "declared with [DisallowConcurrentExecution]");
+        await scheduler.TriggerJob(job, CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (SentTo(openId) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1, SentTo(openId));
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await StatusAsync(correctionId) != NotificationStatus.Sent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(NotificationStatus.Sent, await StatusAsync(correctionId));
+    }
+
+    private const int WeChatErrorCodeSystemBusy = -1;
+
+    private void Fault(int errorCode) =>
+        Server.Services.GetRequiredService<SimulatorFaults>().Inject(new SimulatorFault(SubscribeSend, SimulatorFaultKind.ErrorCode) { ErrorCode = errorCode });
+
+    private int CallsTo(string openId) =>
+        Server.Services.GetRequiredService<SimulatorCallLog>().Calls(SubscribeSend).Count(c => c.Body?.Contains(openId, StringComparison.Ordinal) == true);
+
+    private int SentTo(string openId) => Server.Services.GetRequiredService<SimulatorCallLog>().Outbox(openId).Count;
+
+    /// <summary>The notifier as it would run at <paramref name="now"/> (the real clock is the only thing replaced).</summary>
+    private CorrectionNotifier NotifierAt(DateTimeOffset now) =>
+        ActivatorUtilities.CreateInstance<CorrectionNotifier>(Server.Services, new FakeTimeProvider(now));
+
+    private async Task<NotificationStatus?> StatusAsync(long correctionId) =>
+        (await Server.Services.GetRequiredService<CorrectionStore>().GetAsync(correctionId, CancellationToken.None))?.NotifyStatus;
+
+    private async Task<(long CorrectionId, string OpenId, StaffSession Admin)> PendingCorrectionAsync(string name, string field = "household", string value = "H-100")
+    {
+        var (token, residentId, openId) = await Server.BoundResidentAsync(name, TestIds.Next());
+        var submitted = await Server.SubmitAsync(token, residentId, field, value);
+        Assert.True(submitted.Status == HttpStatusCode.Created, submitted.Text);
+        var admin = await StaffSession.SignInAsync(Server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        return (submitted.Body.GetProperty("id").GetInt64(), openId, admin);
+    }
+}
