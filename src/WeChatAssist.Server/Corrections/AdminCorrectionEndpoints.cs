@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.PersonalData;
@@ -80,12 +81,18 @@ internal static class AdminCorrectionEndpoints
         CorrectionStore store,
         CorrectionPhotos photos,
         AuditLog audit,
+        BusinessClock clock,
         CorrectionTexts texts,
         CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } correction)
         {
             return texts.Problem(StatusCodes.Status404NotFound, "correctionNotFound");
+        }
+
+        if (correction.PhotoDeletedAt is not null)
+        {
+            return texts.Problem(StatusCodes.Status410Gone, "photoDeleted", ("date", PolicyFormat.Date(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(correction.PhotoDeletedAt.Value, clock.LocalTimeZone).DateTime))));
         }
 
         if (correction.PhotoFile is null || await photos.ReadAsync(correction.PhotoFile, cancellationToken) is not { } content)
@@ -256,7 +263,8 @@ internal static class AdminCorrectionEndpoints
         c.NotifyStatus is { } notify ? CorrectionNames.Name(notify) : null,
         c.NotifyAttempts,
         c.NotifyErrorCode,
-        c.NotifyStatus is NotificationStatus.Queued or NotificationStatus.Retrying ? c.NotifyNextAt : null);
+        c.NotifyStatus is NotificationStatus.Queued or NotificationStatus.Retrying ? c.NotifyNextAt : null,
+        c.PhotoDeletedAt);
 
     private static string StaffName(ClaimsPrincipal user) => user.Identity?.Name ?? "";
 }

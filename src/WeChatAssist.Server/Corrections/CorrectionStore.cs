@@ -34,7 +34,11 @@ internal sealed record Correction(
     NotificationStatus? NotifyStatus,
     int NotifyAttempts,
     DateTimeOffset? NotifyNextAt,
-    int? NotifyErrorCode);
+    int? NotifyErrorCode,
+    DateTimeOffset? PhotoDeletedAt);
+
+/// <summary>A reviewed correction's photo that is due for deletion.</summary>
+internal sealed record ExpiredPhoto(long CorrectionId, long ResidentId, string PhotoFile);
 
 /// <summary>The outcome of one send of the outcome message (or of deciding not to send), as stored.</summary>
 internal sealed record NotificationRecord(NotificationStatus Status, int Attempts, DateTimeOffset? NextAt, int? ErrorCode, string? Error);
@@ -45,7 +49,8 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
     private const string Select = """
         SELECT c.id, c.resident_id, c.account, c.app_id, c.open_id, c.field, c.new_value_encrypted, c.photo_file, c.photo_content_type,
                c.status, c.reason, c.reviewed_by, c.reviewed_at, c.notified_at, c.notify_error, c.created_at, r.policy_id, r.township, r.village,
-               c.reviewed_on, c.notify_status, c.notify_attempts, c.notify_next_at, c.notify_error_code
+               c.reviewed_on, c.notify_status, c.notify_attempts, c.notify_next_at, c.notify_error_code,
+               c.photo_deleted_at
         FROM corrections c JOIN residents r ON r.id = c.resident_id
         """;
 
@@ -225,6 +230,41 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Photos of corrections reviewed at or before <paramref name="reviewedBefore"/>, oldest review first.
+    /// A pending correction's photo is never among them.</summary>
+    public async Task<IReadOnlyList<ExpiredPhoto>> ExpiredPhotosAsync(DateTimeOffset reviewedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, resident_id, photo_file FROM corrections
+            WHERE photo_file IS NOT NULL AND status <> 'pending' AND reviewed_at <= @before
+            ORDER BY reviewed_at, id LIMIT @limit
+            """;
+        command.AddInstant(database.Provider, "@before", reviewedBefore);
+        command.AddParameter("@limit", limit);
+        var photos = new List<ExpiredPhoto>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            photos.Add(new ExpiredPhoto(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
+        }
+
+        return photos;
+    }
+
+    /// <summary>Records inside the caller's transaction that the photo file is gone; false when the row changed meanwhile.</summary>
+    public async Task<bool> MarkPhotoDeletedAsync(DbConnection connection, DbTransaction transaction, ExpiredPhoto photo, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE corrections SET photo_file = NULL, photo_deleted_at = @now WHERE id = @id AND photo_file = @file AND status <> 'pending'";
+        command.AddInstant(database.Provider, "@now", now);
+        command.AddParameter("@id", photo.CorrectionId);
+        command.AddParameter("@file", photo.PhotoFile);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private async Task<List<Correction>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<Correction>();
@@ -255,7 +295,8 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
                 Text(reader, 20) is { } notify ? CorrectionNames.ParseNotification(notify) : null,
                 reader.GetInt32(21),
                 reader.IsDBNull(22) ? null : reader.GetInstant(database.Provider, 22),
-                reader.IsDBNull(23) ? null : reader.GetInt32(23)));
+                reader.IsDBNull(23) ? null : reader.GetInt32(23),
+                reader.IsDBNull(24) ? null : reader.GetInstant(database.Provider, 24)));
         }
 
         return rows;

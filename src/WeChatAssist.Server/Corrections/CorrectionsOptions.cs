@@ -23,6 +23,11 @@ internal sealed class CorrectionsOptions
     [Range(1, 100)]
     public int MaxPendingPerResident { get; set; } = 5;
 
+    /// <summary>How long after the review the photo is kept for questions about the decision, then deleted. The photo
+    /// of a correction still pending is never deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "Corrections:PhotoRetention must be between 0 and 3650 days.")]
+    public TimeSpan PhotoRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>The mini-program subscribe message that reports the review outcome.</summary>
     public CorrectionResultMessageOptions ResultMessage { get; set; } = new();
 }

@@ -17,7 +17,7 @@ public sealed class PostgresCorrectionLifecycleTests(PostgresCorrectionLifecycle
     : CorrectionLifecycleTests(fixture), IClassFixture<PostgresCorrectionLifecycleFixture>;
 
 /// <summary>What follows a review, on both providers: the outcome message retried by the Quartz job with backoff
-/// after transient failures and never after a permanent refusal.</summary>
+/// after transient failures and never after a permanent refusal; photos deleted after their retention.</summary>
 public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixture)
 {
     private const string SubscribeSend = "cgi-bin/message/subscribe/send";
@@ -140,7 +140,76 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
         Assert.Equal(NotificationStatus.Sent, await StatusAsync(correctionId));
     }
 
+    [Fact]
+    public async Task A_reviewed_correction_s_photo_is_deleted_after_thirty_days_audited_and_a_pending_one_s_is_kept()
+    {
+        var (reviewedId, _, admin) = await PendingCorrectionAsync("乙一", "name", "乙壹", CorrectionRequests.Jpeg);
+        using var _ = admin;
+        var (pendingId, _, other) = await PendingCorrectionAsync("乙二", "name", "乙贰", CorrectionRequests.Jpeg);
+        other.Dispose();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/corrections/{reviewedId}/approve")).Status);
+        var reviewedFile = Path.Combine(fixture.PhotoDirectory, (await CorrectionAsync(reviewedId)).PhotoFile!);
+        var pendingFile = Path.Combine(fixture.PhotoDirectory, (await CorrectionAsync(pendingId)).PhotoFile!);
+
+        await RetentionAt(DateTimeOffset.UtcNow + TimeSpan.FromDays(29)).DeleteExpiredAsync(CancellationToken.None);
+        var keptAtTwentyNine = File.Exists(reviewedFile);
+        await RetentionAt(DateTimeOffset.UtcNow + TimeSpan.FromDays(31)).DeleteExpiredAsync(CancellationToken.None);
+        var detail = await admin.GetAsync($"/api/v1/admin/corrections/{reviewedId}");
+        var photo = await admin.GetAsync($"/api/v1/admin/corrections/{reviewedId}/photo");
+        var pendingPhoto = await admin.GetAsync($"/api/v1/admin/corrections/{pendingId}/photo");
+
+        Assert.True(keptAtTwentyNine, "29 days after the review the photo is still there");
+        Assert.False(File.Exists(reviewedFile));
+        Assert.True(File.Exists(pendingFile), "a pending correction's photo is never deleted");
+        Assert.Equal(HttpStatusCode.OK, detail.Status);
+        var row = detail.Body.GetProperty("correction");
+        Assert.False(row.GetProperty("hasPhoto").GetBoolean());
+        Assert.Equal(JsonValueKind.String, row.GetProperty("photoDeletedAt").ValueKind);
+        Assert.Equal(HttpStatusCode.Gone, photo.Status);
+        Assert.Equal("photoDeleted", photo.Body.GetProperty("code").GetString());
+        Assert.Contains("删除", photo.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, pendingPhoto.Status);
+        var residentId = (await CorrectionAsync(reviewedId)).ResidentId;
+        Assert.Equal(1, await Server.CountAsync(
+            $"SELECT COUNT(*) FROM audit_log WHERE resident_id = {residentId} AND action = '{CorrectionPhotoRetention.DeletedAction}' AND staff_user = '{CorrectionPhotoRetention.SystemUser}'"));
+        Assert.Equal(0, await Server.CountAsync(
+            $"SELECT COUNT(*) FROM audit_log WHERE resident_id = {(await CorrectionAsync(pendingId)).ResidentId} AND action = '{CorrectionPhotoRetention.DeletedAction}'"));
+    }
+
+    [Fact]
+    public async Task The_hourly_retention_job_deletes_a_photo_whose_review_is_older_than_the_retention()
+    {
+        var (correctionId, _, admin) = await PendingCorrectionAsync("乙三", "name", "乙叁", CorrectionRequests.Jpeg);
+        using var _ = admin;
+        await admin.PostAsync($"/api/v1/admin/corrections/{correctionId}/reject", new { reason = "与户口簿不符" });
+        var file = Path.Combine(fixture.PhotoDirectory, (await CorrectionAsync(correctionId)).PhotoFile!);
+        var monthAgo = fixture.Provider == DatabaseProvider.Postgres
+            ? "reviewed_at - interval '31 days'"
+            : $"reviewed_at - {(long)TimeSpan.FromDays(31).TotalMilliseconds}";
+        await Databases.ScalarAsync(Server.Services.GetRequiredService<DatabaseTarget>(), $"UPDATE corrections SET reviewed_at = {monthAgo} WHERE id = {correctionId}");
+
+        var scheduler = await Server.Services.GetSchedulerAsync();
+        var job = new JobKey(nameof(CorrectionPhotoRetentionJob));
+        Assert.True((await scheduler.GetJobDetail(job, CancellationToken.None))?.ConcurrentExecutionDisallowed, "declared with [DisallowConcurrentExecution]");
+        await scheduler.TriggerJob(job, CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await CorrectionAsync(correctionId)).PhotoDeletedAt is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull((await CorrectionAsync(correctionId)).PhotoDeletedAt);
+        Assert.Null((await CorrectionAsync(correctionId)).PhotoFile);
+        Assert.False(File.Exists(file));
+    }
+
     private const int WeChatErrorCodeSystemBusy = -1;
+
+    private CorrectionPhotoRetention RetentionAt(DateTimeOffset now) =>
+        ActivatorUtilities.CreateInstance<CorrectionPhotoRetention>(Server.Services, new FakeTimeProvider(now));
+
+    private async Task<Correction> CorrectionAsync(long id) =>
+        (await Server.Services.GetRequiredService<CorrectionStore>().GetAsync(id, CancellationToken.None))!;
 
     private void Fault(int errorCode) =>
         Server.Services.GetRequiredService<SimulatorFaults>().Inject(new SimulatorFault(SubscribeSend, SimulatorFaultKind.ErrorCode) { ErrorCode = errorCode });
@@ -157,10 +226,10 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
     private async Task<NotificationStatus?> StatusAsync(long correctionId) =>
         (await Server.Services.GetRequiredService<CorrectionStore>().GetAsync(correctionId, CancellationToken.None))?.NotifyStatus;
 
-    private async Task<(long CorrectionId, string OpenId, StaffSession Admin)> PendingCorrectionAsync(string name, string field = "household", string value = "H-100")
+    private async Task<(long CorrectionId, string OpenId, StaffSession Admin)> PendingCorrectionAsync(string name, string field = "household", string value = "H-100", byte[]? photo = null)
     {
         var (token, residentId, openId) = await Server.BoundResidentAsync(name, TestIds.Next());
-        var submitted = await Server.SubmitAsync(token, residentId, field, value);
+        var submitted = await Server.SubmitAsync(token, residentId, field, value, photo);
         Assert.True(submitted.Status == HttpStatusCode.Created, submitted.Text);
         var admin = await StaffSession.SignInAsync(Server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
         return (submitted.Body.GetProperty("id").GetInt64(), openId, admin);

@@ -70,3 +70,26 @@ public sealed class CorrectionNotificationDecisionTests
         Assert.Equal((NotificationStatus.Sent, 3, (int?)null, (string?)null), (sent.Status, sent.Attempts, sent.ErrorCode, sent.Error));
     }
 }
+
+/// <summary><c>Corrections:*</c> settings are checked at start.</summary>
+public sealed class CorrectionsOptionsTests
+{
+    [Theory]
+    [InlineData("30.00:00:00", true)]
+    [InlineData("00:00:00", true)]
+    [InlineData("-1.00:00:00", false)]
+    [InlineData("4000.00:00:00", false)]
+    public void Photo_retention_must_be_between_zero_and_ten_years(string retention, bool valid)
+    {
+        var options = new CorrectionsOptions { PhotoRetention = TimeSpan.Parse(retention, System.Globalization.CultureInfo.InvariantCulture) };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        var ok = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true);
+
+        Assert.Equal(valid, ok);
+        Assert.Equal(valid ? 0 : 1, results.Count(r => r.MemberNames.Contains(nameof(CorrectionsOptions.PhotoRetention))));
+    }
+
+    [Fact]
+    public void The_default_photo_retention_is_thirty_days() => Assert.Equal(TimeSpan.FromDays(30), new CorrectionsOptions().PhotoRetention);
+}

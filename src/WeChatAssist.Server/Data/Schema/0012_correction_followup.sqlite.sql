@@ -14,3 +14,8 @@ UPDATE corrections SET notify_status = CASE WHEN notified_at IS NOT NULL THEN 's
   reviewed_on = date(reviewed_at / 1000, 'unixepoch', '+8 hours')
   WHERE status <> 'pending';
 CREATE INDEX corrections_notify_due ON corrections (notify_next_at) WHERE notify_status IN ('queued', 'retrying');
+
+-- Photos are deleted Corrections:PhotoRetention after the review (never while pending): photo_file is cleared and
+-- photo_deleted_at says when, so the correction still shows that there was a photo.
+ALTER TABLE corrections ADD COLUMN photo_deleted_at INTEGER;
+CREATE INDEX corrections_photo_kept ON corrections (reviewed_at) WHERE photo_file IS NOT NULL AND status <> 'pending';
