@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Imports;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Staff;
@@ -113,12 +114,14 @@ internal static class AdminCorrectionEndpoints
         ResidentEditor editor,
         ResidentRegistry registry,
         CorrectionNotifier notifier,
+        CategoryHistory categoryHistory,
+        ImportStore imports,
         AuditLog audit,
         BusinessClock clock,
         TimeProvider realClock,
         CorrectionTexts texts,
         CancellationToken cancellationToken) =>
-        await ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, database, store, editor, registry, notifier, audit, clock, realClock, texts, cancellationToken);
+        await ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, database, store, editor, registry, notifier, categoryHistory, imports, audit, clock, realClock, texts, cancellationToken);
 
     internal static async Task<Results<Ok<AdminCorrectionRow>, ProblemHttpResult>> Reject(
         long id,
@@ -129,6 +132,8 @@ internal static class AdminCorrectionEndpoints
         ResidentEditor editor,
         ResidentRegistry registry,
         CorrectionNotifier notifier,
+        CategoryHistory categoryHistory,
+        ImportStore imports,
         AuditLog audit,
         BusinessClock clock,
         TimeProvider realClock,
@@ -140,7 +145,7 @@ internal static class AdminCorrectionEndpoints
             return texts.Problem(StatusCodes.Status400BadRequest, "reasonMissing");
         }
 
-        return await ReviewAsync(id, CorrectionStatus.Rejected, request.Reason, user, database, store, editor, registry, notifier, audit, clock, realClock, texts, cancellationToken);
+        return await ReviewAsync(id, CorrectionStatus.Rejected, request.Reason, user, database, store, editor, registry, notifier, categoryHistory, imports, audit, clock, realClock, texts, cancellationToken);
     }
 
     /// <summary>Claims the pending correction, applies it to the registry when approved (with history) and audits it,
@@ -155,6 +160,8 @@ internal static class AdminCorrectionEndpoints
         ResidentEditor editor,
         ResidentRegistry registry,
         CorrectionNotifier notifier,
+        CategoryHistory categoryHistory,
+        ImportStore imports,
         AuditLog audit,
         BusinessClock clock,
         TimeProvider realClock,
@@ -190,6 +197,15 @@ internal static class AdminCorrectionEndpoints
 
             if (outcome == CorrectionStatus.Approved)
             {
+                // A category change also ends and starts spans of the category history, as a change list does; the
+                // policy's import lock keeps a running import from planning on the codes being replaced.
+                IReadOnlyList<string>? categoriesBefore = null;
+                if (correction.Field == ResidentField.Category)
+                {
+                    await imports.LockPolicyAsync(connection, transaction, correction.PolicyId, cancellationToken);
+                    categoriesBefore = await store.LockCategoriesAsync(connection, transaction, correction.ResidentId, cancellationToken);
+                }
+
                 var change = await editor.ChangeAsync(connection, transaction, correction.ResidentId, correction.Field, correction.NewValue, correction.Id, staff, today, cancellationToken);
                 if (change != ResidentChangeOutcome.Applied)
                 {
@@ -200,6 +216,12 @@ internal static class AdminCorrectionEndpoints
                         ResidentChangeOutcome.ResidentMissing => texts.Problem(StatusCodes.Status404NotFound, "residentMissing"),
                         _ => texts.Problem(StatusCodes.Status422UnprocessableEntity, "valueMissing", ("field", texts.Word("field." + CorrectionNames.Name(correction.Field)))),
                     };
+                }
+
+                if (categoriesBefore is not null)
+                {
+                    await categoryHistory.RecordChangeAsync(
+                        connection, transaction, correction.ResidentId, categoriesBefore, CorrectionStore.Codes(correction.NewValue), today, CategorySource.Correction(correction.Id), cancellationToken);
                 }
             }
 

@@ -164,6 +164,20 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>The resident's category codes, the row locked until the caller's transaction ends (PostgreSQL; SQLite's
+    /// write transaction already excludes other writers).</summary>
+    public async Task<IReadOnlyList<string>> LockCategoriesAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT category_codes FROM residents WHERE id = @id" + (database.Provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "");
+        command.AddParameter("@id", residentId);
+        return await command.ExecuteScalarAsync(cancellationToken) is string codes ? Codes(codes) : [];
+    }
+
+    /// <summary>Category codes as <c>residents.category_codes</c> and a category correction's value hold them: comma-separated.</summary>
+    public static IReadOnlyList<string> Codes(string codes) => codes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Corrections whose outcome message is due (queued or retrying, next send at or before <paramref name="now"/>), soonest first.</summary>
     public async Task<IReadOnlyList<long>> DueNotificationsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {

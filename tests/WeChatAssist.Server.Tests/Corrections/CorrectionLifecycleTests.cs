@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using WeChatAssist.Server.Corrections;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Imports;
 using WeChatAssist.Server.Tests.Infrastructure;
 using WeChatAssist.Server.Tests.Residents;
 using WeChatAssist.WeChat.Simulator.Api;
@@ -17,7 +18,8 @@ public sealed class PostgresCorrectionLifecycleTests(PostgresCorrectionLifecycle
     : CorrectionLifecycleTests(fixture), IClassFixture<PostgresCorrectionLifecycleFixture>;
 
 /// <summary>What follows a review, on both providers: the outcome message retried by the Quartz job with backoff
-/// after transient failures and never after a permanent refusal; photos deleted after their retention.</summary>
+/// after transient failures and never after a permanent refusal; photos deleted after their retention; an approved
+/// category correction written to the imports' category history.</summary>
 public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixture)
 {
     private const string SubscribeSend = "cgi-bin/message/subscribe/send";
@@ -201,6 +203,50 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
         Assert.NotNull((await CorrectionAsync(correctionId)).PhotoDeletedAt);
         Assert.Null((await CorrectionAsync(correctionId)).PhotoFile);
         Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task Approving_a_category_correction_ends_the_old_category_and_starts_the_new_one_in_the_category_history()
+    {
+        // 低保 and 脱贫 held since before the history began; the resident says it is 特困 and 脱贫.
+        var (token, residentId, _) = await Server.BoundResidentAsync("丙一", TestIds.Next(), categories: ["dibao", "tuopin"]);
+        var correctionId = (await Server.SubmitAsync(token, residentId, "category", "特困人员、脱贫人口")).Body.GetProperty("id").GetInt64();
+        using var admin = await StaffSession.SignInAsync(Server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+
+        var approved = await admin.PostAsync($"/api/v1/admin/corrections/{correctionId}/approve");
+
+        Assert.Equal(HttpStatusCode.OK, approved.Status);
+        var history = Server.Services.GetRequiredService<CategoryHistory>();
+        var spans = await history.ListAsync(residentId, CancellationToken.None);
+        var reviewDay = new DateOnly(2023, 11, 15);
+        Assert.Equal(3, spans.Count);
+        Assert.Contains(new CategoryHistory.Span("tuopin", null, null, null, null, null, null), spans);
+        Assert.Contains(new CategoryHistory.Span("dibao", null, reviewDay, null, null, null, correctionId), spans);
+        Assert.Contains(new CategoryHistory.Span("tekun", reviewDay, null, null, null, correctionId, null), spans);
+        Assert.Equal(["dibao", "tuopin"], (await history.HeldOnAsync(residentId, reviewDay.AddDays(-1), CancellationToken.None)).Order());
+        Assert.Equal(["tekun", "tuopin"], (await history.HeldOnAsync(residentId, reviewDay, CancellationToken.None)).Order());
+        Assert.Equal(["tekun", "tuopin"], (await Server.Services.GetRequiredService<WeChatAssist.Server.Residents.ResidentRegistry>().GetAsync([residentId], CancellationToken.None)).Single().CategoryCodes.Order());
+    }
+
+    [Fact]
+    public async Task A_category_opened_by_one_correction_is_closed_by_the_next_and_clearing_categories_closes_them_all()
+    {
+        var (token, residentId, _) = await Server.BoundResidentAsync("丙二", TestIds.Next());
+        using var admin = await StaffSession.SignInAsync(Server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        var first = (await Server.SubmitAsync(token, residentId, "category", "低保")).Body.GetProperty("id").GetInt64();
+        await admin.PostAsync($"/api/v1/admin/corrections/{first}/approve");
+        var clearing = await Server.SubmitAsync(token, residentId, "category", "无");
+        Assert.True(clearing.Status == HttpStatusCode.Created, clearing.Text);
+        var second = clearing.Body.GetProperty("id").GetInt64();
+        var rejected = (await Server.SubmitAsync(token, residentId, "category", "特困人员")).Body.GetProperty("id").GetInt64();
+        await admin.PostAsync($"/api/v1/admin/corrections/{rejected}/reject", new { reason = "无证明材料" });
+
+        await admin.PostAsync($"/api/v1/admin/corrections/{second}/approve");
+
+        var day = new DateOnly(2023, 11, 15);
+        var span = Assert.Single(await Server.Services.GetRequiredService<CategoryHistory>().ListAsync(residentId, CancellationToken.None));
+        Assert.Equal(new CategoryHistory.Span("dibao", day, day, null, null, first, second), span);
+        Assert.Equal(1, await Server.CountAsync($"SELECT COUNT(*) FROM resident_category_history WHERE resident_id = {residentId} AND opened_by_correction = {first} AND closed_by_correction = {second} AND valid_to IS NOT NULL"));
     }
 
     private const int WeChatErrorCodeSystemBusy = -1;

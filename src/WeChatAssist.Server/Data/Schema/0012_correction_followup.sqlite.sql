@@ -19,3 +19,9 @@ CREATE INDEX corrections_notify_due ON corrections (notify_next_at) WHERE notify
 -- photo_deleted_at says when, so the correction still shows that there was a photo.
 ALTER TABLE corrections ADD COLUMN photo_deleted_at INTEGER;
 CREATE INDEX corrections_photo_kept ON corrections (reviewed_at) WHERE photo_file IS NOT NULL AND status <> 'pending';
+
+-- An approved category correction closes and opens category history spans as an import's change list does; these
+-- name the correction (corrections.id). No foreign key, like the import columns: imports COPY hundreds of thousands
+-- of history rows, and every foreign key on the table would cost a trigger per row.
+ALTER TABLE resident_category_history ADD COLUMN opened_by_correction INTEGER;
+ALTER TABLE resident_category_history ADD COLUMN closed_by_correction INTEGER;
