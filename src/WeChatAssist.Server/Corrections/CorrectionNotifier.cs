@@ -80,6 +80,7 @@ internal sealed partial class CorrectionNotifier(
         {
             var now = clock.GetUtcNow();
             var due = await store.DueNotificationsAsync(now, BatchSize, cancellationToken);
+            var before = tried;
             foreach (var id in due)
             {
                 if (await store.LeaseNotificationAsync(id, now, now + Lease, cancellationToken)
@@ -90,7 +91,7 @@ internal sealed partial class CorrectionNotifier(
                 }
             }
 
-            if (due.Count < BatchSize)
+            if (due.Count < BatchSize || tried == before)
             {
                 return tried;
             }

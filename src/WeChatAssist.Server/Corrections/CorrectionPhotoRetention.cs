@@ -37,6 +37,7 @@ internal sealed partial class CorrectionPhotoRetention(
         {
             var now = clock.GetUtcNow();
             var expired = await store.ExpiredPhotosAsync(now - options.Value.PhotoRetention, BatchSize, cancellationToken);
+            var before = deleted;
             foreach (var photo in expired)
             {
                 photos.Delete(photo.PhotoFile);
@@ -51,7 +52,8 @@ internal sealed partial class CorrectionPhotoRetention(
                 await transaction.CommitAsync(cancellationToken);
             }
 
-            if (expired.Count < BatchSize)
+            // A full batch of rows that all changed meanwhile would come back unchanged: stop rather than spin.
+            if (expired.Count < BatchSize || deleted == before)
             {
                 if (deleted > 0)
                 {
