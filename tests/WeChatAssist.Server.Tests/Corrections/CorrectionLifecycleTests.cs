@@ -63,6 +63,28 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
         Assert.Equal("2023年11月15日", JsonDocument.Parse(message.Body!).RootElement.GetProperty("data").GetProperty("date4").GetProperty("value").GetString());
     }
 
+    [Theory]
+    [InlineData("http502", -1, "甲五")]
+    [InlineData("errcode45011", 45011, "甲六")]
+    [InlineData("errcode40001", 40001, "甲七")]
+    public async Task Network_frequency_and_token_failures_are_retried_too(string fault, int code, string name)
+    {
+        var (correctionId, openId, admin) = await PendingCorrectionAsync(name);
+        using var _ = admin;
+        var faults = Server.Services.GetRequiredService<SimulatorFaults>();
+        faults.Inject(fault == "http502"
+            ? new SimulatorFault(SubscribeSend, SimulatorFaultKind.HttpStatus) { HttpStatus = 502 }
+            : new SimulatorFault(SubscribeSend, SimulatorFaultKind.ErrorCode, code == 40001 ? 2 : 1) { ErrorCode = code });
+
+        var approved = await admin.PostAsync($"/api/v1/admin/corrections/{correctionId}/approve");
+        await NotifierAt(DateTimeOffset.UtcNow + TimeSpan.FromHours(2)).RetryDueAsync(CancellationToken.None);
+
+        Assert.Equal("retrying", approved.Body.GetProperty("notifyStatus").GetString());
+        Assert.Equal(code, approved.Body.GetProperty("notifyErrorCode").GetInt32());
+        Assert.Equal(NotificationStatus.Sent, await StatusAsync(correctionId));
+        Assert.Equal(1, SentTo(openId));
+    }
+
     [Fact]
     public async Task A_permanent_refusal_is_recorded_with_its_code_and_never_retried()
     {
