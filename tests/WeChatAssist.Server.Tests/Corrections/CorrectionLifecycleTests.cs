@@ -271,6 +271,29 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
         Assert.Equal(1, await Server.CountAsync($"SELECT COUNT(*) FROM resident_category_history WHERE resident_id = {residentId} AND opened_by_correction = {first} AND closed_by_correction = {second} AND valid_to IS NOT NULL"));
     }
 
+    [Fact]
+    public async Task Recording_a_change_never_ends_a_span_before_it_began_and_leaves_an_already_open_category_alone()
+    {
+        var residentId = await Server.SeedAsync("丙三", TestIds.Next(), categories: ["dibao"]);
+        var history = Server.Services.GetRequiredService<CategoryHistory>();
+        var database = Server.Services.GetRequiredService<DatabaseTarget>();
+        var day = new DateOnly(2023, 11, 15);
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            // A department dated 低保 from December; 特困 is already open.
+            Assert.Equal(new CategoryHistoryChange(2, 0), await history.RecordChangeAsync(connection, transaction, residentId, [], ["dibao", "tekun"], day.AddDays(16), CategorySource.Import(7001), CancellationToken.None));
+            Assert.Equal(new CategoryHistoryChange(0, 1), await history.RecordChangeAsync(connection, transaction, residentId, ["dibao", "tekun"], ["tekun"], day, CategorySource.Correction(7002), CancellationToken.None));
+            Assert.Equal(new CategoryHistoryChange(0, 0), await history.RecordChangeAsync(connection, transaction, residentId, [], ["tekun"], day, CategorySource.Correction(7003), CancellationToken.None));
+            await transaction.CommitAsync();
+        }
+
+        var spans = await history.ListAsync(residentId, CancellationToken.None);
+        Assert.Equal(2, spans.Count);
+        Assert.Contains(new CategoryHistory.Span("dibao", day.AddDays(16), day.AddDays(16), 7001, null, null, 7002), spans);
+        Assert.Contains(new CategoryHistory.Span("tekun", day.AddDays(16), null, 7001, null, null, null), spans);
+    }
+
     private const int WeChatErrorCodeSystemBusy = -1;
 
     private CorrectionPhotoRetention RetentionAt(DateTimeOffset now) =>
