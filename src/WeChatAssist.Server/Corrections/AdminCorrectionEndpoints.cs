@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Imports;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Staff;
@@ -80,12 +82,18 @@ internal static class AdminCorrectionEndpoints
         CorrectionStore store,
         CorrectionPhotos photos,
         AuditLog audit,
+        BusinessClock clock,
         CorrectionTexts texts,
         CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } correction)
         {
             return texts.Problem(StatusCodes.Status404NotFound, "correctionNotFound");
+        }
+
+        if (correction.PhotoDeletedAt is not null)
+        {
+            return texts.Problem(StatusCodes.Status410Gone, "photoDeleted", ("date", PolicyFormat.Date(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(correction.PhotoDeletedAt.Value, clock.LocalTimeZone).DateTime))));
         }
 
         if (correction.PhotoFile is null || await photos.ReadAsync(correction.PhotoFile, cancellationToken) is not { } content)
@@ -106,11 +114,14 @@ internal static class AdminCorrectionEndpoints
         ResidentEditor editor,
         ResidentRegistry registry,
         CorrectionNotifier notifier,
+        CategoryHistory categoryHistory,
+        ImportStore imports,
         AuditLog audit,
         BusinessClock clock,
+        TimeProvider realClock,
         CorrectionTexts texts,
         CancellationToken cancellationToken) =>
-        await ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, database, store, editor, registry, notifier, audit, clock, texts, cancellationToken);
+        await ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, database, store, editor, registry, notifier, categoryHistory, imports, audit, clock, realClock, texts, cancellationToken);
 
     internal static async Task<Results<Ok<AdminCorrectionRow>, ProblemHttpResult>> Reject(
         long id,
@@ -121,8 +132,11 @@ internal static class AdminCorrectionEndpoints
         ResidentEditor editor,
         ResidentRegistry registry,
         CorrectionNotifier notifier,
+        CategoryHistory categoryHistory,
+        ImportStore imports,
         AuditLog audit,
         BusinessClock clock,
+        TimeProvider realClock,
         CorrectionTexts texts,
         CancellationToken cancellationToken)
     {
@@ -131,7 +145,7 @@ internal static class AdminCorrectionEndpoints
             return texts.Problem(StatusCodes.Status400BadRequest, "reasonMissing");
         }
 
-        return await ReviewAsync(id, CorrectionStatus.Rejected, request.Reason, user, database, store, editor, registry, notifier, audit, clock, texts, cancellationToken);
+        return await ReviewAsync(id, CorrectionStatus.Rejected, request.Reason, user, database, store, editor, registry, notifier, categoryHistory, imports, audit, clock, realClock, texts, cancellationToken);
     }
 
     /// <summary>Claims the pending correction, applies it to the registry when approved (with history) and audits it,
@@ -146,8 +160,11 @@ internal static class AdminCorrectionEndpoints
         ResidentEditor editor,
         ResidentRegistry registry,
         CorrectionNotifier notifier,
+        CategoryHistory categoryHistory,
+        ImportStore imports,
         AuditLog audit,
         BusinessClock clock,
+        TimeProvider realClock,
         CorrectionTexts texts,
         CancellationToken cancellationToken)
     {
@@ -169,16 +186,26 @@ internal static class AdminCorrectionEndpoints
 
         var staff = StaffName(user);
         var today = clock.Today();
+        var now = realClock.GetUtcNow();
         await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            if (!await store.ClaimReviewAsync(connection, transaction, id, outcome, staff, reason, cancellationToken))
+            if (!await store.ClaimReviewAsync(connection, transaction, id, outcome, staff, reason, today, now + CorrectionNotifier.Lease, cancellationToken))
             {
                 return texts.Problem(StatusCodes.Status409Conflict, "alreadyReviewed");
             }
 
             if (outcome == CorrectionStatus.Approved)
             {
+                // A category change also ends and starts spans of the category history, as a change list does; the
+                // policy's import lock keeps a running import from planning on the codes being replaced.
+                IReadOnlyList<string>? categoriesBefore = null;
+                if (correction.Field == ResidentField.Category)
+                {
+                    await imports.LockPolicyAsync(connection, transaction, correction.PolicyId, cancellationToken);
+                    categoriesBefore = await store.LockCategoriesAsync(connection, transaction, correction.ResidentId, cancellationToken);
+                }
+
                 var change = await editor.ChangeAsync(connection, transaction, correction.ResidentId, correction.Field, correction.NewValue, correction.Id, staff, today, cancellationToken);
                 if (change != ResidentChangeOutcome.Applied)
                 {
@@ -190,14 +217,21 @@ internal static class AdminCorrectionEndpoints
                         _ => texts.Problem(StatusCodes.Status422UnprocessableEntity, "valueMissing", ("field", texts.Word("field." + CorrectionNames.Name(correction.Field)))),
                     };
                 }
+
+                if (categoriesBefore is not null)
+                {
+                    await categoryHistory.RecordChangeAsync(
+                        connection, transaction, correction.ResidentId, categoriesBefore, CorrectionStore.Codes(correction.NewValue), today, CategorySource.Correction(correction.Id), cancellationToken);
+                }
             }
 
             await audit.RecordAsync(connection, transaction, staff, outcome == CorrectionStatus.Approved ? ApproveAction : RejectAction, correction.ResidentId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
-        // The review stands whatever WeChat answers; the request's own cancellation must not skip recording it.
-        await notifier.NotifyAsync(correction, outcome, reason, today, CancellationToken.None);
+        // The review stands whatever WeChat answers; the request's own cancellation must not skip recording it. Should
+        // this node stop before the send, the retry job sends it once the lease is over.
+        await notifier.SendAsync((await store.GetAsync(id, CancellationToken.None))!, CancellationToken.None);
         var reviewed = await store.GetAsync(id, cancellationToken);
         var resident = (await registry.GetAsync([correction.ResidentId], cancellationToken)).Single();
         return TypedResults.Ok(Row(reviewed!, resident));
@@ -247,7 +281,12 @@ internal static class AdminCorrectionEndpoints
         c.ReviewedAt,
         c.Reason,
         c.NotifiedAt is not null,
-        c.NotifyError);
+        c.NotifyError,
+        c.NotifyStatus is { } notify ? CorrectionNames.Name(notify) : null,
+        c.NotifyAttempts,
+        c.NotifyErrorCode,
+        c.NotifyStatus is NotificationStatus.Queued or NotificationStatus.Retrying ? c.NotifyNextAt : null,
+        c.PhotoDeletedAt);
 
     private static string StaffName(ClaimsPrincipal user) => user.Identity?.Name ?? "";
 }

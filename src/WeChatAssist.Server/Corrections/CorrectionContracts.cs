@@ -13,9 +13,13 @@ internal sealed record MpCorrectionResponse(
     string? Reason,
     bool HasPhoto,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? ReviewedAt);
+    DateTimeOffset? ReviewedAt,
+    DateTimeOffset? PhotoDeletedAt);
 
-/// <summary>A queue row for staff: the person masked, identifying values masked (open the correction to see them).</summary>
+/// <summary>A queue row for staff: the person masked, identifying values masked (open the correction to see them).
+/// <c>NotifyStatus</c> is null while pending, then <c>queued</c>, <c>retrying</c> (next at <c>NotifyNextAt</c>),
+/// <c>sent</c> or <c>failed</c> (WeChat's code in <c>NotifyErrorCode</c>). <c>HasPhoto</c> is false once the photo was
+/// deleted after its retention; <c>PhotoDeletedAt</c> then says when.</summary>
 internal sealed record AdminCorrectionRow(
     long Id,
     long ResidentId,
@@ -33,7 +37,12 @@ internal sealed record AdminCorrectionRow(
     DateTimeOffset? ReviewedAt,
     string? Reason,
     bool Notified,
-    string? NotifyError);
+    string? NotifyError,
+    string? NotifyStatus,
+    int NotifyAttempts,
+    int? NotifyErrorCode,
+    DateTimeOffset? NotifyNextAt,
+    DateTimeOffset? PhotoDeletedAt);
 
 /// <summary>One correction opened for review: the current and the requested value in full (the read is audited).</summary>
 internal sealed record AdminCorrectionDetail(AdminCorrectionRow Correction, string? CurrentValue, string NewValue);

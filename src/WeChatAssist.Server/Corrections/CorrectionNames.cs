@@ -10,6 +10,21 @@ internal enum CorrectionStatus
     Rejected,
 }
 
+/// <summary>Where a reviewed correction's outcome message stands.</summary>
+internal enum NotificationStatus
+{
+    /// <summary>The first send is due (the review just committed).</summary>
+    Queued,
+
+    /// <summary>WeChat answered transiently; the next send is scheduled.</summary>
+    Retrying,
+
+    Sent,
+
+    /// <summary>Refused for good (e.g. 43101, no consent), not configured, or every attempt used up; not retried.</summary>
+    Failed,
+}
+
 /// <summary>Wire and column names of <see cref="ResidentField"/> and <see cref="CorrectionStatus"/>.</summary>
 internal static class CorrectionNames
 {
@@ -30,6 +45,23 @@ internal static class CorrectionNames
         "pending" => CorrectionStatus.Pending,
         "approved" => CorrectionStatus.Approved,
         "rejected" => CorrectionStatus.Rejected,
+        _ => null,
+    };
+
+    public static string Name(NotificationStatus status) => status switch
+    {
+        NotificationStatus.Queued => "queued",
+        NotificationStatus.Retrying => "retrying",
+        NotificationStatus.Sent => "sent",
+        _ => "failed",
+    };
+
+    public static NotificationStatus? ParseNotification(string? text) => text switch
+    {
+        "queued" => NotificationStatus.Queued,
+        "retrying" => NotificationStatus.Retrying,
+        "sent" => NotificationStatus.Sent,
+        "failed" => NotificationStatus.Failed,
         _ => null,
     };
 

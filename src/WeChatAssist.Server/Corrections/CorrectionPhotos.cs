@@ -58,7 +58,7 @@ internal sealed class CorrectionPhotos(IOptions<CorrectionsOptions> options, IHo
         return Convert.FromBase64String(protector.Unprotect(text));
     }
 
-    /// <summary>Deletes a stored photo (a submission that failed after saving it).</summary>
+    /// <summary>Deletes a stored photo (a submission that failed after saving it, or its retention passed); a missing file is no error.</summary>
     public void Delete(string name)
     {
         if (name.Length > 0 && name == Path.GetFileName(name))

@@ -29,14 +29,28 @@ internal sealed record Correction(
     DateTimeOffset CreatedAt,
     string PolicyId,
     string Township,
-    string Village);
+    string Village,
+    DateOnly? ReviewedOn,
+    NotificationStatus? NotifyStatus,
+    int NotifyAttempts,
+    DateTimeOffset? NotifyNextAt,
+    int? NotifyErrorCode,
+    DateTimeOffset? PhotoDeletedAt);
+
+/// <summary>A reviewed correction's photo that is due for deletion.</summary>
+internal sealed record ExpiredPhoto(long CorrectionId, long ResidentId, string PhotoFile);
+
+/// <summary>The outcome of one send of the outcome message (or of deciding not to send), as stored.</summary>
+internal sealed record NotificationRecord(NotificationStatus Status, int Attempts, DateTimeOffset? NextAt, int? ErrorCode, string? Error);
 
 /// <summary><c>corrections</c>: submissions, the scoped review queue, and the review's outcome and notification.</summary>
 internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProtector protector, TimeProvider clock)
 {
     private const string Select = """
         SELECT c.id, c.resident_id, c.account, c.app_id, c.open_id, c.field, c.new_value_encrypted, c.photo_file, c.photo_content_type,
-               c.status, c.reason, c.reviewed_by, c.reviewed_at, c.notified_at, c.notify_error, c.created_at, r.policy_id, r.township, r.village
+               c.status, c.reason, c.reviewed_by, c.reviewed_at, c.notified_at, c.notify_error, c.created_at, r.policy_id, r.township, r.village,
+               c.reviewed_on, c.notify_status, c.notify_attempts, c.notify_next_at, c.notify_error_code,
+               c.photo_deleted_at
         FROM corrections c JOIN residents r ON r.id = c.resident_id
         """;
 
@@ -119,32 +133,150 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
         return rows.Count == 0 ? null : rows[0];
     }
 
-    /// <summary>Marks a pending correction reviewed inside the caller's transaction; false when someone reviewed it first.</summary>
-    public async Task<bool> ClaimReviewAsync(DbConnection connection, DbTransaction transaction, long id, CorrectionStatus outcome, string staffUser, string? reason, CancellationToken cancellationToken)
+    /// <summary>Marks a pending correction reviewed inside the caller's transaction and queues its outcome message,
+    /// leased until <paramref name="notifyLeaseUntil"/> for the send that follows the commit (should that send never
+    /// happen, the retry job takes it after the lease); false when someone reviewed it first.</summary>
+    public async Task<bool> ClaimReviewAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        long id,
+        CorrectionStatus outcome,
+        string staffUser,
+        string? reason,
+        DateOnly reviewedOn,
+        DateTimeOffset notifyLeaseUntil,
+        CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE corrections SET status = @status, reviewed_by = @user, reviewed_at = @now, reason = @reason WHERE id = @id AND status = 'pending'";
+        command.CommandText = """
+            UPDATE corrections SET status = @status, reviewed_by = @user, reviewed_at = @now, reviewed_on = @on, reason = @reason,
+                   notify_status = 'queued', notify_attempts = 0, notify_next_at = @lease
+            WHERE id = @id AND status = 'pending'
+            """;
         command.AddParameter("@status", CorrectionNames.Name(outcome));
         command.AddParameter("@user", staffUser);
         command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
+        command.AddParameter("@on", SqlValues.Date(database.Provider, reviewedOn));
         command.AddParameter("@reason", reason);
+        command.AddInstant(database.Provider, "@lease", notifyLeaseUntil);
         command.AddParameter("@id", id);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Records whether the outcome message reached WeChat; an error is kept for staff to see, not retried.</summary>
-    public async Task RecordNotificationAsync(long id, string? error, CancellationToken cancellationToken)
+    /// <summary>The resident's category codes, the row locked until the caller's transaction ends (PostgreSQL; SQLite's
+    /// write transaction already excludes other writers).</summary>
+    public async Task<IReadOnlyList<string>> LockCategoriesAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT category_codes FROM residents WHERE id = @id" + (database.Provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "");
+        command.AddParameter("@id", residentId);
+        return await command.ExecuteScalarAsync(cancellationToken) is string codes ? Codes(codes) : [];
+    }
+
+    /// <summary>Category codes as <c>residents.category_codes</c> and a category correction's value hold them: comma-separated.</summary>
+    public static IReadOnlyList<string> Codes(string codes) => codes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Corrections whose outcome message is due (queued or retrying, next send at or before <paramref name="now"/>), soonest first.</summary>
+    public async Task<IReadOnlyList<long>> DueNotificationsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = error is null
-            ? "UPDATE corrections SET notified_at = @now, notify_error = NULL WHERE id = @id"
-            : "UPDATE corrections SET notify_error = @error WHERE id = @id";
-        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        command.AddParameter("@error", error);
+        command.CommandText = """
+            SELECT id FROM corrections WHERE notify_status IN ('queued', 'retrying') AND notify_next_at <= @now
+            ORDER BY notify_next_at, id LIMIT @limit
+            """;
+        command.AddInstant(database.Provider, "@now", now);
+        command.AddParameter("@limit", limit);
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Takes a due message for one send by moving its next send to <paramref name="leaseUntil"/>; false when
+    /// it is no longer due (sent, or taken by someone else meanwhile).</summary>
+    public async Task<bool> LeaseNotificationAsync(long id, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE corrections SET notify_next_at = @lease
+            WHERE id = @id AND notify_status IN ('queued', 'retrying') AND notify_next_at <= @now
+            """;
+        command.AddInstant(database.Provider, "@lease", leaseUntil);
+        command.AddInstant(database.Provider, "@now", now);
+        command.AddParameter("@id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Records a send of the outcome message (or the decision not to send); staff see it in the queue.</summary>
+    public async Task RecordNotificationAsync(long id, NotificationRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE corrections SET notify_status = @status, notify_attempts = @attempts, notify_next_at = @next,
+                   notify_error_code = @code, notify_error = @error, notified_at = CASE WHEN @sent THEN @now ELSE notified_at END
+            WHERE id = @id
+            """;
+        command.AddParameter("@status", CorrectionNames.Name(record.Status));
+        command.AddParameter("@attempts", record.Attempts);
+        if (record.NextAt is { } next)
+        {
+            command.AddInstant(database.Provider, "@next", next);
+        }
+        else
+        {
+            command.AddParameter("@next", null);
+        }
+
+        command.AddParameter("@code", record.ErrorCode);
+        command.AddText("@error", record.Error);
+        command.AddParameter("@sent", record.Status == NotificationStatus.Sent);
+        command.AddInstant(database.Provider, "@now", now);
         command.AddParameter("@id", id);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Photos of corrections reviewed at or before <paramref name="reviewedBefore"/>, oldest review first.
+    /// A pending correction's photo is never among them.</summary>
+    public async Task<IReadOnlyList<ExpiredPhoto>> ExpiredPhotosAsync(DateTimeOffset reviewedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, resident_id, photo_file FROM corrections
+            WHERE photo_file IS NOT NULL AND status <> 'pending' AND reviewed_at <= @before
+            ORDER BY reviewed_at, id LIMIT @limit
+            """;
+        command.AddInstant(database.Provider, "@before", reviewedBefore);
+        command.AddParameter("@limit", limit);
+        var photos = new List<ExpiredPhoto>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            photos.Add(new ExpiredPhoto(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
+        }
+
+        return photos;
+    }
+
+    /// <summary>Records inside the caller's transaction that the photo file is gone; false when the row changed meanwhile.</summary>
+    public async Task<bool> MarkPhotoDeletedAsync(DbConnection connection, DbTransaction transaction, ExpiredPhoto photo, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE corrections SET photo_file = NULL, photo_deleted_at = @now WHERE id = @id AND photo_file = @file AND status <> 'pending'";
+        command.AddInstant(database.Provider, "@now", now);
+        command.AddParameter("@id", photo.CorrectionId);
+        command.AddParameter("@file", photo.PhotoFile);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private async Task<List<Correction>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
@@ -172,7 +304,13 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
                 reader.GetInstant(database.Provider, 15),
                 reader.GetString(16),
                 reader.GetString(17),
-                reader.GetString(18)));
+                reader.GetString(18),
+                reader.GetDate(database.Provider, 19),
+                Text(reader, 20) is { } notify ? CorrectionNames.ParseNotification(notify) : null,
+                reader.GetInt32(21),
+                reader.IsDBNull(22) ? null : reader.GetInstant(database.Provider, 22),
+                reader.IsDBNull(23) ? null : reader.GetInt32(23),
+                reader.IsDBNull(24) ? null : reader.GetInstant(database.Provider, 24)));
         }
 
         return rows;

@@ -17,6 +17,7 @@ internal static class CorrectionsExtensions
         builder.Services.AddSingleton<CorrectionStore>();
         builder.Services.AddSingleton<CorrectionPhotos>();
         builder.Services.AddSingleton<CorrectionNotifier>();
+        builder.Services.AddSingleton<CorrectionPhotoRetention>();
         builder.Services.AddSingleton(_ => CorrectionTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, CorrectionTexts.FileName)));
         return builder;
     }

@@ -23,6 +23,11 @@ internal sealed class CorrectionsOptions
     [Range(1, 100)]
     public int MaxPendingPerResident { get; set; } = 5;
 
+    /// <summary>How long after the review the photo is kept for questions about the decision, then deleted. The photo
+    /// of a correction still pending is never deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "Corrections:PhotoRetention must be between 0 and 3650 days.")]
+    public TimeSpan PhotoRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>The mini-program subscribe message that reports the review outcome.</summary>
     public CorrectionResultMessageOptions ResultMessage { get; set; } = new();
 }
@@ -51,4 +56,17 @@ internal sealed class CorrectionResultMessageOptions
     /// <summary>Keyword that carries the review date.</summary>
     [Required]
     public string DateKey { get; set; } = "date4";
+
+    /// <summary>Sends tried in all (the first after the review included) while WeChat answers transiently (-1, quota,
+    /// network); then the message is given up and marked failed.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Wait before the second send; doubled for each further one (with jitter), up to <see cref="RetryMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Corrections:ResultMessage:RetryBaseDelay must be between 0 and 1 day.")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest wait between two sends.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Corrections:ResultMessage:RetryMaxDelay must be between 0 and 7 days.")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(6);
 }

@@ -241,5 +241,6 @@ internal static class MiniProgramCorrectionEndpoints
         c.Reason,
         c.PhotoFile is not null,
         c.CreatedAt,
-        c.ReviewedAt);
+        c.ReviewedAt,
+        c.PhotoDeletedAt);
 }

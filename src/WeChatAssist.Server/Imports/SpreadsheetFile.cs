@@ -52,8 +52,10 @@ internal sealed class ImportFileException : Exception
 }
 
 /// <summary>Opens an uploaded xlsx or csv. xlsx is read SAX-style (an <see cref="XmlReader"/> over each worksheet
-/// part, shared strings read once), so a 500,000-row sheet never becomes a DOM. csv may be UTF-8 (with or without
-/// BOM), UTF-16 with BOM, or GB18030/GBK — what Chinese Excel saves as "CSV (逗号分隔)".</summary>
+/// part, shared strings read once), so a 500,000-row sheet never becomes a DOM. A number in a date-formatted cell is
+/// given as the date Excel shows (<c>yyyy-MM-dd</c>), counted in the workbook's date system (1900 or 1904, see
+/// <see cref="WorkbookDates"/>). csv may be UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK — what
+/// Chinese Excel saves as "CSV (逗号分隔)".</summary>
 internal sealed class SpreadsheetFile : IDisposable
 {
     private static readonly XmlReaderSettings XmlSettings = new() { DtdProcessing = DtdProcessing.Prohibit, IgnoreComments = true, XmlResolver = null };
@@ -150,6 +152,7 @@ internal sealed class SpreadsheetFile : IDisposable
             document = SpreadsheetDocument.Open(new MemoryStream(content, writable: false), false);
             var workbook = document.WorkbookPart ?? throw new ImportFileException("fileBroken", ("reason", "缺少工作簿"));
             var shared = ReadSharedStrings(workbook.SharedStringTablePart);
+            var dates = WorkbookDates.Read(workbook);
             var sheets = new List<SheetSource>();
             foreach (var sheet in workbook.Workbook.Sheets?.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>() ?? [])
             {
@@ -158,7 +161,7 @@ internal sealed class SpreadsheetFile : IDisposable
                     continue;
                 }
 
-                sheets.Add(new SheetSource(sheet.Name?.Value ?? id, () => Guard(() => ReadWorksheet(part, shared))));
+                sheets.Add(new SheetSource(sheet.Name?.Value ?? id, () => Guard(() => ReadWorksheet(part, shared, dates))));
             }
 
             if (sheets.Count == 0)
@@ -242,7 +245,7 @@ internal sealed class SpreadsheetFile : IDisposable
         return [.. strings];
     }
 
-    private static IEnumerable<SheetRow> ReadWorksheet(WorksheetPart part, string[] shared)
+    private static IEnumerable<SheetRow> ReadWorksheet(WorksheetPart part, string[] shared, WorkbookDates dates)
     {
         using var xml = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
         var lastRow = 0;
@@ -275,7 +278,14 @@ internal sealed class SpreadsheetFile : IDisposable
                 {
                     var column = ColumnIndex(xml.GetAttribute("r")) ?? lastColumn + 1;
                     lastColumn = column;
-                    var value = ReadCell(xml, xml.GetAttribute("t"), shared);
+                    var type = xml.GetAttribute("t");
+                    var style = dates.HasDateStyles && type is null or "n" ? xml.GetAttribute("s") : null;
+                    var value = ReadCell(xml, type, shared);
+                    if (style is not null && dates.IsDateStyle(style))
+                    {
+                        value = dates.Text(value);
+                    }
+
                     while (cells.Count <= column)
                     {
                         cells.Add("");

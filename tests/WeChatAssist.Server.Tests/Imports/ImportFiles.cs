@@ -22,15 +22,34 @@ internal static class ImportFiles
     /// <summary>A cell written as a number rather than text.</summary>
     public const string NumberPrefix = "#n:";
 
+    /// <summary>A number in a date-formatted cell (built-in format 14, what Excel gives a typed date).</summary>
+    public const string DatePrefix = "#d:";
+
+    /// <summary>A number in a cell with the custom date format <c>yyyy"年"m"月"d"日"</c>.</summary>
+    public const string ChineseDatePrefix = "#c:";
+
+    /// <summary>A number in a time-only cell (built-in format 20, <c>h:mm</c>).</summary>
+    public const string TimePrefix = "#t:";
+
+    /// <summary>A number in a cell with the custom number format <c>0.00</c>.</summary>
+    public const string AmountPrefix = "#a:";
+
+    // Cell format (cellXfs) index of each styled prefix; 0 is the default General.
+    private static readonly (string Prefix, uint Style)[] StyledPrefixes = [(DatePrefix, 1), (ChineseDatePrefix, 2), (TimePrefix, 3), (AmountPrefix, 4)];
+
     /// <summary>An xlsx workbook; each sheet is (name, rows). Text goes to the shared string table unless
     /// <paramref name="inlineStrings"/>; cells starting with <see cref="NumberPrefix"/> are numeric.</summary>
-    public static byte[] Xlsx(IEnumerable<(string Name, IEnumerable<string[]> Rows)> sheets, bool inlineStrings = false)
+    public static byte[] Xlsx(IEnumerable<(string Name, IEnumerable<string[]> Rows)> sheets, bool inlineStrings = false, bool date1904 = false)
     {
         using var stream = new MemoryStream();
         using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
         {
             var workbookPart = document.AddWorkbookPart();
-            workbookPart.Workbook = new Workbook(new Sheets());
+            workbookPart.Workbook = date1904
+                ? new Workbook(new WorkbookProperties { Date1904 = true }, new Sheets())
+                : new Workbook(new Sheets());
+            var stylesPart = workbookPart.AddNewPart<WorkbookStylesPart>();
+            stylesPart.Stylesheet = Styles();
             var sharedPart = workbookPart.AddNewPart<SharedStringTablePart>();
             sharedPart.SharedStringTable = new SharedStringTable();
             var shared = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -52,7 +71,11 @@ internal static class ImportFiles
 
                         var reference = ColumnName(i) + rowNumber;
                         Cell cell;
-                        if (cells[i].StartsWith(NumberPrefix, StringComparison.Ordinal))
+                        if (StyledPrefixes.FirstOrDefault(p => cells[i].StartsWith(p.Prefix, StringComparison.Ordinal)) is { Prefix: not null } styled)
+                        {
+                            cell = new Cell { CellReference = reference, CellValue = new CellValue(cells[i][styled.Prefix.Length..]), StyleIndex = styled.Style };
+                        }
+                        else if (cells[i].StartsWith(NumberPrefix, StringComparison.Ordinal))
                         {
                             cell = new Cell { CellReference = reference, CellValue = new CellValue(cells[i][NumberPrefix.Length..]) };
                         }
@@ -89,7 +112,23 @@ internal static class ImportFiles
         return stream.ToArray();
     }
 
-    public static byte[] Xlsx(IEnumerable<string[]> rows, bool inlineStrings = false) => Xlsx([("Sheet1", rows)], inlineStrings);
+    public static byte[] Xlsx(IEnumerable<string[]> rows, bool inlineStrings = false, bool date1904 = false) => Xlsx([("Sheet1", rows)], inlineStrings, date1904);
+
+    // The minimal stylesheet Excel needs, with the cell formats of the styled prefixes.
+    private static Stylesheet Styles() => new(
+        new NumberingFormats(
+            new NumberingFormat { NumberFormatId = 176, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" },
+            new NumberingFormat { NumberFormatId = 177, FormatCode = "0.00" }) { Count = 2 },
+        new Fonts(new Font()) { Count = 1 },
+        new Fills(new Fill(new PatternFill { PatternType = PatternValues.None })) { Count = 1 },
+        new Borders(new Border()) { Count = 1 },
+        new CellStyleFormats(new CellFormat()) { Count = 1 },
+        new CellFormats(
+            new CellFormat { NumberFormatId = 0 },
+            new CellFormat { NumberFormatId = 14, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 176, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 20, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 177, ApplyNumberFormat = true }) { Count = 5 });
 
     /// <summary>A csv in <paramref name="encoding"/>, with its BOM when <paramref name="bom"/>.</summary>
     public static byte[] Csv(IEnumerable<string[]> rows, Encoding? encoding = null, bool bom = false)
