@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
@@ -26,10 +25,11 @@ internal sealed partial class ReminderDispatcher(
     RemindersOptions options,
     SendingHours hours,
     BusinessClock clock,
+    TimeProvider time,
     ILogger<ReminderDispatcher> logger)
 {
     private readonly string _node = $"{Environment.MachineName}:{Guid.NewGuid():N}";
-    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _buckets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SendRateLimiter> _buckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateOnly> _exhausted = new(StringComparer.Ordinal);
 
     /// <summary>Claims and sends one batch; returns what happened (all zero when nothing was due).</summary>
@@ -124,7 +124,7 @@ internal sealed partial class ReminderDispatcher(
             return new OutboxOutcome(item.Id, OutboxStatus.Deferred, hours.NextQuotaDay(clock.GetUtcNow()), WeChatErrorCodes.DailyQuotaReached, "quota day exhausted");
         }
 
-        using var lease = await Bucket(item.AppId).AcquireAsync(1, cancellationToken);
+        await Bucket(item.AppId).WaitAsync(cancellationToken);
         try
         {
             if (item.Channel == "subscribe")
@@ -188,20 +188,9 @@ internal sealed partial class ReminderDispatcher(
 #pragma warning restore CA5394
     }
 
-    private TokenBucketRateLimiter Bucket(string appId) => _buckets.GetOrAdd(appId, _ =>
-    {
-        // Refilled ten times a second so sends spread evenly instead of bursting once a second.
-        var perTenth = Math.Max(1, options.SendsPerSecond / 10);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perTenth,
-            TokensPerPeriod = perTenth,
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
-    });
+    // A burst of a tenth of a second's sends, so sends spread evenly instead of bursting once a second.
+    private SendRateLimiter Bucket(string appId) => _buckets.GetOrAdd(
+        appId, _ => new SendRateLimiter(options.SendsPerSecond, Math.Max(1, options.SendsPerSecond / 10), time));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder dispatch: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Deferred} deferred, {Failed} failed, {Cancelled} cancelled.")]
     private static partial void LogRound(ILogger logger, int claimed, int sent, int retrying, int deferred, int failed, int cancelled);
