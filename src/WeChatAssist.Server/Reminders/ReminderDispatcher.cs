@@ -18,6 +18,7 @@ internal sealed record DispatchRound(int Claimed, int Sent, int Retrying, int De
 /// 40003, 47003, …) fail with their code.</summary>
 internal sealed partial class ReminderDispatcher(
     ReminderOutbox outbox,
+    SendBudgets budgets,
     ReminderContent content,
     PolicyCatalog catalog,
     IWeChatApiClient wechat,
@@ -74,7 +75,7 @@ internal sealed partial class ReminderDispatcher(
             var rows = app.ToList();
             var allowed = _exhausted.TryGetValue(app.Key, out var day) && day == quotaDay
                 ? 0
-                : await outbox.ReserveBudgetAsync(app.Key, quotaDay, rows.Count, options.DailyBudget, cancellationToken);
+                : await budgets.ReserveAsync(app.Key, quotaDay, rows.Count, options.DailyBudget, cancellationToken);
             granted.AddRange(rows.Take(allowed));
             foreach (var (item, _) in rows.Skip(allowed))
             {
@@ -85,15 +86,38 @@ internal sealed partial class ReminderDispatcher(
         // Outcomes are recorded every chunk: a node dying mid-batch leaves at most one chunk sent but unrecorded,
         // which is re-sent after its lease expires (the at-most-once window).
         await outbox.CompleteAsync(token, outcomes, clock.GetUtcNow(), CancellationToken.None);
+        var appOf = granted.ToDictionary(g => g.Item.Id, g => g.Item.AppId);
+        var calling = new ConcurrentDictionary<long, bool>();
+        var done = 0;
         foreach (var chunk in granted.Chunk(options.RecordEvery))
         {
             var chunkOutcomes = new ConcurrentBag<OutboxOutcome>();
-            await Parallel.ForEachAsync(
-                chunk,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-                async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, ct)));
+            try
+            {
+                await Parallel.ForEachAsync(
+                    chunk,
+                    new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                    async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, calling, ct)));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Abandoned (the node is stopping). Rows whose call never started go back to pending at once; rows
+                // whose call was in flight keep their lease and come back through the sweeper (the at-most-once
+                // window). Neither was seen accepted, so both give their budget back: a re-send that WeChat accepts
+                // takes it again.
+                var finished = chunkOutcomes.ToList();
+                var finishedIds = finished.Select(o => o.Id).ToHashSet();
+                var unfinished = granted.Skip(done).Where(g => !finishedIds.Contains(g.Item.Id)).ToList();
+                var neverCalled = unfinished.Where(g => !calling.ContainsKey(g.Item.Id)).Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending));
+                await outbox.CompleteAsync(token, [.. finished, .. neverCalled], clock.GetUtcNow(), CancellationToken.None);
+                await RefundUnsentAsync([.. finished, .. unfinished.Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending))], appOf, quotaDay);
+                throw;
+            }
+
             await outbox.CompleteAsync(token, [.. chunkOutcomes], clock.GetUtcNow(), CancellationToken.None);
+            await RefundUnsentAsync(chunkOutcomes, appOf, quotaDay);
             outcomes.AddRange(chunkOutcomes);
+            done += chunk.Length;
         }
 
         var round = new DispatchRound(
@@ -107,7 +131,17 @@ internal sealed partial class ReminderDispatcher(
         return round;
     }
 
-    private async Task<OutboxOutcome> SendAsync(OutboxItem item, string account, DateOnly today, DateOnly quotaDay, CancellationToken cancellationToken)
+    /// <summary>Gives back the budget of granted rows WeChat was not seen to accept (every outcome but sent:
+    /// retrying, deferred on quota, failed, rendered badly, abandoned).</summary>
+    private async Task RefundUnsentAsync(IEnumerable<OutboxOutcome> outcomes, Dictionary<long, string> appOf, DateOnly quotaDay)
+    {
+        foreach (var app in outcomes.Where(o => o.Status != OutboxStatus.Sent).GroupBy(o => appOf[o.Id], StringComparer.Ordinal))
+        {
+            await budgets.RefundAsync(app.Key, quotaDay, app.Count(), CancellationToken.None);
+        }
+    }
+
+    private async Task<OutboxOutcome> SendAsync(OutboxItem item, string account, DateOnly today, DateOnly quotaDay, ConcurrentDictionary<long, bool> calling, CancellationToken cancellationToken)
     {
         RenderedMessage message;
         try
@@ -125,6 +159,7 @@ internal sealed partial class ReminderDispatcher(
         }
 
         await Bucket(item.AppId).WaitAsync(cancellationToken);
+        calling[item.Id] = true;
         try
         {
             if (item.Channel == "subscribe")

@@ -1,0 +1,135 @@
+using Microsoft.Extensions.DependencyInjection;
+using WeChatAssist.Server.Reminders;
+using WeChatAssist.Server.Tests.Infrastructure;
+using WeChatAssist.Server.Tests.Residents;
+using WeChatAssist.WeChat.Simulator.Api;
+
+namespace WeChatAssist.Server.Tests.Reminders;
+
+/// <summary>The shared daily budget counts only what WeChat accepted: a batch takes its share up front and every row
+/// that was not sent gives its share back.</summary>
+public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    private const string DeadlineMinus7 = "2023-12-24T10:00:00+08:00";
+    private const string UsedToday = $"SELECT COALESCE(SUM(used), 0) FROM send_budgets WHERE app_id = '{ResidentServer.AppId}' AND day = '2023-12-24'";
+    private const string SentRows = "SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'";
+
+    private static readonly Dictionary<string, string?> ManualDispatch = new()
+    {
+        ["Reminders:DispatcherEnabled"] = "false",
+        ["Reminders:Concurrency"] = "1",
+    };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_batch_with_a_transient_failure_a_refusal_and_a_quota_day_counts_only_the_message_WeChat_accepted(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, ManualDispatch);
+        for (var i = 0; i < 6; i++)
+        {
+            await server.BoundResidentAsync("居民" + i);
+        }
+
+        using var admin = await server.StaffClientAsync();
+        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+        var faults = server.Faults();
+
+        // In call order: -1 three times (the client's own attempts), 43101, a success, then 45009; the sixth row is
+        // deferred without a call because the quota day is over.
+        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode, 3) { ErrorCode = -1 });
+        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = 43101 });
+        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay) { DelayMilliseconds = 1 });
+        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = 45009 });
+
+        var round = await server.Services.GetRequiredService<ReminderDispatcher>().DispatchOnceAsync(CancellationToken.None);
+
+        Assert.Equal(new DispatchRound(6, 1, 1, 3, 1, 0), round);
+        Assert.Equal(1, await server.CountAsync(UsedToday));
+        Assert.Equal(1, await server.CountAsync(SentRows));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Rounds_with_a_third_of_calls_failing_leave_the_budget_equal_to_the_rows_sent(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        var settings = new Dictionary<string, string?>(ManualDispatch) { ["WeChat:ApiMaxAttempts"] = "1", ["Reminders:MaxAttempts"] = "3", ["Reminders:Concurrency"] = "4" };
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, settings);
+        for (var i = 0; i < 20; i++)
+        {
+            await server.BoundResidentAsync("居民" + i);
+        }
+
+        using var admin = await server.StaffClientAsync();
+        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+        server.Faults().Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = -1, Rate = 0.33 });
+        var dispatcher = server.Services.GetRequiredService<ReminderDispatcher>();
+
+        var rounds = 0;
+        while ((await dispatcher.DispatchOnceAsync(CancellationToken.None)).Claimed > 0)
+        {
+            rounds++;
+            Assert.True(rounds < 10, "every row should end within MaxAttempts rounds");
+        }
+
+        var sent = await server.CountAsync(SentRows);
+        Assert.Equal(20, sent + await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'failed' AND last_error_code = -1"));
+        Assert.Equal(sent, await server.CountAsync(UsedToday));
+        Assert.Equal(sent, server.CallLog().Calls(ReminderTestServer.TemplateSend).Count(c => c.ErrorCode == 0));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_abandoned_batch_gives_back_the_budget_of_every_row_not_seen_sent(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, ManualDispatch);
+        for (var i = 0; i < 4; i++)
+        {
+            await server.BoundResidentAsync("居民" + i);
+        }
+
+        using var admin = await server.StaffClientAsync();
+        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+
+        // The first send is answered quickly, the second hangs while the node stops; the last two never start.
+        server.Faults().Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay) { DelayMilliseconds = 1 });
+        server.Faults().Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Timeout));
+        var dispatcher = server.Services.GetRequiredService<ReminderDispatcher>();
+        using var stopping = new CancellationTokenSource();
+        var dispatch = dispatcher.DispatchOnceAsync(stopping.Token);
+        await WaitUntilAsync(() => server.CallLog().Calls(ReminderTestServer.TemplateSend).Count >= 1 && !dispatch.IsCompleted);
+        await Task.Delay(300);
+        await stopping.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatch);
+
+        Assert.Equal(1, await server.CountAsync(SentRows));
+        Assert.Equal(1, await server.CountAsync(UsedToday));
+        Assert.Equal(1, await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'leased'"));
+        Assert.Equal(2, await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'pending'"));
+
+        // The sweeper returns the in-flight row; the next round sends the rest and takes their budget again.
+        server.Faults().Clear();
+        await server.Services.GetRequiredService<ReminderOutbox>().SweepAsync(DateTimeOffset.UtcNow.AddYears(10), CancellationToken.None);
+        var next = await dispatcher.DispatchOnceAsync(CancellationToken.None);
+
+        Assert.Equal(3, next.Sent);
+        Assert.Equal(4, await server.CountAsync(UsedToday));
+        Assert.Equal(4, await server.CountAsync(SentRows));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "timed out");
+            await Task.Delay(20);
+        }
+    }
+}
