@@ -38,7 +38,8 @@ internal sealed partial class ReminderDispatcher(
     {
         var now = clock.GetUtcNow();
         var token = $"{_node}:{Guid.NewGuid():N}";
-        var items = await outbox.ClaimAsync(token, now, now + options.LeaseDuration, options.BatchSize, cancellationToken);
+        var leaseUntil = now + options.LeaseDuration;
+        var items = await outbox.ClaimAsync(token, now, leaseUntil, options.BatchSize, cancellationToken);
         if (items.Count == 0)
         {
             return new DispatchRound(0, 0, 0, 0, 0, 0);
@@ -75,7 +76,7 @@ internal sealed partial class ReminderDispatcher(
             var rows = app.ToList();
             var allowed = _exhausted.TryGetValue(app.Key, out var day) && day == quotaDay
                 ? 0
-                : await budgets.ReserveAsync(app.Key, quotaDay, rows.Count, options.DailyBudget, cancellationToken);
+                : await budgets.ReserveAsync(app.Key, quotaDay, rows.Count, options.DailyBudget, token, leaseUntil, cancellationToken);
             granted.AddRange(rows.Take(allowed));
             foreach (var (item, _) in rows.Skip(allowed))
             {
@@ -110,12 +111,12 @@ internal sealed partial class ReminderDispatcher(
                 var unfinished = granted.Skip(done).Where(g => !finishedIds.Contains(g.Item.Id)).ToList();
                 var neverCalled = unfinished.Where(g => !calling.ContainsKey(g.Item.Id)).Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending));
                 await outbox.CompleteAsync(token, [.. finished, .. neverCalled], clock.GetUtcNow(), CancellationToken.None);
-                await RefundUnsentAsync([.. finished, .. unfinished.Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending))], appOf, quotaDay);
+                await SettleAsync(token, [.. finished, .. unfinished.Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending))], appOf);
                 throw;
             }
 
             await outbox.CompleteAsync(token, [.. chunkOutcomes], clock.GetUtcNow(), CancellationToken.None);
-            await RefundUnsentAsync(chunkOutcomes, appOf, quotaDay);
+            await SettleAsync(token, chunkOutcomes, appOf);
             outcomes.AddRange(chunkOutcomes);
             done += chunk.Length;
         }
@@ -131,13 +132,14 @@ internal sealed partial class ReminderDispatcher(
         return round;
     }
 
-    /// <summary>Gives back the budget of granted rows WeChat was not seen to accept (every outcome but sent:
-    /// retrying, deferred on quota, failed, rendered badly, abandoned).</summary>
-    private async Task RefundUnsentAsync(IEnumerable<OutboxOutcome> outcomes, Dictionary<long, string> appOf, DateOnly quotaDay)
+    /// <summary>Settles the batch's budget hold for these granted rows: sent rows stay counted; every other outcome
+    /// (retrying, deferred on quota, failed, rendered badly, abandoned) gives its share back.</summary>
+    private async Task SettleAsync(string token, IEnumerable<OutboxOutcome> outcomes, Dictionary<long, string> appOf)
     {
-        foreach (var app in outcomes.Where(o => o.Status != OutboxStatus.Sent).GroupBy(o => appOf[o.Id], StringComparer.Ordinal))
+        foreach (var app in outcomes.GroupBy(o => appOf[o.Id], StringComparer.Ordinal))
         {
-            await budgets.RefundAsync(app.Key, quotaDay, app.Count(), CancellationToken.None);
+            var accepted = app.Count(o => o.Status == OutboxStatus.Sent);
+            await budgets.SettleAsync(token, app.Key, accepted, app.Count() - accepted, CancellationToken.None);
         }
     }
 
@@ -245,6 +247,7 @@ internal sealed partial class ReminderDispatchService(IServiceProvider services,
         await Task.Yield();
         var dispatcher = services.GetRequiredService<ReminderDispatcher>();
         var outbox = services.GetRequiredService<ReminderOutbox>();
+        var budgets = services.GetRequiredService<SendBudgets>();
         var clock = services.GetRequiredService<BusinessClock>();
         var nextSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -252,10 +255,12 @@ internal sealed partial class ReminderDispatchService(IServiceProvider services,
             try
             {
                 // Besides the cluster's sweeper job (every minute), each dispatcher returns expired leases once per
-                // lease duration, so a dead node's rows come back within about two lease durations.
+                // lease duration, so a dead node's rows come back within about two lease durations; the budget its
+                // batch held goes back at the same time.
                 if (clock.GetUtcNow() >= nextSweep)
                 {
                     await outbox.SweepAsync(clock.GetUtcNow(), stoppingToken);
+                    await budgets.ReleaseExpiredAsync(clock.GetUtcNow(), stoppingToken);
                     nextSweep = clock.GetUtcNow() + options.LeaseDuration;
                 }
 

@@ -13,6 +13,7 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
     private const string DeadlineMinus7 = "2023-12-24T10:00:00+08:00";
     private const string UsedToday = $"SELECT COALESCE(SUM(used), 0) FROM send_budgets WHERE app_id = '{ResidentServer.AppId}' AND day = '2023-12-24'";
     private const string SentRows = "SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'";
+    private const string Holds = "SELECT COUNT(*) FROM send_budget_holds";
 
     private static readonly Dictionary<string, string?> ManualDispatch = new()
     {
@@ -48,6 +49,7 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
         Assert.Equal(new DispatchRound(6, 1, 1, 3, 1, 0), round);
         Assert.Equal(1, await server.CountAsync(UsedToday));
         Assert.Equal(1, await server.CountAsync(SentRows));
+        Assert.Equal(0, await server.CountAsync(Holds));
     }
 
     [Theory]
@@ -79,6 +81,7 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
         Assert.Equal(20, sent + await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'failed' AND last_error_code = -1"));
         Assert.Equal(sent, await server.CountAsync(UsedToday));
         Assert.Equal(sent, server.CallLog().Calls(ReminderTestServer.TemplateSend).Count(c => c.ErrorCode == 0));
+        Assert.Equal(0, await server.CountAsync(Holds));
     }
 
     [Theory]
@@ -121,6 +124,43 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
         Assert.Equal(3, next.Sent);
         Assert.Equal(4, await server.CountAsync(UsedToday));
         Assert.Equal(4, await server.CountAsync(SentRows));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_budget_a_hung_node_holds_goes_back_when_its_lease_is_swept_and_its_late_outcomes_change_nothing(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, ManualDispatch);
+        for (var i = 0; i < 3; i++)
+        {
+            await server.BoundResidentAsync("居民" + i);
+        }
+
+        using var admin = await server.StaffClientAsync();
+        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+        server.Faults().Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Timeout));
+        var dispatcher = server.Services.GetRequiredService<ReminderDispatcher>();
+        using var hungNode = new CancellationTokenSource();
+        var hung = dispatcher.DispatchOnceAsync(hungNode.Token);
+        await WaitUntilAsync(() => server.CallLog().Calls(ReminderTestServer.TemplateSend).Count >= 1);
+        var heldWhileHung = await server.CountAsync(UsedToday);
+
+        // Its lease runs out: the sweep returns its rows and the budget it held; another round sends them all.
+        var later = DateTimeOffset.UtcNow.AddYears(10);
+        await server.Services.GetRequiredService<ReminderOutbox>().SweepAsync(later, CancellationToken.None);
+        var released = await server.Services.GetRequiredService<SendBudgets>().ReleaseExpiredAsync(later, CancellationToken.None);
+        var usedAfterSweep = await server.CountAsync(UsedToday);
+        var next = await dispatcher.DispatchOnceAsync(CancellationToken.None);
+        await hungNode.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hung);
+
+        Assert.Equal((3L, 3, 0L), (heldWhileHung, released, usedAfterSweep));
+        Assert.Equal(3, next.Sent);
+        Assert.Equal(3, await server.CountAsync(UsedToday));
+        Assert.Equal(3, await server.CountAsync(SentRows));
+        Assert.Equal(0, await server.CountAsync(Holds));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -1,5 +1,6 @@
--- Schema version 13 (SQLite): tag broadcasts know their followers, so the four-mass-sends-a-month limit is
--- counted per follower (broadcast_mass_quota, one row per app, open id and China-time month) instead of per app.
+-- Schema version 13 (SQLite): budget holds per claimed batch (at the end), and tag broadcasts that know their
+-- followers, so the four-mass-sends-a-month limit is counted per follower (broadcast_mass_quota, one row per app,
+-- open id and China-time month) instead of per app.
 -- Tags WeChatAssist created (POST /api/v1/admin/broadcasts/tags) and the followers it tagged in them.
 CREATE TABLE broadcast_tags (
   app_id TEXT NOT NULL,
@@ -36,3 +37,16 @@ CREATE TABLE broadcast_recipients (
 ALTER TABLE broadcasts ADD COLUMN last_error TEXT;
 -- The per-app month counter (open id '*') of schema 8 is no longer used.
 DELETE FROM broadcast_mass_quota WHERE open_id = '*';
+
+-- The share of the daily budget (send_budgets) each claimed batch holds until its rows' outcomes are recorded. A
+-- dispatcher settles its hold chunk by chunk (accepted messages stay counted, the rest go back); a hold whose lease
+-- expired (the node died or hung) is given back whole by the next sweep.
+CREATE TABLE send_budget_holds (
+  lease_token TEXT NOT NULL,
+  app_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  held INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (lease_token, app_id)
+);
+CREATE INDEX send_budget_holds_expiry ON send_budget_holds (expires_at);
