@@ -307,7 +307,8 @@ internal static class BroadcastEndpoints
     /// <summary>WeChat's limit for a tag name.</summary>
     private const int TagNameLimit = 30;
 
-    private static ResidentFacts Ordinary { get; } = new() { BirthDate = new DateOnly(1980, 1, 1) };
+    /// <summary>The sample resident a broadcast is rendered for when no one in particular is chosen: an ordinary adult.</summary>
+    internal static ResidentFacts Ordinary { get; } = new() { BirthDate = new DateOnly(1980, 1, 1) };
 
     private static async Task<Broadcast?> FindInScopeAsync(long id, ClaimsPrincipal user, BroadcastStore store, CancellationToken cancellationToken)
     {

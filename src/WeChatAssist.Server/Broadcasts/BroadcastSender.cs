@@ -165,7 +165,7 @@ internal sealed partial class BroadcastSender(
 
             // Text mass messages carry the whole notice, rendered for an ordinary resident (amounts per tier, deadline,
             // channels). Followers at the limit are in the tag too: WeChat does not deliver to them.
-            var text = broadcast.Title + "\n" + content.RenderBroadcastText(policy, broadcast.Template, Ordinary, clock.Today());
+            var text = broadcast.Title + "\n" + content.RenderBroadcastText(policy, broadcast.Template, BroadcastEndpoints.Ordinary, clock.Today());
             var message = MassMessage.Text(text) with { ClientMessageId = "wca-broadcast-" + broadcast.Id.ToString(CultureInfo.InvariantCulture) };
             var result = await wechat.MassSendByTagAsync(account.Name, tagId, message, cancellationToken);
             if (!result.IsSuccess)
@@ -207,7 +207,7 @@ internal sealed partial class BroadcastSender(
     /// text (rendered for an ordinary resident) fit the template's 20-character keyword.</summary>
     private bool FitsTemplateMessage(InsurancePolicy policy, Broadcast broadcast) =>
         broadcast.Title.Length <= BroadcastEndpoints.TemplateTextLimit
-        && content.RenderBroadcastText(policy, broadcast.Template, Ordinary, clock.Today()).Length <= BroadcastEndpoints.TemplateTextLimit;
+        && content.RenderBroadcastText(policy, broadcast.Template, BroadcastEndpoints.Ordinary, clock.Today()).Length <= BroadcastEndpoints.TemplateTextLimit;
 
     private async Task FailAsync(long id, int errorCode, string error, bool release, CancellationToken cancellationToken)
     {
@@ -221,8 +221,6 @@ internal sealed partial class BroadcastSender(
 
         await transaction.CommitAsync(cancellationToken);
     }
-
-    private static ResidentFacts Ordinary { get; } = new() { BirthDate = new DateOnly(1980, 1, 1) };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broadcast {BroadcastId}: {AtLimit} of {Total} followers already had four mass sends in {Month}; {Outbox} get a template message instead, {Skipped} are left out.")]
     private static partial void LogFollowersAtLimit(ILogger logger, long broadcastId, int atLimit, int total, string month, int outbox, int skipped);

@@ -102,16 +102,15 @@ internal sealed partial class ReminderDispatcher(
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                // Abandoned (the node is stopping). Rows whose call never started go back to pending at once; rows
-                // whose call was in flight keep their lease and come back through the sweeper (the at-most-once
-                // window). Neither was seen accepted, so both give their budget back: a re-send that WeChat accepts
-                // takes it again.
-                var finished = chunkOutcomes.ToList();
-                var finishedIds = finished.Select(o => o.Id).ToHashSet();
-                var unfinished = granted.Skip(done).Where(g => !finishedIds.Contains(g.Item.Id)).ToList();
-                var neverCalled = unfinished.Where(g => !calling.ContainsKey(g.Item.Id)).Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending));
-                await outbox.CompleteAsync(token, [.. finished, .. neverCalled], clock.GetUtcNow(), CancellationToken.None);
-                await SettleAsync(token, [.. finished, .. unfinished.Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending))], appOf);
+                // Abandoned (the node is stopping). Outcomes of the chunk in flight are not recorded, as when a node
+                // dies: a failure that came in after the stop may be the stop itself, so its rows keep their lease
+                // and come back through the sweeper (the at-most-once window). Only rows whose call never started go
+                // back to pending at once. None was recorded as sent, so all give their budget back: the re-send
+                // that WeChat accepts takes it again.
+                var unrecorded = granted.Skip(done).ToList();
+                var neverCalled = unrecorded.Where(g => !calling.ContainsKey(g.Item.Id)).Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending)).ToList();
+                await outbox.CompleteAsync(token, neverCalled, clock.GetUtcNow(), CancellationToken.None);
+                await SettleAsync(token, [.. unrecorded.Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending))], appOf);
                 throw;
             }
 
