@@ -18,6 +18,7 @@ public sealed class BroadcastTagTests(PostgresServer postgres) : IClassFixture<P
     private const string Now = "2023-12-20T10:00:00+08:00";
     private const string Month = "2023-12";
     private const string MassSendAll = "cgi-bin/message/mass/sendall";
+    private const string BatchTagging = "cgi-bin/tags/members/batchtagging";
     private const string Short = "{{#each tiers}}{{#if @first}}一档{{yuan}}{{/if}}{{/each}}，{{deadline}}前缴";
     private const string Long = "{{county}}：请于{{deadline}}前缴纳{{year}}年度医保，缴费渠道：{{channels}}。";
 
@@ -48,6 +49,23 @@ public sealed class BroadcastTagTests(PostgresServer postgres) : IClassFixture<P
         Assert.DoesNotContain(elsewhere.OpenId, taggedIds);
         var tag = Assert.Single(listed.EnumerateArray());
         Assert.Equal((tagId, "文家村", 2L), (tag.GetProperty("tagId").GetInt32(), tag.GetProperty("name").GetString(), tag.GetProperty("members").GetInt64()));
+    }
+
+    [Fact]
+    public async Task When_WeChat_refuses_a_batch_of_followers_part_way_the_tag_keeps_the_accepted_batches_and_says_how_many_were_left_out()
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(true, sqlite, postgres, Now, ManualDispatch);
+        await ReminderSeed.BoundResidentsAsync(server, 120);
+        server.Faults().Inject(new SimulatorFault(BatchTagging, SimulatorFaultKind.Delay) { DelayMilliseconds = 1 });
+        server.Faults().Inject(new SimulatorFault(BatchTagging, SimulatorFaultKind.ErrorCode) { ErrorCode = 45059 });
+        using var staff = await server.StaffClientAsync();
+
+        var created = await staff.PostJsonAsync("/api/v1/admin/broadcasts/tags", new { policyId = "pengshui-2024", name = "全体", audience = new { kind = "all" } });
+
+        Assert.Equal((50, 70, 45059), (created.GetProperty("tagged").GetInt32(), created.GetProperty("notTagged").GetInt32(), created.GetProperty("errorCode").GetInt32()));
+        Assert.Equal(2, server.CallLog().Calls(BatchTagging).Count);
+        Assert.Equal(50, await server.CountAsync("SELECT COUNT(*) FROM broadcast_tag_members"));
     }
 
     [Theory]

@@ -165,6 +165,31 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
         Assert.Equal(0, await server.CountAsync(Holds));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Concurrent_reservations_never_grant_more_than_the_budget_and_settling_never_takes_used_below_zero(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, ManualDispatch);
+        var budgets = server.Services.GetRequiredService<SendBudgets>();
+        var day = new DateOnly(2023, 12, 24);
+        var until = DateTimeOffset.UtcNow.AddMinutes(5);
+
+        var granted = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => budgets.ReserveAsync(ResidentServer.AppId, day, 30, 100, "node-" + i, until, CancellationToken.None)));
+        var usedAfterReserving = await server.CountAsync(UsedToday);
+
+        // Someone lowered "used" by hand meanwhile; a node then gives back all 30 of its hold.
+        var node = Array.FindIndex(granted, g => g == 30);
+        await server.CountAsync($"UPDATE send_budgets SET used = 10 WHERE app_id = '{ResidentServer.AppId}' RETURNING used");
+        await budgets.SettleAsync("node-" + node, ResidentServer.AppId, 0, 30, CancellationToken.None);
+
+        Assert.Equal(100, granted.Sum());
+        Assert.Equal(100, usedAfterReserving);
+        Assert.Equal(0, await server.CountAsync(UsedToday));
+        Assert.Equal(granted.Count(g => g > 0) - 1, await server.CountAsync(Holds));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var until = DateTime.UtcNow.AddSeconds(30);
