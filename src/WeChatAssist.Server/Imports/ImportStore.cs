@@ -304,10 +304,12 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         await StepAsync("copy import_payments", () => BulkRows.WriteAsync(connection, transaction, provider, "import_payments", paymentColumns, plan.Payments,
             p => [ids[p.IdHash], p.BenefitYear, p.PaidOn, p.AmountFen], cancellationToken));
 
-        // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (its parser would read ON as a join constraint).
+        // The registry join is the resident check PostgreSQL's foreign key no longer makes (schema 12). SQLite needs a
+        // WHERE before ON CONFLICT in INSERT … SELECT anyway (its parser would read ON as a join constraint).
         var inserted = await StepAsync("insert payments", () => BulkRows.ExecuteAsync(connection, transaction, """
             INSERT INTO payment_events (resident_id, benefit_year, paid_on, amount_fen, source, batch_id, recorded_at)
-            SELECT resident_id, benefit_year, paid_on, amount_fen, @source, @batch, @now FROM import_payments WHERE true
+            SELECT p.resident_id, p.benefit_year, p.paid_on, p.amount_fen, @source, @batch, @now
+            FROM import_payments p WHERE EXISTS (SELECT 1 FROM residents r WHERE r.id = p.resident_id)
             ON CONFLICT (resident_id, benefit_year) DO NOTHING
             """, cancellationToken, ("@source", paymentSource), ("@batch", batchId), ("@now", provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds())));
         await BulkRows.DropAsync(connection, transaction, provider, "import_payments", cancellationToken);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Staff;
@@ -136,16 +137,22 @@ internal static class LinkEndpoints
         LinkWeChat weChat,
         LinkPages pages,
         BusinessClock clock,
+        IOptions<LinksOptions> options,
         CancellationToken cancellationToken)
     {
-        // Visits are counted, never who visited: no cookie, no OpenID, no IP address is stored.
+        // Visits are counted, never who visited: no cookie, no OpenID, no IP address is stored. Crawlers and link
+        // previews fetch the page too; they are not visits.
         context.Response.Headers.CacheControl = "no-store";
         if (await store.FindAsync(code, cancellationToken) is not { } link || pages.Model(link, context.Request) is null)
         {
             return TypedResults.Content(pages.Missing(), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
         }
 
-        await store.RecordVisitAsync(link.Code, clock.Today(), cancellationToken);
+        if (options.Value.CountsAsVisit(context.Request.Headers.UserAgent.ToString()))
+        {
+            await store.RecordVisitAsync(link.Code, clock.Today(), cancellationToken);
+        }
+
         link = await weChat.EnsureIssuedAsync(link, cancellationToken);
         return TypedResults.Content(pages.Landing(link, context.Request), "text/html; charset=utf-8");
     }

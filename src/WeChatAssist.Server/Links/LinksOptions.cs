@@ -18,4 +18,14 @@ internal sealed class LinksOptions
     /// <summary>Days a generated mini-program URL Link stays valid (WeChat allows 1-30); it is renewed on a later visit.</summary>
     [Range(1, 30)]
     public int UrlLinkDays { get; set; } = 30;
+
+    /// <summary>User-Agent fragments (case-insensitive) of crawlers, link previewers and scripts: they still get the
+    /// landing page, but are not counted as visits. A request without a User-Agent is not counted either.</summary>
+    [Required]
+    public string[] CrawlerAgents { get; set; } =
+        ["bot", "spider", "crawl", "slurp", "facebookexternalhit", "preview", "curl/", "wget/", "python-requests", "go-http-client", "okhttp", "java/"];
+
+    /// <summary>Whether a request with <paramref name="userAgent"/> counts as a person's visit.</summary>
+    public bool CountsAsVisit(string? userAgent) =>
+        !string.IsNullOrWhiteSpace(userAgent) && !CrawlerAgents.Any(fragment => userAgent.Contains(fragment, StringComparison.OrdinalIgnoreCase));
 }

@@ -9,7 +9,8 @@ namespace WeChatAssist.Server.Payments;
 /// <remarks>Idempotent per resident and benefit year: recording a payment twice adds nothing the second time and
 /// keeps the first day. Bulk imports insert their rows themselves (e.g. binary COPY into staging, then
 /// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> with a batch id from <see cref="NewBatchId"/>) and then call
-/// <see cref="CompleteBatchAsync"/> on their own transaction.</remarks>
+/// <see cref="CompleteBatchAsync"/> on their own transaction. On PostgreSQL <c>payment_events</c> has no row-by-row
+/// foreign key to <c>residents</c> (schema 12): every insert joins the registry instead.</remarks>
 internal sealed class PaymentLedger(DatabaseTarget database, IEnumerable<IPaymentsRecordedParticipant> participants, TimeProvider clock)
 {
     /// <summary>A fresh batch id for <c>payment_events.batch_id</c>.</summary>
@@ -32,7 +33,7 @@ internal sealed class PaymentLedger(DatabaseTarget database, IEnumerable<IPaymen
             insert.Transaction = transaction;
             insert.CommandText = """
                 INSERT INTO payment_events (resident_id, benefit_year, paid_on, amount_fen, source, batch_id, recorded_at)
-                VALUES (@resident, @year, @paidOn, @amount, @source, @batch, @now)
+                SELECT @resident, @year, @paidOn, @amount, @source, @batch, @now WHERE EXISTS (SELECT 1 FROM residents WHERE id = @resident)
                 ON CONFLICT (resident_id, benefit_year) DO NOTHING
                 """;
             insert.AddParameter("@resident", payment.ResidentId);
@@ -42,12 +43,27 @@ internal sealed class PaymentLedger(DatabaseTarget database, IEnumerable<IPaymen
             insert.AddParameter("@source", source);
             insert.AddParameter("@batch", batchId);
             insert.AddInstant(database.Provider, "@now", now);
-            recorded += await insert.ExecuteNonQueryAsync(cancellationToken);
+            var inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
+            if (inserted == 0 && !await IsRegisteredAsync(connection, transaction, payment.ResidentId, cancellationToken))
+            {
+                throw new ArgumentException($"Resident {payment.ResidentId} is not in the registry; nothing was recorded.", nameof(payments));
+            }
+
+            recorded += inserted;
         }
 
         await CompleteBatchAsync(connection, transaction, batchId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new PaymentBatch(batchId, recorded);
+    }
+
+    private static async Task<bool> IsRegisteredAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM residents WHERE id = @resident";
+        command.AddParameter("@resident", residentId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>Marks the residents of batch <paramref name="batchId"/> paid and runs the participants, on the

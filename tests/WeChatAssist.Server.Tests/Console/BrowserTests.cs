@@ -116,6 +116,17 @@ public sealed class BrowserTests(BrowserServer server)
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
             Assert.Equal((before + people.Count).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("#paid-count"));
             Assert.Contains("记录缴费5人", outcome, StringComparison.Ordinal);
+
+            // The imports panel lists the import in the bureau's words, not the API's field names.
+            var imports = page.Locator("section[data-api='/api/v1/admin/imports'] table.data");
+            await imports.Locator("td", new LocatorLocatorOptions { HasTextString = "税务缴费数据" }).First.WaitForAsync();
+            var headers = await imports.Locator("th").AllTextContentsAsync();
+            Assert.Contains("导入时间", headers);
+            Assert.Contains("记入缴费", headers);
+            Assert.DoesNotContain(headers, h => h.Any(char.IsAsciiLetter));
+            var firstRow = await imports.Locator("tbody tr").First.Locator("td").AllTextContentsAsync();
+            Assert.Contains("已导入", firstRow);
+            Assert.Contains("5", firstRow);
         }
         finally
         {

@@ -18,6 +18,9 @@ namespace WeChatAssist.Server.Tests.Links;
 /// from the policy engine; visits, follows and payments attributed to the link.</summary>
 public sealed class LinksTests(SqliteResidentServerFixture fixture, PostgresServer postgres) : IClassFixture<SqliteResidentServerFixture>, IClassFixture<PostgresServer>
 {
+    /// <summary>WeChat's in-app browser on an Android phone.</summary>
+    private const string WeChatBrowser = "Mozilla/5.0 (Linux; Android 12; V2183A Build/SP1A.210812.003; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5127 MMWEBSDK/20230604 MMWEBID/1234 MicroMessenger/8.0.38.2400(0x28002653) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
+
     private ResidentServer Server => fixture.Server;
 
     [Fact]
@@ -95,6 +98,7 @@ public sealed class LinksTests(SqliteResidentServerFixture fixture, PostgresServ
         var (_, link) = await cadre.PostJsonAsync("/api/v1/links", new { });
         var code = link.GetProperty("code").GetString()!;
         using var resident = Server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        resident.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", WeChatBrowser);
 
         using var first = await resident.GetAsync(new Uri($"/s/{code}", UriKind.Relative));
         var html = await first.Content.ReadAsStringAsync();
@@ -119,6 +123,30 @@ public sealed class LinksTests(SqliteResidentServerFixture fixture, PostgresServ
         Assert.False(first.Headers.Contains("Set-Cookie"));
         Assert.Equal(HttpStatusCode.OK, follow.StatusCode);
         Assert.Equal(2, await Server.CountAsync($"SELECT SUM(visits) FROM link_visits WHERE code = '{code}' AND day = '2023-11-15'"));
+    }
+
+    [Theory]
+    [InlineData("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")]
+    [InlineData("Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)")]
+    [InlineData("Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)")]
+    [InlineData("curl/8.5.0")]
+    [InlineData("")]
+    public async Task Crawlers_previews_and_scripts_get_the_page_but_are_not_counted_as_visits(string userAgent)
+    {
+        using var cadre = await Server.SignedInAsync(await Server.CreateAsync(StaffRole.Village, NewTownship(), "文家村"));
+        var (_, link) = await cadre.PostJsonAsync("/api/v1/links", new { });
+        var code = link.GetProperty("code").GetString()!;
+        using var person = Server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        person.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", WeChatBrowser);
+        using var crawler = Server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        crawler.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+
+        using var crawled = await crawler.GetAsync(new Uri($"/s/{code}", UriKind.Relative));
+        using var visited = await person.GetAsync(new Uri($"/s/{code}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, crawled.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, visited.StatusCode);
+        Assert.Equal(1, await Server.CountAsync($"SELECT SUM(visits) FROM link_visits WHERE code = '{code}'"));
     }
 
     [Theory]

@@ -68,6 +68,44 @@ public sealed class PaymentLedgerTests(PostgresServer postgres) : IClassFixture<
         Assert.Equal(2, await server.CountAsync($"SELECT COUNT(*) FROM payment_events WHERE resident_id = {resident}"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_payment_for_someone_not_in_the_registry_is_refused_and_the_batch_records_nothing(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await StartAsync(onPostgres, sqlite, new BatchWatcher());
+        var resident = await server.SeedAsync("孙七", TestIds.Next());
+        var unknown = resident + 1000;
+        var ledger = server.Services.GetRequiredService<PaymentLedger>();
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => ledger.RecordAsync(
+            [new PaymentRecord(resident, 2024, new DateOnly(2023, 11, 20)), new PaymentRecord(unknown, 2024, new DateOnly(2023, 11, 20))], "staff", CancellationToken.None));
+
+        Assert.Contains(unknown.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await server.CountAsync("SELECT COUNT(*) FROM payment_events"));
+        Assert.Equal(0, await server.CountAsync("SELECT COUNT(*) FROM residents WHERE paid_year IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_a_resident_with_payments_can_be_neither_deleted_nor_renumbered()
+    {
+        await using var server = await StartAsync(true, null!, new BatchWatcher());
+        var paying = await server.SeedAsync("周八", TestIds.Next());
+        var notPaying = await server.SeedAsync("吴九", TestIds.Next());
+        await server.Services.GetRequiredService<PaymentLedger>().RecordAsync([new PaymentRecord(paying, 2024, new DateOnly(2023, 11, 20))], "staff", CancellationToken.None);
+        var target = server.Services.GetRequiredService<DatabaseTarget>();
+
+        var deleted = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Databases.ScalarAsync(target, $"DELETE FROM residents WHERE id = {paying}"));
+        var renumbered = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Databases.ScalarAsync(target, $"UPDATE residents SET id = id + 1000000 WHERE id = {paying}"));
+        await Databases.ScalarAsync(target, $"DELETE FROM residents WHERE id = {notPaying}");
+
+        Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, deleted.SqlState);
+        Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, renumbered.SqlState);
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM residents WHERE id = {paying}"));
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM residents WHERE id = {notPaying}"));
+    }
+
     private async Task<ResidentServer> StartAsync(bool onPostgres, TempSqliteFile sqlite, BatchWatcher watcher) =>
         await ResidentServer.StartAsync(
             onPostgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,

@@ -195,6 +195,31 @@
     });
   }
 
+  // A feature panel names the fields it shows (data-fields) and where its values' labels live (data-values, e.g.
+  // "import" finds "import.status.applied"; otherwise "value.status.sent"). Unknown fields and values show as sent.
+  const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+  function label(field) { return T[`field.${field}`] ?? field; }
+  function display(values, field, v) {
+    if (v === null || v === undefined) { return '—'; }
+    if (typeof v === 'boolean') { return T[`value.${v}`]; }
+    if (typeof v === 'number') { return fmt(v); }
+    if (typeof v === 'object') { return Object.values(v).filter((x) => x !== null).map((x) => T[`value.${field}.${x}`] ?? x).join(' '); }
+    const named = (values && T[`${values}.${field}.${v}`]) ?? T[`value.${field}.${v}`];
+    if (named) { return named; }
+    return dateTime.test(v) ? new Date(v).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : v;
+  }
+  function cell(panel, field, row) {
+    // The imports panel's error report: a download link where the import had errors.
+    if (field === 'errors') {
+      if (!(row.errorRows > 0)) { return '—'; }
+      const link = document.createElement('a');
+      link.href = `/api/v1/admin/imports/${row.id}/errors.csv`;
+      link.textContent = T['import.errors'];
+      return link;
+    }
+    return display(panel.dataset.values, field, row[field]);
+  }
+
   async function featurePanels() {
     for (const panel of document.querySelectorAll('section.feature')) {
       const body = panel.querySelector('.feature-body');
@@ -202,15 +227,15 @@
       if (!result.ok || result.body === null) { body.textContent = result.status === 404 || result.status === 0 ? T['panel.noData'] : `${T['panel.error']} (${result.status})`; continue; }
       const data = Array.isArray(result.body) ? result.body : (Array.isArray(result.body.items) ? result.body.items : null);
       if (data) {
-        const keys = data.length ? Object.keys(data[0]) : [];
+        const fields = panel.dataset.fields ? panel.dataset.fields.split(',') : (data.length ? Object.keys(data[0]) : []);
         const t = document.createElement('table'); t.className = 'data';
-        table(t, keys, data.map((row) => keys.map((k) => (typeof row[k] === 'object' && row[k] !== null ? JSON.stringify(row[k]) : row[k]))));
+        table(t, fields.map(label), data.map((row) => fields.map((f) => cell(panel, f, row))));
         body.replaceChildren(t);
       } else {
         const dl = document.createElement('dl');
         for (const [k, v] of Object.entries(result.body)) {
-          const dt = document.createElement('dt'); dt.textContent = k;
-          const dd = document.createElement('dd'); dd.textContent = typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+          const dt = document.createElement('dt'); dt.textContent = label(k);
+          const dd = document.createElement('dd'); dd.textContent = display(panel.dataset.values, k, v);
           dl.append(dt, dd);
         }
         body.replaceChildren(dl);

@@ -1,0 +1,3 @@
+-- Schema version 12 (SQLite): nothing to do. SQLite keeps payment_events' foreign key: its check is an index probe
+-- without row locks, and SQLite cannot drop a constraint without rebuilding the table. Fill factors are PostgreSQL's.
+SELECT 1;
