@@ -47,6 +47,9 @@ internal static class BroadcastEndpoints
     /// <summary>WeChat's limit for a template message's thing keyword, which carries the rendered text per resident.</summary>
     internal const int TemplateTextLimit = 20;
 
+    /// <summary>WeChat's limit for a tag name.</summary>
+    private const int TagNameLimit = 30;
+
     public static IEndpointRouteBuilder MapBroadcasts(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/admin/broadcasts").WithTags("Broadcasts").RequireAuthorization(StaffClaims.BureauPolicy);
@@ -288,7 +291,7 @@ internal static class BroadcastEndpoints
             return texts.Problem(StatusCodes.Status502BadGateway, "broadcastTagRefused", ("code", error!.ErrorCode), ("message", error.ErrorMessage));
         }
 
-        return TypedResults.Created($"/api/v1/admin/broadcasts/tags/{created.Tag.TagId}", created);
+        return TypedResults.Created($"/api/v1/admin/broadcasts/tags?policyId={Uri.EscapeDataString(policy.Id)}", created);
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<BroadcastTag>>, ProblemHttpResult>> ListTags(
@@ -303,9 +306,6 @@ internal static class BroadcastEndpoints
         IReadOnlyList<BroadcastTag> list = tags.AccountFor(id) is { } account ? await tags.ListAsync(id, account.AppId, cancellationToken) : [];
         return TypedResults.Ok(list);
     }
-
-    /// <summary>WeChat's limit for a tag name.</summary>
-    private const int TagNameLimit = 30;
 
     /// <summary>The sample resident a broadcast is rendered for when no one in particular is chosen: an ordinary adult.</summary>
     internal static ResidentFacts Ordinary { get; } = new() { BirthDate = new DateOnly(1980, 1, 1) };
