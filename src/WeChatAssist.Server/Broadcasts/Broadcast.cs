@@ -1,3 +1,6 @@
+using System.Data.Common;
+using WeChatAssist.Server.Data;
+
 namespace WeChatAssist.Server.Broadcasts;
 
 /// <summary>Who a broadcast goes to.</summary>
@@ -12,12 +15,28 @@ internal sealed record BroadcastAudience(string Kind, string? Township = null, s
 
     /// <summary>True when the broadcast goes out as one mass send by tag rather than per-resident messages.</summary>
     public bool IsTag => Kind == "tag";
+
+    /// <summary>Adds <c>@township</c> and <c>@village</c> and returns the SQL condition on residents <c>r</c> that
+    /// picks this audience (<c>unpaid</c> uses <c>@year</c>, the benefit year, which the caller binds).</summary>
+    public string ResidentCondition(DbCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.AddParameter("@township", Township);
+        command.AddParameter("@village", Village);
+        return Kind switch
+        {
+            "township" => "r.township = @township",
+            "village" => "r.township = @township AND r.village = @village",
+            "unpaid" => "(r.paid_year IS NULL OR r.paid_year < @year)",
+            _ => "1 = 1",
+        };
+    }
 }
 
 /// <summary>A bureau broadcast as stored.</summary>
 internal sealed record Broadcast(
     long Id, string PolicyId, string Title, string Template, BroadcastAudience Audience, DateTimeOffset SendAt, string Status, string? Mode,
-    string CreatedBy, DateTimeOffset CreatedAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? CancelledBy, DateTimeOffset? SentAt, long? MassMsgId, int? LastErrorCode);
+    string CreatedBy, DateTimeOffset CreatedAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? CancelledBy, DateTimeOffset? SentAt, long? MassMsgId, int? LastErrorCode, string? LastError = null);
 
 /// <summary>Broadcast states: composed, approved by a second bureau member, sending (queued in the outbox, or waiting
 /// for its time as a mass send), sent (mass send accepted), cancelled before sending, failed (mass send refused).</summary>

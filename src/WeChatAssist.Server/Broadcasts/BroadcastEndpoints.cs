@@ -14,9 +14,17 @@ namespace WeChatAssist.Server.Broadcasts;
 /// channels; the audience; when to send (now when omitted).</summary>
 internal sealed record CreateBroadcastRequest(string? PolicyId, string? Title, string? Template, BroadcastAudience? Audience, DateTimeOffset? SendAt);
 
-/// <summary>A broadcast with its delivery totals (outbox status → count) and, for per-resident sends, the first
-/// <see cref="BroadcastEndpoints.MessageLimit"/> messages.</summary>
-internal sealed record BroadcastResponse(Broadcast Broadcast, IReadOnlyDictionary<string, long> Totals, IReadOnlyList<BroadcastMessage> Messages);
+/// <summary>A broadcast with its delivery totals (outbox status → count), the first
+/// <see cref="BroadcastEndpoints.MessageLimit"/> per-resident messages and, for a tag broadcast, how its followers
+/// were split (in the mass send, a template message instead, left out).</summary>
+internal sealed record BroadcastResponse(Broadcast Broadcast, IReadOnlyDictionary<string, long> Totals, IReadOnlyList<BroadcastMessage> Messages)
+{
+    /// <summary>A tag broadcast's followers per route; null for per-resident audiences.</summary>
+    public FollowerRoutes? Followers { get; init; }
+}
+
+/// <summary>A tag to create: its name and which residents' followers to put in it (all, township, village, unpaid).</summary>
+internal sealed record CreateBroadcastTagRequest(string? PolicyId, string? Name, BroadcastAudience? Audience);
 
 /// <summary>One per-resident message of a broadcast.</summary>
 internal sealed record BroadcastMessage(long Id, long? ResidentId, string Status, int? LastErrorCode, long? MsgId, DateTimeOffset? SentAt);
@@ -37,7 +45,10 @@ internal static class BroadcastEndpoints
     public const int MessageLimit = 1000;
 
     /// <summary>WeChat's limit for a template message's thing keyword, which carries the rendered text per resident.</summary>
-    private const int TemplateTextLimit = 20;
+    internal const int TemplateTextLimit = 20;
+
+    /// <summary>WeChat's limit for a tag name.</summary>
+    private const int TagNameLimit = 30;
 
     public static IEndpointRouteBuilder MapBroadcasts(this IEndpointRouteBuilder endpoints)
     {
@@ -48,11 +59,13 @@ internal static class BroadcastEndpoints
         group.MapPost("/{id:long}/approve", Approve).WithName("BroadcastApprove");
         group.MapPost("/{id:long}/send", Send).WithName("BroadcastSend");
         group.MapPost("/{id:long}/cancel", Cancel).WithName("BroadcastCancel");
+        group.MapPost("/tags", CreateTag).WithName("BroadcastTagCreate");
+        group.MapGet("/tags", ListTags).WithName("BroadcastTagList");
         return endpoints;
     }
 
     internal static async Task<Results<Created<BroadcastResponse>, ProblemHttpResult>> Create(
-        CreateBroadcastRequest request, ClaimsPrincipal user, PolicyCatalog catalog, ReminderContent content, BroadcastStore store,
+        CreateBroadcastRequest request, ClaimsPrincipal user, PolicyCatalog catalog, ReminderContent content, BroadcastStore store, BroadcastTags tags,
         BusinessClock clock, ReminderTexts texts, CancellationToken cancellationToken)
     {
         var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
@@ -80,6 +93,11 @@ internal static class BroadcastEndpoints
             return texts.Problem(StatusCodes.Status400BadRequest, "broadcastInvalid", ("reason", invalid));
         }
 
+        if (audience.IsTag && (tags.AccountFor(policy.Id) is not { } account || await tags.FindAsync(policy.Id, account.AppId, audience.TagId!.Value, cancellationToken) is null))
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "broadcastInvalid", ("reason", BroadcastSender.UnknownTag(audience.TagId!.Value)));
+        }
+
         string rendered;
         try
         {
@@ -103,7 +121,7 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<BroadcastResponse>, ProblemHttpResult>> Get(
-        long id, ClaimsPrincipal user, BroadcastStore store, DatabaseTarget database, ReminderTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastFollowers followers, DatabaseTarget database, ReminderTexts texts, CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
@@ -137,7 +155,10 @@ internal static class BroadcastEndpoints
             }
         }
 
-        return TypedResults.Ok(new BroadcastResponse(broadcast, totals, messages));
+        return TypedResults.Ok(new BroadcastResponse(broadcast, totals, messages)
+        {
+            Followers = broadcast.Audience.IsTag ? await followers.RoutesAsync(id, cancellationToken) : null,
+        });
     }
 
     internal static async Task<Results<Ok<BroadcastPreview>, ProblemHttpResult>> Preview(
@@ -232,7 +253,62 @@ internal static class BroadcastEndpoints
         return TypedResults.Ok(new BroadcastResponse((await store.FindAsync(id, cancellationToken))!, new Dictionary<string, long>(), []));
     }
 
-    private static ResidentFacts Ordinary { get; } = new() { BirthDate = new DateOnly(1980, 1, 1) };
+    internal static async Task<Results<Created<BroadcastTagCreated>, ProblemHttpResult>> CreateTag(
+        CreateBroadcastTagRequest request, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastTags tags, ReminderTexts texts, CancellationToken cancellationToken)
+    {
+        var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
+        if (fixedPolicy is not null && request.PolicyId is { Length: > 0 } asked && asked != fixedPolicy)
+        {
+            return texts.Problem(StatusCodes.Status403Forbidden, "scopeForbidden");
+        }
+
+        var policyId = fixedPolicy ?? request.PolicyId;
+        if (policyId is null || catalog.Find(policyId) is not { } policy)
+        {
+            return texts.Problem(StatusCodes.Status404NotFound, "policyUnknown", ("policyId", policyId ?? ""));
+        }
+
+        var audience = request.Audience ?? new BroadcastAudience("all");
+        var invalid = string.IsNullOrWhiteSpace(request.Name) ? "name is required"
+            : request.Name.Trim().Length > TagNameLimit ? $"a tag name holds at most {TagNameLimit} characters"
+            : audience.IsTag || !BroadcastAudience.Kinds.Contains(audience.Kind) ? "audience kind must be one of all, township, village, unpaid"
+            : audience.Kind is "township" or "village" && string.IsNullOrWhiteSpace(audience.Township) ? "audience township is required"
+            : audience.Kind == "village" && string.IsNullOrWhiteSpace(audience.Village) ? "audience village is required"
+            : null;
+        if (invalid is not null)
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "broadcastInvalid", ("reason", invalid));
+        }
+
+        if (tags.AccountFor(policy.Id) is not { } account)
+        {
+            return texts.Problem(StatusCodes.Status400BadRequest, "broadcastInvalid", ("reason", $"no WeChat account is configured for policy '{policy.Id}'"));
+        }
+
+        var (created, error) = await tags.CreateAsync(policy, account, request.Name!.Trim(), audience, user.Identity?.Name ?? "", cancellationToken);
+        if (created is null)
+        {
+            return texts.Problem(StatusCodes.Status502BadGateway, "broadcastTagRefused", ("code", error!.ErrorCode), ("message", error.ErrorMessage));
+        }
+
+        return TypedResults.Created($"/api/v1/admin/broadcasts/tags?policyId={Uri.EscapeDataString(policy.Id)}", created);
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<BroadcastTag>>, ProblemHttpResult>> ListTags(
+        string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastTags tags, ReminderTexts texts, CancellationToken cancellationToken)
+    {
+        var id = user.FindFirstValue(StaffClaims.PolicyId) ?? policyId;
+        if (id is null || catalog.Find(id) is null)
+        {
+            return texts.Problem(StatusCodes.Status404NotFound, "policyUnknown", ("policyId", id ?? ""));
+        }
+
+        IReadOnlyList<BroadcastTag> list = tags.AccountFor(id) is { } account ? await tags.ListAsync(id, account.AppId, cancellationToken) : [];
+        return TypedResults.Ok(list);
+    }
+
+    /// <summary>The sample resident a broadcast is rendered for when no one in particular is chosen: an ordinary adult.</summary>
+    internal static ResidentFacts Ordinary { get; } = new() { BirthDate = new DateOnly(1980, 1, 1) };
 
     private static async Task<Broadcast?> FindInScopeAsync(long id, ClaimsPrincipal user, BroadcastStore store, CancellationToken cancellationToken)
     {

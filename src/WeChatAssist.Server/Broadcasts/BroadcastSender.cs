@@ -1,26 +1,26 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Quartz;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.WeChat.Api;
-using WeChatAssist.WeChat.Configuration;
 
 namespace WeChatAssist.Server.Broadcasts;
 
 /// <summary>Sends approved broadcasts: per resident through the reminder outbox (audience all, township, village,
 /// unpaid — with the outbox's preferences, budgets, retries and delivery status), or as one mass send by tag,
-/// counted against the four mass sends a follower may get per month.</summary>
+/// counted against the four mass sends each follower may get per month; followers already at four get a
+/// per-resident template message through the outbox instead when the broadcast fits one.</summary>
 internal sealed partial class BroadcastSender(
     DatabaseTarget database,
     BroadcastStore store,
+    BroadcastTags tags,
+    BroadcastFollowers followers,
     PolicyCatalog catalog,
     ReminderContent content,
     IWeChatApiClient wechat,
-    IOptionsMonitor<WeChatOptions> wechatOptions,
     SendingHours hours,
     BusinessClock clock,
     ILogger<BroadcastSender> logger)
@@ -51,18 +51,7 @@ internal sealed partial class BroadcastSender(
         var payload = JsonSerializer.Serialize(new ReminderPayload { Title = broadcast.Title, Text = broadcast.Template }, JsonSerializerOptions.Web);
         var id = broadcast.Id.ToString(CultureInfo.InvariantCulture);
         var audience = broadcast.Audience;
-        var insert = new OutboxInsert(policy.Id, "broadcast-" + id, ReminderKinds.Broadcast, id, ReminderPlanner.Channel, payload, policy.BenefitYear, command =>
-        {
-            command.AddParameter("@township", audience.Township);
-            command.AddParameter("@village", audience.Village);
-            return audience.Kind switch
-            {
-                "township" => "r.township = @township",
-                "village" => "r.township = @township AND r.village = @village",
-                "unpaid" => "(r.paid_year IS NULL OR r.paid_year < @year)",
-                _ => "1 = 1",
-            };
-        })
+        var insert = new OutboxInsert(policy.Id, "broadcast-" + id, ReminderKinds.Broadcast, id, ReminderPlanner.Channel, payload, policy.BenefitYear, audience.ResidentCondition)
         { BroadcastId = broadcast.Id };
 
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
@@ -104,6 +93,12 @@ internal sealed partial class BroadcastSender(
             return false;
         }
 
+        if (broadcast.Audience.IsTag)
+        {
+            // Split before a send that failed transiently: its followers get their month's send back.
+            await BroadcastFollowers.ReleaseAsync(connection, transaction, broadcast.Id, cancellationToken);
+        }
+
         await using (var cancel = connection.CreateCommand())
         {
             cancel.Transaction = transaction;
@@ -138,41 +133,97 @@ internal sealed partial class BroadcastSender(
     private async Task SendMassAsync(Broadcast broadcast, CancellationToken cancellationToken)
     {
         var policy = catalog.Get(broadcast.PolicyId);
-        var accounts = wechatOptions.CurrentValue.Accounts.Where(a => string.Equals(a.Value.PolicyId, policy.Id, StringComparison.Ordinal)).ToList();
-        if (accounts.Count == 0 || broadcast.Audience.TagId is not { } tagId)
+        var account = tags.AccountFor(policy.Id);
+        if (account is null || broadcast.Audience.TagId is not { } tagId)
         {
-            await store.TransitionAsync(broadcast.Id, [BroadcastStatus.Sending], BroadcastStatus.Failed, new Dictionary<string, object?> { ["last_error_code"] = 0 }, cancellationToken);
+            await FailAsync(broadcast.Id, 0, account is null ? $"no WeChat account is configured for policy '{policy.Id}'" : "the broadcast has no tag id", release: false, cancellationToken);
             return;
         }
 
-        var (account, options) = (accounts[0].Key, accounts[0].Value);
+        if (await tags.FindAsync(policy.Id, account.AppId, tagId, cancellationToken) is null)
+        {
+            await FailAsync(broadcast.Id, 0, UnknownTag(tagId), release: false, cancellationToken);
+            return;
+        }
+
         var now = clock.GetUtcNow();
         var month = TimeZoneInfo.ConvertTime(now, clock.LocalTimeZone).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        if (!await store.TakeMassSendAsync(options.AppId, month, cancellationToken))
+        var routes = await followers.SplitAsync(broadcast.Id, account.AppId, tagId, month, FitsTemplateMessage(policy, broadcast), cancellationToken);
+        if (routes.Total == 0)
         {
-            LogMassQuotaUsed(logger, broadcast.Id, options.AppId, month);
-            await store.TransitionAsync(broadcast.Id, [BroadcastStatus.Sending], BroadcastStatus.Failed, new Dictionary<string, object?> { ["last_error_code"] = 45028 }, cancellationToken);
+            await FailAsync(broadcast.Id, 0, $"tag {tagId} has no followers", release: false, cancellationToken);
             return;
         }
 
-        // Text mass messages carry the whole notice, rendered for an ordinary resident (amounts per tier, deadline, channels).
-        var text = broadcast.Title + "\n" + content.RenderBroadcastText(policy, broadcast.Template, new ResidentFacts { BirthDate = new DateOnly(1980, 1, 1) }, clock.Today());
-        var message = MassMessage.Text(text) with { ClientMessageId = "wca-broadcast-" + broadcast.Id.ToString(CultureInfo.InvariantCulture) };
-        var result = await wechat.MassSendByTagAsync(account, tagId, message, cancellationToken);
-        if (result.IsSuccess)
+        long? massMsgId = null;
+        if (routes.Mass > 0)
         {
-            await store.TransitionAsync(broadcast.Id, [BroadcastStatus.Sending], BroadcastStatus.Sent, new Dictionary<string, object?> { ["mass_msg_id"] = result.Value.MsgId, ["sent_at"] = now }, cancellationToken);
+            if (routes.Mass < routes.Total)
+            {
+                LogFollowersAtLimit(logger, broadcast.Id, routes.Total - routes.Mass, routes.Total, month, routes.Outbox, routes.Skipped);
+            }
+
+            // Text mass messages carry the whole notice, rendered for an ordinary resident (amounts per tier, deadline,
+            // channels). Followers at the limit are in the tag too: WeChat does not deliver to them.
+            var text = broadcast.Title + "\n" + content.RenderBroadcastText(policy, broadcast.Template, BroadcastEndpoints.Ordinary, clock.Today());
+            var message = MassMessage.Text(text) with { ClientMessageId = "wca-broadcast-" + broadcast.Id.ToString(CultureInfo.InvariantCulture) };
+            var result = await wechat.MassSendByTagAsync(account.Name, tagId, message, cancellationToken);
+            if (!result.IsSuccess)
+            {
+                // A transient failure leaves it sending with its split: the job tries again next minute, counting
+                // nothing twice (and client_msg_id keeps WeChat from repeating it).
+                if (result.Error!.Class != WeChatErrorClass.Transient)
+                {
+                    await FailAsync(broadcast.Id, result.Error.ErrorCode, result.Error.ErrorMessage, release: true, cancellationToken);
+                }
+
+                return;
+            }
+
+            massMsgId = result.Value.MsgId;
         }
-        else if (result.Error!.Class != WeChatErrorClass.Transient)
+        else
         {
-            await store.TransitionAsync(broadcast.Id, [BroadcastStatus.Sending], BroadcastStatus.Failed, new Dictionary<string, object?> { ["last_error_code"] = result.Error.ErrorCode }, cancellationToken);
+            LogFollowersAtLimit(logger, broadcast.Id, routes.Total, routes.Total, month, routes.Outbox, routes.Skipped);
         }
 
-        // A transient failure leaves it sending: the job tries again next minute (client_msg_id keeps WeChat from repeating it).
+        var payload = JsonSerializer.Serialize(new ReminderPayload { Title = broadcast.Title, Text = broadcast.Template }, JsonSerializerOptions.Web);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var sent = new Dictionary<string, object?> { ["mass_msg_id"] = massMsgId, ["sent_at"] = now };
+        if (await store.TransitionAsync(broadcast.Id, [BroadcastStatus.Sending], BroadcastStatus.Sent, sent, cancellationToken, connection, transaction))
+        {
+            await BroadcastFollowers.QueueOutboxAsync(connection, transaction, database.Provider, broadcast.Id, policy.Id, payload, hours.Window(now).Start, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Broadcast {BroadcastId} not sent: app {AppId} already made four mass sends in {Month}.")]
-    private static partial void LogMassQuotaUsed(ILogger logger, long broadcastId, string appId, string month);
+    /// <summary>The staff-facing reason a tag outside WeChatAssist's own cannot be used.</summary>
+    public static string UnknownTag(int tagId) =>
+        $"tag {tagId} was not created by WeChatAssist (POST /api/v1/admin/broadcasts/tags), so its followers, and how many of this month's four mass sends each has had, are unknown";
+
+    /// <summary>Whether a follower at the limit can get the broadcast as a template message instead: its title and
+    /// text (rendered for an ordinary resident) fit the template's 20-character keyword.</summary>
+    private bool FitsTemplateMessage(InsurancePolicy policy, Broadcast broadcast) =>
+        broadcast.Title.Length <= BroadcastEndpoints.TemplateTextLimit
+        && content.RenderBroadcastText(policy, broadcast.Template, BroadcastEndpoints.Ordinary, clock.Today()).Length <= BroadcastEndpoints.TemplateTextLimit;
+
+    private async Task FailAsync(long id, int errorCode, string error, bool release, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var set = new Dictionary<string, object?> { ["last_error_code"] = errorCode, ["last_error"] = error };
+        if (await store.TransitionAsync(id, [BroadcastStatus.Sending], BroadcastStatus.Failed, set, cancellationToken, connection, transaction) && release)
+        {
+            await BroadcastFollowers.ReleaseAsync(connection, transaction, id, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broadcast {BroadcastId}: {AtLimit} of {Total} followers already had four mass sends in {Month}; {Outbox} get a template message instead, {Skipped} are left out.")]
+    private static partial void LogFollowersAtLimit(ILogger logger, long broadcastId, int atLimit, int total, string month, int outbox, int skipped);
 }
 
 /// <summary>Sends tag broadcasts whose scheduled time has come.</summary>

@@ -3,12 +3,12 @@ using WeChatAssist.Server.Data;
 
 namespace WeChatAssist.Server.Broadcasts;
 
-/// <summary>The <c>broadcasts</c> table and the per-app monthly mass-send count.</summary>
+/// <summary>The <c>broadcasts</c> table.</summary>
 internal sealed class BroadcastStore(DatabaseTarget database)
 {
     private const string Columns = """
         id, policy_id, title, template_text, audience_kind, audience_township, audience_village, audience_tag_id, send_at, status, mode,
-        created_by, created_at, approved_by, approved_at, cancelled_by, sent_at, mass_msg_id, last_error_code
+        created_by, created_at, approved_by, approved_at, cancelled_by, sent_at, mass_msg_id, last_error_code, last_error
         """;
 
     public async Task<long> CreateAsync(string policyId, string title, string template, BroadcastAudience audience, DateTimeOffset sendAt, string createdBy, DateTimeOffset now, CancellationToken cancellationToken)
@@ -78,21 +78,6 @@ internal sealed class BroadcastStore(DatabaseTarget database)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Counts one mass send against the app's month; false when four were already sent this month (WeChat
-    /// delivers at most four mass sends per follower per month, and any follower may be in any tag).</summary>
-    public async Task<bool> TakeMassSendAsync(string appId, string month, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO broadcast_mass_quota (app_id, open_id, month, used) VALUES (@app, '*', @month, 1)
-            ON CONFLICT (app_id, open_id, month) DO UPDATE SET used = broadcast_mass_quota.used + 1 WHERE broadcast_mass_quota.used < 4
-            """;
-        command.AddParameter("@app", appId);
-        command.AddParameter("@month", month);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
     private static string OutboxList(DbCommand command, IReadOnlyList<string> values) =>
         Reminders.OutboxSql.InList(command, "state", values, v => v);
 
@@ -106,6 +91,7 @@ internal sealed class BroadcastStore(DatabaseTarget database)
             new BroadcastAudience(reader.GetString(4), Text(5), Text(6), reader.IsDBNull(7) ? null : Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture)),
             reader.GetInstant(provider, 8), reader.GetString(9), Text(10), reader.GetString(11), reader.GetInstant(provider, 12),
             Text(13), Instant(14), Text(15), Instant(16), reader.IsDBNull(17) ? null : reader.GetInt64(17),
-            reader.IsDBNull(18) ? null : Convert.ToInt32(reader.GetValue(18), System.Globalization.CultureInfo.InvariantCulture));
+            reader.IsDBNull(18) ? null : Convert.ToInt32(reader.GetValue(18), System.Globalization.CultureInfo.InvariantCulture),
+            Text(19));
     }
 }

@@ -6,6 +6,8 @@ internal static class BroadcastsExtensions
     public static IHostApplicationBuilder AddBroadcasts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<BroadcastStore>();
+        builder.Services.AddSingleton<BroadcastTags>();
+        builder.Services.AddSingleton<BroadcastFollowers>();
         builder.Services.AddSingleton<BroadcastSender>();
         return builder;
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
@@ -19,6 +18,7 @@ internal sealed record DispatchRound(int Claimed, int Sent, int Retrying, int De
 /// 40003, 47003, …) fail with their code.</summary>
 internal sealed partial class ReminderDispatcher(
     ReminderOutbox outbox,
+    SendBudgets budgets,
     ReminderContent content,
     PolicyCatalog catalog,
     IWeChatApiClient wechat,
@@ -26,10 +26,11 @@ internal sealed partial class ReminderDispatcher(
     RemindersOptions options,
     SendingHours hours,
     BusinessClock clock,
+    TimeProvider time,
     ILogger<ReminderDispatcher> logger)
 {
     private readonly string _node = $"{Environment.MachineName}:{Guid.NewGuid():N}";
-    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _buckets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SendRateLimiter> _buckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateOnly> _exhausted = new(StringComparer.Ordinal);
 
     /// <summary>Claims and sends one batch; returns what happened (all zero when nothing was due).</summary>
@@ -37,7 +38,8 @@ internal sealed partial class ReminderDispatcher(
     {
         var now = clock.GetUtcNow();
         var token = $"{_node}:{Guid.NewGuid():N}";
-        var items = await outbox.ClaimAsync(token, now, now + options.LeaseDuration, options.BatchSize, cancellationToken);
+        var leaseUntil = now + options.LeaseDuration;
+        var items = await outbox.ClaimAsync(token, now, leaseUntil, options.BatchSize, cancellationToken);
         if (items.Count == 0)
         {
             return new DispatchRound(0, 0, 0, 0, 0, 0);
@@ -74,7 +76,7 @@ internal sealed partial class ReminderDispatcher(
             var rows = app.ToList();
             var allowed = _exhausted.TryGetValue(app.Key, out var day) && day == quotaDay
                 ? 0
-                : await outbox.ReserveBudgetAsync(app.Key, quotaDay, rows.Count, options.DailyBudget, cancellationToken);
+                : await budgets.ReserveAsync(app.Key, quotaDay, rows.Count, options.DailyBudget, token, leaseUntil, cancellationToken);
             granted.AddRange(rows.Take(allowed));
             foreach (var (item, _) in rows.Skip(allowed))
             {
@@ -85,15 +87,37 @@ internal sealed partial class ReminderDispatcher(
         // Outcomes are recorded every chunk: a node dying mid-batch leaves at most one chunk sent but unrecorded,
         // which is re-sent after its lease expires (the at-most-once window).
         await outbox.CompleteAsync(token, outcomes, clock.GetUtcNow(), CancellationToken.None);
+        var appOf = granted.ToDictionary(g => g.Item.Id, g => g.Item.AppId);
+        var calling = new ConcurrentDictionary<long, bool>();
+        var done = 0;
         foreach (var chunk in granted.Chunk(options.RecordEvery))
         {
             var chunkOutcomes = new ConcurrentBag<OutboxOutcome>();
-            await Parallel.ForEachAsync(
-                chunk,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-                async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, ct)));
+            try
+            {
+                await Parallel.ForEachAsync(
+                    chunk,
+                    new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                    async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, calling, ct)));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Abandoned (the node is stopping). Outcomes of the chunk in flight are not recorded, as when a node
+                // dies: a failure that came in after the stop may be the stop itself, so its rows keep their lease
+                // and come back through the sweeper (the at-most-once window). Only rows whose call never started go
+                // back to pending at once. None was recorded as sent, so all give their budget back: the re-send
+                // that WeChat accepts takes it again.
+                var unrecorded = granted.Skip(done).ToList();
+                var neverCalled = unrecorded.Where(g => !calling.ContainsKey(g.Item.Id)).Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending)).ToList();
+                await outbox.CompleteAsync(token, neverCalled, clock.GetUtcNow(), CancellationToken.None);
+                await SettleAsync(token, [.. unrecorded.Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending))], appOf);
+                throw;
+            }
+
             await outbox.CompleteAsync(token, [.. chunkOutcomes], clock.GetUtcNow(), CancellationToken.None);
+            await SettleAsync(token, chunkOutcomes, appOf);
             outcomes.AddRange(chunkOutcomes);
+            done += chunk.Length;
         }
 
         var round = new DispatchRound(
@@ -107,7 +131,18 @@ internal sealed partial class ReminderDispatcher(
         return round;
     }
 
-    private async Task<OutboxOutcome> SendAsync(OutboxItem item, string account, DateOnly today, DateOnly quotaDay, CancellationToken cancellationToken)
+    /// <summary>Settles the batch's budget hold for these granted rows: sent rows stay counted; every other outcome
+    /// (retrying, deferred on quota, failed, rendered badly, abandoned) gives its share back.</summary>
+    private async Task SettleAsync(string token, IEnumerable<OutboxOutcome> outcomes, Dictionary<long, string> appOf)
+    {
+        foreach (var app in outcomes.GroupBy(o => appOf[o.Id], StringComparer.Ordinal))
+        {
+            var accepted = app.Count(o => o.Status == OutboxStatus.Sent);
+            await budgets.SettleAsync(token, app.Key, accepted, app.Count() - accepted, CancellationToken.None);
+        }
+    }
+
+    private async Task<OutboxOutcome> SendAsync(OutboxItem item, string account, DateOnly today, DateOnly quotaDay, ConcurrentDictionary<long, bool> calling, CancellationToken cancellationToken)
     {
         RenderedMessage message;
         try
@@ -124,7 +159,8 @@ internal sealed partial class ReminderDispatcher(
             return new OutboxOutcome(item.Id, OutboxStatus.Deferred, hours.NextQuotaDay(clock.GetUtcNow()), WeChatErrorCodes.DailyQuotaReached, "quota day exhausted");
         }
 
-        using var lease = await Bucket(item.AppId).AcquireAsync(1, cancellationToken);
+        await Bucket(item.AppId).WaitAsync(cancellationToken);
+        calling[item.Id] = true;
         try
         {
             if (item.Channel == "subscribe")
@@ -188,20 +224,9 @@ internal sealed partial class ReminderDispatcher(
 #pragma warning restore CA5394
     }
 
-    private TokenBucketRateLimiter Bucket(string appId) => _buckets.GetOrAdd(appId, _ =>
-    {
-        // Refilled ten times a second so sends spread evenly instead of bursting once a second.
-        var perTenth = Math.Max(1, options.SendsPerSecond / 10);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perTenth,
-            TokensPerPeriod = perTenth,
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
-    });
+    // A burst of a tenth of a second's sends, so sends spread evenly instead of bursting once a second.
+    private SendRateLimiter Bucket(string appId) => _buckets.GetOrAdd(
+        appId, _ => new SendRateLimiter(options.SendsPerSecond, Math.Max(1, options.SendsPerSecond / 10), time));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder dispatch: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Deferred} deferred, {Failed} failed, {Cancelled} cancelled.")]
     private static partial void LogRound(ILogger logger, int claimed, int sent, int retrying, int deferred, int failed, int cancelled);
@@ -221,6 +246,7 @@ internal sealed partial class ReminderDispatchService(IServiceProvider services,
         await Task.Yield();
         var dispatcher = services.GetRequiredService<ReminderDispatcher>();
         var outbox = services.GetRequiredService<ReminderOutbox>();
+        var budgets = services.GetRequiredService<SendBudgets>();
         var clock = services.GetRequiredService<BusinessClock>();
         var nextSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -228,10 +254,12 @@ internal sealed partial class ReminderDispatchService(IServiceProvider services,
             try
             {
                 // Besides the cluster's sweeper job (every minute), each dispatcher returns expired leases once per
-                // lease duration, so a dead node's rows come back within about two lease durations.
+                // lease duration, so a dead node's rows come back within about two lease durations; the budget its
+                // batch held goes back at the same time.
                 if (clock.GetUtcNow() >= nextSweep)
                 {
                     await outbox.SweepAsync(clock.GetUtcNow(), stoppingToken);
+                    await budgets.ReleaseExpiredAsync(clock.GetUtcNow(), stoppingToken);
                     nextSweep = clock.GetUtcNow() + options.LeaseDuration;
                 }
 

@@ -24,15 +24,17 @@ internal sealed partial class ReminderPlannerJob(ReminderPlanner planner, ILogge
     private static partial void LogPlanned(ILogger logger, int queued, int rules);
 }
 
-/// <summary>Returns outbox rows whose dispatcher lease expired to <c>pending</c>.</summary>
+/// <summary>Returns outbox rows whose dispatcher lease expired to <c>pending</c>, and the daily budget their batch
+/// held to <c>send_budgets</c>.</summary>
 [QuartzJob(Description = "Returns expired reminder_outbox leases.")]
 [CronTrigger("0 * * * * ?")]
 [DisallowConcurrentExecution]
-internal sealed partial class ReminderLeaseSweepJob(ReminderOutbox outbox, BusinessClock clock, ILogger<ReminderLeaseSweepJob> logger) : IJob
+internal sealed partial class ReminderLeaseSweepJob(ReminderOutbox outbox, SendBudgets budgets, BusinessClock clock, ILogger<ReminderLeaseSweepJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         var returned = await outbox.SweepAsync(clock.GetUtcNow(), cancellationToken);
+        await budgets.ReleaseExpiredAsync(clock.GetUtcNow(), cancellationToken);
         if (returned > 0)
         {
             LogReturned(logger, returned);

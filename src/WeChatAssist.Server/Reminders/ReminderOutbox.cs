@@ -21,7 +21,7 @@ internal enum OutboxStatus
 /// <summary>The outcome to record for a claimed row.</summary>
 internal sealed record OutboxOutcome(long Id, OutboxStatus Status, DateTimeOffset? SendAfter = null, int? ErrorCode = null, string? Error = null, long? MsgId = null);
 
-/// <summary>The outbox's claim, completion, lease sweep and shared daily budget. Claims use <c>FOR UPDATE SKIP
+/// <summary>The outbox's claim, completion and lease sweep (the shared daily budget is <see cref="SendBudgets"/>). Claims use <c>FOR UPDATE SKIP
 /// LOCKED</c> on PostgreSQL so nodes never claim the same row; SQLite (one node) claims in an immediate
 /// transaction. A claim stamps its rows with a lease token and expiry; completion only touches rows still holding
 /// that token, so a row a sweeper returned and another node re-claimed is not overwritten.</summary>
@@ -159,48 +159,6 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             "UPDATE reminder_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'leased' AND lease_until < @now");
         command.AddInstant(database.Provider, "@now", now);
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Takes up to <paramref name="wanted"/> sends from the app's budget for the quota day, shared by every
-    /// node; returns how many were granted.</summary>
-    public async Task<int> ReserveBudgetAsync(string appId, DateOnly day, int wanted, int dailyBudget, CancellationToken cancellationToken)
-    {
-        var provider = database.Provider;
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var ensure = connection.CreateCommand())
-        {
-            ensure.Transaction = transaction;
-            ensure.CommandText = "INSERT INTO send_budgets (app_id, day, used) VALUES (@app, @day, 0) ON CONFLICT (app_id, day) DO NOTHING";
-            ensure.AddParameter("@app", appId);
-            ensure.AddParameter("@day", SqlValues.Date(provider, day));
-            await ensure.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        int used;
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT used FROM send_budgets WHERE app_id = @app AND day = @day" + (provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "");
-            read.AddParameter("@app", appId);
-            read.AddParameter("@day", SqlValues.Date(provider, day));
-            used = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var granted = Math.Clamp(dailyBudget - used, 0, wanted);
-        if (granted > 0)
-        {
-            await using var take = connection.CreateCommand();
-            take.Transaction = transaction;
-            take.CommandText = "UPDATE send_budgets SET used = used + @granted WHERE app_id = @app AND day = @day";
-            take.AddParameter("@granted", granted);
-            take.AddParameter("@app", appId);
-            take.AddParameter("@day", SqlValues.Date(provider, day));
-            await take.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return granted;
     }
 
     /// <summary>Uses one subscribe consent; false when none is left (the resident must accept again).</summary>

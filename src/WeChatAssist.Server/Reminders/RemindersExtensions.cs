@@ -32,6 +32,7 @@ internal static class RemindersExtensions
         builder.Services.AddSingleton(_ => ReminderTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ReminderTexts.FileName)));
         builder.Services.AddSingleton<ReminderContent>();
         builder.Services.AddSingleton<ReminderOutbox>();
+        builder.Services.AddSingleton<SendBudgets>();
         builder.Services.AddSingleton<ReminderPlanner>();
         builder.Services.AddSingleton<ReminderDispatcher>();
         builder.Services.AddSingleton<ReminderPreferences>();

@@ -11,7 +11,7 @@ using WeChatAssist.Server.Tests.Residents;
 namespace WeChatAssist.Server.Tests.Broadcasts;
 
 /// <summary>Bureau broadcasts through the real endpoints: compose, preview, four-eyes approval, audience, sending
-/// through the outbox or by tag, cancelling, delivery status.</summary>
+/// through the outbox, cancelling, delivery status (tag broadcasts: <see cref="BroadcastTagTests"/>).</summary>
 public sealed class BroadcastTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private const string Now = "2023-12-20T10:00:00+08:00";
@@ -100,29 +100,6 @@ public sealed class BroadcastTests(PostgresServer postgres) : IClassFixture<Post
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE broadcast_id = {id} AND status = 'cancelled'"));
         Assert.Empty(server.TemplatesTo(resident.OpenId));
-    }
-
-    [Fact]
-    public async Task A_tag_broadcast_is_one_mass_send_and_the_fifth_in_a_month_is_refused()
-    {
-        using var sqlite = new TempSqliteFile();
-        await using var server = await ReminderTestServer.StartAsync(false, sqlite, postgres, Now, new Dictionary<string, string?> { ["Reminders:DispatcherEnabled"] = "false" });
-        using var author = await server.StaffClientAsync();
-        var statuses = new List<string>();
-        for (var i = 0; i < 5; i++)
-        {
-            var id = await ApprovedAsync(server, new { kind = "tag", tagId = 100 }, null, "{{county}}：请于{{deadline}}前缴纳{{year}}年度医保，缴费渠道：{{channels}}。");
-            await author.PostJsonAsync($"/api/v1/admin/broadcasts/{id}/send");
-            statuses.Add((await author.GetJsonAsync($"/api/v1/admin/broadcasts/{id}")).GetProperty("broadcast").GetProperty("status").GetString()!);
-        }
-
-        Assert.Equal(["sent", "sent", "sent", "sent", "failed"], statuses);
-        var sends = server.CallLog().Calls("cgi-bin/message/mass/sendall");
-        Assert.Equal(4, sends.Count);
-        var body = JsonDocument.Parse(sends[0].Body!).RootElement;
-        Assert.Equal(100, body.GetProperty("filter").GetProperty("tag_id").GetInt32());
-        Assert.Contains("请于2023年12月31日前缴纳2024年度医保", body.GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox"));
     }
 
     [Fact]
