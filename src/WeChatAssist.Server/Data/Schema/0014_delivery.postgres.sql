@@ -1,4 +1,4 @@
--- Schema version 13 (PostgreSQL): budget holds per claimed batch (at the end), and tag broadcasts that know their
+-- Schema version 14 (PostgreSQL): budget holds per claimed batch (at the end), and tag broadcasts that know their
 -- followers, so the four-mass-sends-a-month limit is counted per follower (broadcast_mass_quota, one row per app,
 -- open id and China-time month) instead of per app.
 -- Tags WeChatAssist created (POST /api/v1/admin/broadcasts/tags) and the followers it tagged in them.
