@@ -35,11 +35,14 @@ internal sealed record BroadcastPreview(string Title, string Text, IReadOnlyDict
 /// <summary>How many per-resident messages a send queued.</summary>
 internal sealed record BroadcastQueued(long Id, string Status, int Queued);
 
-/// <summary><c>/api/v1/admin/broadcasts</c>: create, preview, approve (by a second bureau member), send, cancel, get.</summary>
+/// <summary><c>/api/v1/admin/broadcasts</c>: create, list, preview, approve (by a second bureau member), send, cancel, get.</summary>
 internal static class BroadcastEndpoints
 {
     /// <summary>The audit action of a preview for a sample resident (their birth date and categories are read).</summary>
     public const string PreviewAction = "broadcasts.preview";
+
+    /// <summary>Most broadcasts the list returns.</summary>
+    public const int ListLimit = 100;
 
     /// <summary>Most messages a get lists.</summary>
     public const int MessageLimit = 1000;
@@ -54,6 +57,7 @@ internal static class BroadcastEndpoints
     {
         var group = endpoints.MapGroup("/api/v1/admin/broadcasts").WithTags("Broadcasts").RequireAuthorization(StaffClaims.BureauPolicy);
         group.MapPost("/", Create).WithName("BroadcastCreate");
+        group.MapGet("/", List).WithName("BroadcastList");
         group.MapGet("/{id:long}", Get).WithName("BroadcastGet");
         group.MapGet("/{id:long}/preview", Preview).WithName("BroadcastPreview");
         group.MapPost("/{id:long}/approve", Approve).WithName("BroadcastApprove");
@@ -292,6 +296,26 @@ internal static class BroadcastEndpoints
         }
 
         return TypedResults.Created($"/api/v1/admin/broadcasts/tags?policyId={Uri.EscapeDataString(policy.Id)}", created);
+    }
+
+    /// <summary>The newest broadcasts (at most <see cref="ListLimit"/>) of the policy, or of every policy for a bureau
+    /// member without a fixed county who names none.</summary>
+    internal static async Task<Results<Ok<IReadOnlyList<Broadcast>>, ProblemHttpResult>> List(
+        string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastStore store, ReminderTexts texts, CancellationToken cancellationToken)
+    {
+        var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
+        if (fixedPolicy is not null && policyId is { Length: > 0 } && policyId != fixedPolicy)
+        {
+            return texts.Problem(StatusCodes.Status403Forbidden, "scopeForbidden");
+        }
+
+        var id = fixedPolicy ?? (string.IsNullOrEmpty(policyId) ? null : policyId);
+        if (id is not null && catalog.Find(id) is null)
+        {
+            return texts.Problem(StatusCodes.Status404NotFound, "policyUnknown", ("policyId", id));
+        }
+
+        return TypedResults.Ok(await store.ListAsync(id, ListLimit, cancellationToken));
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<BroadcastTag>>, ProblemHttpResult>> ListTags(

@@ -41,6 +41,22 @@ internal sealed class BroadcastStore(DatabaseTarget database)
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    /// <summary>The newest <paramref name="limit"/> broadcasts, of one policy or of all when <paramref name="policyId"/> is null.</summary>
+    public async Task<IReadOnlyList<Broadcast>> ListAsync(string? policyId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM broadcasts WHERE (@policy IS NULL OR policy_id = @policy) ORDER BY id DESC LIMIT @limit");
+        command.AddText("@policy", policyId);
+        command.AddParameter("@limit", limit);
+        var list = new List<Broadcast>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(Read(reader));
+        }
+
+        return list;
+    }
+
     /// <summary>Tag broadcasts queued for sending whose time has come.</summary>
     public async Task<IReadOnlyList<Broadcast>> DueMassSendsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -62,6 +62,30 @@ public sealed class BroadcastTests(PostgresServer postgres) : IClassFixture<Post
         Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM audit_log WHERE action = 'broadcasts.preview' AND resident_id = {inVillage.Id}"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_list_shows_a_countys_broadcasts_newest_first_and_refuses_an_unknown_county(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now, new Dictionary<string, string?> { ["Reminders:DispatcherEnabled"] = "false" });
+        using var author = await server.StaffClientAsync();
+        var first = await author.PostJsonAsync("/api/v1/admin/broadcasts", new { policyId = "pengshui-2024", title = "第一次提醒", template = Template, audience = new { kind = "all" } });
+        var second = await author.PostJsonAsync("/api/v1/admin/broadcasts", new { policyId = "pengshui-2024", title = "第二次提醒", template = Template, audience = new { kind = "all" } });
+        await author.PostJsonAsync("/api/v1/admin/broadcasts", new { policyId = "wenxi-2024", title = "闻喜提醒", template = Template, audience = new { kind = "all" } });
+
+        var pengshui = await author.GetJsonAsync("/api/v1/admin/broadcasts?policyId=pengshui-2024");
+        var all = await author.GetJsonAsync("/api/v1/admin/broadcasts");
+        using var unknown = await author.GetAsync(new Uri("/api/v1/admin/broadcasts?policyId=nowhere-2024", UriKind.Relative));
+
+        Assert.Equal(
+            [second.GetProperty("broadcast").GetProperty("id").GetInt64(), first.GetProperty("broadcast").GetProperty("id").GetInt64()],
+            pengshui.EnumerateArray().Select(b => b.GetProperty("id").GetInt64()));
+        Assert.Equal(["第二次提醒", "第一次提醒"], pengshui.EnumerateArray().Select(b => b.GetProperty("title").GetString()));
+        Assert.Equal(3, all.GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
     [Fact]
     public async Task An_unpaid_only_broadcast_skips_payers_and_residents_who_opted_out_of_broadcasts()
     {

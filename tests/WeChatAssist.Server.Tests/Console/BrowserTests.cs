@@ -127,6 +127,7 @@ public sealed class BrowserTests(BrowserServer server)
             var firstRow = await imports.Locator("tbody tr").First.Locator("td").AllTextContentsAsync();
             Assert.Contains("已导入", firstRow);
             Assert.Contains("5", firstRow);
+            Assert.Equal(0, await page.Locator("section.feature .feature-body", new PageLocatorOptions { HasTextString = "读取失败" }).CountAsync());
         }
         finally
         {
