@@ -37,7 +37,8 @@ internal sealed partial class ReminderDispatcher(
     {
         var now = clock.GetUtcNow();
         var token = $"{_node}:{Guid.NewGuid():N}";
-        var items = await outbox.ClaimAsync(token, now, now + options.LeaseDuration, options.BatchSize, cancellationToken);
+        var leaseUntil = now + options.LeaseDuration;
+        var items = await outbox.ClaimAsync(token, now, leaseUntil, options.BatchSize, cancellationToken);
         if (items.Count == 0)
         {
             return new DispatchRound(0, 0, 0, 0, 0, 0);
@@ -84,7 +85,7 @@ internal sealed partial class ReminderDispatcher(
 
         // Outcomes are recorded every chunk: a node dying mid-batch leaves at most one chunk sent but unrecorded,
         // which is re-sent after its lease expires (the at-most-once window).
-        await outbox.CompleteAsync(token, outcomes, clock.GetUtcNow(), CancellationToken.None);
+        await RecordAsync(token, outcomes, leaseUntil, cancellationToken);
         foreach (var chunk in granted.Chunk(options.RecordEvery))
         {
             var chunkOutcomes = new ConcurrentBag<OutboxOutcome>();
@@ -92,7 +93,7 @@ internal sealed partial class ReminderDispatcher(
                 chunk,
                 new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
                 async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, ct)));
-            await outbox.CompleteAsync(token, [.. chunkOutcomes], clock.GetUtcNow(), CancellationToken.None);
+            await RecordAsync(token, [.. chunkOutcomes], leaseUntil, cancellationToken);
             outcomes.AddRange(chunkOutcomes);
         }
 
@@ -105,6 +106,28 @@ internal sealed partial class ReminderDispatcher(
             outcomes.Count(o => o.Status == OutboxStatus.Cancelled));
         LogRound(logger, round.Claimed, round.Sent, round.Retrying, round.Deferred, round.Failed, round.Cancelled);
         return round;
+    }
+
+    /// <summary>Records outcomes. While the database is unreachable (a restart, a failover) it retries every
+    /// <see cref="RemindersOptions.IdleDelay"/> for as long as the claim's lease holds: the messages are already with
+    /// WeChat, and a row whose outcome is lost is sent again once its lease expires. Recording is not cancelled by
+    /// shutdown; only the wait between retries is.</summary>
+    private async Task RecordAsync(string token, List<OutboxOutcome> outcomes, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                // Idempotent: a retry after a commit whose acknowledgement was lost matches no rows still leased.
+                await outbox.CompleteAsync(token, outcomes, clock.GetUtcNow(), CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when ((e is System.Data.Common.DbException or InvalidOperationException) && clock.GetUtcNow() + options.IdleDelay < leaseUntil)
+            {
+                LogRecordRetry(logger, outcomes.Count, e);
+                await Task.Delay(options.IdleDelay, cancellationToken);
+            }
+        }
     }
 
     private async Task<OutboxOutcome> SendAsync(OutboxItem item, string account, DateOnly today, DateOnly quotaDay, CancellationToken cancellationToken)
@@ -205,6 +228,9 @@ internal sealed partial class ReminderDispatcher(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder dispatch: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Deferred} deferred, {Failed} failed, {Cancelled} cancelled.")]
     private static partial void LogRound(ILogger logger, int claimed, int sent, int retrying, int deferred, int failed, int cancelled);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder outcomes of {Count} rows could not be recorded; retrying while their lease holds.")]
+    private static partial void LogRecordRetry(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat quota reached for app {AppId} (errcode {ErrorCode}); reminders wait for the next quota day.")]
     private static partial void LogQuotaReached(ILogger logger, string appId, int errorCode);
