@@ -146,8 +146,8 @@ internal sealed class PostgresCluster : IAsyncDisposable
 
     private static bool RunsAsRoot => Environment.UserName == "root";
 
-    /// <summary><c>WECHATASSIST_TEST_PG_BIN</c>, else <c>pg_config --bindir</c>, else the newest
-    /// <c>/usr/lib/postgresql/*/bin</c> holding <c>initdb</c> and <c>pg_ctl</c>.</summary>
+    /// <summary><c>WECHATASSIST_TEST_PG_BIN</c> when set (and then only it), else <c>pg_config --bindir</c>, else the
+    /// newest <c>/usr/lib/postgresql/*/bin</c> holding <c>initdb</c> and <c>pg_ctl</c>.</summary>
     private static string FindBinaries()
     {
         var candidates = new List<string>();
@@ -155,19 +155,21 @@ internal sealed class PostgresCluster : IAsyncDisposable
         {
             candidates.Add(configured);
         }
-
-        candidates.AddRange(PgConfigBinDir());
-        if (Directory.Exists("/usr/lib/postgresql"))
+        else
         {
-            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0)
-                .Select(d => Path.Combine(d, "bin")));
+            candidates.AddRange(PgConfigBinDir());
+            if (Directory.Exists("/usr/lib/postgresql"))
+            {
+                candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
+                    .OrderByDescending(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0)
+                    .Select(d => Path.Combine(d, "bin")));
+            }
         }
 
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
             ?? throw new InvalidOperationException(
-                $"No PostgreSQL server binaries (initdb, pg_ctl) found in {BinEnvironmentVariable}, `pg_config --bindir` or /usr/lib/postgresql/*/bin " +
-                $"(looked in: {string.Join(", ", candidates)}). Install the postgresql package; ./test.sh does and sets {BinEnvironmentVariable}.");
+                $"No PostgreSQL server binaries (initdb, pg_ctl) found (looked in: {(candidates.Count == 0 ? "nothing" : string.Join(", ", candidates))}). " +
+                $"Set {BinEnvironmentVariable} to their directory, or install the postgresql package; ./test.sh installs it and sets {BinEnvironmentVariable}.");
     }
 
     private static IEnumerable<string> PgConfigBinDir()

@@ -9,8 +9,9 @@ using WeChatAssist.WeChat.Simulator.Api;
 
 namespace WeChatAssist.Server.Tests.Reminders;
 
-/// <summary>Faults on PostgreSQL: two nodes dispatching one outbox, a node dying mid-batch, the database dropping
-/// the dispatcher's connections, and a simulator answering -1, 43101 and 45009.</summary>
+/// <summary>Faults on PostgreSQL: two nodes dispatching one outbox, a node stopping mid-batch, the database dropping
+/// the dispatcher's connections, and a simulator answering -1, 43101 and 45009. A process killed with SIGKILL and a
+/// real PostgreSQL restart are <see cref="ReminderProcessKillTests"/> and <see cref="ReminderPostgresRestartTests"/>.</summary>
 public sealed class ReminderFaultTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private const string DeadlineMinus7 = "2023-12-24T10:00:00+08:00";
@@ -85,8 +86,9 @@ public sealed class ReminderFaultTests(PostgresServer postgres) : IClassFixture<
     [Fact]
     public async Task Dispatch_resumes_by_itself_after_the_database_drops_its_connections()
     {
-        // Stand-in for a PostgreSQL restart: the shared test server is not ours to restart, so every backend of this
-        // test's database is terminated (pg_terminate_backend) several times while the dispatcher runs.
+        // Connections dropped without a restart (an administrator's pg_terminate_backend, a proxy failing over): every
+        // backend of this test's database is terminated several times while the dispatcher runs. A real restart is
+        // ReminderPostgresRestartTests, on a cluster of its own.
         var database = await postgres.CreateDatabaseAsync();
         await using var server = await ResidentServer.StartAsync(DatabaseProvider.Postgres, database, Settings(new() { ["Reminders:BatchSize"] = "25", ["Reminders:LeaseDuration"] = "00:00:02", ["Reminders:IdleDelay"] = "00:00:00.200" }));
         await ReminderSeed.BoundResidentsAsync(server, 300);
@@ -106,6 +108,7 @@ public sealed class ReminderFaultTests(PostgresServer postgres) : IClassFixture<
 
         await server.WaitForCountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'", 300, 90);
         Assert.Equal(300, Sends(server).Distinct().Count());
+        Assert.Equal(300, Sends(server).Count);
     }
 
     [Fact]
