@@ -14,8 +14,8 @@ public sealed class ReminderPostgresRestartTests(ITestOutputHelper output) : IAs
 {
     private const int Residents = 1_000;
 
-    // Whichever step meets the outage first logs one of these: a claim (the service loop) or recording a chunk's outcomes.
-    private static readonly string[] OutageWarnings = ["Reminder dispatch could not reach the database", "could not be recorded; retrying while their lease holds"];
+    private const string RecordRetry = "could not be recorded; retrying while their lease holds";
+    private const string ClaimRetry = "Reminder dispatch could not reach the database";
 
     private PostgresCluster? _cluster;
 
@@ -54,15 +54,31 @@ public sealed class ReminderPostgresRestartTests(ITestOutputHelper output) : IAs
         Assert.Equal(Residents, planned.Sum(p => p.Queued));
         await server.WaitForCountAsync("SELECT LEAST(COUNT(*), 200) FROM reminder_outbox WHERE status = 'sent'", 200, 60);
 
+        // Pin the stop inside a chunk: the next send takes 4 s, so the stop lands while the chunk is with WeChat and
+        // its outcomes must be recorded after the database went away. The slow fault leaves the pending list when a
+        // send takes it.
+        var slow = new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay) { DelayMilliseconds = 4_000 };
+        server.Faults().Clear();
+        server.Faults().Inject(slow);
+        server.Faults().Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay, int.MaxValue) { DelayMilliseconds = 5 });
+        await WaitUntilAsync(() => !server.Faults().Pending().Any(p => p.Fault == slow), TimeSpan.FromSeconds(30));
+        int acceptedWhileDown;
         await cluster.StopAsync();
-        await WaitForLogAsync(server, TimeSpan.FromSeconds(30));
-        var acceptedWhileDown = Accepted(server).Count;
-        await cluster.StartAgainAsync();
+        try
+        {
+            await WaitForLogAsync(server, RecordRetry, TimeSpan.FromSeconds(30));
+            acceptedWhileDown = Accepted(server).Count;
+        }
+        finally
+        {
+            // Also when the wait fails: the server must not be disposed against a stopped database.
+            await cluster.StartAgainAsync();
+        }
 
         await server.WaitForCountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'", Residents, 60);
         var accepted = Accepted(server);
         output.WriteLine($"accepted before the restart {acceptedWhileDown}, in all {accepted.Count}, distinct {accepted.Distinct().Count()}, " +
-            $"outage warnings {server.Logs.Lines.Count(IsOutageWarning)}");
+            $"record retries {server.Logs.Lines.Count(l => l.Contains(RecordRetry, StringComparison.Ordinal))}, claim retries {server.Logs.Lines.Count(l => l.Contains(ClaimRetry, StringComparison.Ordinal))}");
 
         Assert.InRange(acceptedWhileDown, 200, Residents - 1);
         Assert.Equal(Residents, accepted.Distinct().Count());
@@ -75,15 +91,26 @@ public sealed class ReminderPostgresRestartTests(ITestOutputHelper output) : IAs
             .Where(c => c.ErrorCode == 0 && c.Body is not null)
             .Select(c => System.Text.Json.JsonDocument.Parse(c.Body!).RootElement.GetProperty("touser").GetString()!)];
 
-    private static bool IsOutageWarning(string line) => OutageWarnings.Any(w => line.Contains(w, StringComparison.Ordinal));
-
-    /// <summary>Waits until the dispatcher has met the outage.</summary>
-    private static async Task WaitForLogAsync(ResidentServer server, TimeSpan timeout)
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!server.Logs.Lines.Any(IsOutageWarning))
+        while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the dispatcher logged no outage warning within {timeout}");
+            Assert.True(DateTime.UtcNow < deadline, $"not done within {timeout}");
+            await Task.Delay(10);
+        }
+    }
+
+    private static async Task WaitForLogAsync(ResidentServer server, string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!server.Logs.Lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no log line '{text}' within {timeout}; the last warnings and errors:\n" +
+                string.Join("\n", server.Logs.Lines
+                    .Where(l => (l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)) && !l.Contains(" Quartz.", StringComparison.Ordinal))
+                    .Select(l => l.Length > 600 ? l[..600] : l)
+                    .TakeLast(8)));
             await Task.Delay(50);
         }
     }
