@@ -89,11 +89,20 @@ internal sealed partial class ReminderDispatcher(
         foreach (var chunk in granted.Chunk(options.RecordEvery))
         {
             var chunkOutcomes = new ConcurrentBag<OutboxOutcome>();
-            await Parallel.ForEachAsync(
-                chunk,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-                async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, ct)));
-            await RecordAsync(token, [.. chunkOutcomes], leaseUntil, cancellationToken);
+            try
+            {
+                await Parallel.ForEachAsync(
+                    chunk,
+                    new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                    async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, ct)));
+            }
+            finally
+            {
+                // Also when the chunk stops early (shutdown, an error mid-chunk): what WeChat accepted is recorded,
+                // so only the sends cut off in flight can go out again after the lease.
+                await RecordAsync(token, [.. chunkOutcomes], leaseUntil, cancellationToken);
+            }
+
             outcomes.AddRange(chunkOutcomes);
         }
 
