@@ -92,6 +92,9 @@ internal static class ServerProcess
 
         public bool HasExited => _process.HasExited;
 
+        /// <summary>The exit code, once the process has exited.</summary>
+        public int ExitCode => _process.ExitCode;
+
         /// <summary>Everything printed so far, once the process has exited (for failure messages).</summary>
         public async Task<string> OutputAfterExitAsync() => await _stdout + await _stderr;
 
@@ -139,6 +142,20 @@ internal static class ServerProcess
         {
             _process.Kill();
             await _process.WaitForExitAsync();
+        }
+
+        /// <summary>Stops the process the way a deploy or <c>systemctl stop</c> does: SIGTERM, so the host shuts down
+        /// gracefully; waits until it has exited.</summary>
+        public async Task TerminateAsync(TimeSpan timeout)
+        {
+            using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
+            {
+                await kill.WaitForExitAsync();
+                Assert.Equal(0, kill.ExitCode);
+            }
+
+            using var deadline = new CancellationTokenSource(timeout);
+            await _process.WaitForExitAsync(deadline.Token);
         }
 
         public async ValueTask DisposeAsync()

@@ -10,9 +10,9 @@ using Xunit.Abstractions;
 
 namespace WeChatAssist.Server.Tests.Reminders;
 
-/// <summary>A real server process (Production configuration, PostgreSQL, dispatcher on) killed with SIGKILL in the
-/// middle of a batch, then a new process started: the simulator, hosted in the test process, outlives both and its
-/// call log says what "WeChat" accepted from each.</summary>
+/// <summary>A real server process (Production configuration, PostgreSQL, dispatcher on) killed with SIGKILL, or
+/// stopped with SIGTERM, in the middle of a batch, then a new process started: the simulator, hosted in the test
+/// process, outlives both and its call log says what "WeChat" accepted from each.</summary>
 public sealed class ReminderProcessKillTests(PostgresServer postgres, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private const int Residents = 3_000;
@@ -79,6 +79,46 @@ public sealed class ReminderProcessKillTests(PostgresServer postgres, ITestOutpu
         Assert.InRange(budgetUsed, Residents, Residents + BatchSize);
     }
 
+    [Fact]
+    public async Task A_server_process_stopped_with_SIGTERM_mid_batch_records_what_WeChat_accepted_and_repeats_nothing()
+    {
+        await using var simulator = await LoopbackSimulator.StartAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        await PlanAsync(database);
+        var openIds = await OpenIdsAsync(database, "SELECT open_id FROM reminder_outbox");
+        simulator.Faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay, int.MaxValue) { DelayMilliseconds = 5 });
+        var firstStarted = DateTimeOffset.UtcNow;
+        await using var stopping = ServerProcess.Start(Environment(database, simulator, "wca-stopping", DispatchFrom));
+        await stopping.WaitForHealthyAsync(TimeSpan.FromSeconds(60));
+        await WaitForAsync(database, "SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'", n => n >= 300, TimeSpan.FromSeconds(60));
+
+        // Pin the stop inside a chunk: the next send takes 10 s, so the chunk's other sends are accepted and wait to be
+        // recorded when the stop comes. The slow fault leaves the pending list when a send takes it.
+        var slow = new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay) { DelayMilliseconds = 10_000 };
+        simulator.Faults.Clear();
+        simulator.Faults.Inject(slow);
+        simulator.Faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay, int.MaxValue) { DelayMilliseconds = 5 });
+        await WaitUntilSteadyAsync(() => simulator.Faults.Pending().Count(p => p.Fault == slow), TimeSpan.FromSeconds(20), until: 0);
+        await WaitUntilSteadyAsync(() => simulator.AcceptedRecipients(ReminderTestServer.TemplateSend).Count, TimeSpan.FromSeconds(20));
+        var accepted = simulator.AcceptedRecipients(ReminderTestServer.TemplateSend).ToHashSet(StringComparer.Ordinal);
+        var unrecordedBeforeStop = (await OpenIdsAsync(database, "SELECT open_id FROM reminder_outbox WHERE status = 'leased'")).Count(accepted.Contains);
+
+        await stopping.TerminateAsync(TimeSpan.FromSeconds(60));
+        var unrecordedAfterStop = (await OpenIdsAsync(database, "SELECT open_id FROM reminder_outbox WHERE status = 'leased'")).Count(accepted.Contains);
+
+        await using var survivor = ServerProcess.Start(Environment(database, simulator, "wca-survivor", DispatchFrom + (DateTimeOffset.UtcNow - firstStarted)));
+        await survivor.WaitForHealthyAsync(TimeSpan.FromSeconds(60));
+        await WaitForAsync(database, "SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'", n => n == Residents, TimeSpan.FromSeconds(60));
+        var all = simulator.AcceptedRecipients(ReminderTestServer.TemplateSend);
+        output.WriteLine($"accepted but unrecorded: before the stop {unrecordedBeforeStop}, after it {unrecordedAfterStop}; accepted in all {all.Count}");
+
+        Assert.Equal(0, stopping.ExitCode);
+        Assert.InRange(unrecordedBeforeStop, 1, RecordEvery - 1);
+        Assert.Equal(0, unrecordedAfterStop);
+        Assert.True(openIds.SetEquals(all), "every planned reminder was delivered");
+        Assert.Equal(Residents, all.Count);
+    }
+
     /// <summary>Seeds bound, owing residents and plans their deadline reminders with an in-process node that does not
     /// dispatch and is gone before the processes start.</summary>
     private static async Task PlanAsync(string database)
@@ -126,12 +166,13 @@ public sealed class ReminderProcessKillTests(PostgresServer postgres, ITestOutpu
         }
     }
 
-    /// <summary>Waits until <paramref name="read"/> gives the same value three polls in a row.</summary>
-    private static async Task WaitUntilSteadyAsync(Func<int> read, TimeSpan timeout)
+    /// <summary>Waits until <paramref name="read"/> gives the same value (<paramref name="until"/>, when given) three
+    /// polls in a row.</summary>
+    private static async Task WaitUntilSteadyAsync(Func<int> read, TimeSpan timeout, int? until = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         var (last, steady) = (read(), 0);
-        while (steady < 3)
+        while (steady < 3 || (until is { } wanted && last != wanted))
         {
             Assert.True(DateTime.UtcNow < deadline, $"still changing after {timeout}");
             await Task.Delay(100);
