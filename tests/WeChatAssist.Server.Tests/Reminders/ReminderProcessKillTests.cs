@@ -35,7 +35,7 @@ public sealed class ReminderProcessKillTests(PostgresServer postgres, ITestOutpu
         // Sends take a few milliseconds, as over a network, so the process is busy when it dies.
         simulator.Faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay, int.MaxValue) { DelayMilliseconds = 5 });
         var firstStarted = DateTimeOffset.UtcNow;
-        await using var doomed = ServerProcess.Start(Environment(database, simulator, "wca-doomed", DispatchFrom));
+        await using var doomed = ServerProcess.Start(ServerEnvironment(database, simulator, "wca-doomed", DispatchFrom));
         await doomed.WaitForHealthyAsync(TimeSpan.FromSeconds(60));
         await WaitForAsync(database, "SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'", n => n >= 300, TimeSpan.FromSeconds(60));
 
@@ -55,7 +55,7 @@ public sealed class ReminderProcessKillTests(PostgresServer postgres, ITestOutpu
         var acceptedBeforeRestart = simulator.AcceptedRecipients(ReminderTestServer.TemplateSend).ToHashSet(StringComparer.Ordinal);
 
         // The new process continues the dead one's business timeline, so the leases expire as they would in production.
-        await using var survivor = ServerProcess.Start(Environment(database, simulator, "wca-survivor", DispatchFrom + (DateTimeOffset.UtcNow - firstStarted)));
+        await using var survivor = ServerProcess.Start(ServerEnvironment(database, simulator, "wca-survivor", DispatchFrom + (DateTimeOffset.UtcNow - firstStarted)));
         await survivor.WaitForHealthyAsync(TimeSpan.FromSeconds(60));
         await WaitForAsync(database, "SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'", n => n == Residents, TimeSpan.FromSeconds(60));
 
@@ -88,7 +88,7 @@ public sealed class ReminderProcessKillTests(PostgresServer postgres, ITestOutpu
         var openIds = await OpenIdsAsync(database, "SELECT open_id FROM reminder_outbox");
         simulator.Faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay, int.MaxValue) { DelayMilliseconds = 5 });
         var firstStarted = DateTimeOffset.UtcNow;
-        await using var stopping = ServerProcess.Start(Environment(database, simulator, "wca-stopping", DispatchFrom));
+        await using var stopping = ServerProcess.Start(ServerEnvironment(database, simulator, "wca-stopping", DispatchFrom));
         await stopping.WaitForHealthyAsync(TimeSpan.FromSeconds(60));
         await WaitForAsync(database, "SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'", n => n >= 300, TimeSpan.FromSeconds(60));
 
@@ -106,7 +106,7 @@ public sealed class ReminderProcessKillTests(PostgresServer postgres, ITestOutpu
         await stopping.TerminateAsync(TimeSpan.FromSeconds(60));
         var unrecordedAfterStop = (await OpenIdsAsync(database, "SELECT open_id FROM reminder_outbox WHERE status = 'leased'")).Count(accepted.Contains);
 
-        await using var survivor = ServerProcess.Start(Environment(database, simulator, "wca-survivor", DispatchFrom + (DateTimeOffset.UtcNow - firstStarted)));
+        await using var survivor = ServerProcess.Start(ServerEnvironment(database, simulator, "wca-survivor", DispatchFrom + (DateTimeOffset.UtcNow - firstStarted)));
         await survivor.WaitForHealthyAsync(TimeSpan.FromSeconds(60));
         await WaitForAsync(database, "SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'", n => n == Residents, TimeSpan.FromSeconds(60));
         var all = simulator.AcceptedRecipients(ReminderTestServer.TemplateSend);
@@ -136,7 +136,7 @@ public sealed class ReminderProcessKillTests(PostgresServer postgres, ITestOutpu
     }
 
     /// <summary>A Production server: PostgreSQL, one county account calling the simulator, its dispatcher on.</summary>
-    private static Dictionary<string, string> Environment(string database, LoopbackSimulator simulator, string applicationName, DateTimeOffset businessNow) => new()
+    private static Dictionary<string, string> ServerEnvironment(string database, LoopbackSimulator simulator, string applicationName, DateTimeOffset businessNow) => new()
     {
         ["Database__Provider"] = "Postgres",
         ["ConnectionStrings__Default"] = new NpgsqlConnectionStringBuilder(database) { ApplicationName = applicationName }.ConnectionString,
