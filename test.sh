@@ -36,6 +36,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 PG_BIN="$(find_pg_bindir)" || { log "no PostgreSQL initdb/pg_ctl found after installing postgresql"; exit 1; }
 log "PostgreSQL binaries: $PG_BIN ($("$PG_BIN/pg_ctl" --version))"
+# Tests that need a cluster of their own (a real restart) start it with these binaries.
+export WECHATASSIST_TEST_PG_BIN="$PG_BIN"
 
 # --- 2. Throwaway PostgreSQL cluster -----------------------------------------------------------------------------
 PG_TMP="$(mktemp -d /tmp/wechatassist-pg.XXXXXX)"

@@ -86,36 +86,42 @@ internal sealed partial class ReminderDispatcher(
 
         // Outcomes are recorded every chunk: a node dying mid-batch leaves at most one chunk sent but unrecorded,
         // which is re-sent after its lease expires (the at-most-once window).
-        await outbox.CompleteAsync(token, outcomes, clock.GetUtcNow(), CancellationToken.None);
+        await RecordAsync(token, outcomes, leaseUntil, cancellationToken);
         var appOf = granted.ToDictionary(g => g.Item.Id, g => g.Item.AppId);
         var calling = new ConcurrentDictionary<long, bool>();
         var done = 0;
         foreach (var chunk in granted.Chunk(options.RecordEvery))
         {
             var chunkOutcomes = new ConcurrentBag<OutboxOutcome>();
+            var completed = false;
             try
             {
                 await Parallel.ForEachAsync(
                     chunk,
                     new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
                     async (send, ct) => chunkOutcomes.Add(await SendAsync(send.Item, send.Account, today, quotaDay, calling, ct)));
+                completed = true;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            finally
             {
-                // Abandoned (the node is stopping). Outcomes of the chunk in flight are not recorded, as when a node
-                // dies: a failure that came in after the stop may be the stop itself, so its rows keep their lease
-                // and come back through the sweeper (the at-most-once window). Only rows whose call never started go
-                // back to pending at once. None was recorded as sent, so all give their budget back: the re-send
-                // that WeChat accepts takes it again.
-                var unrecorded = granted.Skip(done).ToList();
-                var neverCalled = unrecorded.Where(g => !calling.ContainsKey(g.Item.Id)).Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending)).ToList();
-                await outbox.CompleteAsync(token, neverCalled, clock.GetUtcNow(), CancellationToken.None);
-                await SettleAsync(token, [.. unrecorded.Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending))], appOf);
-                throw;
+                // Also when the chunk stops early (shutdown, an error mid-chunk): what WeChat accepted is recorded, so
+                // only the sends cut off in flight can go out again after the lease (the at-most-once window). Rows
+                // whose call never started, in this chunk or a later one, go back to pending at once. Every granted
+                // row not recorded as sent gives its budget share back: the re-send WeChat accepts takes it again.
+                List<OutboxOutcome> recorded = [.. chunkOutcomes];
+                List<OutboxOutcome> settled = [.. chunkOutcomes];
+                if (!completed)
+                {
+                    var finished = recorded.Select(o => o.Id).ToHashSet();
+                    var unrecorded = granted.Skip(done).Where(g => !finished.Contains(g.Item.Id)).ToList();
+                    recorded.AddRange(unrecorded.Where(g => !calling.ContainsKey(g.Item.Id)).Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending)));
+                    settled.AddRange(unrecorded.Select(g => new OutboxOutcome(g.Item.Id, OutboxStatus.Pending)));
+                }
+
+                await RecordAsync(token, recorded, leaseUntil, cancellationToken);
+                await SettleAsync(token, settled, appOf);
             }
 
-            await outbox.CompleteAsync(token, [.. chunkOutcomes], clock.GetUtcNow(), CancellationToken.None);
-            await SettleAsync(token, chunkOutcomes, appOf);
             outcomes.AddRange(chunkOutcomes);
             done += chunk.Length;
         }
@@ -129,6 +135,28 @@ internal sealed partial class ReminderDispatcher(
             outcomes.Count(o => o.Status == OutboxStatus.Cancelled));
         LogRound(logger, round.Claimed, round.Sent, round.Retrying, round.Deferred, round.Failed, round.Cancelled);
         return round;
+    }
+
+    /// <summary>Records outcomes. While the database is unreachable (a restart, a failover) it retries every
+    /// <see cref="RemindersOptions.IdleDelay"/> for as long as the claim's lease holds: the messages are already with
+    /// WeChat, and a row whose outcome is lost is sent again once its lease expires. Recording is not cancelled by
+    /// shutdown; only the wait between retries is.</summary>
+    private async Task RecordAsync(string token, List<OutboxOutcome> outcomes, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                // Idempotent: a retry after a commit whose acknowledgement was lost matches no rows still leased.
+                await outbox.CompleteAsync(token, outcomes, clock.GetUtcNow(), CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when ((e is System.Data.Common.DbException or InvalidOperationException) && clock.GetUtcNow() + options.IdleDelay < leaseUntil)
+            {
+                LogRecordRetry(logger, outcomes.Count, e);
+                await Task.Delay(options.IdleDelay, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Settles the batch's budget hold for these granted rows: sent rows stay counted; every other outcome
@@ -230,6 +258,9 @@ internal sealed partial class ReminderDispatcher(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder dispatch: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Deferred} deferred, {Failed} failed, {Cancelled} cancelled.")]
     private static partial void LogRound(ILogger logger, int claimed, int sent, int retrying, int deferred, int failed, int cancelled);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder outcomes of {Count} rows could not be recorded; retrying while their lease holds.")]
+    private static partial void LogRecordRetry(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat quota reached for app {AppId} (errcode {ErrorCode}); reminders wait for the next quota day.")]
     private static partial void LogQuotaReached(ILogger logger, string appId, int errorCode);

@@ -92,8 +92,71 @@ internal static class ServerProcess
 
         public bool HasExited => _process.HasExited;
 
+        /// <summary>The exit code, once the process has exited.</summary>
+        public int ExitCode => _process.ExitCode;
+
         /// <summary>Everything printed so far, once the process has exited (for failure messages).</summary>
         public async Task<string> OutputAfterExitAsync() => await _stdout + await _stderr;
+
+        /// <summary>Polls <c>/healthz</c> until it reports Healthy; fails with the server's output if it exits first
+        /// or with the last answer if <paramref name="timeout"/> passes.</summary>
+        public async Task WaitForHealthyAsync(TimeSpan timeout)
+        {
+            using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTime.UtcNow + timeout;
+            var last = "no answer";
+            while (true)
+            {
+                if (_process.HasExited)
+                {
+                    throw new Xunit.Sdk.XunitException("The server exited: " + await OutputAfterExitAsync());
+                }
+
+                try
+                {
+                    using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+                    last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    if (response.IsSuccessStatusCode && last.Contains("\"status\":\"Healthy\"", StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // Not listening yet.
+                    last = e.Message;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new Xunit.Sdk.XunitException($"The server was not healthy within {timeout}: {last}");
+                }
+
+                await Task.Delay(200);
+            }
+        }
+
+        /// <summary>Kills the process the way the kernel's OOM killer or <c>kill -9</c> would (on Linux
+        /// <see cref="Process.Kill()"/> sends SIGKILL: no shutdown code runs) and waits until it is gone.</summary>
+        public async Task KillAsync()
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        /// <summary>Stops the process the way a deploy or <c>systemctl stop</c> does: SIGTERM, so the host shuts down
+        /// gracefully; waits until it has exited.</summary>
+        public async Task TerminateAsync(TimeSpan timeout)
+        {
+            using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
+            {
+                await kill.WaitForExitAsync();
+                Assert.Equal(0, kill.ExitCode);
+            }
+
+            using var deadline = new CancellationTokenSource(timeout);
+            await _process.WaitForExitAsync(deadline.Token);
+        }
 
         public async ValueTask DisposeAsync()
         {
