@@ -87,7 +87,7 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task An_abandoned_batch_gives_back_the_budget_of_every_row_not_recorded_sent_and_returns_the_rows_it_never_called(bool onPostgres)
+    public async Task An_abandoned_batch_records_what_WeChat_accepted_gives_back_the_rest_of_its_budget_and_returns_the_rows_it_never_called(bool onPostgres)
     {
         using var sqlite = new TempSqliteFile();
         await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, ManualDispatch);
@@ -111,19 +111,20 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatch);
 
-        // The chunk in flight is not recorded (as when a node dies), so the answered send is not counted yet either.
-        Assert.Equal(0, await server.CountAsync(SentRows));
-        Assert.Equal(0, await server.CountAsync(UsedToday));
-        Assert.Equal(2, await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'leased'"));
+        // The stopping node records the send WeChat answered (and keeps its budget share); the send cut off in flight
+        // keeps its lease, and the two never called go back to pending; neither takes budget.
+        Assert.Equal(1, await server.CountAsync(SentRows));
+        Assert.Equal(1, await server.CountAsync(UsedToday));
+        Assert.Equal(1, await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'leased'"));
         Assert.Equal(2, await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'pending'"));
         Assert.Equal(0, await server.CountAsync(Holds));
 
-        // The sweeper returns the two leased rows; the next round sends all four and takes their budget.
+        // The sweeper returns the leased row; the next round sends the other three and takes their budget.
         server.Faults().Clear();
         await server.Services.GetRequiredService<ReminderOutbox>().SweepAsync(DateTimeOffset.UtcNow.AddYears(10), CancellationToken.None);
         var next = await dispatcher.DispatchOnceAsync(CancellationToken.None);
 
-        Assert.Equal(4, next.Sent);
+        Assert.Equal(3, next.Sent);
         Assert.Equal(4, await server.CountAsync(UsedToday));
         Assert.Equal(4, await server.CountAsync(SentRows));
     }
