@@ -48,7 +48,6 @@ builder.AddConsole();
 builder.AddDemoCounty();
 builder.AddImports();
 builder.AddCorrections();
-builder.AddDemoCounty();
 builder.AddApiDocument();
 
 var app = builder.Build();
