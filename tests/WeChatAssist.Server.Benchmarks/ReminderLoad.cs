@@ -13,6 +13,8 @@ using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Demo;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Policies;
+using WeChatAssist.Server.Corrections;
+using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.Staff;
@@ -171,6 +173,10 @@ internal static class ReminderLoad
         builder.AddDemoCounty();
         builder.AddReminders();
         builder.AddBroadcasts();
+
+        // Every declared Quartz job is registered, so the features whose jobs need their services come along.
+        builder.AddMiniProgram();
+        builder.AddCorrections();
         builder.Services.AddSingleton<FiredCounter>();
         var app = builder.Build();
         app.MapWeChatChannel();
