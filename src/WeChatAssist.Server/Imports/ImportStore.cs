@@ -292,6 +292,24 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
             ];
             await StepAsync("copy history", () => BulkRows.WriteAsync(connection, transaction, provider, "resident_category_history", columns, plan.Spans,
                 s => [ids[s.IdHash], s.CategoryCode, s.From, s.To, s.Opened ? importId : null, s.To is null ? null : importId], cancellationToken));
+
+            // The registry check PostgreSQL's foreign key no longer makes row by row (schema 12), in one query.
+            var orphans = await StepAsync("check history residents", async () =>
+            {
+                await using var check = connection.CreateCommand();
+                check.Transaction = transaction;
+                check.CommandTimeout = 600;
+                check.CommandText = """
+                    SELECT COUNT(*) FROM resident_category_history h
+                    WHERE (h.opened_by_import = @import OR h.closed_by_import = @import) AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.id = h.resident_id)
+                    """;
+                check.AddParameter("@import", importId);
+                return Convert.ToInt32(await check.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            });
+            if (orphans > 0)
+            {
+                throw new InvalidOperationException($"Import {importId} wrote category history for {orphans} resident ids not in the registry; nothing was applied.");
+            }
         }
 
         if (plan.Payments.Count == 0)

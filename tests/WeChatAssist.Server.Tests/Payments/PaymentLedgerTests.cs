@@ -88,20 +88,24 @@ public sealed class PaymentLedgerTests(PostgresServer postgres) : IClassFixture<
     }
 
     [Fact]
-    public async Task On_PostgreSQL_a_resident_with_payments_can_be_neither_deleted_nor_renumbered()
+    public async Task On_PostgreSQL_a_resident_with_payments_or_category_history_can_be_neither_deleted_nor_renumbered()
     {
         await using var server = await StartAsync(true, null!, new BatchWatcher());
         var paying = await server.SeedAsync("周八", TestIds.Next());
         var notPaying = await server.SeedAsync("吴九", TestIds.Next());
+        var withHistory = await server.SeedAsync("郑十", TestIds.Next());
         await server.Services.GetRequiredService<PaymentLedger>().RecordAsync([new PaymentRecord(paying, 2024, new DateOnly(2023, 11, 20))], "staff", CancellationToken.None);
         var target = server.Services.GetRequiredService<DatabaseTarget>();
 
         var deleted = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Databases.ScalarAsync(target, $"DELETE FROM residents WHERE id = {paying}"));
         var renumbered = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Databases.ScalarAsync(target, $"UPDATE residents SET id = id + 1000000 WHERE id = {paying}"));
+        await Databases.ScalarAsync(target, $"INSERT INTO resident_category_history (resident_id, category_code, valid_from) VALUES ({withHistory}, 'dibao', DATE '2023-01-01')");
+        var historyDeleted = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Databases.ScalarAsync(target, $"DELETE FROM residents WHERE id = {withHistory}"));
         await Databases.ScalarAsync(target, $"DELETE FROM residents WHERE id = {notPaying}");
 
         Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, deleted.SqlState);
         Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, renumbered.SqlState);
+        Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, historyDeleted.SqlState);
         Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM residents WHERE id = {paying}"));
         Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM residents WHERE id = {notPaying}"));
     }
