@@ -24,20 +24,8 @@ public sealed class ReminderDispatchTests(PostgresServer postgres) : IClassFixtu
     {
         using var sqlite = new TempSqliteFile();
         await using var server = await ReminderTestServer.StartAsync(false, sqlite, postgres, DeadlineMinus7, ManualDispatch);
-        for (var i = 0; i < 4; i++)
-        {
-            await server.BoundResidentAsync("居民" + i);
-        }
-
-        using var admin = await server.StaffClientAsync();
-        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
-        var faults = server.Faults();
-
-        // In call order: -1 three times (the client's own attempts), 43101, a success, then 45009.
-        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode, 3) { ErrorCode = -1 });
-        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = 43101 });
-        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay) { DelayMilliseconds = 1 });
-        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = 45009 });
+        await server.PlanForResidentsAsync(4);
+        server.Faults().InjectOneOfEachErrorClass();
         var dispatcher = server.Services.GetRequiredService<ReminderDispatcher>();
 
         var first = await dispatcher.DispatchOnceAsync(CancellationToken.None);
@@ -52,6 +40,7 @@ public sealed class ReminderDispatchTests(PostgresServer postgres) : IClassFixtu
         var second = await dispatcher.DispatchOnceAsync(CancellationToken.None);
         Assert.Equal(1, second.Deferred);
 
+        using var admin = await server.StaffClientAsync();
         using var csv = await admin.GetAsync(new Uri("/api/v1/admin/reminders/failed.csv", UriKind.Relative));
         var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
@@ -105,13 +94,7 @@ public sealed class ReminderDispatchTests(PostgresServer postgres) : IClassFixtu
         using var sqlite = new TempSqliteFile();
         var settings = new Dictionary<string, string?>(ManualDispatch) { ["Reminders:DailyBudget"] = "2" };
         await using var server = await ReminderTestServer.StartAsync(false, sqlite, postgres, DeadlineMinus7, settings);
-        for (var i = 0; i < 3; i++)
-        {
-            await server.BoundResidentAsync("居民" + i);
-        }
-
-        using var admin = await server.StaffClientAsync();
-        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+        await server.PlanForResidentsAsync(3);
 
         var round = await server.Services.GetRequiredService<ReminderDispatcher>().DispatchOnceAsync(CancellationToken.None);
 

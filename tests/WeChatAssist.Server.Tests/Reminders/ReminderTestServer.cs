@@ -51,6 +51,29 @@ internal static class ReminderTestServer
         return (id, openId);
     }
 
+    /// <summary>Seeds <paramref name="count"/> bound, owing residents (居民0, 居民1, …) and plans their reminders through
+    /// the endpoint.</summary>
+    public static async Task PlanForResidentsAsync(this ResidentServer server, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await server.BoundResidentAsync("居民" + i);
+        }
+
+        using var admin = await server.StaffClientAsync();
+        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+    }
+
+    /// <summary>The next template sends answer, in call order: -1 three times (the WeChat client's own attempts),
+    /// 43101, a success, then 45009 — one of each error class.</summary>
+    public static void InjectOneOfEachErrorClass(this SimulatorFaults faults)
+    {
+        faults.Inject(new SimulatorFault(TemplateSend, SimulatorFaultKind.ErrorCode, 3) { ErrorCode = -1 });
+        faults.Inject(new SimulatorFault(TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = 43101 });
+        faults.Inject(new SimulatorFault(TemplateSend, SimulatorFaultKind.Delay) { DelayMilliseconds = 1 });
+        faults.Inject(new SimulatorFault(TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = 45009 });
+    }
+
     /// <summary>A client signed in as <paramref name="userName"/>.</summary>
     public static async Task<HttpClient> StaffClientAsync(this ResidentServer server, string userName = ResidentServer.AdminUser, string password = ResidentServer.AdminPassword)
     {

@@ -28,21 +28,10 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
     {
         using var sqlite = new TempSqliteFile();
         await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, ManualDispatch);
-        for (var i = 0; i < 6; i++)
-        {
-            await server.BoundResidentAsync("居民" + i);
-        }
+        await server.PlanForResidentsAsync(6);
 
-        using var admin = await server.StaffClientAsync();
-        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
-        var faults = server.Faults();
-
-        // In call order: -1 three times (the client's own attempts), 43101, a success, then 45009; the sixth row is
-        // deferred without a call because the quota day is over.
-        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode, 3) { ErrorCode = -1 });
-        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = 43101 });
-        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay) { DelayMilliseconds = 1 });
-        faults.Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = 45009 });
+        // The sixth row is deferred without a call: the quota day is over after the 45009.
+        server.Faults().InjectOneOfEachErrorClass();
 
         var round = await server.Services.GetRequiredService<ReminderDispatcher>().DispatchOnceAsync(CancellationToken.None);
 
@@ -60,13 +49,7 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
         using var sqlite = new TempSqliteFile();
         var settings = new Dictionary<string, string?>(ManualDispatch) { ["WeChat:ApiMaxAttempts"] = "1", ["Reminders:MaxAttempts"] = "3", ["Reminders:Concurrency"] = "4" };
         await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, settings);
-        for (var i = 0; i < 20; i++)
-        {
-            await server.BoundResidentAsync("居民" + i);
-        }
-
-        using var admin = await server.StaffClientAsync();
-        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+        await server.PlanForResidentsAsync(20);
         server.Faults().Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.ErrorCode) { ErrorCode = -1, Rate = 0.33 });
         var dispatcher = server.Services.GetRequiredService<ReminderDispatcher>();
 
@@ -91,13 +74,7 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
     {
         using var sqlite = new TempSqliteFile();
         await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, ManualDispatch);
-        for (var i = 0; i < 4; i++)
-        {
-            await server.BoundResidentAsync("居民" + i);
-        }
-
-        using var admin = await server.StaffClientAsync();
-        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+        await server.PlanForResidentsAsync(4);
 
         // The first send is answered quickly, the second hangs while the node stops; the last two never start.
         server.Faults().Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Delay) { DelayMilliseconds = 1 });
@@ -136,13 +113,7 @@ public sealed class SendBudgetTests(PostgresServer postgres) : IClassFixture<Pos
     {
         using var sqlite = new TempSqliteFile();
         await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DeadlineMinus7, ManualDispatch);
-        for (var i = 0; i < 3; i++)
-        {
-            await server.BoundResidentAsync("居民" + i);
-        }
-
-        using var admin = await server.StaffClientAsync();
-        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+        await server.PlanForResidentsAsync(3);
         server.Faults().Inject(new SimulatorFault(ReminderTestServer.TemplateSend, SimulatorFaultKind.Timeout));
         var dispatcher = server.Services.GetRequiredService<ReminderDispatcher>();
         using var hungNode = new CancellationTokenSource();
