@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.WeChat;
 using WeChatAssist.WeChat.Api;
 
 namespace WeChatAssist.Server.Corrections;
@@ -125,9 +126,7 @@ internal sealed partial class CorrectionNotifier(
             return new NotificationRecord(NotificationStatus.Failed, attempt, null, error.ErrorCode, $"Gave up after {attempt} attempts; last: {text}");
         }
 
-        var exponential = message.RetryBaseDelay * Math.Pow(2, Math.Min(attempt - 1, 20));
-        var delay = (exponential > message.RetryMaxDelay ? message.RetryMaxDelay : exponential) * (0.75 + (random / 2));
-        var next = now + delay;
+        var next = now + RetryDelay.After(attempt, message.RetryBaseDelay, message.RetryMaxDelay, 0.25, random);
         if (error.ErrorCode == WeChatErrorCodes.DailyQuotaReached)
         {
             var local = TimeZoneInfo.ConvertTime(now, zone);

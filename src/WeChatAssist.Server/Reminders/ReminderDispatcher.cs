@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.WeChat;
 using WeChatAssist.WeChat.Api;
 using WeChatAssist.WeChat.Configuration;
 
@@ -243,14 +244,10 @@ internal sealed partial class ReminderDispatcher(
     }
 
     /// <summary>Base delay doubled per attempt, capped at an hour, times a jitter factor in [0.5, 1.5).</summary>
-    private TimeSpan Backoff(int attempts)
-    {
-        var exponential = options.RetryBaseDelay * Math.Pow(2, Math.Min(attempts - 1, 16));
-        var capped = exponential > TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : exponential;
+    private TimeSpan Backoff(int attempts) =>
 #pragma warning disable CA5394 // Jitter, not security.
-        return capped * (0.5 + Random.Shared.NextDouble());
+        RetryDelay.After(attempts, options.RetryBaseDelay, TimeSpan.FromHours(1), 0.5, Random.Shared.NextDouble());
 #pragma warning restore CA5394
-    }
 
     // A burst of a tenth of a second's sends, so sends spread evenly instead of bursting once a second.
     private SendRateLimiter Bucket(string appId) => _buckets.GetOrAdd(
