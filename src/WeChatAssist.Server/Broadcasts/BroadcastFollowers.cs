@@ -35,7 +35,7 @@ internal sealed class BroadcastFollowers(DatabaseTarget database)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (provider == DatabaseProvider.Postgres)
         {
-            await using var lockApp = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext('broadcast-mass:' || @app))");
+            await using var lockApp = connection.Command(transaction, "SELECT pg_advisory_xact_lock(hashtext('broadcast-mass:' || @app))");
             lockApp.AddParameter("@app", appId);
             await lockApp.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -48,7 +48,7 @@ internal sealed class BroadcastFollowers(DatabaseTarget database)
         }
 
         var optedOut = provider == DatabaseProvider.Postgres ? "p.opted_out" : "p.opted_out = 1";
-        await using (var split = Command(connection, transaction, $"""
+        await using (var split = connection.Command(transaction, $"""
             INSERT INTO broadcast_recipients (broadcast_id, app_id, open_id, resident_id, month, route)
             SELECT @id, m.app_id, m.open_id, m.resident_id, @month,
                    CASE WHEN COALESCE(q.used, 0) < @limit THEN 'mass'
@@ -70,7 +70,7 @@ internal sealed class BroadcastFollowers(DatabaseTarget database)
             await split.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var count = Command(connection, transaction, """
+        await using (var count = connection.Command(transaction, """
             INSERT INTO broadcast_mass_quota (app_id, open_id, month, used)
             SELECT app_id, open_id, month, 1 FROM broadcast_recipients WHERE broadcast_id = @id AND route = 'mass'
             ON CONFLICT (app_id, open_id, month) DO UPDATE SET used = broadcast_mass_quota.used + 1
@@ -89,7 +89,7 @@ internal sealed class BroadcastFollowers(DatabaseTarget database)
     /// it gets their month's send back (never below zero) and the broadcast has no recipients left.</summary>
     public static async Task ReleaseAsync(DbConnection connection, DbTransaction transaction, long broadcastId, CancellationToken cancellationToken)
     {
-        await using (var giveBack = Command(connection, transaction, """
+        await using (var giveBack = connection.Command(transaction, """
             UPDATE broadcast_mass_quota SET used = CASE WHEN used > 1 THEN used - 1 ELSE 0 END
             WHERE EXISTS (SELECT 1 FROM broadcast_recipients x
                           WHERE x.broadcast_id = @id AND x.route = 'mass'
@@ -100,7 +100,7 @@ internal sealed class BroadcastFollowers(DatabaseTarget database)
             await giveBack.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var forget = Command(connection, transaction, "DELETE FROM broadcast_recipients WHERE broadcast_id = @id");
+        await using var forget = connection.Command(transaction, "DELETE FROM broadcast_recipients WHERE broadcast_id = @id");
         forget.AddParameter("@id", broadcastId);
         await forget.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -110,7 +110,7 @@ internal sealed class BroadcastFollowers(DatabaseTarget database)
     public static async Task<int> QueueOutboxAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, long broadcastId, string policyId, string payload, DateTimeOffset sendAfter, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var id = broadcastId.ToString(CultureInfo.InvariantCulture);
-        await using var command = Command(connection, transaction, $"""
+        await using var command = connection.Command(transaction, $"""
             INSERT INTO reminder_outbox (dedupe_key, policy_id, rule, kind, resident_id, app_id, open_id, channel, payload, send_after, status, attempts, created_at, broadcast_id)
             SELECT @policy || ':' || @rule || ':' || CAST(x.resident_id AS text) || ':' || @occurrence || ':template',
                    @policy, @rule, 'broadcast', x.resident_id, x.app_id, x.open_id, 'template', {(provider == DatabaseProvider.Postgres ? "CAST(@payload AS jsonb)" : "@payload")},
@@ -148,7 +148,7 @@ internal sealed class BroadcastFollowers(DatabaseTarget database)
 
     private static async Task<FollowerRoutes> RoutesAsync(DbConnection connection, DbTransaction? transaction, long broadcastId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "SELECT route, COUNT(*) FROM broadcast_recipients WHERE broadcast_id = @id GROUP BY route");
+        await using var command = connection.Command(transaction, "SELECT route, COUNT(*) FROM broadcast_recipients WHERE broadcast_id = @id GROUP BY route");
         command.AddParameter("@id", broadcastId);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -158,13 +158,5 @@ internal sealed class BroadcastFollowers(DatabaseTarget database)
         }
 
         return new FollowerRoutes(counts.GetValueOrDefault("mass"), counts.GetValueOrDefault("outbox"), counts.GetValueOrDefault("skipped"));
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 }

@@ -2,9 +2,18 @@ using System.Data.Common;
 
 namespace WeChatAssist.Server.Data;
 
-/// <summary>Parameters, and instants as each provider's schema stores them: <c>timestamptz</c> on PostgreSQL, Unix milliseconds on SQLite.</summary>
+/// <summary>Commands, parameters, and instants as each provider's schema stores them: <c>timestamptz</c> on PostgreSQL, Unix milliseconds on SQLite.</summary>
 internal static class SqlInstants
 {
+    /// <summary>A command with <paramref name="sql"/> on <paramref name="connection"/>, inside <paramref name="transaction"/> when given.</summary>
+    public static DbCommand Command(this DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
     public static void AddParameter(this DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();

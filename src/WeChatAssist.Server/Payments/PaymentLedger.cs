@@ -59,9 +59,7 @@ internal sealed class PaymentLedger(DatabaseTarget database, IEnumerable<IPaymen
 
     private static async Task<bool> IsRegisteredAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT COUNT(*) FROM residents WHERE id = @resident";
+        await using var command = connection.Command(transaction, "SELECT COUNT(*) FROM residents WHERE id = @resident");
         command.AddParameter("@resident", residentId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
     }

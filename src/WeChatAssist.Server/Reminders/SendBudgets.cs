@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using WeChatAssist.Server.Data;
 
@@ -20,7 +19,7 @@ internal sealed class SendBudgets(DatabaseTarget database)
         var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var ensure = Command(connection, transaction, "INSERT INTO send_budgets (app_id, day, used) VALUES (@app, @day, 0) ON CONFLICT (app_id, day) DO NOTHING"))
+        await using (var ensure = connection.Command(transaction, "INSERT INTO send_budgets (app_id, day, used) VALUES (@app, @day, 0) ON CONFLICT (app_id, day) DO NOTHING"))
         {
             ensure.AddParameter("@app", appId);
             ensure.AddParameter("@day", SqlValues.Date(provider, day));
@@ -28,7 +27,7 @@ internal sealed class SendBudgets(DatabaseTarget database)
         }
 
         int used;
-        await using (var read = Command(connection, transaction, "SELECT used FROM send_budgets WHERE app_id = @app AND day = @day" + (provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "")))
+        await using (var read = connection.Command(transaction, "SELECT used FROM send_budgets WHERE app_id = @app AND day = @day" + (provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "")))
         {
             // FOR UPDATE: two nodes reserving at once queue on the row instead of both reading the same "used".
             read.AddParameter("@app", appId);
@@ -39,7 +38,7 @@ internal sealed class SendBudgets(DatabaseTarget database)
         var granted = Math.Clamp(dailyBudget - used, 0, wanted);
         if (granted > 0)
         {
-            await using var take = Command(connection, transaction, """
+            await using var take = connection.Command(transaction, """
                 UPDATE send_budgets SET used = used + @granted WHERE app_id = @app AND day = @day;
                 INSERT INTO send_budget_holds (lease_token, app_id, day, held, expires_at) VALUES (@token, @app, @day, @granted, @until)
                 """);
@@ -70,7 +69,7 @@ internal sealed class SendBudgets(DatabaseTarget database)
         var postgres = database.Provider == DatabaseProvider.Postgres;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var settle = Command(connection, transaction, $"""
+        await using (var settle = connection.Command(transaction, $"""
             UPDATE send_budgets SET used = CASE WHEN used > @back THEN used - @back ELSE 0 END
             WHERE @back > 0 AND EXISTS (SELECT 1 FROM send_budget_holds h WHERE h.lease_token = @token AND h.app_id = @app
                                         AND h.app_id = send_budgets.app_id AND h.day = send_budgets.day);
@@ -103,7 +102,7 @@ internal sealed class SendBudgets(DatabaseTarget database)
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         int released;
-        await using (var total = Command(connection, transaction,
+        await using (var total = connection.Command(transaction,
             "SELECT COALESCE(SUM(held), 0) FROM " + (provider == DatabaseProvider.Postgres
                 ? "(SELECT held FROM send_budget_holds WHERE expires_at < @now FOR UPDATE) expired"
                 : "send_budget_holds WHERE expires_at < @now")))
@@ -114,7 +113,7 @@ internal sealed class SendBudgets(DatabaseTarget database)
 
         if (released > 0)
         {
-            await using var release = Command(connection, transaction, """
+            await using var release = connection.Command(transaction, """
                 UPDATE send_budgets SET used = CASE WHEN used > held.total THEN used - held.total ELSE 0 END
                 FROM (SELECT app_id, day, SUM(held) AS total FROM send_budget_holds WHERE expires_at < @now GROUP BY app_id, day) held
                 WHERE send_budgets.app_id = held.app_id AND send_budgets.day = held.day;
@@ -126,13 +125,5 @@ internal sealed class SendBudgets(DatabaseTarget database)
 
         await transaction.CommitAsync(cancellationToken);
         return released;
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 }
