@@ -16,23 +16,17 @@ internal sealed class LinkAttribution : IPaymentsRecordedParticipant
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        // The residents who came through any link are few; finding them first (a semi-join) keeps a 500,000-row tax
-        // file from running the per-resident lookup below half a million times.
+        // The residents who came through a link are few: their first link is found once, as a set, and joined to the
+        // batch, so a 500,000-row tax file does not look up each payer's bindings.
         command.CommandText = """
             INSERT INTO link_payments (resident_id, benefit_year, code, paid_on)
-            SELECT x.resident_id, x.benefit_year, x.code, x.paid_on FROM (
-              SELECT p.resident_id, p.benefit_year, p.paid_on,
-                (SELECT l.code FROM resident_bindings b
-                   JOIN follower_scene f ON f.open_id = b.open_id AND f.scene LIKE 'link:%'
-                   JOIN share_links l ON l.code = substr(f.scene, 6)
-                 WHERE b.resident_id = p.resident_id
-                 ORDER BY f.id LIMIT 1) AS code
-              FROM payment_events p
-              WHERE p.batch_id = @batch
-                AND p.resident_id IN (SELECT b.resident_id FROM resident_bindings b
-                                      JOIN follower_scene f ON f.open_id = b.open_id AND f.scene LIKE 'link:%')
-            ) x
-            WHERE x.code IS NOT NULL
+            SELECT p.resident_id, p.benefit_year, first_link.code, p.paid_on
+            FROM payment_events p
+            JOIN (SELECT b.resident_id, l.code, ROW_NUMBER() OVER (PARTITION BY b.resident_id ORDER BY f.id) AS n
+                  FROM resident_bindings b
+                  JOIN follower_scene f ON f.open_id = b.open_id AND f.scene LIKE 'link:%'
+                  JOIN share_links l ON l.code = substr(f.scene, 6)) first_link ON first_link.resident_id = p.resident_id AND first_link.n = 1
+            WHERE p.batch_id = @batch
             ON CONFLICT (resident_id, benefit_year) DO NOTHING
             """;
         command.AddParameter("@batch", batchId);

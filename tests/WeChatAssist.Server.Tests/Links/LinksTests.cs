@@ -183,6 +183,11 @@ public sealed class LinksTests(SqliteResidentServerFixture fixture, PostgresServ
         await PushEventAsync(server, openId, "subscribe", "qrscene_link:" + code);
         await PushEventAsync(server, openId, "SCAN", "link:" + code);
         Assert.Equal(2, await server.CountAsync($"SELECT COUNT(*) FROM follower_scene WHERE open_id = '{openId}' AND scene = 'link:{code}'"));
+        // Later the same person scanned another village's link: the first link they came through keeps the credit.
+        using var laterCadre = await server.SignedInAsync(await server.CreateAsync(StaffRole.Village, township, "别的村"));
+        var (_, laterLink) = await laterCadre.PostJsonAsync("/api/v1/links", new { });
+        var laterCode = laterLink.GetProperty("code").GetString()!;
+        await PushEventAsync(server, openId, "SCAN", "link:" + laterCode);
         var token = await server.SessionAsync(openId);
         Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, "周一", followerId)).Status);
 
@@ -191,6 +196,7 @@ public sealed class LinksTests(SqliteResidentServerFixture fixture, PostgresServ
 
         Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM link_payments WHERE code = '{code}' AND resident_id = {follower}"));
         Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM link_payments WHERE resident_id = {other}"));
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM link_payments WHERE code = '{laterCode}'"));
         var (_, list) = await cadre.GetJsonAsync("/api/v1/links");
         var row = Assert.Single(list.EnumerateArray());
         Assert.Equal(1, row.GetProperty("follows").GetInt64());
