@@ -69,7 +69,9 @@ internal sealed class ChatEngine(
         else if (intent is ChatIntent.Subscribe or ChatIntent.Unsubscribe)
         {
             await reminders.SetAsync(request.Account, request.UserId, intent == ChatIntent.Subscribe, cancellationToken);
-            composed = AnswerComposer.Plain(intent == ChatIntent.Subscribe ? "subscribed" : "unsubscribed", context, fellBack: false);
+            // After the collection window no reminder leads up to its last day: the answer must not promise one.
+            var subscribed = request.Today > request.Policy.CollectionWindow.To ? "subscribed_window_over" : "subscribed";
+            composed = AnswerComposer.Plain(intent == ChatIntent.Subscribe ? subscribed : "unsubscribed", context, fellBack: false);
             composed.Model["windowTo"] = context.Format.Date(request.Policy.CollectionWindow.To);
         }
         else

@@ -256,6 +256,17 @@ public sealed class ConversationTests
         Assert.False(await chat.Reminders.GetAsync("acct", "o-user", CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("2023-12-20", "subscribed", "截止（2023年12月31日）前会提醒您")]
+    [InlineData("2024-01-01", "subscribed_window_over", "本年度集中缴费已于2023年12月31日截止")]
+    public async Task Subscribing_promises_a_reminder_before_the_last_day_only_while_the_window_is_open(string today, string template, string expected)
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "提醒我交医保", DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(template, answer.Template);
+        Assert.Contains(expected, answer.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Traditional_chinese_follower_gets_traditional_characters()
     {
