@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Checks the resident-question set (issue #13) for format and coverage, and prints its counts.
 
-Usage: python3 tests/chat-evaluation/residents/check.py [--notices DIR]
+Usage: python3 tests/chat-evaluation/residents/check.py [--notices DIR] [--leaks REPO_ROOT]
 
 With --notices (the folder holding the notices 001_*.txt .. 004_*.txt), every key phrase is also looked up in
 its notice: at least one `/` alternative must occur there (whitespace ignored), so a phrase was copied, not
-invented. Exits 1 on any error. It reads only this folder: it never needs the chatbot, its bank or the policies.
+invented. With --leaks (the repository root), every test question's text (whitespace removed, 6 characters or
+more) is looked for in the files under src/ and localization/; a hit means the test split leaked into what the
+chatbot is built from, and is reported by question id and file only. Exits 1 on any error. Without --leaks it
+reads only this folder: it never needs the chatbot, its bank or the policies.
 """
 import collections
 import datetime
@@ -68,6 +71,30 @@ def notice_text(notices, policy):
         return None
     with open(found[0], encoding="utf-8") as f:
         return re.sub(r"\s+", "", f.read())
+
+
+def find_leaks(root):
+    """Test questions must not be copied into anything the chatbot is built from (src/, localization/)."""
+    questions = {}
+    for path in glob.glob(os.path.join(HERE, "test", "*.tsv")):
+        for _, row in read_tsv(path, HEADER):
+            text = re.sub(r"\s+", "", row["text"])
+            if len(text) >= 6:
+                questions[row["id"]] = text
+    for folder in ("src", "localization"):
+        for directory, _, files in os.walk(os.path.join(root, folder)):
+            if os.sep + "bin" in directory or os.sep + "obj" in directory:
+                continue
+            for name in files:
+                path = os.path.join(directory, name)
+                try:
+                    with open(path, encoding="utf-8") as f:
+                        content = re.sub(r"\s+", "", f.read())
+                except (UnicodeDecodeError, OSError):
+                    continue
+                for qid, text in questions.items():
+                    if text in content:
+                        error(os.path.relpath(path, root), f"contains the text of test question {qid}")
 
 
 def main():
@@ -165,6 +192,9 @@ def main():
                     if split == "test":
                         covered_test[policy].add(clause)
                 counts[(policy, split, cls)] += 1
+
+    if "--leaks" in sys.argv:
+        find_leaks(sys.argv[sys.argv.index("--leaks") + 1])
 
     warnings = []
     for policy, listed in clauses.items():
