@@ -161,21 +161,24 @@ def main():
                     error(where, f"{cls} needs at least one expected fact")
                 kinds = set()
                 for fact in facts:
-                    if AMOUNT.match(fact):
-                        kinds.add("amount")
-                    elif DATE.match(fact):
-                        kinds.add("date")
-                        if not valid_date(fact):
-                            error(where, f"{fact} is not a calendar date")
-                    else:
+                    # A fact is one or more alternatives ("0元/免征代缴"): any one of them in the answer suffices.
+                    phrases = []
+                    for alternative in fact.split("/"):
+                        if AMOUNT.match(alternative):
+                            kinds.add("amount")
+                        elif DATE.match(alternative):
+                            kinds.add("date")
+                            if not valid_date(alternative):
+                                error(where, f"{alternative} is not a calendar date")
+                        else:
+                            phrases.append(alternative)
+                            if re.search(r"\d+元|\d{4}-\d{2}-\d{2}", alternative):
+                                error(where, f"{alternative!r} mixes an amount or date into a key phrase")
+                            if not 2 <= len(alternative) <= 13:
+                                error(where, f"key phrase {alternative!r} must have 2 to 13 characters")
+                    if phrases and len(phrases) == len(fact.split("/")):
                         kinds.add("phrase")
-                        if re.fullmatch(r"[\d.]+", fact) is None and re.search(r"\d+元|\d{4}-\d", fact):
-                            error(where, f"{fact!r} mixes an amount or date into a key phrase")
-                        for alternative in fact.split("/"):
-                            if not 2 <= len(alternative) <= 12:
-                                error(where, f"key phrase {alternative!r} must have 2 to 12 characters")
-                        if notice is not None and not any(
-                                re.sub(r"\s+", "", a) in notice for a in fact.split("/")):
+                        if notice is not None and not any(re.sub(r"\s+", "", a) in notice for a in phrases):
                             error(where, f"key phrase {fact!r} does not occur in notice {POLICIES[policy][1]}")
                 if cls == "amount" and "amount" not in kinds:
                     error(where, "an amount question must expect an amount (digits + 元)")
