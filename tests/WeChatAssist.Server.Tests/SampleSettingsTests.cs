@@ -29,6 +29,11 @@ public sealed class SampleSettingsTests
             keys.Add($"{ClockOptions.SectionName}:{property.Name}");
         }
 
+        foreach (var property in typeof(StaffConsole.LiveUpdatesOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            keys.Add($"{StaffConsole.LiveUpdatesOptions.SectionName}:{property.Name}");
+        }
+
         return keys;
     }
 
