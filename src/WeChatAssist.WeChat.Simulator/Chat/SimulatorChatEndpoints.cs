@@ -25,6 +25,7 @@ public static class SimulatorChatEndpoints
 
         group.MapGet("", Page).WithName("WeChatSimulatorChatPage");
         group.MapGet("api/accounts", Accounts).WithName("WeChatSimulatorChatAccounts");
+        group.MapGet("api/menu", Menu).WithName("WeChatSimulatorChatMenu");
         group.MapGet("api/outbox", (string openid, SimulatorCallLog log) => TypedResults.Ok(log.Outbox(openid))).WithName("WeChatSimulatorChatOutbox");
         group.MapPost("api/send", (ChatPush push, IServer server, IHttpClientFactory clients, IOptionsMonitor<WeChatOptions> options, SimulatorState state, CancellationToken ct) =>
             SendAsync(push, webhookPattern, server, clients, options, state, ct)).WithName("WeChatSimulatorChatSend");
@@ -40,6 +41,12 @@ public static class SimulatorChatEndpoints
 
     private static Ok<List<ChatAccount>> Accounts(IOptionsMonitor<WeChatOptions> options) =>
         TypedResults.Ok(options.CurrentValue.Accounts.Select(a => new ChatAccount(a.Key, a.Value.UsesEncryption)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList());
+
+    // The menu the account's server pushed with menu/create, as WeChat would show it; [] before any push.
+    private static Results<ContentHttpResult, NotFound> Menu(string account, IOptionsMonitor<WeChatOptions> options, SimulatorState state) =>
+        options.CurrentValue.Accounts.TryGetValue(account, out var configured)
+            ? TypedResults.Text(state.Menu(configured.AppId) ?? "[]", "application/json; charset=utf-8")
+            : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ChatResult>, BadRequest<string>>> SendAsync(ChatPush push, string webhookPattern, IServer server, IHttpClientFactory clients, IOptionsMonitor<WeChatOptions> options, SimulatorState state, CancellationToken ct)
     {
