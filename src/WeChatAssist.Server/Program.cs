@@ -68,6 +68,7 @@ app.MapLinks();
 app.MapConsole();
 app.MapApiDocument();
 app.MapBusinessDate();
+app.MapDemoResidents();
 
 return await app.RunReportingStartupFailuresAsync();
 
