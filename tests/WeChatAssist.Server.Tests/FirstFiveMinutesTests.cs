@@ -83,6 +83,22 @@ public sealed partial class FirstFiveMinutesTests
         var smallest = await page.EvaluateAsync<double>("() => Math.min(...[...document.querySelectorAll('#phone .bubble, #phone input, #menubar button')].map(e => parseFloat(getComputedStyle(e).fontSize)))");
         Assert.True(smallest >= 18, $"text in the phone is {smallest}px");
 
+        // The mini-program panel on the real API: wx.login, bind a demo resident, me, start a payment, submit a correction.
+        await server.WaitForLineAsync(DemoWrittenLine(), Patience);
+        await page.ClickAsync("#mpSample");
+        await Assertions.Expect(page.Locator("#mpName")).Not.ToHaveValueAsync("");
+        await page.ClickAsync("#mpBind");
+        await Assertions.Expect(page.Locator("#mpResult")).ToContainTextAsync("me：1 人");
+        var person = page.Locator("#mpPeople .person");
+        await Assertions.Expect(person).ToContainTextAsync("未缴费");
+        await person.Locator("button", new() { HasText = "去缴费" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#mpResult")).ToContainTextAsync("社保云缴费");
+        await person.Locator("select[aria-label='要更正的项目']").SelectOptionAsync("address");
+        await person.Locator("input[aria-label='正确的内容']").FillAsync("汉葭街道解放路1号");
+        await person.Locator("button", new() { HasText = "提交更正" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#mpResult")).ToContainTextAsync("更正已提交");
+        await BrowserServer.ScreenshotAsync(page, "first-five-04-mini-program");
+
         // 4. The console with the printed password.
         var desk = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -108,7 +124,7 @@ public sealed partial class FirstFiveMinutesTests
         await Assertions.Expect(console.Locator("#registered-count")).ToHaveTextAsync("20,000");
         var paid = long.Parse((await console.TextContentAsync("#paid-count"))!.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(paid, 1, 19_999);
-        await BrowserServer.ScreenshotAsync(console, "first-five-04-console-pengshui");
+        await BrowserServer.ScreenshotAsync(console, "first-five-05-console-pengshui");
     }
 
     private static ILocator BotBubbles(IPage page) => page.Locator("#chat .row.bot .bubble");
