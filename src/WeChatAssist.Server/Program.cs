@@ -34,6 +34,7 @@ builder.UseDefaultUrlUnlessConfigured();
 builder.AddSecretSourceCheck();
 builder.AddBusinessClock();
 builder.AddDatabase();
+builder.AddBusinessDateChoice();
 builder.AddScheduling();
 builder.AddPolicies();
 builder.AddWeChatChannel();
@@ -45,7 +46,7 @@ builder.AddReminders();
 builder.AddBroadcasts();
 builder.AddLinks();
 builder.AddConsole();
-builder.AddDemoCounty();
+builder.AddDemoCountyOnFirstStart();
 builder.AddImports();
 builder.AddCorrections();
 builder.AddApiDocument();
@@ -66,6 +67,8 @@ app.MapBroadcasts();
 app.MapLinks();
 app.MapConsole();
 app.MapApiDocument();
+app.MapBusinessDate();
+app.MapDemoResidents();
 
 return await app.RunReportingStartupFailuresAsync();
 

@@ -44,7 +44,7 @@ public sealed class ChatPageTests : IAsyncLifetime
     public async Task The_page_is_served()
     {
         var html = await _host.Http.GetStringAsync("/simulator");
-        Assert.Contains("<title>WeChat simulator</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<title>微信模拟器</title>", html, StringComparison.Ordinal);
     }
 
     [Fact]

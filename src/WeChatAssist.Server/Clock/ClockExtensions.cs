@@ -25,4 +25,18 @@ internal static class ClockExtensions
         });
         return builder;
     }
+
+    /// <summary>Development only: the demo date, chosen through <c>/api/v1/dev/business-date</c> and kept across
+    /// restarts. Call after <c>AddDatabase</c> so the stored choice is read after the schema is applied.</summary>
+    public static IHostApplicationBuilder AddBusinessDateChoice(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(_ => CampaignKeyDays.Load());
+        builder.Services.AddSingleton<BusinessDateStore>();
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddHostedService<BusinessDateRestorer>();
+        }
+
+        return builder;
+    }
 }

@@ -37,6 +37,7 @@ internal static class DemoCommand
         var builder = WebApplication.CreateBuilder(args[1..]);
         builder.AddBusinessClock();
         builder.AddDatabase();
+        builder.AddBusinessDateChoice();
         builder.AddPolicies();
         builder.AddDemoCounty();
         await using var app = builder.Build();
@@ -57,7 +58,15 @@ internal static class DemoCommand
 
         var appId = builder.Configuration.GetSection("WeChat:Accounts").GetChildren()
             .FirstOrDefault(a => string.Equals(a["PolicyId"], policyId, StringComparison.Ordinal))?["AppId"];
-        var today = app.Services.GetRequiredService<BusinessClock>().Today();
+        var clock = app.Services.GetRequiredService<BusinessClock>();
+        // The demo date chosen on the simulator page (Development) holds here too, unless Clock:Now is set.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Clock:Now"])
+            && await app.Services.GetRequiredService<BusinessDateStore>().FindAsync(cancellationToken) is { } chosen)
+        {
+            clock.MoveTo(chosen);
+        }
+
+        var today = clock.Today();
         try
         {
             var summary = await app.Services.GetRequiredService<DemoCountyGenerator>()

@@ -13,4 +13,20 @@ internal static class DemoExtensions
         builder.Services.AddSingleton<DemoCountyGenerator>();
         return builder;
     }
+
+    /// <summary>Development only: the demo county generated in the background on an empty database (<c>Demo:*</c>).</summary>
+    public static IHostApplicationBuilder AddDemoCountyOnFirstStart(this IHostApplicationBuilder builder)
+    {
+        builder.AddDemoCounty();
+        builder.Services.AddOptions<DemoOptions>()
+            .Bind(builder.Configuration.GetSection(DemoOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddHostedService<DemoAutoStart>();
+        }
+
+        return builder;
+    }
 }

@@ -21,6 +21,7 @@ internal sealed record MeResponse(DateOnly Today, int FamilyLimit, IReadOnlyList
 /// in each tier the notice offers (amount due, subsidy, deadline, benefit start).</summary>
 internal sealed record PersonStatusResponse(
     long BindingId,
+    long ResidentId,
     string Relation,
     string Name,
     string IdNumber,

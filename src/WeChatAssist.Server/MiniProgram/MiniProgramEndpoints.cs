@@ -164,6 +164,7 @@ internal static partial class MiniProgramEndpoints
 
             people.Add(new PersonStatusResponse(
                 binding.Id,
+                resident.Id,
                 RelationName(binding.Relation),
                 PersonalDataMask.Name(resident.Name),
                 PersonalDataMask.IdNumber(resident.IdNumber),

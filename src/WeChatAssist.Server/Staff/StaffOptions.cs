@@ -10,6 +10,10 @@ internal sealed class StaffOptions
     /// <summary>Creates a bureau administrator when no staff user exists yet.</summary>
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
 
+    /// <summary>Development only: without <see cref="BootstrapAdmin"/>, create <c>admin</c> with a random password
+    /// (printed once) when no staff user exists.</summary>
+    public bool DevelopmentSignIn { get; set; } = true;
+
     /// <summary>Failed logins in a row that lock an account.</summary>
     [Range(1, 100)]
     public int MaxFailedLogins { get; set; } = 5;

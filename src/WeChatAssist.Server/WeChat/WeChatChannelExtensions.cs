@@ -31,6 +31,13 @@ internal static class WeChatChannelExtensions
         builder.Services.AddSingleton<IMessageDeduplicator, DatabaseMessageDeduplicator>();
         builder.Services.AddSingleton<IAccessTokenStore, DatabaseAccessTokenStore>();
 
+        // Custom menus (WeChat:Accounts:{name}:Menu), pushed at start and on change unless WeChat:PublishMenus is false.
+        builder.Services.AddOptions<AccountMenuOptions>().Bind(builder.Configuration.GetSection(AccountMenuOptions.SectionName));
+        if (builder.Configuration.GetValue(AccountMenuOptions.PublishKey, true))
+        {
+            builder.Services.AddHostedService<AccountMenuPublisher>();
+        }
+
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddWeChatSimulator();

@@ -16,6 +16,16 @@ internal static class SimulatedApi
         40001 => "invalid credential, access_token is invalid or not latest",
         40003 => "invalid openid",
         40013 => "invalid appid",
+        40016 => "invalid button size",
+        40017 => "invalid button type",
+        40018 => "invalid button name size",
+        40019 => "invalid button key size",
+        40020 => "invalid button url size",
+        40023 => "invalid sub button size",
+        40024 => "invalid sub button type",
+        40025 => "invalid sub button name size",
+        40026 => "invalid sub button key size",
+        40027 => "invalid sub button url size",
         40029 => "invalid code",
         40032 => "invalid openid list size",
         40037 => "invalid template_id",
@@ -119,6 +129,59 @@ internal static class SimulatedApi
         var (code, id) = call.State.CreateTag(call.AppId!, name);
         return Done(code != 0 ? Reply.Fail(code) : Reply.Ok(new JsonObject { ["tag"] = new JsonObject { ["id"] = id, ["name"] = name } }));
     }
+
+    /// <summary><c>cgi-bin/menu/create</c>: 1–3 buttons of at most 16 bytes, each with 1–5 sub-buttons of at most
+    /// 60 bytes or a type of its own; click needs a key (≤128 bytes), view a URL (≤1024 bytes). The accepted menu
+    /// replaces the app's menu.</summary>
+    public static ValueTask<Reply> MenuCreate(Call call)
+    {
+        if (call.Body!["button"] is not JsonArray buttons || buttons.Count is < 1 or > 3)
+            return Done(Reply.Fail(40016));
+        foreach (var button in buttons)
+        {
+            if (button is not JsonObject top)
+                return Done(Reply.Fail(40017));
+            if (top["sub_button"] is JsonArray subs && Str(top, "type") is null)
+            {
+                if (Bytes(Str(top, "name")) is < 1 or > 16)
+                    return Done(Reply.Fail(40018));
+                if (subs.Count is < 1 or > 5)
+                    return Done(Reply.Fail(40023));
+                foreach (var sub in subs)
+                {
+                    var code = sub is JsonObject leaf ? CheckMenuLeaf(leaf, 60, 40024, 40025, 40026, 40027) : 40024;
+                    if (code != 0)
+                        return Done(Reply.Fail(code));
+                }
+            }
+            else
+            {
+                var code = CheckMenuLeaf(top, 16, 40017, 40018, 40019, 40020);
+                if (code != 0)
+                    return Done(Reply.Fail(code));
+            }
+        }
+
+        call.State.SetMenu(call.AppId!, buttons.ToJsonString());
+        return Done(Reply.Ok());
+    }
+
+    private static int CheckMenuLeaf(JsonObject button, int maxNameBytes, int badType, int badName, int badKey, int badUrl)
+    {
+        if (Bytes(Str(button, "name")) < 1 || Bytes(Str(button, "name")) > maxNameBytes)
+            return badName;
+        return Str(button, "type") switch
+        {
+            "click" or "scancode_push" or "scancode_waitmsg" or "pic_sysphoto" or "pic_photo_or_album" or "pic_weixin" or "location_select"
+                => Bytes(Str(button, "key")) is < 1 or > 128 ? badKey : 0,
+            "view" => Bytes(Str(button, "url")) is < 1 or > 1024 ? badUrl : 0,
+            "miniprogram" => Bytes(Str(button, "url")) is < 1 or > 1024 || Str(button, "appid") is null ? badUrl : 0,
+            "media_id" or "article_id" or "article_view_limited" => 0,
+            _ => badType,
+        };
+    }
+
+    private static int Bytes(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text);
 
     public static ValueTask<Reply> TagsGet(Call call)
     {

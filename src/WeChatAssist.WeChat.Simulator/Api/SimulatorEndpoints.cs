@@ -46,6 +46,7 @@ public static class SimulatorEndpoints
         Map(group, "GET", "cgi-bin/tags/get", needsToken: true, SimulatedApi.TagsGet);
         Map(group, "POST", "cgi-bin/tags/members/batchtagging", needsToken: true, SimulatedApi.BatchTagging);
         Map(group, "POST", "cgi-bin/qrcode/create", needsToken: true, SimulatedApi.QrCodeCreate);
+        Map(group, "POST", "cgi-bin/menu/create", needsToken: true, SimulatedApi.MenuCreate);
         Map(group, "GET", "sns/jscode2session", needsToken: false, SimulatedApi.CodeToSession);
         Map(group, "POST", "wxa/getwxacodeunlimit", needsToken: true, SimulatedApi.WxaCodeUnlimited);
         Map(group, "POST", "wxa/generate_urllink", needsToken: true, SimulatedApi.GenerateUrlLink);

@@ -12,6 +12,7 @@ public sealed class SimulatorState
     private readonly Dictionary<string, (string AppId, DateTimeOffset ExpiresAt)> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Token, DateTimeOffset ExpiresAt)> _currentToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(int Id, string Name, HashSet<string> Members)>> _tags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _menus = new(StringComparer.Ordinal);
     private readonly Dictionary<(string AppId, string Code), string> _codes = [];
     private readonly HashSet<(string AppId, string Code)> _usedCodes = [];
     private readonly Dictionary<(string AppId, string OpenId), (DateTimeOffset At, int Sent)> _inbound = [];
@@ -132,6 +133,20 @@ public sealed class SimulatorState
             _inbound[(appId, openId)] = (last.At, last.Sent + 1);
             return 0;
         }
+    }
+
+    /// <summary>Keeps the app's custom menu (the <c>button</c> array menu/create accepted, as JSON).</summary>
+    public void SetMenu(string appId, string buttonsJson)
+    {
+        lock (_gate)
+            _menus[appId] = buttonsJson;
+    }
+
+    /// <summary>The app's custom menu as the last accepted menu/create sent it (a JSON array), or null when none.</summary>
+    public string? Menu(string appId)
+    {
+        lock (_gate)
+            return _menus.GetValueOrDefault(appId);
     }
 
     /// <summary>The next id for messages, tickets and tags.</summary>

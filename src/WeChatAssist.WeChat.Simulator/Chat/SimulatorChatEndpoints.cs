@@ -12,7 +12,9 @@ using WeChatAssist.WeChat.Simulator.Push;
 
 namespace WeChatAssist.WeChat.Simulator.Chat;
 
-/// <summary>A developer page to chat with the bot as a resident of any configured account (Development only, loopback only).</summary>
+/// <summary>A page showing WeChat as a resident sees it — the conversation with any configured account, its custom
+/// menu, service notifications — plus the mini-program's flows and the developer's controls (Development only,
+/// loopback only).</summary>
 public static class SimulatorChatEndpoints
 {
     /// <summary>Maps the page at <paramref name="pattern"/> and its JSON API; pushes go to <paramref name="webhookPattern"/> on this server.</summary>
@@ -25,6 +27,12 @@ public static class SimulatorChatEndpoints
 
         group.MapGet("", Page).WithName("WeChatSimulatorChatPage");
         group.MapGet("api/accounts", Accounts).WithName("WeChatSimulatorChatAccounts");
+        group.MapGet("api/menu", Menu).WithName("WeChatSimulatorChatMenu");
+        // wx.login for the page's mini-program panel: a one-time code jscode2session will redeem for this OpenID.
+        group.MapPost("api/login-code", (string account, string openid, IOptionsMonitor<WeChatOptions> options, SimulatorState state) =>
+            options.CurrentValue.Accounts.TryGetValue(account, out var configured) && !string.IsNullOrWhiteSpace(openid)
+                ? Results.Json(new { code = state.IssueCode(configured.AppId, openid) })
+                : Results.NotFound()).WithName("WeChatSimulatorChatLoginCode");
         group.MapGet("api/outbox", (string openid, SimulatorCallLog log) => TypedResults.Ok(log.Outbox(openid))).WithName("WeChatSimulatorChatOutbox");
         group.MapPost("api/send", (ChatPush push, IServer server, IHttpClientFactory clients, IOptionsMonitor<WeChatOptions> options, SimulatorState state, CancellationToken ct) =>
             SendAsync(push, webhookPattern, server, clients, options, state, ct)).WithName("WeChatSimulatorChatSend");
@@ -39,7 +47,13 @@ public static class SimulatorChatEndpoints
     }
 
     private static Ok<List<ChatAccount>> Accounts(IOptionsMonitor<WeChatOptions> options) =>
-        TypedResults.Ok(options.CurrentValue.Accounts.Select(a => new ChatAccount(a.Key, a.Value.UsesEncryption)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList());
+        TypedResults.Ok(options.CurrentValue.Accounts.Select(a => new ChatAccount(a.Key, a.Value.UsesEncryption, a.Value.AppId)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList());
+
+    // The menu the account's server pushed with menu/create, as WeChat would show it; [] before any push.
+    private static Results<ContentHttpResult, NotFound> Menu(string account, IOptionsMonitor<WeChatOptions> options, SimulatorState state) =>
+        options.CurrentValue.Accounts.TryGetValue(account, out var configured)
+            ? TypedResults.Text(state.Menu(configured.AppId) ?? "[]", "application/json; charset=utf-8")
+            : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ChatResult>, BadRequest<string>>> SendAsync(ChatPush push, string webhookPattern, IServer server, IHttpClientFactory clients, IOptionsMonitor<WeChatOptions> options, SimulatorState state, CancellationToken ct)
     {
@@ -69,7 +83,7 @@ public static class SimulatorChatEndpoints
     /// <param name="Encrypt">Encrypt in safe mode when the account has a key.</param>
     internal sealed record ChatPush(string? Account, string? OpenId, string? Text, string? Event, string? EventKey, bool Encrypt);
 
-    internal sealed record ChatAccount(string Name, bool Encrypted);
+    internal sealed record ChatAccount(string Name, bool Encrypted, string AppId);
 
     internal sealed record ChatResult(int Status, string? ReplyText, string? ReplyXml, string RawBody, bool? ReplySignatureValid);
 }

@@ -148,3 +148,13 @@ public sealed record OAuthAccessToken(string OpenId, string Scope, string Access
 /// <param name="NonceStr">Random string.</param>
 /// <param name="Signature">JS-SDK signature.</param>
 public sealed record JsSdkConfig(string AppId, long Timestamp, string NonceStr, string Signature);
+
+/// <summary>One button of an official account's custom menu (自定义菜单): a <c>click</c> button sends its
+/// <paramref name="Key"/> in a CLICK event, a <c>view</c> button opens <paramref name="Url"/>; a button with
+/// <paramref name="SubButtons"/> opens a sub-menu and has no type.</summary>
+/// <param name="Name">The label.</param>
+/// <param name="Type"><c>click</c>, <c>view</c> (or another type WeChat knows), or null for a sub-menu.</param>
+/// <param name="Key">The CLICK event key.</param>
+/// <param name="Url">The VIEW link.</param>
+/// <param name="SubButtons">Up to five sub-buttons, or null.</param>
+public sealed record WeChatMenuButton(string Name, string? Type = null, string? Key = null, string? Url = null, IReadOnlyList<WeChatMenuButton>? SubButtons = null);

@@ -38,6 +38,9 @@ public interface IWeChatApiClient
     /// <summary>Creates a parametric QR code with a string scene (<c>cgi-bin/qrcode/create</c>).</summary>
     Task<WeChatResult<QrCodeTicket>> CreateQrCodeAsync(string account, QrCodeRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the account's custom menu with up to three buttons (<c>cgi-bin/menu/create</c>).</summary>
+    Task<WeChatResult<WeChatOk>> CreateMenuAsync(string account, IReadOnlyList<WeChatMenuButton> buttons, CancellationToken cancellationToken);
+
     /// <summary>Exchanges a mini-program login code for a session (<c>sns/jscode2session</c>).</summary>
     Task<WeChatResult<MiniProgramSession>> CodeToSessionAsync(string account, string jsCode, CancellationToken cancellationToken);
 

@@ -157,6 +157,22 @@ internal sealed class WeChatApiClient : IWeChatApiClient
         return WeChatResult.Success(new QrCodeTicket(result.Value.Ticket ?? string.Empty, result.Value.ExpireSeconds, result.Value.Url ?? string.Empty));
     }
 
+    public async Task<WeChatResult<WeChatOk>> CreateMenuAsync(string account, IReadOnlyList<WeChatMenuButton> buttons, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(buttons);
+        var request = new MenuCreateRequest { Button = [.. buttons.Select(Wire)] };
+        return Ok(await PostAsync(account, "cgi-bin/menu/create", request, WeChatJsonContext.Default.MenuCreateRequest, WeChatJsonContext.Default.WireResponse, cancellationToken).ConfigureAwait(false));
+
+        static WireMenuButton Wire(WeChatMenuButton button) => new()
+        {
+            Type = button.Type,
+            Name = button.Name,
+            Key = button.Key,
+            Url = button.Url,
+            SubButton = button.SubButtons is null ? null : [.. button.SubButtons.Select(Wire)],
+        };
+    }
+
     public async Task<WeChatResult<MiniProgramSession>> CodeToSessionAsync(string account, string jsCode, CancellationToken cancellationToken)
     {
         var a = _accounts.Get(account);

@@ -237,6 +237,24 @@ internal sealed class QrCodeCreateResponse : WireResponse
     public string? Url { get; set; }
 }
 
+internal sealed class WireMenuButton
+{
+    public string? Type { get; set; }
+
+    public string Name { get; set; } = string.Empty;
+
+    public string? Key { get; set; }
+
+    public string? Url { get; set; }
+
+    public List<WireMenuButton>? SubButton { get; set; }
+}
+
+internal sealed class MenuCreateRequest
+{
+    public List<WireMenuButton> Button { get; set; } = [];
+}
+
 internal sealed class CodeSessionResponse : WireResponse
 {
     public string? Openid { get; set; }
@@ -321,4 +339,5 @@ internal sealed class OAuthTokenResponse : WireResponse
 [JsonSerializable(typeof(UrlLinkRequestWire))]
 [JsonSerializable(typeof(UrlLinkResponse))]
 [JsonSerializable(typeof(OAuthTokenResponse))]
+[JsonSerializable(typeof(MenuCreateRequest))]
 internal sealed partial class WeChatJsonContext : JsonSerializerContext;

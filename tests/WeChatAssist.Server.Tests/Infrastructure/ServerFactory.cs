@@ -16,7 +16,14 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
 
     public ServerFactory(IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null, Action<IConfigurationBuilder>? configuration = null)
     {
-        _settings = new Dictionary<string, string?>(settings);
+        // Tests make their own data, accounts and simulator calls: no background demo county, no random Development
+        // administrator, no menu push, unless a test asks for them.
+        _settings = new Dictionary<string, string?> { ["Demo:AutoResidents"] = "0", ["Staff:DevelopmentSignIn"] = "false", ["WeChat:PublishMenus"] = "false" };
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+
         _environment = environment;
         _services = services;
         _configuration = configuration;

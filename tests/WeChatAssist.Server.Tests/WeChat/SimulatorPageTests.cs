@@ -15,7 +15,7 @@ public sealed class SimulatorPageTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<title>WeChat simulator</title>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<title>微信模拟器</title>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
