@@ -23,6 +23,11 @@ if (ChatEvaluationCommand.Matches(args))
     return await ChatEvaluationCommand.RunAsync(args, Console.Out, CancellationToken.None);
 }
 
+if (PolicyCommand.Matches(args))
+{
+    return PolicyCommand.Run(args, Console.Out, TimeProvider.System);
+}
+
 if (DemoCommand.Matches(args))
 {
     return await DemoCommand.RunAsync(args, Console.Out, CancellationToken.None);

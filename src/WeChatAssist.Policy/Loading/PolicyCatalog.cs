@@ -34,6 +34,12 @@ public sealed class PolicyCatalog
             var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var path in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
             {
+                if (path.EndsWith(PolicyCaseFile.Suffix, StringComparison.Ordinal))
+                {
+                    // Cases written beside a policy (`policy test`) are not policies.
+                    continue;
+                }
+
                 var policy = PolicyLoader.LoadFile(path);
                 if (seen.TryGetValue(policy.Id, out var other))
                 {

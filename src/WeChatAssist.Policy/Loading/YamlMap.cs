@@ -21,9 +21,11 @@ internal sealed class YamlMap
 
     public static int LineOf(YamlNode node) => (int)node.Start.Line;
 
-    public PolicyLoadException Error(string reason) => new(File, Line, reason);
+    public static int ColumnOf(YamlNode node) => (int)node.Start.Column;
 
-    public PolicyLoadException Error(YamlNode node, string reason) => new(File, LineOf(node), reason);
+    public PolicyLoadException Error(string reason) => new(File, Line, ColumnOf(_node), reason);
+
+    public PolicyLoadException Error(YamlNode node, string reason) => new(File, LineOf(node), ColumnOf(node), reason);
 
     public bool Has(string key) => _node.Children.ContainsKey(new YamlScalarNode(key));
 
