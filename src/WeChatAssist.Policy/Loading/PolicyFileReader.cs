@@ -36,7 +36,7 @@ internal sealed class PolicyFileReader
             throw new PolicyLoadException(file, 1, 1, "a policy file must hold exactly one mapping");
         }
 
-        return new PolicyFileReader(file).ReadRoot(new YamlMap(file, root));
+        return new PolicyFileReader(file).ReadRoot(new YamlMap(file, root, PolicyVocabulary.Root));
     }
 
     private InsurancePolicy ReadRoot(YamlMap root)

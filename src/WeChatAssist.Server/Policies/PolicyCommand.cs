@@ -17,6 +17,7 @@ internal static class PolicyCommand
                policy diff OLD NEW                  what changes for residents (OLD/NEW: a file or a shipped policy id)
                policy preview FILE [--on DATE]      quotes for every group and tier on DATE (default today), and the key dates
                policy test FILE                     runs the cases in FILE's .cases.yaml beside it
+               policy schema                        prints the JSON Schema of the policy format (for editors)
         """;
 
     /// <summary>Whether the command line asks for a policy verb instead of the server.</summary>
@@ -34,6 +35,7 @@ internal static class PolicyCommand
             "diff" when args.Length == 4 => Diff(args[2], args[3], output),
             "preview" when args.Length is 3 or 5 => Preview(args[2..], output, time),
             "test" when args.Length == 3 => Test(args[2], output),
+            "schema" when args.Length == 2 => Schema(output),
             _ => UsageError(output),
         };
     }
@@ -152,6 +154,12 @@ internal static class PolicyCommand
 
         output.WriteLine($"{casesPath}: {passed} passed, {failed} failed");
         return failed == 0 && passed > 0 ? 0 : 1;
+    }
+
+    private static int Schema(TextWriter output)
+    {
+        output.Write(PolicySchema.Generate());
+        return 0;
     }
 
     /// <summary>A path loads that file; otherwise a shipped policy id (so "diff pengshui-2024 new.yaml" works).</summary>
