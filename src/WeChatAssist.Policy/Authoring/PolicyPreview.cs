@@ -1,10 +1,23 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace WeChatAssist.Policy;
 
 /// <summary>The quote one group and tier gets on the preview day.</summary>
-public sealed record PreviewQuote(string Group, string? Code, int Tier, QuoteOutcome Outcome, long? DueFen, long? SubsidyFen, SubsidyMode Mode, DateOnly? BenefitStart, DateOnly? Deadline, int? WaitingDays, MissingFact Missing, IReadOnlyList<string> Cites);
+public sealed record PreviewQuote(
+    string Group,
+    string? Code,
+    int Tier,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<QuoteOutcome>))] QuoteOutcome Outcome,
+    long? DueFen,
+    long? SubsidyFen,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<SubsidyMode>))] SubsidyMode Mode,
+    DateOnly? BenefitStart,
+    DateOnly? Deadline,
+    int? WaitingDays,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<MissingFact>))] MissingFact Missing,
+    IReadOnlyList<string> Cites);
 
 /// <summary>A key date of the policy (window, late regimes, deadlines, benefit period, the notice's own dates).</summary>
 public sealed record CalendarEntry(DateOnly Date, string What);

@@ -88,19 +88,8 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     private static string Shipped(string id) =>
-        File.ReadAllText(Path.Combine(RepoRoot(), "src", "WeChatAssist.Policy", "Policies", id + ".yaml"));
+        File.ReadAllText(Path.Combine(RepoFiles.Root(), "src", "WeChatAssist.Policy", "Policies", id + ".yaml"));
 
     private static string DraftPath() =>
-        Path.Combine(RepoRoot(), "tests", "WeChatAssist.Policy.Tests", "Authoring", "pengshui-2025-draft.yaml");
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WeChatAssist.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
+        Path.Combine(RepoFiles.Root(), "tests", "WeChatAssist.Policy.Tests", "Authoring", "pengshui-2025-draft.yaml");
 }

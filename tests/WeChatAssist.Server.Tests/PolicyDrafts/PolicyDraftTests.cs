@@ -8,6 +8,7 @@ using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.Tests.Infrastructure;
 using WeChatAssist.Server.Tests.Links;
+using WeChatAssist.Server.Tests.Policies;
 using WeChatAssist.Server.Tests.Residents;
 
 namespace WeChatAssist.Server.Tests.PolicyDrafts;
@@ -211,7 +212,7 @@ public sealed class PolicyDraftTests(PostgresServer postgres) : IClassFixture<Po
 
     private static long Id(JsonElement detail) => detail.GetProperty("draft").GetProperty("id").GetInt64();
 
-    private static byte[] DraftBytes() => File.ReadAllBytes(Path.Combine(RepoRoot(), "tests", "WeChatAssist.Policy.Tests", "Authoring", "pengshui-2025-draft.yaml"));
+    private static byte[] DraftBytes() => File.ReadAllBytes(Path.Combine(RepoFiles.Root(), "tests", "WeChatAssist.Policy.Tests", "Authoring", "pengshui-2025-draft.yaml"));
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> UploadAsync(HttpClient client, byte[] content, string fileName)
     {
@@ -231,16 +232,5 @@ public sealed class PolicyDraftTests(PostgresServer postgres) : IClassFixture<Po
     {
         var text = await response.Content.ReadAsStringAsync();
         return text.TrimStart().StartsWith('{') ? JsonDocument.Parse(text).RootElement.Clone() : default;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WeChatAssist.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }
