@@ -12,6 +12,7 @@ using WeChatAssist.Server.Links;
 using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Policies;
+using WeChatAssist.Server.PolicyDrafts;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.StaffConsole;
@@ -21,6 +22,11 @@ using WeChatAssist.Server.WeChat;
 if (ChatEvaluationCommand.Matches(args))
 {
     return await ChatEvaluationCommand.RunAsync(args, Console.Out, CancellationToken.None);
+}
+
+if (PolicyCommand.Matches(args))
+{
+    return PolicyCommand.Run(args, Console.Out, TimeProvider.System);
 }
 
 if (DemoCommand.Matches(args))
@@ -37,6 +43,7 @@ builder.AddDatabase();
 builder.AddBusinessDateChoice();
 builder.AddScheduling();
 builder.AddPolicies();
+builder.AddPolicyDrafts();
 builder.AddWeChatChannel();
 builder.AddChat();
 builder.AddStaff();
@@ -57,6 +64,7 @@ app.UseStaffAntiforgery();
 
 app.MapHealth();
 app.MapPolicies();
+app.MapPolicyDrafts();
 app.MapWeChatChannel();
 app.MapStaff();
 app.MapMiniProgram();

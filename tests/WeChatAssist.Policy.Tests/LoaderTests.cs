@@ -168,6 +168,6 @@ public class LoaderTests
             Assert.True(ex.Line >= 0);
         }
 
-        Assert.StartsWith($"bad.yaml:{ex.Line}: ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith(ex.Column > 0 ? $"bad.yaml:{ex.Line}:{ex.Column}: " : $"bad.yaml:{ex.Line}: ", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -11,16 +11,34 @@ namespace WeChatAssist.Policy;
 public sealed class PolicyCatalog
 {
     private const string ResourcePrefix = "WeChatAssist.Policy.Policies.";
-    private readonly FrozenDictionary<string, InsurancePolicy> _byId;
+    private readonly IReadOnlyList<InsurancePolicy> _files;
+    private volatile Snapshot _current;
 
     private PolicyCatalog(IEnumerable<InsurancePolicy> policies)
     {
-        All = policies.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
-        _byId = All.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);
+        _files = policies.ToList();
+        _current = new Snapshot(_files);
     }
 
     /// <summary>All policies, ordered by id.</summary>
-    public IReadOnlyList<InsurancePolicy> All { get; }
+    public IReadOnlyList<InsurancePolicy> All => _current.All;
+
+    /// <summary>
+    /// Replaces the policies published since start (a bureau's approved drafts, newest version of each id) on top of
+    /// the files: a published id overrides the file with that id. Readers see the old or the new set, never a mix;
+    /// a caller holding a policy keeps it.
+    /// </summary>
+    public void ApplyPublished(IEnumerable<InsurancePolicy> published)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        var byId = _files.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        foreach (var policy in published)
+        {
+            byId[policy.Id] = policy;
+        }
+
+        _current = new Snapshot(byId.Values);
+    }
 
     /// <summary>Loads the policies shipped inside the library.</summary>
     public static PolicyCatalog LoadShipped() => new(LoadEmbedded().Values);
@@ -34,6 +52,12 @@ public sealed class PolicyCatalog
             var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var path in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
             {
+                if (path.EndsWith(PolicyCaseFile.Suffix, StringComparison.Ordinal))
+                {
+                    // Cases written beside a policy (`policy test`) are not policies.
+                    continue;
+                }
+
                 var policy = PolicyLoader.LoadFile(path);
                 if (seen.TryGetValue(policy.Id, out var other))
                 {
@@ -52,10 +76,23 @@ public sealed class PolicyCatalog
     public static PolicyCatalog From(IEnumerable<InsurancePolicy> policies) => new(policies);
 
     /// <summary>The policy with this id, or null.</summary>
-    public InsurancePolicy? Find(string id) => _byId.GetValueOrDefault(id);
+    public InsurancePolicy? Find(string id) => _current.ById.GetValueOrDefault(id);
 
     /// <summary>The policy with this id; throws <see cref="KeyNotFoundException"/> when unknown.</summary>
     public InsurancePolicy Get(string id) => Find(id) ?? throw new KeyNotFoundException($"no policy '{id}'");
+
+    private sealed class Snapshot
+    {
+        public Snapshot(IEnumerable<InsurancePolicy> policies)
+        {
+            All = policies.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+            ById = All.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);
+        }
+
+        public IReadOnlyList<InsurancePolicy> All { get; }
+
+        public FrozenDictionary<string, InsurancePolicy> ById { get; }
+    }
 
     private static Dictionary<string, InsurancePolicy> LoadEmbedded()
     {

@@ -23,7 +23,7 @@ internal sealed class PolicyFileReader
         }
         catch (YamlException ex)
         {
-            throw new PolicyLoadException(file, (int)ex.Start.Line, "not valid YAML: " + ex.Message, ex);
+            throw new PolicyLoadException(file, (int)ex.Start.Line, (int)ex.Start.Column, "not valid YAML: " + ex.Message, ex);
         }
         catch (InvalidOperationException ex)
         {
@@ -33,10 +33,10 @@ internal sealed class PolicyFileReader
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new PolicyLoadException(file, 1, "a policy file must hold exactly one mapping");
+            throw new PolicyLoadException(file, 1, 1, "a policy file must hold exactly one mapping");
         }
 
-        return new PolicyFileReader(file).ReadRoot(new YamlMap(file, root));
+        return new PolicyFileReader(file).ReadRoot(new YamlMap(file, root, PolicyVocabulary.Root));
     }
 
     private InsurancePolicy ReadRoot(YamlMap root)
@@ -133,6 +133,16 @@ internal sealed class PolicyFileReader
         if (policy.BenefitPeriod.From.Year != policy.BenefitYear)
         {
             throw benefit.Error($"benefit period starts in {policy.BenefitPeriod.From.Year}, not in benefit year {policy.BenefitYear}");
+        }
+
+        if (policy.BenefitPeriod.To.Year != policy.BenefitYear)
+        {
+            throw benefit.Error(benefit.Required("to"), $"benefit period ends in {policy.BenefitPeriod.To.Year}, not in benefit year {policy.BenefitYear}");
+        }
+
+        if (policy.CollectionWindow.From > policy.BenefitPeriod.To)
+        {
+            throw window.Error(window.Required("from"), $"collection window opens {policy.CollectionWindow.From:yyyy-MM-dd}, after benefit year {policy.BenefitYear} has ended");
         }
 
         policy.Index(byCode, byName, _clauses.ToFrozenDictionary(StringComparer.Ordinal));
@@ -353,6 +363,11 @@ internal sealed class PolicyFileReader
         if (code.Length == 0 || !code.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-'))
         {
             throw c.Error($"category code '{code}' must be lower-case ASCII letters, digits and '-'");
+        }
+
+        if (!c.Has("status"))
+        {
+            throw c.Error($"category '{code}' has no subsidy rule: add 'status: stated | notStated | none' (with its tiers when stated)");
         }
 
         var statusText = c.Str("status");

@@ -19,10 +19,17 @@ public sealed class PolicyLoadException : Exception
 
     /// <summary>Creates a load error for a file, line and reason.</summary>
     public PolicyLoadException(string fileName, int line, string reason, Exception? innerException = null)
-        : base($"{fileName}:{line}: {reason}", innerException)
+        : this(fileName, line, 0, reason, innerException)
+    {
+    }
+
+    /// <summary>Creates a load error for a file, line, column and reason (<c>file:line:column: reason</c>, as compilers write it).</summary>
+    public PolicyLoadException(string fileName, int line, int column, string reason, Exception? innerException = null)
+        : base(column > 0 ? $"{fileName}:{line}:{column}: {reason}" : $"{fileName}:{line}: {reason}", innerException)
     {
         FileName = fileName;
         Line = line;
+        Column = column;
         Reason = reason;
     }
 
@@ -31,6 +38,9 @@ public sealed class PolicyLoadException : Exception
 
     /// <summary>1-based line of the offending node (0 when unknown).</summary>
     public int Line { get; }
+
+    /// <summary>1-based column of the offending node (0 when unknown).</summary>
+    public int Column { get; }
 
     /// <summary>Why the file was rejected.</summary>
     public string Reason { get; }

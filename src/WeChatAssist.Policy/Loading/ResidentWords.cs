@@ -17,6 +17,10 @@ public sealed class ResidentWords
     /// <summary>Every everyday word and its candidate category names.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Words => _words;
 
+    // The word map's one key; the words under it are free text, read without a vocabulary of their own.
+    private static readonly Vocabulary Vocabulary = new("residentWords", "Residents' everyday words for categories.",
+        new Term("words", TermKind.Map, true, "Word → category names.", new Vocabulary("words", "Free words.")));
+
     /// <summary>Loads the map from YAML (<c>words: { 五保户: [特困人员, …] }</c>).</summary>
     public static ResidentWords Load(TextReader yaml, string fileName)
     {
@@ -36,7 +40,7 @@ public sealed class ResidentWords
             throw new PolicyLoadException(fileName, 1, "the word map must be one mapping");
         }
 
-        var map = new YamlMap(fileName, root);
+        var map = new YamlMap(fileName, root, Vocabulary);
         var wordsNode = map.Map("words");
         map.EnsureNoUnknownKeys();
         var words = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);

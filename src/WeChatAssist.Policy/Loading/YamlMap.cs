@@ -3,16 +3,22 @@ using YamlDotNet.RepresentationModel;
 
 namespace WeChatAssist.Policy;
 
-/// <summary>A strict reader over one YAML mapping: typed getters, line-numbered errors, unknown keys rejected.</summary>
+/// <summary>
+/// A strict reader over one YAML mapping: typed getters, line-numbered errors, unknown keys rejected. Every key is
+/// looked up in the mapping's <see cref="Vocabulary"/>: reading an undeclared key, or with a getter of another kind,
+/// is a programming error (the JSON Schema is written from the vocabulary, so it must describe what is read).
+/// </summary>
 internal sealed class YamlMap
 {
     private readonly YamlMappingNode _node;
+    private readonly Vocabulary _vocabulary;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-    public YamlMap(string file, YamlMappingNode node)
+    public YamlMap(string file, YamlMappingNode node, Vocabulary vocabulary)
     {
         File = file;
         _node = node;
+        _vocabulary = vocabulary;
     }
 
     public string File { get; }
@@ -21,31 +27,38 @@ internal sealed class YamlMap
 
     public static int LineOf(YamlNode node) => (int)node.Start.Line;
 
-    public PolicyLoadException Error(string reason) => new(File, Line, reason);
+    public static int ColumnOf(YamlNode node) => (int)node.Start.Column;
 
-    public PolicyLoadException Error(YamlNode node, string reason) => new(File, LineOf(node), reason);
+    public PolicyLoadException Error(string reason) => new(File, Line, ColumnOf(_node), reason);
 
-    public bool Has(string key) => _node.Children.ContainsKey(new YamlScalarNode(key));
+    public PolicyLoadException Error(YamlNode node, string reason) => new(File, LineOf(node), ColumnOf(node), reason);
+
+    public bool Has(string key)
+    {
+        _ = Declared(key);
+        return _node.Children.ContainsKey(new YamlScalarNode(key));
+    }
 
     public YamlNode? Get(string key)
     {
+        _ = Declared(key);
         _used.Add(key);
         return _node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
     }
 
     public YamlNode Required(string key) => Get(key) ?? throw Error($"missing required key '{key}'");
 
-    public string Str(string key) => Scalar(Required(key), key);
+    public string Str(string key) => Scalar(Required(Expect(key, TermKind.Text, TermKind.Choice)), key);
 
-    public string? OptStr(string key) => Get(key) is { } n ? Scalar(n, key) : null;
+    public string? OptStr(string key) => Get(Expect(key, TermKind.Text, TermKind.Choice)) is { } n ? Scalar(n, key) : null;
 
-    public int Int(string key) => ParseInt(Required(key), key);
+    public int Int(string key) => ParseInt(Required(Expect(key, TermKind.Integer)), key);
 
-    public int? OptInt(string key) => Get(key) is { } n ? ParseInt(n, key) : null;
+    public int? OptInt(string key) => Get(Expect(key, TermKind.Integer)) is { } n ? ParseInt(n, key) : null;
 
     public bool Bool(string key, bool defaultValue)
     {
-        if (Get(key) is not { } n)
+        if (Get(Expect(key, TermKind.Boolean)) is not { } n)
         {
             return defaultValue;
         }
@@ -58,29 +71,30 @@ internal sealed class YamlMap
         };
     }
 
-    public DateOnly Date(string key) => ParseDate(Required(key), key);
+    public DateOnly Date(string key) => ParseDate(Required(Expect(key, TermKind.Date)), key);
 
-    public DateOnly? OptDate(string key) => Get(key) is { } n ? ParseDate(n, key) : null;
+    public DateOnly? OptDate(string key) => Get(Expect(key, TermKind.Date)) is { } n ? ParseDate(n, key) : null;
 
-    public long Fen(string key) => ParseFen(Required(key), key);
+    public long Fen(string key) => ParseFen(Required(Expect(key, TermKind.Yuan)), key);
 
-    public long? OptFen(string key) => Get(key) is { } n ? ParseFen(n, key) : null;
+    public long? OptFen(string key) => Get(Expect(key, TermKind.Yuan)) is { } n ? ParseFen(n, key) : null;
 
     public decimal Decimal(string key)
     {
-        var n = Required(key);
+        var n = Required(Expect(key, TermKind.Decimal));
         var s = Scalar(n, key);
         return decimal.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)
             ? d
             : throw Error(n, $"'{key}' must be a number, not '{s}'");
     }
 
-    public YamlMap Map(string key) => AsMap(Required(key), key);
+    public YamlMap Map(string key) => AsMap(Required(Expect(key, TermKind.Map)), key);
 
-    public YamlMap? OptMap(string key) => Get(key) is { } n ? AsMap(n, key) : null;
+    public YamlMap? OptMap(string key) => Get(Expect(key, TermKind.Map)) is { } n ? AsMap(n, key) : null;
 
     public IReadOnlyList<YamlMap> MapList(string key, bool required = true)
     {
+        Expect(key, TermKind.MapList);
         var n = required ? Required(key) : Get(key);
         if (n is null)
         {
@@ -97,6 +111,7 @@ internal sealed class YamlMap
 
     public IReadOnlyList<(string Value, YamlNode Node)> StrList(string key, bool required = true)
     {
+        Expect(key, TermKind.ClauseIds, TermKind.TextList);
         var n = required ? Required(key) : Get(key);
         if (n is null)
         {
@@ -117,7 +132,7 @@ internal sealed class YamlMap
         foreach (var key in _node.Children.Keys)
         {
             var name = key is YamlScalarNode s ? s.Value ?? string.Empty : string.Empty;
-            if (!_used.Contains(name))
+            if (!_used.Contains(name) || _vocabulary.Find(name) is null)
             {
                 throw Error(key, $"unknown key '{name}'");
             }
@@ -128,7 +143,23 @@ internal sealed class YamlMap
         n is YamlScalarNode { Value: { } v } ? v : throw Error(n, $"'{key}' must be a single value");
 
     public YamlMap AsMap(YamlNode n, string key) =>
-        n is YamlMappingNode m ? new YamlMap(File, m) : throw Error(n, $"'{key}' must be a mapping");
+        n is YamlMappingNode m
+            ? new YamlMap(File, m, Declared(key).Map ?? throw new InvalidOperationException($"'{key}' in {_vocabulary.Name} is not declared as a mapping"))
+            : throw Error(n, $"'{key}' must be a mapping");
+
+    private Term Declared(string key) =>
+        _vocabulary.Find(key) ?? throw new InvalidOperationException($"the loader reads '{key}' in {_vocabulary.Name}, which PolicyVocabulary does not declare");
+
+    private string Expect(string key, params TermKind[] kinds)
+    {
+        var term = Declared(key);
+        if (!kinds.Contains(term.Kind))
+        {
+            throw new InvalidOperationException($"the loader reads '{key}' in {_vocabulary.Name} as {string.Join(" or ", kinds)}, but PolicyVocabulary declares it {term.Kind}");
+        }
+
+        return key;
+    }
 
     public long ParseFen(YamlNode n, string key)
     {

@@ -136,6 +136,52 @@ public sealed class BrowserTests(BrowserServer server)
     }
 
     [Fact]
+    public async Task A_bureau_member_uploads_a_draft_in_the_console_and_a_second_one_publishes_it()
+    {
+        var uploader = "u" + Guid.NewGuid().ToString("N")[..10];
+        var approver = "u" + Guid.NewGuid().ToString("N")[..10];
+        var staff = server.Services.GetRequiredService<StaffStore>();
+        await staff.CreateAsync(uploader, CadrePassword, StaffRole.Bureau, "pengshui-2024", null, null, CancellationToken.None);
+        await staff.CreateAsync(approver, CadrePassword, StaffRole.Bureau, "pengshui-2024", null, null, CancellationToken.None);
+        var draft = Policies.RepoFiles.DraftPath;
+
+        var page = await SignInAsync(uploader);
+        await page.SetInputFilesAsync("#draft-file", draft);
+        await page.ClickAsync("#draft-upload");
+        await page.WaitForSelectorAsync("#draft-detail table");
+        var detail = await page.TextContentAsync("#draft-detail") ?? "";
+        Assert.Contains("检查通过，没有错误。", detail, StringComparison.Ordinal);
+        Assert.Contains("与本县上一份政策的差异（对比：pengshui-2024）", detail, StringComparison.Ordinal);
+        Assert.Contains("城乡最低生活保障人员 (dibao) tier 1 individual38元19元", detail, StringComparison.Ordinal);
+        Assert.Contains("2024-10-12collection window opens", detail, StringComparison.Ordinal);
+        Assert.Contains("需要另一位医保局工作人员审核", detail, StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#draft-approve").CountAsync());
+        await BrowserServer.ScreenshotAsync(page, "06-policy-draft-uploaded");
+
+        var second = await SignInAsync(approver);
+        var open = second.Locator("section[data-api='/api/v1/admin/policies/drafts'] a", new PageLocatorOptions { HasTextString = "查看" }).First;
+        await open.WaitForAsync();
+        await open.ClickAsync();
+        await second.ClickAsync("#draft-approve");
+        await second.WaitForSelectorAsync("#draft-approve-result:not(:empty)");
+        Assert.Contains("已发布：pengshui-2025 第", await second.TextContentAsync("#draft-approve-result"), StringComparison.Ordinal);
+        await BrowserServer.ScreenshotAsync(second, "07-policy-draft-published");
+    }
+
+    private async Task<IPage> SignInAsync(string userName)
+    {
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/console/login");
+        await page.FillAsync("#userName", userName);
+        await page.FillAsync("#password", CadrePassword);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console");
+        await page.GotoAsync("/console?policyId=pengshui-2024");
+        await page.WaitForSelectorAsync("#draft-form");
+        return page;
+    }
+
+    [Fact]
     public async Task A_township_official_sees_the_villages_of_their_own_township_only()
     {
         var official = "town" + Guid.NewGuid().ToString("N")[..6];

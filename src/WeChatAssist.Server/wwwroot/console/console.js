@@ -195,6 +195,63 @@
     });
   }
 
+  // Policy drafts: upload the file as it is (the server checks size and UTF-8), then show the check's faults, the
+  // diff from the county's previous policy, the preview and the calendar; a second bureau member approves.
+  const draftForm = $('draft-form');
+  if (draftForm) {
+    draftForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const file = $('draft-file').files[0];
+      if (!file) { return; }
+      $('draft-result').textContent = T['draft.busy'];
+      const result = await json(`/api/v1/admin/policies/drafts?fileName=${encodeURIComponent(file.name)}`,
+        { method: 'POST', body: await file.arrayBuffer(), headers: { 'Content-Type': 'application/yaml' } });
+      if (result.ok) { $('draft-result').textContent = ''; renderDraft(result.body); } else { $('draft-result').textContent = T['draft.failed'] + (result.body?.detail ?? result.body?.title ?? result.status); }
+      await featurePanels();
+    });
+  }
+  function heading(text) { const h = document.createElement('h3'); h.textContent = text; return h; }
+  function small(headers, rows) { const t = document.createElement('table'); t.className = 'data'; table(t, headers.map((h) => T[`draft.col.${h}`]), rows); return t; }
+  function renderDraft(detail) {
+    const box = $('draft-detail');
+    const d = detail.draft;
+    const parts = [heading(`${d.fileName}（${d.policyId ?? '—'}，${T[`draft.status.${d.status}`] ?? d.status}）`), heading(T['draft.faults'])];
+    if (detail.faults.length) {
+      parts.push(small(['place', 'reason'], detail.faults.map((f) => [`${f.file}:${f.line}:${f.column}`, f.reason])));
+    } else { const p = document.createElement('p'); p.textContent = T['draft.noFaults']; parts.push(p); }
+    if (detail.diff) {
+      parts.push(heading(detail.diff.previousPolicyId ? T['draft.diff'].replace('{previous}', detail.diff.previousPolicyId) : T['draft.noPrevious']));
+      if (detail.diff.previousPolicyId && !detail.diff.changes.length) { const p = document.createElement('p'); p.textContent = T['draft.noChanges']; parts.push(p); }
+      if (detail.diff.changes.length) { parts.push(small(['area', 'item', 'before', 'after'], detail.diff.changes.map((c) => [c.area, c.item, c.before, c.after]))); }
+    }
+    if (detail.preview) {
+      const yuan = (fen) => (fen === null || fen === undefined ? '—' : (fen / 100).toString());
+      parts.push(heading(T['draft.preview'].replace('{on}', detail.preview.on)));
+      parts.push(small(['group', 'tier', 'outcome', 'due', 'subsidy', 'start'], detail.preview.quotes.map((q) => [q.code ? `${q.group}（${q.code}）` : q.group, q.tier, q.outcome, yuan(q.dueFen), yuan(q.subsidyFen), q.benefitStart])));
+      parts.push(heading(T['draft.calendar']));
+      parts.push(small(['date', 'what'], detail.preview.calendar.map((e) => [e.date, e.what])));
+    }
+    const status = document.createElement('p');
+    status.id = 'draft-approve-result';
+    status.setAttribute('role', 'status');
+    if (detail.canApprove) {
+      const approve = document.createElement('button');
+      approve.id = 'draft-approve';
+      approve.textContent = T['draft.approve'];
+      approve.addEventListener('click', async () => {
+        const result = await json(`/api/v1/admin/policies/drafts/${d.id}/approve`, { method: 'POST' });
+        status.textContent = result.ok
+          ? T['draft.approved'].replace('{policyId}', result.body.policyId).replace('{version}', result.body.version).replace('{opens}', result.body.collectionOpens)
+          : T['draft.failed'] + (result.body?.detail ?? result.status);
+        if (result.ok) { approve.remove(); }
+        await featurePanels();
+      });
+      parts.push(approve);
+    } else if (detail.cannotApproveReason) { status.textContent = T[`draft.cannot.${detail.cannotApproveReason}`] ?? detail.cannotApproveReason; }
+    parts.push(status);
+    box.replaceChildren(...parts);
+  }
+
   // A feature panel names the fields it shows (data-fields) and where its values' labels live (data-values, e.g.
   // "import" finds "import.status.applied"; otherwise "value.status.sent"). Unknown fields and values show as sent.
   const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -209,6 +266,14 @@
     return dateTime.test(v) ? new Date(v).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : v;
   }
   function cell(panel, field, row) {
+    // The drafts panel: the id opens the draft (check, diff, preview, approval).
+    if (panel.dataset.values === 'draft' && field === 'id') {
+      const link = document.createElement('a');
+      link.href = '#draft-detail';
+      link.textContent = `${T['draft.open']} ${row.id}`;
+      link.addEventListener('click', async () => { const result = await json(`/api/v1/admin/policies/drafts/${row.id}`); if (result.ok) { renderDraft(result.body); } });
+      return link;
+    }
     // The imports panel's error report: a download link where the import had errors.
     if (field === 'errors') {
       if (!(row.errorRows > 0)) { return '—'; }
