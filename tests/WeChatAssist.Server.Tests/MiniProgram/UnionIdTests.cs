@@ -147,6 +147,22 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
     }
 
     [Fact]
+    public async Task A_backfill_stores_existing_followers_unionids_through_batchget_in_calls_of_100()
+    {
+        await using var server = await StartAsync(DatabaseProvider.Sqlite, ResidentServer.BusinessNow, openPlatform: true);
+        var openIds = Enumerable.Range(0, 150).Select(i => "oBackfill" + i.ToString("000", CultureInfo.InvariantCulture)).ToList();
+        await PostAsync(server, $"/wechat-sim/_simulator/users?appid={ResidentServer.AppId}&openid=oBackfill007&following=false");
+
+        var (stored, withUnion) = await server.Services.GetRequiredService<WeChatAssist.Server.MiniProgram.FollowerIdentities>()
+            .BackfillAsync(ResidentServer.Account, openIds, CancellationToken.None);
+
+        Assert.Equal((150, 149), (stored, withUnion));
+        Assert.Equal(2, server.Services.GetRequiredService<SimulatorCallLog>().Calls("cgi-bin/user/info/batchget").Count);
+        Assert.Equal(149, await server.CountAsync("SELECT COUNT(*) FROM wechat_followers WHERE open_id LIKE 'oBackfill%' AND union_id IS NOT NULL"));
+        Assert.Equal(1, await server.CountAsync("SELECT COUNT(*) FROM wechat_followers WHERE open_id = 'oBackfill007' AND union_id IS NULL AND subscribed = 0"));
+    }
+
+    [Fact]
     public async Task Broken_JSON_bad_signatures_and_stale_timestamps_on_the_mini_program_push_are_4xx()
     {
         await using var server = await StartAsync(DatabaseProvider.Sqlite, ResidentServer.BusinessNow, openPlatform: true);
