@@ -80,6 +80,12 @@ internal sealed class ChatEngine(
         }
 
         var text = Render(language, composed);
+        if (intent == ChatIntent.PaymentStatus && resident is { Household.Count: > 0 } && composed.Template.StartsWith("status_", StringComparison.Ordinal))
+        {
+            // "我家交了没有": each person bound by this WeChat user, one line each, the user first.
+            text = string.Join('\n', [text, .. resident.Household.Select(member => Render(language, AnswerComposer.Compose(intent, context with { Resident = member })))]);
+        }
+
         await states.SaveAsync(
             request.Account,
             request.UserId,

@@ -38,6 +38,7 @@ internal static class ChatExtensions
         builder.Services.AddChatDatabaseStores();
         builder.Services.TryAddSingleton<IResidentDirectory, UnboundResidentDirectory>();
         builder.Services.TryAddSingleton<IFollowerLanguages, UnknownFollowerLanguages>();
+        builder.Services.TryAddSingleton<IBindingInvitation, NoBindingInvitation>();
         builder.Services.AddHostedService<ChatWarmUp>();
         builder.Services.AddWeChatMessageHandler<ChatMessageHandler>();
         return builder;

@@ -1,4 +1,5 @@
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Chat.Understanding;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.WeChat.Messages;
@@ -17,6 +18,7 @@ internal sealed partial class ChatMessageHandler(
     TimeProvider realClock,
     IFollowerSceneRecorder scenes,
     IFollowerLanguages languages,
+    IBindingInvitation invitation,
     ILogger<ChatMessageHandler> logger) : IWeChatMessageHandler
 {
     public async ValueTask<WeChatReply?> HandleAsync(WeChatMessageContext context, CancellationToken cancellationToken)
@@ -72,6 +74,13 @@ internal sealed partial class ChatMessageHandler(
     {
         var answer = await engine.AnswerAsync(new ChatRequest(account, openId, policy, language, text, today), cancellationToken);
         LogAnswered(logger, account, ChatIntents.Name(answer.Intent), answer.Confidence, answer.FellBack);
+
+        // Not connected to a resident (no unionid, or nothing bound): point to the binding page rather than guess.
+        if (answer.Template == "status_unbound" && invitation.For(account) is { } invite)
+        {
+            return new TextReply(answer.Text.TrimEnd() + invite);
+        }
+
         return Reply(answer);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Residents;
+using WeChatAssist.WeChat.Webhook;
 
 namespace WeChatAssist.Server.MiniProgram;
 
@@ -21,8 +22,22 @@ internal static class MiniProgramExtensions
         builder.Services.AddSingleton<BindingStore>();
         builder.Services.AddSingleton<PaymentIntentStore>();
 
-        // The chatbot's personal answers come from the residents followers bound here (replaces Chat's "nobody bound").
+        // The chatbot's personal answers come from the residents followers bound here (replaces Chat's "nobody bound"),
+        // found on the official account through the follower's unionid; without one it links the binding page.
+        builder.Services.AddSingleton<FollowerIdentities>();
         builder.Services.AddSingleton<IResidentDirectory, BoundResidentDirectory>();
+        builder.Services.AddSingleton<IBindingInvitation, MiniProgramBindingInvitation>();
+
+        // Followers' unionids are fetched before the chatbot (registered by AddChat) handles their message. The
+        // wrapper keeps an implementation type, so later decorators (reminder consents) can wrap it in turn.
+        var inner = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IWeChatMessageHandler) && !d.IsKeyedService);
+        if (inner?.ImplementationType is { } handlerType)
+        {
+            builder.Services.Remove(inner);
+            builder.Services.AddKeyedScoped(typeof(IWeChatMessageHandler), FollowerIdentityHandler.InnerKey, handlerType);
+            builder.Services.AddScoped<IWeChatMessageHandler, FollowerIdentityHandler>();
+        }
+
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, MiniProgramAuthentication>(MiniProgramAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()

@@ -23,6 +23,17 @@ internal sealed class MiniProgramOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan FailureWindow { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>The mini-program page where a resident binds themself and their family; the chatbot links it (with the
+    /// county's mini-program, the <c>MiniProgram</c> account serving the same policy) when it cannot connect a follower
+    /// to a resident.</summary>
+    [Required]
+    [RegularExpression(@"^[A-Za-z0-9_\-/]+(\?[A-Za-z0-9_\-=&%.]*)?$")]
+    public string BindingPagePath { get; set; } = "pages/bind/index";
+
+    /// <summary>Web page opened instead by WeChat clients too old to open a mini-program from a text link.</summary>
+    [Required]
+    public Uri BindingPageFallbackUrl { get; set; } = new("https://mp.weixin.qq.com/");
+
     /// <summary>Each county's official online payment channel, keyed by policy id.</summary>
     public Dictionary<string, PaymentChannelOptions> PaymentChannels { get; set; } = new(StringComparer.Ordinal);
 }

@@ -8,7 +8,9 @@ namespace WeChatAssist.Server.Reminders;
 /// <param name="Rule">Rule id (part of the de-duplication key).</param>
 /// <param name="Kind">One of <see cref="ReminderKinds"/>.</param>
 /// <param name="Occurrence">Which occurrence of the rule (usually the date it leads up to); part of the key.</param>
-/// <param name="Channel"><c>template</c> or <c>subscribe</c>.</param>
+/// <param name="Channel">The message family in the key: <c>template</c>, or <c>subscribe</c> for a kind that may go as a
+/// subscribe message. The row's own channel is chosen per person (see <see cref="OutboxSql"/>); the key does not
+/// depend on it, so a person gets one row per occurrence whichever channel carries it.</param>
 /// <param name="Payload">JSON the dispatcher renders the message from.</param>
 /// <param name="BenefitYear">The policy's benefit year: owing kinds go only to residents not paid for it.</param>
 /// <param name="ResidentFilter">Adds its parameters to the command and returns an extra SQL condition on <c>r</c> (residents).</param>
@@ -17,19 +19,32 @@ internal sealed record OutboxInsert(string PolicyId, string Rule, string Kind, s
     /// <summary>Staff user name for manual reminders.</summary>
     public string? RequestedBy { get; init; }
 
-    /// <summary>The subscribe template whose consent the audience must still hold (subscribe channel).</summary>
+    /// <summary>The official-account subscribe template whose consent makes the row a subscribe message there.</summary>
     public string? ConsentTemplateId { get; init; }
 
-    /// <summary>The subscribe template whose consent the audience must NOT hold (their template-message twin).</summary>
-    public string? WithoutConsentTemplateId { get; init; }
+    /// <summary>The mini-program subscribe template whose consent (in the mini-program) sends the row there.</summary>
+    public string? MiniProgramTemplateId { get; init; }
+
+    /// <summary>Which apps are mini-programs and which official account serves the policy; null: the binding's own
+    /// app only (as before the mini-program had its own channel).</summary>
+    public OutboxRoutes? Routes { get; init; }
 
     /// <summary>The broadcast the rows belong to.</summary>
     public long? BroadcastId { get; init; }
 }
 
+/// <summary>The apps a policy's residents are reached through.</summary>
+/// <param name="MiniProgramAppIds">Every configured mini-program's app id.</param>
+/// <param name="OfficialAppId">The official account serving the policy, or null.</param>
+internal sealed record OutboxRoutes(IReadOnlyList<string> MiniProgramAppIds, string? OfficialAppId);
+
 /// <summary>The one set-based audience insert every producer of outbox rows uses: bound WeChat user (the first
-/// binding of the resident), owing when the kind asks for payment, not opted out of the kind, consent for
-/// subscribe messages; send time spread over <c>[start, start + spread]</c>; duplicates skipped by the key.</summary>
+/// binding of the resident), owing when the kind asks for payment, not opted out of the kind; send time spread over
+/// <c>[start, start + spread]</c>; duplicates skipped by the key. The channel is chosen per person: the mini-program's
+/// <c>subscribeMessage.send</c> when the binding is a mini-program user who accepted the kind's mini-program template;
+/// otherwise the official account — the binding itself when it was made there, or the follower with the binding's
+/// unionid — as a subscribe message with a consent there, else a template message. A resident reachable by neither
+/// is not queued.</summary>
 internal static class OutboxSql
 {
     /// <summary>Join target and condition giving <c>b</c>, the first binding of resident <c>r</c> (the WeChat user
@@ -44,28 +59,42 @@ internal static class OutboxSql
         ArgumentNullException.ThrowIfNull(insert);
         var postgres = provider == DatabaseProvider.Postgres;
         var owing = ReminderKinds.IsOwing(insert.Kind) ? "AND (r.paid_year IS NULL OR r.paid_year < @year)" : "";
-        var consent = insert.ConsentTemplateId is null ? ""
-            : "AND EXISTS (SELECT 1 FROM subscribe_consents c WHERE c.app_id = b.app_id AND c.open_id = b.open_id AND c.template_id = @consentTemplate AND c.remaining > 0)";
-        if (insert.WithoutConsentTemplateId is not null)
-        {
-            consent = "AND NOT EXISTS (SELECT 1 FROM subscribe_consents c WHERE c.app_id = b.app_id AND c.open_id = b.open_id AND c.template_id = @consentTemplate AND c.remaining > 0)";
-        }
-
         var sendAfter = postgres ? "@start + (random() * @spread) * interval '1 millisecond'" : "@start + (abs(random()) % (@spread + 1))";
         var payload = postgres ? "CAST(@payload AS jsonb)" : "@payload";
         var optedOut = postgres ? "p.opted_out" : "p.opted_out = 1";
+        var subscribed = postgres ? "f.subscribed" : "f.subscribed = 1";
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandTimeout = 600;
+
+        // Where the binding is a mini-program user, the official account reaches them only as the follower sharing
+        // the binding's unionid; a binding made on the official account itself is reached there directly.
+        var routes = insert.Routes;
+        var onMini = routes is null ? "1 = 0" : "b.app_id IN " + InList(command, "mini", routes.MiniProgramAppIds, a => a);
+        var follower = routes?.OfficialAppId is null ? "1 = 0" : $"b.union_id IS NOT NULL AND f.union_id = b.union_id AND f.app_id = @official AND {subscribed}";
+        var officialApp = $"CASE WHEN {onMini} THEN f.app_id ELSE b.app_id END";
+        var officialOpen = $"CASE WHEN {onMini} THEN f.open_id ELSE b.open_id END";
+        var miniConsent = insert.MiniProgramTemplateId is null ? "1 = 0"
+            : $"({onMini} AND EXISTS (SELECT 1 FROM subscribe_consents mc WHERE mc.app_id = b.app_id AND mc.open_id = b.open_id AND mc.template_id = @miniTemplate AND mc.remaining > 0))";
+        var officialConsent = insert.ConsentTemplateId is null ? "1 = 0"
+            : $"EXISTS (SELECT 1 FROM subscribe_consents oc WHERE oc.app_id = {officialApp} AND oc.open_id = {officialOpen} AND oc.template_id = @consentTemplate AND oc.remaining > 0)";
         command.CommandText = $"""
             INSERT INTO reminder_outbox (dedupe_key, policy_id, rule, kind, resident_id, app_id, open_id, channel, payload, send_after, status, attempts, created_at, requested_by, broadcast_id)
-            SELECT @policy || ':' || @rule || ':' || CAST(r.id AS text) || ':' || @occurrence || ':' || @channel,
-                   @policy, @rule, @kind, r.id, b.app_id, b.open_id, @channel, {payload}, {sendAfter}, 'pending', 0, @now, CAST(@requestedBy AS text), CAST(@broadcast AS bigint)
-            FROM residents r
-            JOIN {FirstBinding}
-            WHERE r.policy_id = @policy {owing} AND ({insert.ResidentFilter(command)})
-              AND NOT EXISTS (SELECT 1 FROM reminder_preferences p WHERE p.app_id = b.app_id AND p.open_id = b.open_id AND p.kind = @kind AND {optedOut})
-              {consent}
+            SELECT @policy || ':' || @rule || ':' || CAST(t.resident_id AS text) || ':' || @occurrence || ':' || @channel,
+                   @policy, @rule, @kind, t.resident_id, t.app_id, t.open_id, t.channel, {payload}, {sendAfter}, 'pending', 0, @now, CAST(@requestedBy AS text), CAST(@broadcast AS bigint)
+            FROM (
+              SELECT r.id AS resident_id, b.app_id AS binding_app, b.open_id AS binding_open,
+                     CASE WHEN {miniConsent} THEN b.app_id ELSE {officialApp} END AS app_id,
+                     CASE WHEN {miniConsent} THEN b.open_id ELSE {officialOpen} END AS open_id,
+                     CASE WHEN {miniConsent} OR {officialConsent} THEN 'subscribe' ELSE 'template' END AS channel
+              FROM residents r
+              JOIN {FirstBinding}
+              LEFT JOIN wechat_followers f ON {follower}
+              WHERE r.policy_id = @policy {owing} AND ({insert.ResidentFilter(command)})
+            ) t
+            WHERE t.app_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM reminder_preferences p WHERE p.kind = @kind AND {optedOut}
+                              AND ((p.app_id = t.app_id AND p.open_id = t.open_id) OR (p.app_id = t.binding_app AND p.open_id = t.binding_open)))
             ON CONFLICT (dedupe_key) DO NOTHING
             """;
         command.AddParameter("@policy", insert.PolicyId);
@@ -80,10 +109,21 @@ internal static class OutboxSql
         command.AddInstant(provider, "@start", start);
         command.AddParameter("@spread", postgres ? spread.TotalMilliseconds : (long)spread.TotalMilliseconds);
         command.AddInstant(provider, "@now", now);
-        if ((insert.ConsentTemplateId ?? insert.WithoutConsentTemplateId) is { } consentTemplate)
+        if (routes?.OfficialAppId is { } official)
+        {
+            command.AddParameter("@official", official);
+        }
+
+        if (insert.ConsentTemplateId is { } consentTemplate)
         {
             command.AddParameter("@consentTemplate", consentTemplate);
         }
+
+        if (insert.MiniProgramTemplateId is { } miniTemplate)
+        {
+            command.AddParameter("@miniTemplate", miniTemplate);
+        }
+
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

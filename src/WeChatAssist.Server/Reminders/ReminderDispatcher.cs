@@ -190,29 +190,65 @@ internal sealed partial class ReminderDispatcher(
 
         await Bucket(item.AppId).WaitAsync(cancellationToken);
         calling[item.Id] = true;
+        OutboxOutcome outcome;
         try
         {
-            if (item.Channel == "subscribe")
-            {
-                if (!await outbox.UseConsentAsync(item.AppId, item.OpenId, message.TemplateId, clock.GetUtcNow(), cancellationToken))
-                {
-                    return new OutboxOutcome(item.Id, OutboxStatus.Failed, ErrorCode: WeChatErrorCodes.UserRefused, Error: "no subscribe consent left");
-                }
-
-                var sent = await wechat.SendSubscribeMessageAsync(account, new SubscribeMessage(item.OpenId, message.TemplateId, message.Data), cancellationToken);
-                return Outcome(item, sent.Error, null, quotaDay);
-            }
-
-            var result = await wechat.SendTemplateMessageAsync(
-                account,
-                new TemplateMessage(item.OpenId, message.TemplateId, message.Data) { ClientMessageId = "wca-reminder-" + item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                cancellationToken);
-            return Outcome(item, result.Error, result.IsSuccess ? result.Value : null, quotaDay);
+            outcome = await SendOnChannelAsync(item, account, message, quotaDay, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return Outcome(item, WeChatError.Transport(e.GetType().Name + ": " + e.Message), null, quotaDay);
         }
+
+        // No consent (43101), data the template refuses (47003) or not following (43004) concern this channel only:
+        // recorded for it, and the row moves to the person's other channel when one is allowed.
+        if (outcome.Status == OutboxStatus.Failed && outcome.ErrorCode is WeChatErrorCodes.UserRefused or WeChatErrorCodes.ArgumentInvalid or WeChatErrorCodes.RequireSubscribe)
+        {
+            var failure = new OutboxChannelFailure(item.AppId, item.OpenId, item.Channel, outcome.ErrorCode.Value, outcome.Error);
+            var routes = ReminderPlanner.Routes(wechatOptions.CurrentValue, item.PolicyId);
+            var next = await outbox.NextChannelAsync(item, routes, options.MiniProgramTemplateIds.GetValueOrDefault(item.Kind),
+                options.SubscribeKinds.Contains(item.Kind) ? message.TemplateId : null, cancellationToken);
+            if (next is not null)
+            {
+                LogRerouted(logger, item.Id, item.Channel, item.AppId, outcome.ErrorCode.Value, next.Channel, next.AppId);
+                return new OutboxOutcome(item.Id, OutboxStatus.Pending, clock.GetUtcNow(), outcome.ErrorCode, outcome.Error) { ChannelFailure = failure, Reroute = next };
+            }
+
+            return outcome with { ChannelFailure = failure };
+        }
+
+        return outcome;
+    }
+
+    private async Task<OutboxOutcome> SendOnChannelAsync(OutboxItem item, string account, RenderedMessage message, DateOnly quotaDay, CancellationToken cancellationToken)
+    {
+        var miniProgram = wechatOptions.CurrentValue.Accounts.TryGetValue(account, out var settings) && settings.Kind == WeChatAccountKind.MiniProgram;
+        if (item.Channel == "subscribe")
+        {
+            // A mini-program's subscribe templates are its own: the kind's mini-program template, with the same keywords.
+            var templateId = miniProgram ? options.MiniProgramTemplateIds.GetValueOrDefault(item.Kind) ?? message.TemplateId : message.TemplateId;
+            if (!await outbox.UseConsentAsync(item.AppId, item.OpenId, templateId, clock.GetUtcNow(), cancellationToken))
+            {
+                return new OutboxOutcome(item.Id, OutboxStatus.Failed, ErrorCode: WeChatErrorCodes.UserRefused, Error: "no subscribe consent left");
+            }
+
+            var sent = miniProgram
+                ? await wechat.SendMiniProgramSubscribeMessageAsync(account, new MiniProgramSubscribeMessage(item.OpenId, templateId, message.Data), cancellationToken)
+                : await wechat.SendSubscribeMessageAsync(account, new SubscribeMessage(item.OpenId, templateId, message.Data), cancellationToken);
+            return Outcome(item, sent.Error, null, quotaDay);
+        }
+
+        if (miniProgram)
+        {
+            // A mini-program has no template messages.
+            return new OutboxOutcome(item.Id, OutboxStatus.Failed, ErrorCode: WeChatErrorCodes.UserRefused, Error: "a mini-program user can only get subscribe messages");
+        }
+
+        var result = await wechat.SendTemplateMessageAsync(
+            account,
+            new TemplateMessage(item.OpenId, message.TemplateId, message.Data) { ClientMessageId = "wca-reminder-" + item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            cancellationToken);
+        return Outcome(item, result.Error, result.IsSuccess ? result.Value : null, quotaDay);
     }
 
     private OutboxOutcome Outcome(OutboxItem item, WeChatError? error, long? msgId, DateOnly quotaDay)
@@ -258,6 +294,9 @@ internal sealed partial class ReminderDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder outcomes of {Count} rows could not be recorded; retrying while their lease holds.")]
     private static partial void LogRecordRetry(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder {Id}: {Channel} on {AppId} refused it ({ErrorCode}); trying {NextChannel} on {NextAppId}.")]
+    private static partial void LogRerouted(ILogger logger, long id, string channel, string appId, int errorCode, string nextChannel, string nextAppId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat quota reached for app {AppId} (errcode {ErrorCode}); reminders wait for the next quota day.")]
     private static partial void LogQuotaReached(ILogger logger, string appId, int errorCode);

@@ -19,7 +19,20 @@ internal enum OutboxStatus
 }
 
 /// <summary>The outcome to record for a claimed row.</summary>
-internal sealed record OutboxOutcome(long Id, OutboxStatus Status, DateTimeOffset? SendAfter = null, int? ErrorCode = null, string? Error = null, long? MsgId = null);
+internal sealed record OutboxOutcome(long Id, OutboxStatus Status, DateTimeOffset? SendAfter = null, int? ErrorCode = null, string? Error = null, long? MsgId = null)
+{
+    /// <summary>The channel that refused the row (recorded in <c>reminder_channel_failures</c>), if one did.</summary>
+    public OutboxChannelFailure? ChannelFailure { get; init; }
+
+    /// <summary>Where the row goes next instead (another channel of the same person); it stays one row.</summary>
+    public OutboxTarget? Reroute { get; init; }
+}
+
+/// <summary>An app, OpenID and channel a row can be sent through.</summary>
+internal sealed record OutboxTarget(string AppId, string OpenId, string Channel);
+
+/// <summary>How one channel refused a row.</summary>
+internal sealed record OutboxChannelFailure(string AppId, string OpenId, string Channel, int ErrorCode, string? Error);
 
 /// <summary>The outbox's claim, completion and lease sweep (the shared daily budget is <see cref="SendBudgets"/>). Claims use <c>FOR UPDATE SKIP
 /// LOCKED</c> on PostgreSQL so nodes never claim the same row; SQLite (one node) claims in an immediate
@@ -119,8 +132,15 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         const string Sql = """
             UPDATE reminder_outbox SET status = @status, send_after = COALESCE(@sendAfter, send_after), last_error_code = @code, last_error = @error,
-                   msgid = COALESCE(@msgid, msgid), sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END, lease_owner = NULL, lease_until = NULL
+                   msgid = COALESCE(@msgid, msgid), sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END, lease_owner = NULL, lease_until = NULL,
+                   app_id = COALESCE(@toApp, app_id), open_id = COALESCE(@toOpen, open_id), channel = COALESCE(@toChannel, channel)
             WHERE id = @id AND lease_owner = @token AND status = 'leased'
+            """;
+        const string FailureSql = """
+            INSERT INTO reminder_channel_failures (outbox_id, app_id, channel, open_id, error_code, error, at)
+            SELECT @id, @failApp, @failChannel, @failOpen, @failCode, @failError, @now
+            WHERE EXISTS (SELECT 1 FROM reminder_outbox WHERE id = @id AND lease_owner = @token AND status = 'leased')
+            ON CONFLICT (outbox_id, app_id, channel) DO NOTHING
             """;
         if (connection.CanCreateBatch)
         {
@@ -128,6 +148,14 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             batch.Transaction = transaction;
             foreach (var outcome in outcomes)
             {
+                if (outcome.ChannelFailure is not null)
+                {
+                    var failure = batch.CreateBatchCommand();
+                    failure.CommandText = FailureSql;
+                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, provider);
+                    batch.BatchCommands.Add(failure);
+                }
+
                 var command = batch.CreateBatchCommand();
                 command.CommandText = Sql;
                 Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, provider);
@@ -140,6 +168,15 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         {
             foreach (var outcome in outcomes)
             {
+                if (outcome.ChannelFailure is not null)
+                {
+                    await using var failure = connection.CreateCommand();
+                    failure.Transaction = transaction;
+                    failure.CommandText = FailureSql;
+                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, provider);
+                    await failure.ExecuteNonQueryAsync(cancellationToken);
+                }
+
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = Sql;
@@ -203,5 +240,126 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         Add("@now", Instant(now));
         Add("@id", outcome.Id);
         Add("@token", token);
+        // Typed, so PostgreSQL accepts a null in COALESCE.
+        foreach (var (name, value) in new[] { ("@toApp", outcome.Reroute?.AppId), ("@toOpen", outcome.Reroute?.OpenId), ("@toChannel", outcome.Reroute?.Channel) })
+        {
+            var parameter = create();
+            parameter.ParameterName = name;
+            parameter.Value = (object?)value ?? DBNull.Value;
+            parameter.DbType = System.Data.DbType.String;
+            parameters.Add(parameter);
+        }
+    }
+
+    private static void BindFailure(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, DatabaseProvider provider)
+    {
+        void Add(string name, object? value, System.Data.DbType? type = null)
+        {
+            var parameter = create();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            if (type is { } t)
+            {
+                parameter.DbType = t;
+            }
+
+            parameters.Add(parameter);
+        }
+
+        var failure = outcome.ChannelFailure!;
+        Add("@id", outcome.Id);
+        Add("@token", token);
+        Add("@failApp", failure.AppId);
+        Add("@failChannel", failure.Channel);
+        Add("@failOpen", failure.OpenId);
+        Add("@failCode", failure.ErrorCode);
+        Add("@failError", failure.Error, System.Data.DbType.String);
+        Add("@now", provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>The next channel of the row's person that has not refused this row yet, in the planner's order: the
+    /// mini-program with a consent left, then the official account (a subscribe message with a consent, else a
+    /// template message) — the binding itself when made there, else the follower sharing its unionid. Null when
+    /// every channel allowed has been tried.</summary>
+    public async Task<OutboxTarget?> NextChannelAsync(OutboxItem item, OutboxRoutes routes, string? miniTemplate, string? officialConsentTemplate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(routes);
+        if (item.ResidentId is null)
+        {
+            return null;
+        }
+
+        var provider = database.Provider;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var tried = new HashSet<(string, string)> { (item.AppId, item.Channel) };
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT app_id, channel FROM reminder_channel_failures WHERE outbox_id = @id";
+            command.AddParameter("@id", item.Id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                tried.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        string bindingApp, bindingOpen;
+        string? union;
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT app_id, open_id, union_id FROM resident_bindings WHERE resident_id = @resident ORDER BY id LIMIT 1";
+            command.AddParameter("@resident", item.ResidentId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            (bindingApp, bindingOpen, union) = (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+
+        async Task<bool> HasConsentAsync(string app, string open, string template)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM subscribe_consents WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0";
+            command.AddParameter("@app", app);
+            command.AddParameter("@open", open);
+            command.AddParameter("@template", template);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+
+        var candidates = new List<OutboxTarget>();
+        var onMini = routes.MiniProgramAppIds.Contains(bindingApp, StringComparer.Ordinal);
+        if (onMini && miniTemplate is not null && await HasConsentAsync(bindingApp, bindingOpen, miniTemplate))
+        {
+            candidates.Add(new OutboxTarget(bindingApp, bindingOpen, "subscribe"));
+        }
+
+        (string App, string Open)? official = onMini ? null : (bindingApp, bindingOpen);
+        if (onMini && union is not null && routes.OfficialAppId is not null)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT open_id FROM wechat_followers WHERE app_id = @app AND union_id = @union AND subscribed = @yes";
+            command.AddParameter("@app", routes.OfficialAppId);
+            command.AddParameter("@union", union);
+            command.AddParameter("@yes", SqlValues.Flag(provider, true));
+            if (await command.ExecuteScalarAsync(cancellationToken) is string open)
+            {
+                official = (routes.OfficialAppId, open);
+            }
+        }
+
+        if (official is { } o)
+        {
+            if (officialConsentTemplate is not null && await HasConsentAsync(o.App, o.Open, officialConsentTemplate))
+            {
+                candidates.Add(new OutboxTarget(o.App, o.Open, "subscribe"));
+            }
+
+            candidates.Add(new OutboxTarget(o.App, o.Open, "template"));
+        }
+
+        return candidates.FirstOrDefault(c => !tried.Contains((c.AppId, c.Channel)));
     }
 }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using Microsoft.Extensions.Options;
+using WeChatAssist.WeChat.Configuration;
 
 namespace WeChatAssist.Server.Reminders;
 
@@ -12,7 +14,7 @@ internal sealed record PlannedRule(string PolicyId, string RuleId, string Kind, 
 /// <summary>Plans the reminders due on the business date: for every policy and every rule whose send date has come
 /// (the latest offset not yet past its date; a missed run catches up), one set-based insert of the audience into
 /// the outbox. Idempotent: the de-duplication key makes a second run that day add nothing.</summary>
-internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog catalog, RemindersOptions options, ReminderMessages messages, SendingHours hours, BusinessClock clock)
+internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog catalog, RemindersOptions options, ReminderMessages messages, SendingHours hours, BusinessClock clock, IOptionsMonitor<WeChatOptions> wechat)
 {
     /// <summary>The channel of reminders not sent as subscribe messages.</summary>
     public const string Channel = "template";
@@ -29,7 +31,8 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         foreach (var policy in catalog.All)
         {
-            foreach (var (rule, occurrence, insert) in Due(policy, today).SelectMany(Channels))
+            var routes = Routes(wechat.CurrentValue, policy.Id);
+            foreach (var (rule, occurrence, insert) in Due(policy, today).Select(d => Channels(d, routes)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var queued = await OutboxSql.InsertAsync(connection, transaction, database.Provider, insert, start, spread, now, cancellationToken);
@@ -88,19 +91,31 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
         }
     }
 
-    /// <summary>A subscribe kind is planned twice: as subscribe messages for followers with consent, as template
-    /// messages for the others.</summary>
-    private IEnumerable<(ReminderRule Rule, string Occurrence, OutboxInsert Insert)> Channels((ReminderRule Rule, string Occurrence, OutboxInsert Insert) due)
+    /// <summary>One row per resident and occurrence, whatever the channel: the key names the kind's message family
+    /// (<c>subscribe</c> for <see cref="RemindersOptions.SubscribeKinds"/>, else <c>template</c>), and the insert picks
+    /// each person's channel — the mini-program with a consent there, else the official account (a subscribe message
+    /// with a consent, else a template message). Earlier both variants were keyed apart, so a consent used up between
+    /// two planning runs could queue the occurrence a second time as a template message.</summary>
+    private (ReminderRule Rule, string Occurrence, OutboxInsert Insert) Channels((ReminderRule Rule, string Occurrence, OutboxInsert Insert) due, OutboxRoutes routes)
     {
-        if (!options.SubscribeKinds.Contains(due.Rule.Kind))
+        var subscribe = options.SubscribeKinds.Contains(due.Rule.Kind);
+        return (due.Rule, due.Occurrence, due.Insert with
         {
-            yield return due;
-            yield break;
-        }
+            Channel = subscribe ? SubscribeChannel : Channel,
+            ConsentTemplateId = subscribe ? messages.TemplateId(due.Rule.Kind) : null,
+            MiniProgramTemplateId = options.MiniProgramTemplateIds.GetValueOrDefault(due.Rule.Kind),
+            Routes = routes,
+        });
+    }
 
-        var templateId = messages.TemplateId(due.Rule.Kind);
-        yield return (due.Rule, due.Occurrence, due.Insert with { Channel = SubscribeChannel, ConsentTemplateId = templateId });
-        yield return (due.Rule, due.Occurrence, due.Insert with { WithoutConsentTemplateId = templateId });
+    /// <summary>The configured mini-programs and the official account serving <paramref name="policyId"/>.</summary>
+    public static OutboxRoutes Routes(WeChatOptions wechat, string policyId)
+    {
+        ArgumentNullException.ThrowIfNull(wechat);
+        var accounts = wechat.Accounts.Values.Where(a => a is not null).ToList();
+        return new OutboxRoutes(
+            [.. accounts.Where(a => a.Kind == WeChatAccountKind.MiniProgram).Select(a => a.AppId).Distinct(StringComparer.Ordinal)],
+            accounts.FirstOrDefault(a => a.Kind == WeChatAccountKind.OfficialAccount && string.Equals(a.PolicyId, policyId, StringComparison.Ordinal))?.AppId);
     }
 
     /// <summary>The payload of a dated reminder: the date it leads up to.</summary>

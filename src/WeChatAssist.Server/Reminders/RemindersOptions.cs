@@ -93,6 +93,11 @@ internal sealed class RemindersOptions
     /// <summary>Template ids per kind, overriding those of <c>templates/reminders/messages.zh-Hans.yaml</c>.</summary>
     public Dictionary<string, string> TemplateIds { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The county mini-program's subscribe-message template per kind (its keywords named as in the messages
+    /// file). A resident bound in the mini-program who accepted it there gets that kind through
+    /// <c>subscribeMessage.send</c> instead of the official account.</summary>
+    public Dictionary<string, string> MiniProgramTemplateIds { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The offsets in force, defaults applied.</summary>
     public IReadOnlyList<int> DeadlineOffsetsFor(string policyId) =>
         Counties.TryGetValue(policyId, out var county) && county.DeadlineOffsetDays.Count > 0 ? [.. county.DeadlineOffsetDays] : Or(DeadlineOffsetDays, 7, 3, 1);

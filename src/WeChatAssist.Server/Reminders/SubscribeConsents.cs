@@ -32,7 +32,8 @@ internal sealed class SubscribeConsents(DatabaseTarget database, BusinessClock c
     }
 }
 
-/// <summary>Counts subscribe-message consents from <c>subscribe_msg_popup_event</c> and <c>subscribe_msg_change_event</c>,
+/// <summary>Counts subscribe-message consents from <c>subscribe_msg_popup_event</c>, <c>subscribe_msg_change_event</c> and
+/// refused deliveries in <c>subscribe_msg_sent_event</c>, on the official account and the mini-program alike,
 /// then lets the account's own handler (the chatbot) handle the message as before.</summary>
 internal sealed class SubscribeConsentHandler(IWeChatMessageHandler? inner, SubscribeConsents consents) : IWeChatMessageHandler
 {
@@ -46,6 +47,11 @@ internal sealed class SubscribeConsentHandler(IWeChatMessageHandler? inner, Subs
                 break;
             case SubscribeMessageChangeEvent change:
                 await consents.RecordAsync(context.AppId, change.FromUserName, [.. change.Choices.Where(c => c.SubscribeStatus != "accept")], cancellationToken);
+                break;
+            case SubscribeMessageSentEvent sent:
+                // A delivery refused because the person turned the template off (43101) leaves no consent behind.
+                await consents.RecordAsync(context.AppId, sent.FromUserName,
+                    [.. sent.Deliveries.Where(d => d.ErrorCode == WeChatAssist.WeChat.Api.WeChatErrorCodes.UserRefused).Select(d => new SubscribeMessageChoice(d.TemplateId, "reject", null))], cancellationToken);
                 break;
         }
 

@@ -19,6 +19,9 @@ internal sealed class ResidentTexts(ProblemTexts texts)
     public string Render(string key, params (string Name, object Value)[] values) =>
         texts.Render(key, values.ToDictionary(v => v.Name, v => Convert.ToString(v.Value, CultureInfo.InvariantCulture) ?? "")).Detail;
 
+    /// <summary>The title of <paramref name="key"/> (e.g. a link's label).</summary>
+    public string Title(string key) => texts.Render(key, new Dictionary<string, string>()).Title;
+
     /// <summary>The text key of an ID number error.</summary>
     public static string Key(IdNumberError error) => "id" + error.ToString();
 }

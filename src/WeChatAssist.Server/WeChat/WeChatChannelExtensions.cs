@@ -15,6 +15,7 @@ namespace WeChatAssist.Server.WeChat;
 internal static class WeChatChannelExtensions
 {
     public const string WebhookPattern = "/wechat/{account}";
+    public const string MiniProgramPushPattern = "/wechat-mp/{account}";
     public const string SimulatorPrefix = "/wechat-sim";
     public const string SimulatorPagePath = "/simulator";
 
@@ -50,6 +51,7 @@ internal static class WeChatChannelExtensions
     public static IEndpointRouteBuilder MapWeChatChannel(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapWeChatOfficialAccounts(WebhookPattern);
+        endpoints.MapWeChatMiniPrograms(MiniProgramPushPattern);
         if (endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {
             endpoints.MapWeChatSimulator(SimulatorPrefix);

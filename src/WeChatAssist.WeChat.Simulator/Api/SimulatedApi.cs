@@ -88,6 +88,8 @@ internal static class SimulatedApi
         var body = call.Body!;
         if (string.IsNullOrEmpty(Str(body, "touser")))
             return Done(Reply.Fail(40003));
+        if (!call.State.Follows(call.AppId!, Str(body, "touser")!))
+            return Done(Reply.Fail(43004));
         if (string.IsNullOrEmpty(Str(body, "template_id")))
             return Done(Reply.Fail(40037));
         if (body["data"] is not JsonObject data || !FieldsFit(data))
@@ -103,6 +105,62 @@ internal static class SimulatedApi
         if (string.IsNullOrEmpty(Str(body, "template_id")))
             return Done(Reply.Fail(40037));
         return Done(body["data"] is JsonObject data && FieldsFit(data) ? Reply.Ok() : Reply.Fail(47003));
+    }
+
+    /// <summary>The mini-program's <c>subscribeMessage.send</c>: 40003 without touser, 40037 without template_id, 47003 for
+    /// data that does not fit its keywords or an unknown miniprogram_state/lang, 43101 without a consent left (when the
+    /// app's consents are tracked, see <see cref="SimulatorState.AddConsent"/>).</summary>
+    public static ValueTask<Reply> MiniProgramSubscribeSend(Call call)
+    {
+        var body = call.Body!;
+        var toUser = Str(body, "touser");
+        var template = Str(body, "template_id");
+        if (string.IsNullOrEmpty(toUser))
+            return Done(Reply.Fail(40003));
+        if (string.IsNullOrEmpty(template))
+            return Done(Reply.Fail(40037));
+        if (body["data"] is not JsonObject data || !FieldsFit(data)
+            || Str(body, "miniprogram_state") is not (null or "developer" or "trial" or "formal")
+            || Str(body, "lang") is not (null or "zh_CN" or "en_US" or "zh_HK" or "zh_TW"))
+            return Done(Reply.Fail(47003));
+        var consent = call.State.UseConsent(call.AppId!, toUser, template);
+        return Done(consent == 0 ? Reply.Ok(new JsonObject { ["msgid"] = call.State.NextId() }) : Reply.Fail(consent));
+    }
+
+    /// <summary><c>cgi-bin/user/info</c>: subscribe 0 with only the OpenID for someone not following; otherwise the
+    /// language and, for an app under an open platform, the unionid.</summary>
+    public static ValueTask<Reply> UserInfo(Call call)
+    {
+        var openId = call.Query["openid"].FirstOrDefault();
+        if (string.IsNullOrEmpty(openId) || openId.Length > 64)
+            return Done(Reply.Fail(40003));
+        return Done(Reply.Ok(UserInfoObject(call, openId)));
+    }
+
+    /// <summary><c>cgi-bin/user/info/batchget</c>: 1 to 100 OpenIDs, answered in order.</summary>
+    public static ValueTask<Reply> UserInfoBatch(Call call)
+    {
+        if (call.Body!["user_list"] is not JsonArray { Count: >= 1 and <= 100 } list)
+            return Done(Reply.Fail(40032));
+        var users = new JsonArray();
+        foreach (var item in list)
+        {
+            var openId = Str(item, "openid");
+            if (string.IsNullOrEmpty(openId))
+                return Done(Reply.Fail(40003));
+            users.Add(UserInfoObject(call, openId));
+        }
+        return Done(Reply.Ok(new JsonObject { ["user_info_list"] = users }));
+    }
+
+    private static JsonObject UserInfoObject(Call call, string openId)
+    {
+        if (!call.State.Follows(call.AppId!, openId))
+            return new JsonObject { ["subscribe"] = 0, ["openid"] = openId };
+        var user = new JsonObject { ["subscribe"] = 1, ["openid"] = openId, ["language"] = "zh_CN", ["subscribe_time"] = 1_700_000_000, ["subscribe_scene"] = "ADD_SCENE_QR_CODE" };
+        if (call.State.UnionId(call.AppId!, openId) is { } unionId)
+            user["unionid"] = unionId;
+        return user;
     }
 
     public static ValueTask<Reply> MassSendAll(Call call)
@@ -235,7 +293,10 @@ internal static class SimulatedApi
         var (code, openId) = RedeemAuthorizationCode(call, "js_code");
         if (code != 0)
             return Done(Reply.Fail(code));
-        return Done(Reply.Ok(new JsonObject { ["openid"] = openId, ["session_key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) }));
+        var session = new JsonObject { ["openid"] = openId, ["session_key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) };
+        if (call.State.UnionId(call.Query["appid"].FirstOrDefault()!, openId!) is { } unionId)
+            session["unionid"] = unionId;
+        return Done(Reply.Ok(session));
     }
 
     public static ValueTask<Reply> WxaCodeUnlimited(Call call)

@@ -39,7 +39,9 @@ public static class SimulatorEndpoints
         Map(group, "POST", "cgi-bin/message/custom/send", needsToken: true, SimulatedApi.CustomSend);
         Map(group, "POST", "cgi-bin/message/template/send", needsToken: true, SimulatedApi.TemplateSend);
         Map(group, "POST", "cgi-bin/message/subscribe/bizsend", needsToken: true, SimulatedApi.SubscribeSend);
-        Map(group, "POST", "cgi-bin/message/subscribe/send", needsToken: true, SimulatedApi.SubscribeSend);
+        Map(group, "POST", "cgi-bin/message/subscribe/send", needsToken: true, SimulatedApi.MiniProgramSubscribeSend);
+        Map(group, "GET", "cgi-bin/user/info", needsToken: true, SimulatedApi.UserInfo);
+        Map(group, "POST", "cgi-bin/user/info/batchget", needsToken: true, SimulatedApi.UserInfoBatch);
         Map(group, "POST", "cgi-bin/message/mass/sendall", needsToken: true, SimulatedApi.MassSendAll);
         Map(group, "POST", "cgi-bin/message/mass/send", needsToken: true, SimulatedApi.MassSend);
         Map(group, "POST", "cgi-bin/tags/create", needsToken: true, SimulatedApi.TagCreate);
@@ -77,6 +79,16 @@ public static class SimulatorEndpoints
         }).WithName("WeChatSimulatorRevokeTokens");
         control.MapPost("codes", (string appid, string openid, SimulatorState state) =>
             TypedResults.Json(new { code = state.IssueCode(appid, openid) }, ControlJson)).WithName("WeChatSimulatorIssueCode");
+        control.MapPost("users", (string appid, string openid, string? person, bool? following, SimulatorState state) =>
+        {
+            state.SetUser(appid, openid, person, following ?? true);
+            return TypedResults.Json(new { unionid = state.UnionId(appid, openid) }, ControlJson);
+        }).WithName("WeChatSimulatorSetUser");
+        control.MapPost("consents", (string appid, string openid, string template, int? count, SimulatorState state) =>
+        {
+            state.AddConsent(appid, openid, template, count ?? 1);
+            return TypedResults.NoContent();
+        }).WithName("WeChatSimulatorAddConsent");
         return group;
     }
 

@@ -16,6 +16,10 @@ public sealed class SimulatorState
     private readonly Dictionary<(string AppId, string Code), string> _codes = [];
     private readonly HashSet<(string AppId, string Code)> _usedCodes = [];
     private readonly Dictionary<(string AppId, string OpenId), (DateTimeOffset At, int Sent)> _inbound = [];
+    private readonly Dictionary<(string AppId, string OpenId), string> _people = [];
+    private readonly HashSet<(string AppId, string OpenId)> _unfollowed = [];
+    private readonly Dictionary<(string AppId, string OpenId, string TemplateId), int> _consents = [];
+    private readonly HashSet<string> _consentApps = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<WeChatSimulatorOptions> _options;
     private readonly TimeProvider _time;
     private long _ids = 1_000_000;
@@ -108,6 +112,67 @@ public sealed class SimulatorState
                 return (40163, null);
             // Unknown codes still work (like a real user's code) and map to a stable OpenID.
             return (0, _codes.Remove((appId, code), out var openId) ? openId : DerivedOpenId(appId, code));
+        }
+    }
+
+    /// <summary>Says who <paramref name="openId"/> on <paramref name="appId"/> is (<paramref name="person"/>, e.g. the same
+    /// name for a resident's official-account and mini-program OpenIDs) and whether they follow the account.</summary>
+    public void SetUser(string appId, string openId, string? person, bool following = true)
+    {
+        lock (_gate)
+        {
+            if (!string.IsNullOrEmpty(person))
+                _people[(appId, openId)] = person;
+            if (following)
+                _unfollowed.Remove((appId, openId));
+            else
+                _unfollowed.Add((appId, openId));
+        }
+    }
+
+    /// <summary>Whether the OpenID follows the official account (everyone does unless <see cref="SetUser"/> said not).</summary>
+    public bool Follows(string appId, string openId)
+    {
+        lock (_gate)
+            return !_unfollowed.Contains((appId, openId));
+    }
+
+    /// <summary>The UnionID WeChat gives for this OpenID: derived from the open-platform account and the person, so it
+    /// is the same on every app of one open platform and differs between platforms; null for an app in none.</summary>
+    public string? UnionId(string appId, string openId)
+    {
+        var platform = _options.CurrentValue.OpenPlatforms.FirstOrDefault(p => p.Value.Contains(appId, StringComparer.Ordinal)).Key;
+        if (platform is null)
+            return null;
+        string person;
+        lock (_gate)
+            person = _people.TryGetValue((appId, openId), out var known) ? known : openId;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(platform + "\n" + person));
+        return "oSimU" + Convert.ToHexStringLower(hash)[..23];
+    }
+
+    /// <summary>Records a mini-program subscribe-message consent (what <c>wx.requestSubscribeMessage</c> accepting does).
+    /// Once an app has any recorded consent, <c>subscribe/send</c> to it needs one per message (43101 otherwise).</summary>
+    public void AddConsent(string appId, string openId, string templateId, int count = 1)
+    {
+        lock (_gate)
+        {
+            _consentApps.Add(appId);
+            _consents[(appId, openId, templateId)] = (_consents.TryGetValue((appId, openId, templateId), out var left) ? left : 0) + count;
+        }
+    }
+
+    /// <summary>Uses one consent: 0, or 43101 when the app tracks consent and none is left.</summary>
+    public int UseConsent(string appId, string openId, string templateId)
+    {
+        lock (_gate)
+        {
+            if (!_consentApps.Contains(appId))
+                return 0;
+            if (!_consents.TryGetValue((appId, openId, templateId), out var left) || left <= 0)
+                return 43101;
+            _consents[(appId, openId, templateId)] = left - 1;
+            return 0;
         }
     }
 

@@ -22,6 +22,13 @@ public sealed class WeChatSimulatorOptions
     /// <summary>Customer-service messages allowed per message from the person.</summary>
     public int CustomerServiceMessagesPerInbound { get; set; } = 5;
 
+    /// <summary>
+    /// Open-platform accounts (name → the app ids bound to it). An app in a group gets unionids from
+    /// <c>jscode2session</c> and <c>user/info</c>: the same one for the same person on every app of the group. An app in
+    /// no group gets none, as on WeChat. A person is an OpenID unless <c>_simulator/users</c> says otherwise.
+    /// </summary>
+    public Dictionary<string, List<string>> OpenPlatforms { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Known apps (app id → secret). When empty, any app id and secret are accepted.</summary>
     public Dictionary<string, string> Apps { get; set; } = new(StringComparer.Ordinal);
 }

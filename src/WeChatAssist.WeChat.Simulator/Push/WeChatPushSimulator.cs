@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using WeChatAssist.WeChat.Configuration;
 using WeChatAssist.WeChat.Messages;
 using WeChatAssist.WeChat.Security;
@@ -63,6 +64,61 @@ public sealed class WeChatPushSimulator
         foreach (var (name, value) in fields)
             Element(sb, name, value);
         return sb.Append("</xml>").ToString();
+    }
+
+    /// <summary>JSON of a mini-program push (the format chosen in the mini-program console): the common header and
+    /// the given fields; a field's value may be any JSON node (e.g. the array of a subscribe-message event).</summary>
+    public static string Json(string toUserName, string fromUserName, long createTime, string msgType, params (string Name, JsonNode? Value)[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var o = new JsonObject
+        {
+            ["ToUserName"] = toUserName,
+            ["FromUserName"] = fromUserName,
+            ["CreateTime"] = createTime,
+            ["MsgType"] = msgType,
+        };
+        foreach (var (name, value) in fields)
+            o[name] = value;
+        return o.ToJsonString();
+    }
+
+    /// <summary>JSON of a mini-program customer-service text message.</summary>
+    public static string MiniProgramText(string originalId, string fromOpenId, string content, long msgId, long createTime) =>
+        Json(originalId, fromOpenId, createTime, "text", ("Content", content), ("MsgId", msgId));
+
+    /// <summary>JSON of a mini-program <c>subscribe_msg_popup_event</c>: one entry per template, accept or reject.</summary>
+    public static string MiniProgramSubscribePopup(string originalId, string fromOpenId, long createTime, params (string TemplateId, string Status)[] choices)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        var list = new JsonArray();
+        foreach (var (template, status) in choices)
+            list.Add(new JsonObject { ["TemplateId"] = template, ["SubscribeStatusString"] = status, ["PopupScene"] = "0" });
+        return Json(originalId, fromOpenId, createTime, "event", ("Event", "subscribe_msg_popup_event"), ("SubscribeMsgPopupEvent", list));
+    }
+
+    /// <summary>Signs and POSTs a mini-program JSON push; in safe mode the body is <c>{"ToUserName", "Encrypt"}</c> and
+    /// the query carries <c>msg_signature</c>, as WeChat sends it. Mini-programs never get a passive reply.</summary>
+    public async Task<(int StatusCode, string Body)> PushJsonAsync(Uri webhook, WeChatAccountOptions account, string messageJson, bool encrypt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        ArgumentNullException.ThrowIfNull(account);
+        var message = JsonNode.Parse(messageJson) as JsonObject ?? throw new ArgumentException("A push is a JSON object.", nameof(messageJson));
+        var (timestamp, nonce) = Fresh();
+        var openId = message["FromUserName"]?.GetValue<string>() ?? string.Empty;
+        var query = $"signature={Signatures.ComputeUrlSignature(account.Token, timestamp, nonce)}&timestamp={timestamp}&nonce={nonce}&openid={Uri.EscapeDataString(openId)}";
+        var body = messageJson;
+        if (encrypt)
+        {
+            using var cipher = new SafeModeCipher(account.EncodingAESKey, account.AppId);
+            var encrypted = cipher.Encrypt(messageJson);
+            query += $"&encrypt_type=aes&msg_signature={Signatures.ComputeMessageSignature(account.Token, timestamp, nonce, encrypted)}";
+            body = new JsonObject { ["ToUserName"] = message["ToUserName"]?.GetValue<string>(), ["Encrypt"] = encrypted }.ToJsonString();
+        }
+
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(Append(webhook, query), content, cancellationToken).ConfigureAwait(false);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>URL verification: a signed GET with <paramref name="echoStr"/>.</summary>

@@ -158,3 +158,9 @@ public sealed record JsSdkConfig(string AppId, long Timestamp, string NonceStr, 
 /// <param name="Url">The VIEW link.</param>
 /// <param name="SubButtons">Up to five sub-buttons, or null.</param>
 public sealed record WeChatMenuButton(string Name, string? Type = null, string? Key = null, string? Url = null, IReadOnlyList<WeChatMenuButton>? SubButtons = null);
+/// <summary>What <c>cgi-bin/user/info</c> tells about a follower.</summary>
+/// <param name="OpenId">The follower's OpenID on the account.</param>
+/// <param name="Subscribed">False when the person does not follow the account (then nothing else is given).</param>
+/// <param name="UnionId">The UnionID, only when the account is bound to an open-platform account.</param>
+/// <param name="Language">WeChat's language setting (zh_CN, zh_TW, zh_HK, en), when given.</param>
+public sealed record WeChatUserInfo(string OpenId, bool Subscribed, string? UnionId, string? Language);

@@ -53,6 +53,12 @@ public interface IWeChatApiClient
     /// <summary>Fetches a new JS-SDK ticket (<c>cgi-bin/ticket/getticket?type=jsapi</c>); prefer the cached <c>JsApiTicketProvider</c>.</summary>
     Task<WeChatResult<StoredAccessToken>> GetJsApiTicketAsync(string account, CancellationToken cancellationToken);
 
+    /// <summary>A follower's basic information, with the unionid when the account is bound to an open-platform account (<c>cgi-bin/user/info</c>).</summary>
+    Task<WeChatResult<WeChatUserInfo>> GetUserInfoAsync(string account, string openId, CancellationToken cancellationToken);
+
+    /// <summary>Basic information of up to 100 followers at once (<c>cgi-bin/user/info/batchget</c>).</summary>
+    Task<WeChatResult<IReadOnlyList<WeChatUserInfo>>> BatchGetUserInfoAsync(string account, IReadOnlyList<string> openIds, CancellationToken cancellationToken);
+
     /// <summary>Exchanges an OAuth2 snsapi_base/snsapi_userinfo code for the user's OpenID (<c>sns/oauth2/access_token</c>).</summary>
     Task<WeChatResult<OAuthAccessToken>> ExchangeOAuthCodeAsync(string account, string code, CancellationToken cancellationToken);
 }

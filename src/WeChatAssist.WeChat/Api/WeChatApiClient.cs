@@ -208,6 +208,30 @@ internal sealed class WeChatApiClient : IWeChatApiClient
         return WeChatResult.Success(new StoredAccessToken(result.Value.Ticket, _time.GetUtcNow().AddSeconds(result.Value.ExpiresIn)));
     }
 
+    public async Task<WeChatResult<WeChatUserInfo>> GetUserInfoAsync(string account, string openId, CancellationToken cancellationToken)
+    {
+        var result = await WithTokenAsync(account, (token, ct) => _transport.SendAsync<object, WireUserInfo>(
+            HttpMethod.Get, $"cgi-bin/user/info?access_token={Uri.EscapeDataString(token)}&openid={Uri.EscapeDataString(openId)}&lang=zh_CN",
+            null, null, WeChatJsonContext.Default.WireUserInfo, ct), cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? WeChatResult.Success(UserInfo(result.Value, openId)) : result.CastError<WeChatUserInfo>();
+    }
+
+    public async Task<WeChatResult<IReadOnlyList<WeChatUserInfo>>> BatchGetUserInfoAsync(string account, IReadOnlyList<string> openIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(openIds);
+        if (openIds.Count is 0 or > 100)
+            throw new ArgumentException("user/info/batchget takes 1 to 100 OpenIDs.", nameof(openIds));
+        var request = new UserInfoBatchRequest { UserList = [.. openIds.Select(o => new WireUserListItem { Openid = o })] };
+        var result = await PostAsync(account, "cgi-bin/user/info/batchget", request, WeChatJsonContext.Default.UserInfoBatchRequest, WeChatJsonContext.Default.UserInfoBatchResponse, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+            return result.CastError<IReadOnlyList<WeChatUserInfo>>();
+        IReadOnlyList<WeChatUserInfo> users = [.. (result.Value.UserInfoList ?? []).Select(u => UserInfo(u, u.Openid ?? string.Empty))];
+        return WeChatResult.Success(users);
+    }
+
+    private static WeChatUserInfo UserInfo(WireUserInfo wire, string openId) =>
+        new(wire.Openid ?? openId, wire.Subscribe == 1, string.IsNullOrEmpty(wire.Unionid) ? null : wire.Unionid, string.IsNullOrEmpty(wire.Language) ? null : wire.Language);
+
     public async Task<WeChatResult<OAuthAccessToken>> ExchangeOAuthCodeAsync(string account, string code, CancellationToken cancellationToken)
     {
         var a = _accounts.Get(account);

@@ -312,6 +312,34 @@ internal sealed class OAuthTokenResponse : WireResponse
     public int IsSnapshotuser { get; set; }
 }
 
+internal sealed class WireUserInfo : WireResponse
+{
+    public int Subscribe { get; set; }
+
+    public string? Openid { get; set; }
+
+    public string? Language { get; set; }
+
+    public string? Unionid { get; set; }
+}
+
+internal sealed class WireUserListItem
+{
+    public string Openid { get; set; } = string.Empty;
+
+    public string Lang { get; set; } = "zh_CN";
+}
+
+internal sealed class UserInfoBatchRequest
+{
+    public List<WireUserListItem> UserList { get; set; } = [];
+}
+
+internal sealed class UserInfoBatchResponse : WireResponse
+{
+    public List<WireUserInfo>? UserInfoList { get; set; }
+}
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -340,4 +368,7 @@ internal sealed class OAuthTokenResponse : WireResponse
 [JsonSerializable(typeof(UrlLinkResponse))]
 [JsonSerializable(typeof(OAuthTokenResponse))]
 [JsonSerializable(typeof(MenuCreateRequest))]
+[JsonSerializable(typeof(WireUserInfo))]
+[JsonSerializable(typeof(UserInfoBatchRequest))]
+[JsonSerializable(typeof(UserInfoBatchResponse))]
 internal sealed partial class WeChatJsonContext : JsonSerializerContext;

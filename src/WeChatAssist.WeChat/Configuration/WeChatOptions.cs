@@ -74,6 +74,20 @@ public sealed class WeChatAccountOptions
     /// <summary>Opaque application data carried through to handlers (e.g. which policy this account serves).</summary>
     public string PolicyId { get; set; } = string.Empty;
 
+    /// <summary>An official account (the default) or a mini-program: which subscribe-message API it sends with, and
+    /// which webhook (<c>/wechat/{account}</c> or <c>/wechat-mp/{account}</c>) its pushes belong to.</summary>
+    public WeChatAccountKind Kind { get; set; } = WeChatAccountKind.OfficialAccount;
+
     /// <summary>True when pushes are encrypted (safe or compatible mode).</summary>
     public bool UsesEncryption => EncodingAESKey.Length > 0;
+}
+
+/// <summary>What kind of WeChat app an account is.</summary>
+public enum WeChatAccountKind
+{
+    /// <summary>A service or subscription account (公众号).</summary>
+    OfficialAccount,
+
+    /// <summary>A mini-program (小程序).</summary>
+    MiniProgram,
 }

@@ -125,9 +125,12 @@ public static class InboundMessageParser
             return new SubscribeMessageDelivery(Field(item, "TemplateId"), MsgId(item), code, Field(item, "ErrorStatus"));
         });
 
-    // The subscribe-message events carry one <List> element per template.
+    // The subscribe-message events carry one <List> element per template (a JSON array reads the same way); a
+    // mini-program JSON push may carry a single template as an object instead of an array.
     private static List<T> Items<T>(WeChatXmlElement? container, Func<WeChatXmlElement, T> read) =>
-        container is null ? [] : [.. container.Children.Where(item => item.Name == "List").Select(read)];
+        container is null ? []
+        : container.Child("TemplateId") is not null ? [read(container)]
+        : [.. container.Children.Where(item => item.Name == "List").Select(read)];
 
     private static string MsgId(WeChatXmlElement root) => root.ChildValue("MsgID") ?? root.ChildValue("MsgId") ?? string.Empty;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using WeChatAssist.WeChat.Configuration;
 
 namespace WeChatAssist.WeChat.Webhook;
 
@@ -18,6 +19,26 @@ public static class WeChatWebhookEndpoints
         var group = endpoints.MapGroup(pattern);
         group.MapGet("", VerifyUrl).WithName("WeChatVerifyUrl").ExcludeFromDescription();
         group.MapPost("", ReceiveAsync).WithName("WeChatReceive").ExcludeFromDescription();
+        return group;
+    }
+
+    /// <summary>Maps the mini-program message push (客服消息 and events, JSON or XML, plaintext or safe mode) on
+    /// <paramref name="pattern"/>, which must contain <c>{account}</c>; only accounts of kind <c>MiniProgram</c> answer.</summary>
+    public static RouteGroupBuilder MapWeChatMiniPrograms(this IEndpointRouteBuilder endpoints, string pattern = "/wechat-mp/{account}")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (!pattern.Contains("{account}", StringComparison.Ordinal))
+            throw new ArgumentException("The pattern must contain an {account} segment.", nameof(pattern));
+
+        var group = endpoints.MapGroup(pattern);
+        group.MapGet("", (string account, HttpContext context) =>
+            ToResult(context.RequestServices.GetRequiredService<WeChatWebhookProcessor>().Verify(account, context.Request.Query, WeChatAccountKind.MiniProgram), context))
+            .WithName("WeChatMiniProgramVerifyUrl").ExcludeFromDescription();
+        group.MapPost("", async (string account, HttpContext context) =>
+        {
+            var processor = context.RequestServices.GetRequiredService<WeChatWebhookProcessor>();
+            return ToResult(await processor.ReceiveAsync(account, context.Request, context.RequestAborted, WeChatAccountKind.MiniProgram).ConfigureAwait(false), context);
+        }).WithName("WeChatMiniProgramReceive").ExcludeFromDescription();
         return group;
     }
 

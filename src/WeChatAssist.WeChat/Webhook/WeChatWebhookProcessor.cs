@@ -55,11 +55,11 @@ internal sealed partial class WeChatWebhookProcessor
     }
 
     /// <summary>URL verification: echo <c>echostr</c> when the signature is valid.</summary>
-    public WebhookOutcome Verify(string account, IQueryCollection query)
+    public WebhookOutcome Verify(string account, IQueryCollection query, WeChatAccountKind kind = WeChatAccountKind.OfficialAccount)
     {
         try
         {
-            if (!_accounts.TryGet(account, out var a))
+            if (!_accounts.TryGet(account, out var a) || a.Kind != kind)
                 return WebhookOutcome.NotFound;
             if (!TryCheckUrlSignature(a, query, required: true, out _, out _))
                 return WebhookOutcome.Unauthorized;
@@ -73,12 +73,13 @@ internal sealed partial class WeChatWebhookProcessor
         }
     }
 
-    /// <summary>A pushed message or event.</summary>
-    public async Task<WebhookOutcome> ReceiveAsync(string account, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>A pushed message or event. Mini-program pushes may be JSON or XML (the format chosen in the console),
+    /// and are never answered passively: the handler's reply goes out through the customer-service API.</summary>
+    public async Task<WebhookOutcome> ReceiveAsync(string account, HttpRequest request, CancellationToken cancellationToken, WeChatAccountKind kind = WeChatAccountKind.OfficialAccount)
     {
         try
         {
-            return await ReceiveCoreAsync(account, request, cancellationToken).ConfigureAwait(false);
+            return await ReceiveCoreAsync(account, request, kind, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -98,10 +99,11 @@ internal sealed partial class WeChatWebhookProcessor
         }
     }
 
-    private async Task<WebhookOutcome> ReceiveCoreAsync(string account, HttpRequest request, CancellationToken cancellationToken)
+    private async Task<WebhookOutcome> ReceiveCoreAsync(string account, HttpRequest request, WeChatAccountKind kind, CancellationToken cancellationToken)
     {
-        if (!_accounts.TryGet(account, out var a))
+        if (!_accounts.TryGet(account, out var a) || a.Kind != kind)
             return WebhookOutcome.NotFound;
+        var miniProgram = kind == WeChatAccountKind.MiniProgram;
         var options = _accounts.Options;
         var query = request.Query;
         var encrypted = string.Equals(Single(query, "encrypt_type"), "aes", StringComparison.OrdinalIgnoreCase);
@@ -123,7 +125,7 @@ internal sealed partial class WeChatWebhookProcessor
         }
 
         var limits = LimitsFor(options.MaxBodyBytes);
-        if (!WeChatXmlReader.TryParse(body, limits, out var envelope, out var xmlError))
+        if (!TryParseDocument(body, miniProgram, limits, out var envelope, out var xmlError))
         {
             LogRejected(_logger, account, xmlError ?? "malformed XML");
             return WebhookOutcome.BadRequest;
@@ -156,7 +158,7 @@ internal sealed partial class WeChatWebhookProcessor
                 LogRejected(_logger, account, "decryption failed: " + cryptoError);
                 return WebhookOutcome.BadRequest;
             }
-            if (!WeChatXmlReader.TryParse(messageXml, limits, out var inner, out xmlError))
+            if (!TryParseDocument(messageXml, miniProgram, limits, out var inner, out xmlError))
             {
                 LogRejected(_logger, account, "decrypted " + (xmlError ?? "malformed XML"));
                 return WebhookOutcome.BadRequest;
@@ -194,6 +196,12 @@ internal sealed partial class WeChatWebhookProcessor
         // Unknown types are shown to the handler (to record them) but always answered "success".
         if (reply is null || message is UnknownMessage or UnknownEvent)
             return WebhookOutcome.Success;
+        if (miniProgram)
+        {
+            // A mini-program's customer-service chat takes no passive reply: answer "success" now, send through the API.
+            _deferredWork.Track(DeliverLaterAsync(account, message!.FromUserName, Task.FromResult<WeChatReply?>(reply), send: true, _deferredWork.Aborted));
+            return WebhookOutcome.Success;
+        }
 
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
         var xml = PassiveReplyWriter.Write(reply, message!.FromUserName, message.ToUserName, now);
@@ -202,6 +210,12 @@ internal sealed partial class WeChatWebhookProcessor
         var replyNonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture);
         return WebhookOutcome.XmlBody(PassiveReplyWriter.WriteEncrypted(xml, cipher, a.Token, now, replyNonce));
     }
+
+    /// <summary>XML, or — for a mini-program — JSON when the document starts with an object.</summary>
+    private static bool TryParseDocument(string document, bool miniProgram, WeChatXmlLimits limits, out WeChatXmlElement? root, out string? error) =>
+        miniProgram && document.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal)
+            ? WeChatJsonReader.TryParse(document, limits, out root, out error)
+            : WeChatXmlReader.TryParse(document, limits, out root, out error);
 
     private WeChatXmlLimits LimitsFor(int maxBodyBytes)
     {

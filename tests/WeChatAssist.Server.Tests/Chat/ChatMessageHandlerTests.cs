@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using WeChatAssist.Server.Chat;
+using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.WeChat.Messages;
 using WeChatAssist.WeChat.Replies;
@@ -16,7 +17,7 @@ public sealed class ChatMessageHandlerTests
     {
         var chat = new ChatTestEngine();
         var clock = new BusinessClock(TimeProvider.System, new DateTimeOffset(2023, 11, 15, 10, 0, 0, TimeSpan.FromHours(8)), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
-        _handler = new ChatMessageHandler(chat.Engine, ChatTestEngine.Catalog, clock, TimeProvider.System, _scenes, new UnknownFollowerLanguages(), NullLogger<ChatMessageHandler>.Instance);
+        _handler = new ChatMessageHandler(chat.Engine, ChatTestEngine.Catalog, clock, TimeProvider.System, _scenes, new UnknownFollowerLanguages(), new NoBindingInvitation(), NullLogger<ChatMessageHandler>.Instance);
     }
 
     private async Task<string?> ReplyAsync(InboundMessage message)

@@ -61,6 +61,7 @@ internal sealed class TestHost : IAsyncDisposable
             settings[$"WeChat:Accounts:{name}:Token"] = a.Token;
             settings[$"WeChat:Accounts:{name}:EncodingAESKey"] = a.EncodingAESKey;
             settings[$"WeChat:Accounts:{name}:PolicyId"] = a.PolicyId;
+            settings[$"WeChat:Accounts:{name}:Kind"] = a.Kind.ToString();
         }
         foreach (var (k, v) in extraSettings ?? new Dictionary<string, string?>())
             settings[k] = v;
@@ -71,7 +72,11 @@ internal sealed class TestHost : IAsyncDisposable
             if (handler is not null)
                 s.AddSingleton<IWeChatMessageHandler>(handler);
             services?.Invoke(s);
-        }, app => app.MapWeChatOfficialAccounts());
+        }, app =>
+        {
+            app.MapWeChatOfficialAccounts();
+            app.MapWeChatMiniPrograms();
+        });
     }
 
     private static async Task<TestHost> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection> services, Action<WebApplication> map)

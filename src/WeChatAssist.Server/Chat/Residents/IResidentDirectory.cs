@@ -10,7 +10,11 @@ namespace WeChatAssist.Server.Chat.Residents;
 /// <param name="PaidLastYear">Whether the resident paid last year, when known.</param>
 /// <param name="PaidOn">The day the resident paid for the policy's benefit year, or null when not paid.</param>
 /// <param name="PaidFen">Amount paid, in fen, when paid.</param>
-internal sealed record BoundResident(string? Name, IReadOnlyList<string> Categories, DateOnly? BirthDate, StudentKind Student, bool? PaidLastYear, DateOnly? PaidOn, long? PaidFen);
+internal sealed record BoundResident(string? Name, IReadOnlyList<string> Categories, DateOnly? BirthDate, StudentKind Student, bool? PaidLastYear, DateOnly? PaidOn, long? PaidFen)
+{
+    /// <summary>The family members the same WeChat user bound (亲情账户), for "我家交了没有"; empty for a member itself.</summary>
+    public IReadOnlyList<BoundResident> Household { get; init; } = [];
+}
 
 /// <summary>Looks up the resident bound to a follower's OpenID on an account.</summary>
 internal interface IResidentDirectory

@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Reminders;
+using WeChatAssist.Server.Tests.Infrastructure;
+using WeChatAssist.Server.Tests.Residents;
+using WeChatAssist.WeChat.Configuration;
+using WeChatAssist.WeChat.Security;
+using WeChatAssist.WeChat.Simulator.Api;
+using WeChatAssist.WeChat.Simulator.Push;
+
+namespace WeChatAssist.Server.Tests.MiniProgram;
+
+/// <summary>One resident across 彭水's official account and its mini-program, through the real webhook, mini-program
+/// push and API, with the in-process simulator playing WeChat (both apps bound to one open platform unless a test
+/// says otherwise).</summary>
+public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    private const string MiniAccount = "pengshui-mp";
+    private const string MiniAppId = "wx00000000000000a3";
+    private const string MiniDeadlineTemplate = "mp-tpl-deadline";
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_resident_who_bound_self_and_spouse_in_the_mini_program_asks_the_official_account_about_the_household_and_gets_both(string provider)
+    {
+        await using var server = await StartAsync(provider, ResidentServer.BusinessNow, openPlatform: true);
+        var (miniOpenId, officialOpenId) = (TestIds.OpenId(), "oOa" + Guid.NewGuid().ToString("N")[..20]);
+        await SamePersonAsync(server, miniOpenId, officialOpenId);
+        var self = TestIds.Next(birth: "19700301");
+        var spouse = TestIds.Next(birth: "19720615");
+        await server.SeedAsync("蒋大明", self, categories: ["dibao"]);
+        await server.SeedAsync("李小红", spouse, paidYear: 2024);
+
+        var token = await server.SessionAsync(miniOpenId, MiniAccount, MiniAppId);
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, "蒋大明", self)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, "李小红", spouse, relation: "family")).Status);
+
+        var reply = await AskOfficialAccountAsync(server, officialOpenId, "我家交了没有");
+
+        Assert.Contains("蒋**，还没有查到您2024年度的交费记录", reply, StringComparison.Ordinal);
+        Assert.Contains("李**，您已于2023年10月20日交费", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("蒋大明", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("李小红", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-miniprogram-appid", reply, StringComparison.Ordinal);
+
+        // The follower's unionid was fetched on the first message and kept; it equals the binding's.
+        Assert.Equal(1, await server.CountAsync(
+            $"SELECT COUNT(*) FROM wechat_followers f JOIN resident_bindings b ON b.union_id = f.union_id WHERE f.open_id = '{officialOpenId}' AND b.open_id = '{miniOpenId}' AND b.relation = 'self'"));
+        var userInfo = server.Services.GetRequiredService<SimulatorCallLog>().Calls("cgi-bin/user/info");
+        Assert.Single(userInfo, c => c.Query.Contains(officialOpenId, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Without_a_unionid_the_chatbot_offers_the_mini_programs_binding_page_instead_of_guessing(string provider)
+    {
+        // The two apps are not under one open platform: WeChat gives no unionid, so the follower cannot be connected.
+        await using var server = await StartAsync(provider, ResidentServer.BusinessNow, openPlatform: false);
+        var (miniOpenId, officialOpenId) = (TestIds.OpenId(), "oOa" + Guid.NewGuid().ToString("N")[..20]);
+        await SamePersonAsync(server, miniOpenId, officialOpenId);
+        var self = TestIds.Next(birth: "19660909");
+        await server.SeedAsync("王五", self, paidYear: 2024);
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(await server.SessionAsync(miniOpenId, MiniAccount, MiniAppId), "王五", self)).Status);
+
+        var reply = await AskOfficialAccountAsync(server, officialOpenId, "我家交了没有");
+
+        Assert.Contains("还没有绑定参保人", reply, StringComparison.Ordinal);
+        Assert.Contains($"data-miniprogram-appid=\"{MiniAppId}\"", reply, StringComparison.Ordinal);
+        Assert.Contains("data-miniprogram-path=\"pages/bind/index\"", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("王*", reply, StringComparison.Ordinal);
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM wechat_followers WHERE open_id = '{officialOpenId}' AND union_id IS NOT NULL"));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_mini_program_only_resident_who_accepted_the_deadline_template_there_gets_the_deadline_reminder_through_it_once(string provider)
+    {
+        // 24 December: seven days before 彭水's last day (31 December), when the deadline-7d reminder is due.
+        await using var server = await StartAsync(provider, "2023-12-24T10:00:00+08:00", openPlatform: true);
+        var miniOpenId = TestIds.OpenId();
+        var id = TestIds.Next(birth: "19580220");
+        await server.SeedAsync("周九", id);
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(await server.SessionAsync(miniOpenId, MiniAccount, MiniAppId), "周九", id)).Status);
+
+        // The resident accepts the template in the mini-program: WeChat pushes the popup event (JSON, safe mode).
+        await PostAsync(server, $"/wechat-sim/_simulator/consents?appid={MiniAppId}&openid={miniOpenId}&template={MiniDeadlineTemplate}");
+        var mini = Account(server, MiniAccount);
+        var popup = WeChatPushSimulator.MiniProgramSubscribePopup("gh_mp", miniOpenId, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), (MiniDeadlineTemplate, "accept"));
+        var pushed = await new WeChatPushSimulator(server.Client).PushJsonAsync(new Uri(server.Client.BaseAddress!, "/wechat-mp/" + MiniAccount), mini, popup, encrypt: true, CancellationToken.None);
+        Assert.Equal((200, "success"), pushed);
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM subscribe_consents WHERE app_id = '{MiniAppId}' AND open_id = '{miniOpenId}' AND template_id = '{MiniDeadlineTemplate}' AND remaining = 1"));
+
+        var planner = server.Services.GetRequiredService<ReminderPlanner>();
+        await planner.PlanAsync(CancellationToken.None);
+
+        var log = server.Services.GetRequiredService<SimulatorCallLog>();
+        var sent = await log.WaitForAsync(c => c.Endpoint == "cgi-bin/message/subscribe/send" && c.ErrorCode == 0 && (c.Body ?? "").Contains(miniOpenId, StringComparison.Ordinal), TimeSpan.FromSeconds(60), CancellationToken.None);
+        Assert.Equal(MiniAppId, sent.AppId);
+        Assert.Contains(MiniDeadlineTemplate, sent.Body, StringComparison.Ordinal);
+
+        // Planning again (every ten minutes in production) queues nothing more, and nothing else goes to the person.
+        await planner.PlanAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(log.Outbox(miniOpenId));
+        Assert.Equal(1, await EventuallyCountAsync(server, $"SELECT COUNT(*) FROM reminder_outbox WHERE open_id = '{miniOpenId}' AND kind = 'deadline' AND channel = 'subscribe' AND app_id = '{MiniAppId}' AND status = 'sent'"));
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox o JOIN resident_bindings b ON b.resident_id = o.resident_id WHERE b.open_id = '{miniOpenId}'"));
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM subscribe_consents WHERE open_id = '{miniOpenId}' AND remaining > 0"));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_refused_mini_program_message_is_recorded_for_that_channel_and_the_reminder_goes_to_the_official_account_follower_instead(string provider)
+    {
+        await using var server = await StartAsync(provider, "2023-12-24T10:00:00+08:00", openPlatform: true);
+        var (miniOpenId, officialOpenId) = (TestIds.OpenId(), "oOa" + Guid.NewGuid().ToString("N")[..20]);
+        await SamePersonAsync(server, miniOpenId, officialOpenId);
+        var id = TestIds.Next(birth: "19610707");
+        await server.SeedAsync("吴十", id);
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(await server.SessionAsync(miniOpenId, MiniAccount, MiniAppId), "吴十", id)).Status);
+
+        // Our consent count says yes, but WeChat says the person turned the template off (43101); the person also
+        // follows the official account, whose unionid we learn when they subscribe.
+        await PostAsync(server, $"/wechat-sim/_simulator/consents?appid={MiniAppId}&openid=nobody&template={MiniDeadlineTemplate}");
+        var mini = Account(server, MiniAccount);
+        var popup = WeChatPushSimulator.MiniProgramSubscribePopup("gh_mp", miniOpenId, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), (MiniDeadlineTemplate, "accept"));
+        await new WeChatPushSimulator(server.Client).PushJsonAsync(new Uri(server.Client.BaseAddress!, "/wechat-mp/" + MiniAccount), mini, popup, encrypt: true, CancellationToken.None);
+        var subscribe = WeChatPushSimulator.Event("gh_pengshui", officialOpenId, "subscribe", "", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.Equal(200, (await new WeChatPushSimulator(server.Client).PushAsync(new Uri(server.Client.BaseAddress!, "/wechat/" + ResidentServer.Account), Account(server, ResidentServer.Account), subscribe, encrypt: true, CancellationToken.None)).StatusCode);
+
+        await server.Services.GetRequiredService<ReminderPlanner>().PlanAsync(CancellationToken.None);
+
+        var log = server.Services.GetRequiredService<SimulatorCallLog>();
+        var template = await log.WaitForAsync(c => c.Endpoint == "cgi-bin/message/template/send" && c.ErrorCode == 0 && (c.Body ?? "").Contains(officialOpenId, StringComparison.Ordinal), TimeSpan.FromSeconds(60), CancellationToken.None);
+        Assert.Equal(ResidentServer.AppId, template.AppId);
+        Assert.Single(log.Calls("cgi-bin/message/subscribe/send"), c => c.ErrorCode == 43101);
+        // The outcome is recorded once the dispatcher's chunk is done.
+        Assert.Equal(1, await EventuallyCountAsync(server, $"SELECT COUNT(*) FROM reminder_channel_failures f JOIN reminder_outbox o ON o.id = f.outbox_id WHERE f.app_id = '{MiniAppId}' AND f.channel = 'subscribe' AND f.error_code = 43101 AND o.open_id = '{officialOpenId}' AND o.channel = 'template' AND o.status = 'sent'"));
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox o JOIN resident_bindings b ON b.resident_id = o.resident_id WHERE b.open_id = '{miniOpenId}'"));
+    }
+
+    [Fact]
+    public async Task A_backfill_stores_existing_followers_unionids_through_batchget_in_calls_of_100()
+    {
+        await using var server = await StartAsync(DatabaseProvider.Sqlite, ResidentServer.BusinessNow, openPlatform: true);
+        var openIds = Enumerable.Range(0, 150).Select(i => "oBackfill" + i.ToString("000", CultureInfo.InvariantCulture)).ToList();
+        await PostAsync(server, $"/wechat-sim/_simulator/users?appid={ResidentServer.AppId}&openid=oBackfill007&following=false");
+
+        var (stored, withUnion) = await server.Services.GetRequiredService<WeChatAssist.Server.MiniProgram.FollowerIdentities>()
+            .BackfillAsync(ResidentServer.Account, openIds, CancellationToken.None);
+
+        Assert.Equal((150, 149), (stored, withUnion));
+        Assert.Equal(2, server.Services.GetRequiredService<SimulatorCallLog>().Calls("cgi-bin/user/info/batchget").Count);
+        Assert.Equal(149, await server.CountAsync("SELECT COUNT(*) FROM wechat_followers WHERE open_id LIKE 'oBackfill%' AND union_id IS NOT NULL"));
+        Assert.Equal(1, await server.CountAsync("SELECT COUNT(*) FROM wechat_followers WHERE open_id = 'oBackfill007' AND union_id IS NULL AND subscribed = 0"));
+    }
+
+    [Fact]
+    public async Task Broken_JSON_bad_signatures_and_stale_timestamps_on_the_mini_program_push_are_4xx()
+    {
+        await using var server = await StartAsync(DatabaseProvider.Sqlite, ResidentServer.BusinessNow, openPlatform: true);
+        var mini = Account(server, MiniAccount);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var stale = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 900).ToString(CultureInfo.InvariantCulture);
+        using var cipher = new SafeModeCipher(mini.EncodingAESKey, mini.AppId);
+        var broken = cipher.Encrypt("{\"ToUserName\":\"gh\",\"FromUserName\":");
+        string Body(string encrypt) => $"{{\"ToUserName\":\"gh_mp\",\"Encrypt\":\"{encrypt}\"}}";
+        string Query(string ts, string encrypt, string? msgSignature = null) =>
+            $"/wechat-mp/{MiniAccount}?signature={Signatures.ComputeUrlSignature(mini.Token, ts, "1")}&timestamp={ts}&nonce=1&encrypt_type=aes&msg_signature={msgSignature ?? Signatures.ComputeMessageSignature(mini.Token, ts, "1", encrypt)}";
+
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(server, Query(now, broken), Body(broken)));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(server, Query(now, "x"), "{\"Encrypt\":"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(server, Query(now, broken, new string('f', 40)), Body(broken)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(server, Query(stale, broken), Body(broken)));
+    }
+
+    private Task<ResidentServer> StartAsync(string provider, string businessNow, bool openPlatform) =>
+        StartAsync(provider == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, businessNow, openPlatform);
+
+    private async Task<ResidentServer> StartAsync(DatabaseProvider provider, string businessNow, bool openPlatform)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Clock:Now"] = businessNow,
+            [$"WeChat:Accounts:{MiniAccount}:AppId"] = MiniAppId,
+            [$"WeChat:Accounts:{MiniAccount}:Kind"] = "MiniProgram",
+            [$"WeChat:Accounts:{MiniAccount}:PolicyId"] = "pengshui-2024",
+            ["Reminders:MiniProgramTemplateIds:deadline"] = MiniDeadlineTemplate,
+            ["Reminders:Jitter"] = "00:00:00",
+            ["Reminders:IdleDelay"] = "00:00:00.050",
+            ["Reminders:RetryBaseDelay"] = "00:00:00",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        };
+        if (openPlatform)
+        {
+            settings["WeChat:Simulator:OpenPlatforms:pengshui-county:0"] = ResidentServer.AppId;
+            settings["WeChat:Simulator:OpenPlatforms:pengshui-county:1"] = MiniAppId;
+        }
+
+        var connection = provider == DatabaseProvider.Postgres ? await postgresDatabaseAsync() : TempSqlite();
+        return await ResidentServer.StartAsync(provider, connection, settings);
+
+        Task<string> postgresDatabaseAsync() => postgres.CreateDatabaseAsync();
+    }
+
+    private static string TempSqlite()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "wca-unionid-" + Guid.NewGuid().ToString("N") + ".db");
+        return "Data Source=" + path;
+    }
+
+    private static async Task<long> EventuallyCountAsync(ResidentServer server, string sql)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var count = await server.CountAsync(sql);
+            if (count > 0 || DateTime.UtcNow > deadline)
+            {
+                return count;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static WeChatAccountOptions Account(ResidentServer server, string name) =>
+        server.Services.GetRequiredService<IOptionsMonitor<WeChatOptions>>().CurrentValue.Accounts[name];
+
+    /// <summary>Tells the simulator that both OpenIDs are one person (a real WeChat user has one per app).</summary>
+    private static async Task SamePersonAsync(ResidentServer server, string miniOpenId, string officialOpenId)
+    {
+        var person = "person-" + Guid.NewGuid().ToString("N")[..8];
+        await PostAsync(server, $"/wechat-sim/_simulator/users?appid={MiniAppId}&openid={miniOpenId}&person={person}");
+        await PostAsync(server, $"/wechat-sim/_simulator/users?appid={ResidentServer.AppId}&openid={officialOpenId}&person={person}");
+    }
+
+    private static async Task<string> AskOfficialAccountAsync(ResidentServer server, string openId, string text)
+    {
+        var xml = WeChatPushSimulator.TextMessage("gh_pengshui", openId, text, Random.Shared.NextInt64(1, long.MaxValue / 2), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var result = await new WeChatPushSimulator(server.Client).PushAsync(new Uri(server.Client.BaseAddress!, "/wechat/" + ResidentServer.Account), Account(server, ResidentServer.Account), xml, encrypt: true, CancellationToken.None);
+        Assert.Equal(200, result.StatusCode);
+        Assert.True(result.ReplySignatureValid, result.Body);
+        return result.ReplyText ?? throw new InvalidOperationException("no passive reply: " + result.Body);
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(ResidentServer server, string pathAndQuery, string? body = null)
+    {
+        using var content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await server.Client.PostAsync(new Uri(pathAndQuery, UriKind.Relative), content);
+        Assert.True(body is not null || response.IsSuccessStatusCode, $"{pathAndQuery}: {(int)response.StatusCode}");
+        return response.StatusCode;
+    }
+}
