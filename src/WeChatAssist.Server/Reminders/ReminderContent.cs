@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Templating;
 
 namespace WeChatAssist.Server.Reminders;
@@ -62,7 +63,7 @@ internal sealed class ReminderContent(PolicyCatalog catalog, ReminderMessages me
         return _broadcastTexts.GetOrAdd(text, parsed);
     }
 
-    /// <summary>The values: county, year, dueDate, daysLeft, tiers (number, yuan), deadline, channels, paidOn, benefitStart, waiting.</summary>
+    /// <summary>The values: county, year, dueDate, daysLeft, dueRelative, tiers (number, yuan), deadline, channels, paidOn, benefitStart, waiting.</summary>
     public static Dictionary<string, object?> Model(InsurancePolicy policy, ResidentFacts facts, DateOnly today, DateOnly? due, DateOnly? paidOn)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -80,7 +81,9 @@ internal sealed class ReminderContent(PolicyCatalog catalog, ReminderMessages me
         if (due is { } d)
         {
             model["dueDate"] = PolicyFormat.Date(d);
-            model["daysLeft"] = Math.Max(0, d.DayNumber - today.DayNumber);
+            model["daysLeft"] = Math.Max(0, RelativeDates.DaysBetween(today, d));
+            // "3 天后", "明天": whole calendar days from the business date; empty on the day itself.
+            model["dueRelative"] = RelativeDates.Humanize(d, today, RelativeDates.SimplifiedChinese);
             model["benefitStart"] = PolicyFormat.Date(d);
         }
 
