@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Humanizer;
 
@@ -9,6 +10,11 @@ namespace WeChatAssist.Server.Clock;
 /// (2 days 23 hours) would truncate it to two.</summary>
 internal static class RelativeDates
 {
+    // The chatbot words the same few deadlines all day; Humanizer's resource lookup and formatting cost more than
+    // the rest of an answer's rendering, so each (date, today, language) is worded once.
+    private const int CacheLimit = 4096;
+    private static readonly ConcurrentDictionary<(DateOnly Date, DateOnly Today, string Culture), string> Cache = new();
+
     /// <summary>Simplified Chinese, the reminders' and the default answers' language.</summary>
     public static CultureInfo SimplifiedChinese { get; } = CultureInfo.GetCultureInfo("zh-Hans");
 
@@ -25,8 +31,24 @@ internal static class RelativeDates
     /// which templates word themselves (Humanizer would say "now").</summary>
     public static string Humanize(DateOnly date, DateOnly today, CultureInfo culture)
     {
-        var days = DaysBetween(today, date);
+        ArgumentNullException.ThrowIfNull(culture);
+        if (DaysBetween(today, date) == 0)
+        {
+            return string.Empty;
+        }
+
+        var key = (date, today, culture.Name);
+        if (Cache.TryGetValue(key, out var text))
+        {
+            return text;
+        }
+
+        if (Cache.Count >= CacheLimit)
+        {
+            Cache.Clear();
+        }
+
         // Both ends are dates at midnight, so Humanizer sees whole days and truncates nothing.
-        return days == 0 ? string.Empty : today.AddDays(days).Humanize(today, culture);
+        return Cache.GetOrAdd(key, date.Humanize(today, culture));
     }
 }
