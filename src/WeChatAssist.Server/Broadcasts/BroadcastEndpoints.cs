@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Security.Claims;
-using HandlebarsDotNet;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Staff;
+using WeChatAssist.Server.Templating;
 
 namespace WeChatAssist.Server.Broadcasts;
 
-/// <summary>A broadcast to compose: a Handlebars template over county, year, deadline, tiers (number, yuan),
-/// channels; the audience; when to send (now when omitted).</summary>
+/// <summary>A broadcast to compose: a Scriban template over county, year, deadline, tiers (number, yuan),
+/// channels, rendered in the safe context (no include or import, bounded loops, recursion and output); the audience;
+/// when to send (now when omitted).</summary>
 internal sealed record CreateBroadcastRequest(string? PolicyId, string? Title, string? Template, BroadcastAudience? Audience, DateTimeOffset? SendAt);
 
 /// <summary>A broadcast with its delivery totals (outbox status → count), the first
@@ -107,9 +108,9 @@ internal static class BroadcastEndpoints
         {
             rendered = content.RenderBroadcastText(policy, request.Template!, Ordinary, clock.Today());
         }
-        catch (HandlebarsException e)
+        catch (TemplateException e)
         {
-            return texts.Problem(StatusCodes.Status400BadRequest, "broadcastTemplate", ("reason", e.Message));
+            return TemplateProblem(texts, e);
         }
 
         if (!audience.IsTag && (rendered.Length > TemplateTextLimit || request.Title!.Trim().Length > TemplateTextLimit))
@@ -196,17 +197,38 @@ internal static class BroadcastEndpoints
             };
         }
 
-        var text = content.RenderBroadcastText(policy, broadcast.Template, facts, clock.Today());
+        string text;
+        try
+        {
+            text = content.RenderBroadcastText(policy, broadcast.Template, facts, clock.Today());
+        }
+        catch (TemplateException e)
+        {
+            return TemplateProblem(texts, e);
+        }
+
         var data = messages.Render(ReminderKinds.Broadcast, new Dictionary<string, object?> { ["title"] = broadcast.Title, ["text"] = text }).Data;
         return TypedResults.Ok(new BroadcastPreview(broadcast.Title, text, data));
     }
 
     internal static async Task<Results<Ok<BroadcastResponse>, ProblemHttpResult>> Approve(
-        long id, ClaimsPrincipal user, BroadcastStore store, BusinessClock clock, ReminderTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, BroadcastStore store, BusinessClock clock, ReminderTexts texts, PolicyCatalog catalog, ReminderContent content,
+        CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
             return texts.Problem(StatusCodes.Status404NotFound, "broadcastNotFound");
+        }
+
+        // A draft saved before templates were Scriban (or under other limits) is checked again: nothing that cannot
+        // render is approved, so nothing that cannot render is ever scheduled.
+        try
+        {
+            content.RenderBroadcastText(catalog.Get(broadcast.PolicyId), broadcast.Template, Ordinary, clock.Today());
+        }
+        catch (TemplateException e)
+        {
+            return TemplateProblem(texts, e);
         }
 
         var approver = user.Identity?.Name ?? "";
@@ -296,6 +318,16 @@ internal static class BroadcastEndpoints
         }
 
         return TypedResults.Created($"/api/v1/admin/broadcasts/tags?policyId={Uri.EscapeDataString(policy.Id)}", created);
+    }
+
+    /// <summary>422 naming where the template is wrong: the detail says it in words, <c>line</c> and <c>column</c>
+    /// (1-based) say it to the console, which marks the spot.</summary>
+    private static ProblemHttpResult TemplateProblem(ReminderTexts texts, TemplateException e)
+    {
+        var problem = texts.Problem(StatusCodes.Status422UnprocessableEntity, "broadcastTemplate", ("line", e.Line), ("column", e.Column), ("reason", e.Reason));
+        problem.ProblemDetails.Extensions["line"] = e.Line;
+        problem.ProblemDetails.Extensions["column"] = e.Column;
+        return problem;
     }
 
     /// <summary>The newest broadcasts (at most <see cref="ListLimit"/>) of the policy, or of every policy for a bureau

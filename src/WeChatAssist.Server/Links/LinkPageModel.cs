@@ -1,4 +1,5 @@
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Templating;
 
 namespace WeChatAssist.Server.Links;
 
@@ -31,10 +32,10 @@ internal sealed record LinkPageModel
     public string? FollowQrPath { get; init; }
 
     /// <summary>Raw SVG of the landing-page QR code (poster only).</summary>
-    public string? LandingQrSvg { get; init; }
+    public RawMarkup? LandingQrSvg { get; init; }
 
     /// <summary>Raw SVG of the follow QR code (poster only).</summary>
-    public string? FollowQrSvg { get; init; }
+    public RawMarkup? FollowQrSvg { get; init; }
 
     /// <summary>One contribution tier: the window amount for an ordinary resident and, when the notice sets one, for college students.</summary>
     public sealed record TierLine(int Number, string Amount, string? CollegeAmount);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Templating;
 
 namespace WeChatAssist.Server.Links;
 
@@ -29,8 +30,8 @@ internal sealed class LinkPages(LinkTemplates templates, PolicyCatalog policies,
         var model = Model(link, request)!;
         return templates.Poster(model with
         {
-            LandingQrSvg = LinkArtwork.Group(model.LandingUrl, 120, 900, 380),
-            FollowQrSvg = link.WeChatQrUrl is { } url ? LinkArtwork.Group(url, 580, 900, 380) : null,
+            LandingQrSvg = new RawMarkup(LinkArtwork.Group(model.LandingUrl, 120, 900, 380)),
+            FollowQrSvg = link.WeChatQrUrl is { } url ? new RawMarkup(LinkArtwork.Group(url, 580, 900, 380)) : null,
         });
     }
 

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using HandlebarsDotNet;
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Templating;
 
 namespace WeChatAssist.Server.Reminders;
 
@@ -10,8 +11,13 @@ namespace WeChatAssist.Server.Reminders;
 /// resident pays today per tier, the date the reminder leads up to, the cover start of a payment.</summary>
 internal sealed class ReminderContent(PolicyCatalog catalog, ReminderMessages messages)
 {
-    private readonly ConcurrentDictionary<string, HandlebarsTemplate<object, object>> _broadcastTexts = new(StringComparer.Ordinal);
-    private readonly IHandlebars _handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = false });
+    /// <summary>Where a staff template's errors point; it is not a file.</summary>
+    public const string BroadcastSource = "template";
+
+    /// <summary>Most distinct broadcast texts kept parsed; a dispatcher sees a handful, a busy console a few dozen.</summary>
+    private const int BroadcastCacheLimit = 256;
+
+    private readonly ConcurrentDictionary<string, TextTemplate> _broadcastTexts = new(StringComparer.Ordinal);
 
     /// <summary>The message for <paramref name="item"/> on business date <paramref name="today"/>.</summary>
     public RenderedMessage Render(OutboxItem item, DateOnly today)
@@ -23,20 +29,41 @@ internal sealed class ReminderContent(PolicyCatalog catalog, ReminderMessages me
         if (item.Kind == ReminderKinds.Broadcast)
         {
             model["title"] = payload.Title;
-            model["text"] = payload.Text is null ? "" : _broadcastTexts.GetOrAdd(payload.Text, _handlebars.Compile)(model).Trim();
+            model["text"] = payload.Text is null ? "" : BroadcastTemplate(payload.Text).Render(model).Trim();
         }
 
         return messages.Render(item.Kind, model);
     }
 
-    /// <summary>A broadcast text rendered for a sample resident (the preview staff see before approving).</summary>
+    /// <summary>A broadcast text rendered for a sample resident (the preview staff see before approving). A text
+    /// that does not parse, uses a forbidden construct or exceeds a limit throws <see cref="TemplateException"/>.</summary>
     public string RenderBroadcastText(InsurancePolicy policy, string text, ResidentFacts facts, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return _handlebars.Compile(text)(Model(policy, facts, today, null, null)).Trim();
+        return BroadcastTemplate(text).Render(Model(policy, facts, today, null, null)).Trim();
     }
 
-    /// <summary>The values: county, year, dueDate, daysLeft, tiers (number, yuan), deadline, channels, paidOn, benefitStart, waiting.</summary>
+    /// <summary>A staff-written broadcast text, parsed once in the safe context (<see cref="TemplateSafety.Staff"/>):
+    /// the same text is rendered for every resident of a broadcast.</summary>
+    public TextTemplate BroadcastTemplate(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (_broadcastTexts.TryGetValue(text, out var parsed))
+        {
+            return parsed;
+        }
+
+        parsed = TextTemplate.Parse(text, BroadcastSource, TemplateOutput.Text, TemplateSafety.Staff);
+        if (_broadcastTexts.Count >= BroadcastCacheLimit)
+        {
+            // Texts are written by a few staff; past the limit start again rather than grow without end.
+            _broadcastTexts.Clear();
+        }
+
+        return _broadcastTexts.GetOrAdd(text, parsed);
+    }
+
+    /// <summary>The values: county, year, dueDate, daysLeft, dueRelative, tiers (number, yuan), deadline, channels, paidOn, benefitStart, waiting.</summary>
     public static Dictionary<string, object?> Model(InsurancePolicy policy, ResidentFacts facts, DateOnly today, DateOnly? due, DateOnly? paidOn)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -54,7 +81,9 @@ internal sealed class ReminderContent(PolicyCatalog catalog, ReminderMessages me
         if (due is { } d)
         {
             model["dueDate"] = PolicyFormat.Date(d);
-            model["daysLeft"] = Math.Max(0, d.DayNumber - today.DayNumber);
+            model["daysLeft"] = Math.Max(0, RelativeDates.DaysBetween(today, d));
+            // "3 天后", "明天": whole calendar days from the business date; empty on the day itself.
+            model["dueRelative"] = RelativeDates.Humanize(d, today, RelativeDates.SimplifiedChinese);
             model["benefitStart"] = PolicyFormat.Date(d);
         }
 

@@ -178,7 +178,7 @@ internal sealed partial class ReminderDispatcher(
         {
             message = content.Render(item, today);
         }
-        catch (Exception e) when (e is KeyNotFoundException or System.Text.Json.JsonException or InvalidOperationException or HandlebarsDotNet.HandlebarsException)
+        catch (Exception e) when (e is KeyNotFoundException or System.Text.Json.JsonException or InvalidOperationException or Templating.TemplateException)
         {
             return new OutboxOutcome(item.Id, OutboxStatus.Failed, ErrorCode: 0, Error: "render: " + e.Message);
         }

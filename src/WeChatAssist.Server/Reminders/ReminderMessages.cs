@@ -1,4 +1,4 @@
-using HandlebarsDotNet;
+using WeChatAssist.Server.Templating;
 using YamlDotNet.RepresentationModel;
 
 namespace WeChatAssist.Server.Reminders;
@@ -6,15 +6,15 @@ namespace WeChatAssist.Server.Reminders;
 /// <summary>A message ready to send: the template and its keyword values.</summary>
 internal sealed record RenderedMessage(string TemplateId, IReadOnlyDictionary<string, string> Data);
 
-/// <summary>The Handlebars message templates of <c>templates/reminders/messages.zh-Hans.yaml</c>, one per kind.</summary>
+/// <summary>The Scriban message templates of <c>templates/reminders/messages.zh-Hans.yaml</c>, one per kind.</summary>
 internal sealed class ReminderMessages
 {
     /// <summary>The file, relative to the binaries.</summary>
     public const string FileName = "templates/reminders/messages.zh-Hans.yaml";
 
-    private readonly Dictionary<string, (string TemplateId, (string Field, HandlebarsTemplate<object, object> Render)[] Fields)> _kinds;
+    private readonly Dictionary<string, (string TemplateId, (string Field, TextTemplate Render)[] Fields)> _kinds;
 
-    private ReminderMessages(Dictionary<string, (string, (string, HandlebarsTemplate<object, object>)[])> kinds) => _kinds = kinds;
+    private ReminderMessages(Dictionary<string, (string, (string, TextTemplate)[])> kinds) => _kinds = kinds;
 
     /// <summary>Loads and compiles the file; <paramref name="templateIds"/> overrides template ids per kind. Every
     /// kind of <see cref="ReminderKinds.All"/> must be present.</summary>
@@ -27,8 +27,7 @@ internal sealed class ReminderMessages
             yaml.Load(reader);
         }
 
-        var handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = false });
-        var kinds = new Dictionary<string, (string, (string, HandlebarsTemplate<object, object>)[])>(StringComparer.Ordinal);
+        var kinds = new Dictionary<string, (string, (string, TextTemplate)[])>(StringComparer.Ordinal);
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         foreach (var (key, value) in root.Children)
         {
@@ -36,7 +35,7 @@ internal sealed class ReminderMessages
             var entry = (YamlMappingNode)value;
             var templateId = templateIds.TryGetValue(kind, out var configured) ? configured : Scalar(entry, "templateId", path, kind);
             var fields = ((YamlMappingNode)entry.Children[new YamlScalarNode("fields")]).Children
-                .Select(f => (((YamlScalarNode)f.Key).Value!, handlebars.Compile(((YamlScalarNode)f.Value).Value ?? "")))
+                .Select(f => (((YamlScalarNode)f.Key).Value!, Parse(((YamlScalarNode)f.Value).Value ?? "", $"{path} {kind}.{((YamlScalarNode)f.Key).Value}")))
                 .ToArray();
             kinds[kind] = (templateId, fields);
         }
@@ -65,10 +64,22 @@ internal sealed class ReminderMessages
         var data = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (field, render) in message.Fields)
         {
-            data[field] = render(model).Trim();
+            data[field] = render.Render(model).Trim();
         }
 
         return new RenderedMessage(message.TemplateId, data);
+    }
+
+    private static TextTemplate Parse(string text, string source)
+    {
+        try
+        {
+            return TextTemplate.Parse(text, source);
+        }
+        catch (TemplateException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
     }
 
     private static string Scalar(YamlMappingNode node, string key, string path, string kind) =>

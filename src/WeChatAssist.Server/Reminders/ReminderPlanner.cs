@@ -133,6 +133,6 @@ internal sealed class ReminderPayload
     /// <summary>Broadcast title.</summary>
     public string? Title { get; set; }
 
-    /// <summary>Broadcast text, a Handlebars template rendered per resident.</summary>
+    /// <summary>Broadcast text, a Scriban template (written by staff, rendered in the safe context) rendered per resident.</summary>
     public string? Text { get; set; }
 }

@@ -18,6 +18,8 @@ internal sealed class RenderContext : TemplateContext
     [ThreadStatic]
     private static RenderContext? t_staff;
 
+    private static readonly Dictionary<string, object?> EmptyModel = [];
+
     private readonly bool _staff;
     private IReadOnlyDictionary<string, TextTemplate>? _partials;
     private bool _escape;
@@ -31,6 +33,9 @@ internal sealed class RenderContext : TemplateContext
         EnableRelaxedMemberAccess = true;
         TemplateLoader = staff ? null : new PartialLoader();
     }
+
+    /// <summary>This context's view of a dictionary model, reused from render to render.</summary>
+    public ModelScope Scope { get; } = new();
 
     /// <summary>A context for <paramref name="template"/>: this thread's, or a new one when this thread is already
     /// rendering (a model value rendering another template).</summary>
@@ -64,6 +69,7 @@ internal sealed class RenderContext : TemplateContext
     public static void Return(RenderContext context)
     {
         context.Reset();
+        context.Scope.Use(EmptyModel);
         context._partials = null;
         context._inUse = false;
     }

@@ -74,13 +74,22 @@ internal sealed class TextTemplate
         var context = RenderContext.Rent(this, partials);
         try
         {
-            var globals = new ScriptObject();
-            if (model is not null)
+            if (model is IReadOnlyDictionary<string, object?> values)
             {
-                globals.Import(model);
+                context.Scope.Use(values);
+                context.PushGlobal(context.Scope);
+            }
+            else
+            {
+                var globals = new ScriptObject();
+                if (model is not null)
+                {
+                    globals.Import(model);
+                }
+
+                context.PushGlobal(globals);
             }
 
-            context.PushGlobal(globals);
             return _template.Render(context);
         }
         catch (Scriban.Syntax.ScriptRuntimeException e)

@@ -19,7 +19,7 @@ public sealed class BroadcastTagTests(PostgresServer postgres) : IClassFixture<P
     private const string Month = "2023-12";
     private const string MassSendAll = "cgi-bin/message/mass/sendall";
     private const string BatchTagging = "cgi-bin/tags/members/batchtagging";
-    private const string Short = "{{#each tiers}}{{#if @first}}一档{{yuan}}{{/if}}{{/each}}，{{deadline}}前缴";
+    private const string Short = "{{for tier in tiers}}{{if for.first}}一档{{tier.yuan}}{{end}}{{end}}，{{deadline}}前缴";
     private const string Long = "{{county}}：请于{{deadline}}前缴纳{{year}}年度医保，缴费渠道：{{channels}}。";
 
     private static readonly Dictionary<string, string?> ManualDispatch = new() { ["Reminders:DispatcherEnabled"] = "false" };

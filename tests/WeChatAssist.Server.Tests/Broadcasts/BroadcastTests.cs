@@ -16,7 +16,7 @@ public sealed class BroadcastTests(PostgresServer postgres) : IClassFixture<Post
 {
     private const string Now = "2023-12-20T10:00:00+08:00";
     // Rendered per resident into a template message's thing keyword: at most 20 characters.
-    private const string Template = "{{#each tiers}}{{#if @first}}一档{{yuan}}{{/if}}{{/each}}，{{deadline}}前缴";
+    private const string Template = "{{for tier in tiers}}{{if for.first}}一档{{tier.yuan}}{{end}}{{end}}，{{deadline}}前缴";
 
     [Theory]
     [InlineData(false)]
@@ -134,11 +134,11 @@ public sealed class BroadcastTests(PostgresServer postgres) : IClassFixture<Post
         using var author = await server.StaffClientAsync();
 
         using var tooLong = await author.PostAsJsonAsync("/api/v1/admin/broadcasts", new { policyId = "pengshui-2024", title = "通知", template = new string('字', 21), audience = new { kind = "all" } });
-        using var broken = await author.PostAsJsonAsync("/api/v1/admin/broadcasts", new { policyId = "pengshui-2024", title = "通知", template = "{{#each tiers}}", audience = new { kind = "all" } });
+        using var broken = await author.PostAsJsonAsync("/api/v1/admin/broadcasts", new { policyId = "pengshui-2024", title = "通知", template = "{{for tier in tiers}}", audience = new { kind = "all" } });
         using var noTownship = await author.PostAsJsonAsync("/api/v1/admin/broadcasts", new { policyId = "pengshui-2024", title = "通知", template = "请缴费", audience = new { kind = "township" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, broken.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noTownship.StatusCode);
     }
 

@@ -50,7 +50,7 @@ public sealed class ReminderPlanningTests(PostgresServer postgres) : IClassFixtu
         var data = message.GetProperty("data");
         Assert.Equal("2023年12月31日", data.GetProperty("time2").GetProperty("value").GetString());
         Assert.Equal("1档380元/2档755元", data.GetProperty("thing3").GetProperty("value").GetString());
-        Assert.Equal("还剩7天截止，请尽快缴费", data.GetProperty("thing4").GetProperty("value").GetString());
+        Assert.Equal("7 天后截止，请尽快缴费", data.GetProperty("thing4").GetProperty("value").GetString());
         var dibaoMessage = Assert.Single(server.TemplatesTo(dibao.OpenId));
         Assert.Equal("1档38元/2档375元", dibaoMessage.GetProperty("data").GetProperty("thing3").GetProperty("value").GetString());
 

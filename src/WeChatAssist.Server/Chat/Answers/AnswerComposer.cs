@@ -227,6 +227,7 @@ internal static class AnswerComposer
         {
             model["deadline"] = format.Date(deadline);
             model["deadlineRelative"] = format.Relative(deadline, context.Today);
+            model["deadlineToday"] = deadline == context.Today;
         }
 
         model["noDeadline"] = quote.Gaps.HasFlag(QuoteGaps.Deadline);
@@ -317,7 +318,6 @@ internal static class AnswerComposer
         model["beforeWindow"] = context.Today < window.From;
         model["inWindow"] = window.Contains(context.Today);
         model["afterWindow"] = context.Today > window.To;
-        model["windowToRelative"] = context.Format.Relative(window.To, context.Today);
         model["quoteTemplate"] = answer.Template;
         model["lateOk"] = answer.Template is "quote_ok" or "quote_options" && context.Today > window.To;
         model["lateNotStated"] = answer.Template is "not_stated" or "outside_window" && context.Today > window.To;

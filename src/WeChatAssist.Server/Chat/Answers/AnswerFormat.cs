@@ -1,13 +1,14 @@
 using System.Globalization;
 using Humanizer;
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Chat.Understanding;
 
 namespace WeChatAssist.Server.Chat.Answers;
 
 /// <summary>Formats the engine's fen and dates, the policy's own words and citations for one answer language.
-/// Chinese: <c>380元</c>, <c>2023年12月31日</c>; English: <c>380 yuan</c>, <c>31 December 2023</c> with Humanizer's
-/// relative date and number words.</summary>
+/// Chinese: <c>380元</c>, <c>2023年12月31日</c>; English: <c>380 yuan</c>, <c>31 December 2023</c> and number words;
+/// relative dates by Humanizer in all three languages.</summary>
 internal sealed class AnswerFormat(ChatLanguage language, TextNormalizer normalizer)
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
@@ -25,10 +26,14 @@ internal sealed class AnswerFormat(ChatLanguage language, TextNormalizer normali
         ? date.ToString("d MMMM yyyy", English)
         : PolicyFormat.Date(date);
 
-    /// <summary>How far a date is from the business date (English only: "in 2 months"); empty in Chinese.</summary>
-    public string Relative(DateOnly date, DateOnly today) => language == ChatLanguage.English
-        ? date.Humanize(today, English)
-        : string.Empty;
+    /// <summary>How far a date is from the business date, in whole calendar days, by Humanizer in the answer's
+    /// language ("3 天后", "3 天後", "3 days from now", "明天"); empty for today, which templates word themselves.</summary>
+    public string Relative(DateOnly date, DateOnly today) => RelativeDates.Humanize(date, today, language switch
+    {
+        ChatLanguage.English => RelativeDates.English,
+        ChatLanguage.TraditionalChinese => RelativeDates.TraditionalChinese,
+        _ => RelativeDates.SimplifiedChinese,
+    });
 
     /// <summary>A count of days (English words for small counts).</summary>
     public string Days(int days) => language == ChatLanguage.English
