@@ -62,9 +62,19 @@ internal sealed class ChatEngine(
         {
             composed = AnswerComposer.Plain("menu", context, fellBack: true);
         }
+        else if (understood.Condition is { } condition && understood.Menu is null && !continues
+            && intent is ChatIntent.AmountDue or ChatIntent.SubsidisedGroups or ChatIntent.TierDifference or ChatIntent.None)
+        {
+            // The group named depends on a condition the resident has not given: ask it, never assume it.
+            composed = AnswerComposer.AskCondition(context, condition);
+            intent = intent == ChatIntent.None ? ChatIntent.AmountDue : intent;
+        }
         else if (intent == ChatIntent.None && understood.Prediction.Ambiguous && !understood.Prediction.FellBack && understood.Menu is null)
         {
-            composed = AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp]);
+            // Two readings are close; a clause that plainly answers the words decides before a question back.
+            composed = ClauseFor(understood, context, intent) is { } byClause
+                ? byClause
+                : AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp]);
         }
         else if (intent is ChatIntent.Subscribe or ChatIntent.Unsubscribe)
         {
@@ -77,6 +87,10 @@ internal sealed class ChatEngine(
         else
         {
             composed = AnswerComposer.Compose(intent, context);
+            if (understood.Menu is null && !continues && ClauseFor(understood, context, intent, composed) is { } byClause)
+            {
+                composed = byClause;
+            }
         }
 
         var text = Render(language, composed);
@@ -93,6 +107,46 @@ internal sealed class ChatEngine(
             options.StateLifetime,
             cancellationToken);
         return new ChatAnswer(text, composed.Citations, composed.FellBack ? ChatIntent.None : intent, confidence, composed.FellBack, composed.Template);
+    }
+
+    // Intents answered from a list or office, where a clause may say more precisely what was asked.
+    private static bool IsWordsIntent(ChatIntent intent) =>
+        intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration or ChatIntent.Coverage or ChatIntent.ContactPerson
+            or ChatIntent.HowToPay or ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None;
+
+    /// <summary>The clause answer when no computed answer fits: the bot fell back, the engine found the case not
+    /// stated, or a list answer (offices, channels) where a clause matches the question's own words better.</summary>
+    private ComposedAnswer? ClauseFor(UnderstoodMessage understood, AnswerContext context, ChatIntent intent, ComposedAnswer? composed = null)
+    {
+        if (intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous)
+        {
+            return null;
+        }
+
+        var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
+        if (computed && !IsWordsIntent(intent))
+        {
+            return null;
+        }
+
+        if (composed?.Template is "groups" && understood.Slots.Categories.Count == 0 && !computed)
+        {
+            return null;
+        }
+
+        var hit = understanding.Clauses.Find(understood.Canonical, context.Policy);
+        if (hit is null || hit.Score < options.ClauseMinimumScore || hit.Matched < options.ClauseMinimumMatched)
+        {
+            return null;
+        }
+
+        // A list answer stands when it already rests on the clause found.
+        if (computed && composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id))
+        {
+            return null;
+        }
+
+        return AnswerComposer.Clause(context, hit);
     }
 
     /// <summary>Renders a section outside a conversation turn (welcome on subscribe, voice without recognition).</summary>
@@ -132,6 +186,37 @@ internal sealed class ChatEngine(
                 : (ChatIntent.None, prediction.Confidence);
         }
 
+        // A declined question stays declined; a close out-of-scope runner-up does not make an in-scope question vague.
+        if (prediction.Ambiguous && prediction.Intent == ChatIntent.OutOfScope)
+        {
+            return (ChatIntent.OutOfScope, prediction.Confidence);
+        }
+
+        if (prediction.Ambiguous && prediction.RunnerUp == ChatIntent.OutOfScope)
+        {
+            return (prediction.Intent, prediction.Confidence);
+        }
+
+        // "奖扶对象一档多少钱": a tier and a group ask the amount, not the difference between tiers.
+        if (prediction.Intent == ChatIntent.TierDifference && understood.Slots.Tier is not null && (understood.Slots.Categories.Count > 0 || understood.Slots.People is not null))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        // A group, a tier or several people with an amount-like reading: the message asks what they pay
+        // ("五保户交二档要多少", "我们家五口人都交一档一共多少").
+        var slots = understood.Slots;
+        if (prediction.Ambiguous && (slots.Categories.Count > 0 || slots.Tier is not null || slots.People is not null)
+            && (IsAmountLike(prediction.Intent) || IsAmountLike(prediction.RunnerUp)) && slots.Date is null)
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        if (slots.People is not null && IsAmountLike(prediction.Intent))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
         if (prediction.Ambiguous && IsAmountOrGroups(prediction.Intent) && IsAmountOrGroups(prediction.RunnerUp) && understood.Slots.Categories.Count > 0)
         {
             // Both answer a named category with its amount.
@@ -144,11 +229,21 @@ internal sealed class ChatEngine(
             return (policy.CollectionWindow.Contains(today) || today < policy.CollectionWindow.From ? ChatIntent.Deadline : ChatIntent.LatePayment, prediction.Confidence);
         }
 
+        if (prediction.Ambiguous && IsLateOrWaiting(prediction.Intent) && IsLateOrWaiting(prediction.RunnerUp))
+        {
+            // Both are answered by the late-payment quote (amount, cover start, waiting days).
+            return (prediction.Intent, prediction.Confidence);
+        }
+
         return prediction.Ambiguous ? (ChatIntent.None, prediction.Confidence) : (prediction.Intent, prediction.Confidence);
     }
 
     /// <summary>A reply that only states facts ("我是低保户", "一档", "去年交了"), not a new question.</summary>
     private static bool IsFactsOnly(UnderstoodMessage understood) => understood.Slots.HasResidentFacts && understood.Slots.ResidueLength <= 2;
+
+    private static bool IsLateOrWaiting(ChatIntent intent) => intent is ChatIntent.LatePayment or ChatIntent.WaitingPeriod;
+
+    private static bool IsAmountLike(ChatIntent intent) => intent is ChatIntent.AmountDue or ChatIntent.TierDifference or ChatIntent.SubsidisedGroups;
 
     private static bool IsAmountOrGroups(ChatIntent intent) => intent is ChatIntent.AmountDue or ChatIntent.SubsidisedGroups;
 

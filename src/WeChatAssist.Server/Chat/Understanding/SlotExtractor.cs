@@ -46,6 +46,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         DateOnly? date = null;
+        var datePeriod = false;
         DateOnly? birthDate = null;
         foreach (Match match in DatePattern().Matches(canonical))
         {
@@ -57,19 +58,81 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             var after = canonical.AsSpan(match.Index + match.Length);
             var before = canonical.AsSpan(0, match.Index);
             var isBirth = after.StartsWith("出生") || after.StartsWith("生") || before.EndsWith("出生于") || before.EndsWith("生于") || before.EndsWith("出生在");
+            var length = match.Length;
             if (isBirth)
             {
                 birthDate ??= resolved > today && match.Groups["y"].Length == 0 ? resolved.AddYears(-1) : resolved;
             }
-            else
+            else if (date is null)
             {
-                date ??= resolved;
+                // A month without a day is a period ("二月份交"): its first day decides the regime. "过了六月",
+                // "六月以后" start the day after the period (the next month's first day).
+                var hasDay = match.Groups["d"].Success || match.Groups["id"].Success || match.Groups["end"].Success;
+                var afterWord = AfterPattern().Match(canonical, match.Index + match.Length);
+                var adjacentAfter = afterWord.Success && afterWord.Index == match.Index + match.Length;
+                if (adjacentAfter || before.EndsWith("过了") || before.EndsWith("过完"))
+                {
+                    resolved = hasDay ? resolved.AddDays(1) : new DateOnly(resolved.Year, resolved.Month, 1).AddMonths(1);
+                    length += adjacentAfter ? afterWord.Length : 0;
+                }
+
+                date = resolved;
+                datePeriod = !hasDay;
             }
 
-            Consume(consumed, match.Index, match.Length);
+            Consume(consumed, match.Index, Math.Min(length, canonical.Length - match.Index));
+        }
+
+        if (date is null && NewYearPattern().Match(canonical) is { Success: true } newYear && !IsConsumed(consumed, newYear.Index, newYear.Length))
+        {
+            // "年后交", "过完年再交": the first day of the coming year.
+            date = new DateOnly(today.Month >= 7 ? today.Year + 1 : today.Year, 1, 1);
+            if (date <= today)
+            {
+                date = null;
+            }
+            else
+            {
+                datePeriod = true;
+                Consume(consumed, newYear.Index, newYear.Length);
+            }
         }
 
         date ??= RelativeDate(canonical, today, consumed);
+
+        int? people = null;
+        if (HeadCountPattern().Match(canonical) is { Success: true } headCount && !IsConsumed(consumed, headCount.Index, headCount.Length))
+        {
+            var n = headCount.Groups["n"].Value;
+            people = n.Length == 0 ? 2 : (int?)ChineseNumber.Parse(n is "两" ? "二" : n);
+            Consume(consumed, headCount.Index, headCount.Length);
+        }
+        else if (canonical.Contains('我', StringComparison.Ordinal) && ConnectorPattern().IsMatch(canonical))
+        {
+            // "我和老伴都是低保", "我跟老公还有儿子": me plus each relative named.
+            var relatives = KinPattern().Matches(canonical);
+            if (relatives.Count > 0)
+            {
+                people = 1 + relatives.Count;
+                foreach (Match relative in relatives)
+                {
+                    Consume(consumed, relative.Index, relative.Length);
+                }
+            }
+        }
+
+        if (people is < 2 or > 20)
+        {
+            people = null;
+        }
+
+        int? age = null;
+        if (AgePattern().Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Index, ageMatch.Length)
+            && ChineseNumber.Parse(ageMatch.Groups["n"].Value) is { } years && years is > 0 and < 120)
+        {
+            age = (int)years;
+            Consume(consumed, ageMatch.Index, ageMatch.Length);
+        }
 
         long? amount = null;
         foreach (Match match in AmountPattern().Matches(canonical))
@@ -159,7 +222,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             Ordinary = ordinary,
             AmountFen = amount,
             Date = date,
+            DateIsPeriod = date is not null && datePeriod,
+            People = people,
             BirthDate = birthDate,
+            Age = age,
             Student = student,
             Newborn = newborn,
             Township = township,
@@ -366,10 +432,28 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?<n>\d+(?:\.\d{1,2})?|[零一二两三四五六七八九十百千万]{2,})(?<u>元|块钱|块|圆|快钱)?(?![0-9年月日号天岁档个周])")]
     private static partial Regex AmountPattern();
 
+    [GeneratedRegex(@"(?:满)?(?<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:多|来)?(?:周)?岁")]
+    private static partial Regex AgePattern();
+
+    [GeneratedRegex(@"以后|之后|过后|后(?!天)")]
+    private static partial Regex AfterPattern();
+
+    [GeneratedRegex(@"年后|过完年|过了年|过年后|过年以后|开年|开春")]
+    private static partial Regex NewYearPattern();
+
+    [GeneratedRegex(@"(?<n>[两二三四五六七八九十]|\d{1,2})(?:口人|口子|口|个人|人)(?!员)|老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|我们两个|我们两人")]
+    private static partial Regex HeadCountPattern();
+
+    [GeneratedRegex(@"和|跟|还有|加上|同")]
+    private static partial Regex ConnectorPattern();
+
+    [GeneratedRegex(@"老伴儿?|老公|老婆|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|公公|婆婆|爷爷|奶奶|哥哥|姐姐|弟弟|妹妹")]
+    private static partial Regex KinPattern();
+
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
     private static partial Regex TierPattern();
 
-    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学")]
+    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科")]
     private static partial Regex CollegePattern();
 
     [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|学生|上学|读书")]
