@@ -26,7 +26,7 @@ internal sealed record ChatAnswer(string Text, IReadOnlyList<Citation> Citations
 
 /// <summary>The WeChat-independent chatbot: understands a message, keeps the dialogue, asks the policy engine and
 /// renders one short answer.</summary>
-internal sealed class ChatEngine(
+internal sealed partial class ChatEngine(
     ChatUnderstanding understanding,
     AnswerTemplates templates,
     IDialogueStateStore states,
@@ -71,10 +71,12 @@ internal sealed class ChatEngine(
         }
         else if (intent == ChatIntent.None && understood.Prediction.Ambiguous && !understood.Prediction.FellBack && understood.Menu is null)
         {
-            // Two readings are close; a clause that plainly answers the words decides before a question back.
+            // Two readings are close: a clause that plainly answers the words decides; otherwise the better reading
+            // is answered (its answer names what it answers), never a question back for the classifier's doubt.
             composed = ClauseFor(understood, context, intent) is { } byClause
                 ? byClause
-                : AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp]);
+                : AnswerComposer.Compose(understood.Prediction.Intent, context);
+            intent = composed.Template == "clause" ? intent : understood.Prediction.Intent;
         }
         else if (intent is ChatIntent.Subscribe or ChatIntent.Unsubscribe)
         {
@@ -93,7 +95,26 @@ internal sealed class ChatEngine(
             }
         }
 
+        // A computed answer that does not rest on the clause the question's own words point to gets that clause's
+        // sentence as a note ("为啥过了六月交要多交那么多钱" → the amount and 二、（四）'s sentence on the fiscal subsidy).
+        ComposedAnswer? note = null;
+        if (understood.Menu is null && !continues && !composed.FellBack && composed.Template is not ("clause" or "menu" or "thanks" or "language_switched" or "subscribed" or "unsubscribed" or "subscribed_window_over")
+            && !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
+        {
+            var hit = understanding.Clauses.Find(understood.Canonical, request.Policy);
+            if (hit is not null && hit.Score >= options.ClauseMinimumScore && hit.Matched >= options.ClauseMinimumMatched
+                && !composed.Citations.Any(c => c.ClauseId == hit.Clause.Id))
+            {
+                note = AnswerComposer.Clause(context, hit) with { Template = "clause_note" };
+            }
+        }
+
         var text = Render(language, composed);
+        if (note is not null)
+        {
+            text = text.TrimEnd() + "\n" + Render(language, note);
+        }
+
         await states.SaveAsync(
             request.Account,
             request.UserId,
@@ -186,6 +207,12 @@ internal sealed class ChatEngine(
                 : (ChatIntent.None, prediction.Confidence);
         }
 
+        // "好久能报", "从哪天开始能用", "管到什么时候": the day cover starts or ends, which the late-payment quote gives.
+        if (prediction.Intent is ChatIntent.Coverage or ChatIntent.PaymentStatus && WhenPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.LatePayment, prediction.Confidence);
+        }
+
         // A declined question stays declined; a close out-of-scope runner-up does not make an in-scope question vague.
         if (prediction.Ambiguous && prediction.Intent == ChatIntent.OutOfScope)
         {
@@ -268,4 +295,7 @@ internal sealed class ChatEngine(
         var text = templates.Render(language, composed.Template, composed.Model);
         return language == ChatLanguage.TraditionalChinese ? understanding.Normalizer.ToTraditional(text) : text;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"哪天|几号|好久|多久|什么时候|啥时候|几时|从哪|管到|到哪天|到什么时候|开始能|才能|能报了|开始报|起报|哪一天")]
+    private static partial System.Text.RegularExpressions.Regex WhenPattern();
 }

@@ -339,6 +339,13 @@ internal static class AnswerComposer
         }
 
         model["cite"] = format.Cite(policy, deferring is not null ? [deferring, .. citations] : citations);
+        if (quote.Outcome == QuoteOutcome.NotStated && deferring is not null && policy.Clauses.FirstOrDefault(c => c.Id == deferring.ClauseId) is { } said)
+        {
+            // What the notice does say ("其资助标准按相关文件执行"): a "not stated" answer quotes it.
+            model["deferring"] = format.Text(said.Text.Length <= 90 ? said.Text : ClauseIndex.Sentences(said.Text)[0]);
+        }
+
+        model["afterWindow"] = quote.PaidOn > policy.CollectionWindow.To;
         var template = quote.Outcome switch
         {
             QuoteOutcome.Ok when quote.IndividualDueFen is null && options.Count > 0 => "quote_options",

@@ -107,13 +107,21 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             people = n.Length == 0 ? 2 : (int?)ChineseNumber.Parse(n is "两" ? "二" : n);
             Consume(consumed, headCount.Index, headCount.Length);
         }
-        else if (canonical.Contains('我', StringComparison.Ordinal) && ConnectorPattern().IsMatch(canonical))
+        else if (ChildrenPattern().Match(canonical) is { Success: true } children && ChineseNumber.Parse(children.Groups["n"].Value is "两" or "俩" ? "二" : children.Groups["n"].Value) is { } count)
         {
-            // "我和老伴都是低保", "我跟老公还有儿子": me plus each relative named.
+            // "两个娃都在重庆读大学", "俩孩子": that many children, plus me and each relative joined to them.
+            var relatives = ConnectorPattern().IsMatch(canonical) ? KinPattern().Count(canonical) : 0;
+            people = (int)count + relatives + (relatives > 0 || canonical.Contains("我跟", StringComparison.Ordinal) || canonical.Contains("我和", StringComparison.Ordinal) ? 1 : 0);
+            Consume(consumed, children.Index, children.Length);
+        }
+        else if (ConnectorPattern().IsMatch(canonical))
+        {
+            // "我和老伴都是低保", "我跟老公还有儿子", "奶奶和爷爷": me (when said) plus each relative named.
             var relatives = KinPattern().Matches(canonical);
-            if (relatives.Count > 0)
+            var me = canonical.Contains('我', StringComparison.Ordinal) ? 1 : 0;
+            if (relatives.Count > 0 && relatives.Count + me >= 2)
             {
-                people = 1 + relatives.Count;
+                people = me + relatives.Count;
                 foreach (Match relative in relatives)
                 {
                     Consume(consumed, relative.Index, relative.Length);
@@ -287,6 +295,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             ("年底", new DateOnly(today.Year, 12, 31)),
             ("年末", new DateOnly(today.Year, 12, 31)),
             ("后天", today.AddDays(2)),
+            ("昨天", today.AddDays(-1)),
+            ("前天", today.AddDays(-2)),
             ("明天", today.AddDays(1)),
             ("今天", today),
         ];
@@ -444,7 +454,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?<n>[两二三四五六七八九十]|\d{1,2})(?:口人|口子|口|个人|人)(?!员)|老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|我们两个|我们两人")]
     private static partial Regex HeadCountPattern();
 
-    [GeneratedRegex(@"和|跟|还有|加上|同")]
+    [GeneratedRegex(@"(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|学生|大学生|老人)")]
+    private static partial Regex ChildrenPattern();
+
+    [GeneratedRegex(@"和|跟|还有|加上|同|带")]
     private static partial Regex ConnectorPattern();
 
     [GeneratedRegex(@"老伴儿?|老公|老婆|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|公公|婆婆|爷爷|奶奶|哥哥|姐姐|弟弟|妹妹")]
@@ -456,7 +469,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科")]
     private static partial Regex CollegePattern();
 
-    [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|学生|上学|读书")]
+    [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|特殊教育学校|特教学校|特殊学校|幼儿园|托幼|在园幼儿|学生|上学|读书")]
     private static partial Regex SchoolPattern();
 
     [GeneratedRegex(@"新生儿|刚出生|刚生|生孩子|生了")]
