@@ -63,7 +63,7 @@ internal sealed partial class ChatEngine(
             composed = AnswerComposer.Plain("menu", context, fellBack: true);
         }
         else if (understood.Condition is { } condition && understood.Menu is null && !continues
-            && intent is ChatIntent.AmountDue or ChatIntent.SubsidisedGroups or ChatIntent.TierDifference or ChatIntent.None)
+            && intent is ChatIntent.AmountDue or ChatIntent.TierDifference)
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             composed = AnswerComposer.AskCondition(context, condition);
@@ -73,10 +73,14 @@ internal sealed partial class ChatEngine(
         {
             // Two readings are close: a clause that plainly answers the words decides; otherwise the better reading
             // is answered (its answer names what it answers), never a question back for the classifier's doubt.
+            // A weak guess ("你叫什么名字") still gets the numbered choice.
+            var weak = understood.Prediction.Score < options.MinimumScore * 1.5;
             composed = ClauseFor(understood, context, intent) is { } byClause
                 ? byClause
-                : AnswerComposer.Compose(understood.Prediction.Intent, context);
-            intent = composed.Template == "clause" ? intent : understood.Prediction.Intent;
+                : weak
+                    ? AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp])
+                    : AnswerComposer.Compose(understood.Prediction.Intent, context);
+            intent = composed.Template is "clause" or "clarify" ? intent : understood.Prediction.Intent;
         }
         else if (intent is ChatIntent.Subscribe or ChatIntent.Unsubscribe)
         {

@@ -233,6 +233,12 @@ internal static class AnswerComposer
         var citations = answer.Citations.Concat(policy.Newborn.Cites.Select(c => c.Citation)).Distinct().ToList();
         answer = answer with { Citations = citations };
         answer.Model["cite"] = context.Format.Cite(policy, citations);
+        if (answer.Template == "ask_birth_date")
+        {
+            // No birth date yet: the rule itself answers "多久之内"; the birth date, when given, adds the last day.
+            return answer with { Template = "newborn_rule", PendingIntent = ChatIntent.Newborn };
+        }
+
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = ChatIntent.Newborn } : answer;
     }
 

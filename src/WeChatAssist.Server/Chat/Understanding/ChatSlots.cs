@@ -32,6 +32,9 @@ internal sealed record ChatSlots
     /// <summary>Student kind named.</summary>
     public StudentKind Student { get; init; }
 
+    /// <summary>A student is named without saying school or university ("学生交多少钱").</summary>
+    public bool StudentUnspecified { get; init; }
+
     /// <summary>A newborn is asked about.</summary>
     public bool Newborn { get; init; }
 
@@ -74,6 +77,7 @@ internal sealed record ChatSlots
             BirthDate = newer.BirthDate ?? BirthDate,
             Age = newer.Age ?? Age,
             Student = newer.Student != StudentKind.None ? newer.Student : Student,
+            StudentUnspecified = newer.Student == StudentKind.None && (newer.StudentUnspecified || (StudentUnspecified && Student == StudentKind.None)),
             Newborn = newer.Newborn || Newborn,
             Township = newer.Township ?? Township,
             PaidLastYear = newer.PaidLastYear ?? PaidLastYear,

@@ -135,11 +135,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         int? age = null;
-        if (AgePattern().Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Index, ageMatch.Length)
-            && ChineseNumber.Parse(ageMatch.Groups["n"].Value) is { } years && years is > 0 and < 120)
+        foreach (var pattern in new[] { AgePattern(), AgeWithoutUnitPattern() })
         {
-            age = (int)years;
-            Consume(consumed, ageMatch.Index, ageMatch.Length);
+            if (age is null && pattern.Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Index, ageMatch.Length)
+                && ChineseNumber.Parse(ageMatch.Groups["n"].Value) is { } years && years is > 0 and < 120)
+            {
+                age = (int)years;
+                Consume(consumed, ageMatch.Index, ageMatch.Length);
+            }
         }
 
         long? amount = null;
@@ -185,6 +188,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         var student = StudentKind.None;
+        var studentUnspecified = false;
         if (CollegePattern().Match(canonical) is { Success: true } college)
         {
             student = StudentKind.College;
@@ -194,6 +198,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         {
             student = StudentKind.School;
             Consume(consumed, school.Index, school.Length);
+        }
+        else if (AnyStudentPattern().Match(canonical) is { Success: true } anyStudent)
+        {
+            studentUnspecified = true;
+            Consume(consumed, anyStudent.Index, anyStudent.Length);
         }
 
         var newborn = false;
@@ -208,6 +217,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         {
             paidLastYear = !paid.Groups["neg"].Success;
             Consume(consumed, paid.Index, paid.Length);
+        }
+        else if (PaidInYearPattern().Match(canonical) is { Success: true } paidIn
+            && 2000 + int.Parse(paidIn.Groups["yy"].Value, CultureInfo.InvariantCulture) % 100 == policy.BenefitYear - 1)
+        {
+            // "23年有医保", "2023年都参保了": the year before the benefit year is "last year" for late payment.
+            paidLastYear = !paidIn.Groups["neg"].Success;
+            Consume(consumed, paidIn.Index, paidIn.Length);
         }
 
         bool? riskCleared = null;
@@ -235,6 +251,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             BirthDate = birthDate,
             Age = age,
             Student = student,
+            StudentUnspecified = studentUnspecified,
             Newborn = newborn,
             Township = township,
             PaidLastYear = paidLastYear,
@@ -445,6 +462,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?:满)?(?<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:多|来)?(?:周)?岁")]
     private static partial Regex AgePattern();
 
+    [GeneratedRegex(@"(?:今年|都|已经|满|娘|爹|妈|爸|爷|奶|儿子|女儿|自己)(?<n>[1-9]\d)(?:了|岁)?(?![0-9元块年月号日])")]
+    private static partial Regex AgeWithoutUnitPattern();
+
+    [GeneratedRegex(@"(?:20)?(?<yy>\d{2})年(?:都|也)?(?<neg>没有|没|未)?(?:有医保|有保险|交了|交过|交的|参保了|参保|参加了|参加|买了|买过)")]
+    private static partial Regex PaidInYearPattern();
+
     [GeneratedRegex(@"以后|之后|过后|后(?!天)")]
     private static partial Regex AfterPattern();
 
@@ -469,8 +492,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科")]
     private static partial Regex CollegePattern();
 
-    [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|特殊教育学校|特教学校|特殊学校|幼儿园|托幼|在园幼儿|学生|上学|读书")]
+    [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|特殊教育学校|特教学校|特殊学校|幼儿园|托幼|在园幼儿|中职|职高")]
     private static partial Regex SchoolPattern();
+
+    [GeneratedRegex(@"学生|上学|读书|在校")]
+    private static partial Regex AnyStudentPattern();
 
     [GeneratedRegex(@"新生儿|刚出生|刚生|生孩子|生了")]
     private static partial Regex NewbornPattern();
