@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian/Ubuntu machine:
-#   installs what is missing (postgresql, chromium, fonts-noto-cjk, nodejs/npm), starts a throwaway PostgreSQL 15 cluster in a
-#   temporary directory on a free port, runs every test project against it, stops it, and exits non-zero on any
+#   installs what is missing (postgresql, redis-server, chromium, fonts-noto-cjk, nodejs/npm), starts a throwaway PostgreSQL 15
+#   cluster and a throwaway redis-server in a temporary directory on free ports, runs every test project against them, stops
+#   them, and exits non-zero on any
 #   failure. The last line is the summary: "N passed, N failed, N skipped".
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Schema".
 set -euo pipefail
@@ -25,6 +26,8 @@ find_pg_bindir() {
 
 missing=()
 find_pg_bindir >/dev/null || missing+=(postgresql)
+# SignalR's Redis backplane is tested against a real redis-server.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || dpkg -s chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 # The server's build fetches the console's browser libraries (ECharts, the SignalR client) with npm.
@@ -52,6 +55,9 @@ fi
 
 cleanup() {
   local status=$?
+  if [ -f "$PG_TMP/redis.pid" ]; then
+    kill "$(cat "$PG_TMP/redis.pid")" 2>/dev/null || true
+  fi
   if [ -f "$PG_TMP/data/postmaster.pid" ]; then
     as_pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
@@ -85,6 +91,19 @@ as_pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/postgres.log" -w -t 60 \
   start >/dev/null || { cat "$PG_TMP/postgres.log" >&2; exit 1; }
 log "PostgreSQL 15 running on 127.0.0.1:$PG_PORT (data in $PG_TMP)"
 export WECHATASSIST_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASSWORD"
+
+# --- 2b. Throwaway redis-server (no persistence, loopback only) --------------------------------------------------
+REDIS_PORT="$(free_port)"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --dir "$PG_TMP" --pidfile "$PG_TMP/redis.pid" --logfile "$PG_TMP/redis.log" \
+  || { cat "$PG_TMP/redis.log" >&2 2>/dev/null; exit 1; }
+for _ in $(seq 1 50); do
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { log "redis-server did not answer"; cat "$PG_TMP/redis.log" >&2; exit 1; }
+log "redis-server running on 127.0.0.1:$REDIS_PORT"
+export WECHATASSIST_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 
 # --- 3. Build once, test every project ---------------------------------------------------------------------------
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -99,7 +99,7 @@ internal static class ConsoleLoad
         // ---- a payment import reaching an open dashboard ----
         using var hub = await HubWatcher.ConnectAsync(url, cookies, policy);
         await using var database = DatabaseTarget.Create(new DatabaseOptions { Provider = "Postgres", ConnectionString = connectionString }, AppContext.BaseDirectory);
-        var participants = new IPaymentsRecordedParticipant[] { new LinkAttribution(), new ProgressSignal(database, new ProgressFeed()) };
+        var participants = new IPaymentsRecordedParticipant[] { new LinkAttribution(), new ProgressSignal(database, new ProgressFeed(), Microsoft.Extensions.Options.Options.Create(new LiveUpdatesOptions())) };
         var ledger = new PaymentLedger(database, participants, TimeProvider.System);
         await using var connection = (NpgsqlConnection)await database.DataSource.OpenConnectionAsync();
         var year = 0;

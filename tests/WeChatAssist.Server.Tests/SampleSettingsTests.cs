@@ -29,6 +29,11 @@ public sealed class SampleSettingsTests
             keys.Add($"{ClockOptions.SectionName}:{property.Name}");
         }
 
+        foreach (var property in typeof(StaffConsole.LiveUpdatesOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            keys.Add($"{StaffConsole.LiveUpdatesOptions.SectionName}:{property.Name}");
+        }
+
         return keys;
     }
 
@@ -39,6 +44,91 @@ public sealed class SampleSettingsTests
         Assert.NotNull(_sample[key]);
         Assert.False(string.IsNullOrWhiteSpace(_sample[key + "//"]), $"{key} needs a '{key}//' description beside it.");
     }
+
+    /// <summary>Every property of every options class (a class with a <c>SectionName</c> constant) in the server, the
+    /// WeChat library, the simulator and the policy engine, walked into nested option objects and, for a dictionary,
+    /// into the sample's first entry.</summary>
+    public static TheoryData<string> BoundOptionKeys()
+    {
+        var keys = new TheoryData<string>();
+        var assemblies = new[] { typeof(Program).Assembly, typeof(global::WeChatAssist.WeChat.Configuration.WeChatOptions).Assembly, typeof(global::WeChatAssist.Policy.PolicyOptions).Assembly, typeof(global::WeChatAssist.WeChat.Simulator.Api.WeChatSimulatorOptions).Assembly };
+        foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
+        {
+            if (type.GetField("SectionName", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static) is { IsLiteral: true } field
+                && field.GetRawConstantValue() is string section && type.Name.EndsWith("Options", StringComparison.Ordinal))
+            {
+                foreach (var key in BoundKeys(section, type, depth: 0))
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    [Theory]
+    [MemberData(nameof(BoundOptionKeys))]
+    public void Every_bound_options_property_is_documented_in_the_sample(string key)
+    {
+        Assert.True(_sample[key] is not null || _sample.GetSection(key).GetChildren().Any(), $"{key} is bound by an options class but missing from appsettings.sample.json.");
+        Assert.False(string.IsNullOrWhiteSpace(_sample[key + "//"]), $"{key} needs a '{key}//' description beside it.");
+    }
+
+    private static IEnumerable<string> BoundKeys(string prefix, Type type, int depth)
+    {
+        foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            var key = $"{prefix}:{property.Name}";
+            // The binder also fills get-only collections (lists and dictionaries created by the class).
+            var bindable = (property.CanWrite && property.GetSetMethod() is not null)
+                || (property.GetGetMethod() is not null && property.PropertyType.IsGenericType && MutableCollections.Contains(property.PropertyType.GetGenericTypeDefinition()));
+            if (!bindable || property.GetIndexParameters().Length > 0 || NotBoundFromTheirOwnKey.Contains(key))
+            {
+                continue;
+            }
+
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var dictionary = propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() is var definition
+                && (definition == typeof(Dictionary<,>) || definition == typeof(IDictionary<,>) || definition == typeof(IReadOnlyDictionary<,>))
+                ? propertyType.GetGenericArguments()[1] : null;
+            if (dictionary is not null && IsOptionsObject(dictionary) && depth < 4)
+            {
+                // A named entry (an account, a key id): the sample documents one representative entry.
+                var entry = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot, "appsettings.sample.json")).Build().GetSection(key).GetChildren().FirstOrDefault();
+                if (entry is null)
+                {
+                    yield return key;
+                }
+                else
+                {
+                    foreach (var nested in BoundKeys(entry.Path, dictionary, depth + 1))
+                    {
+                        yield return nested;
+                    }
+                }
+            }
+            else if (dictionary is null && IsOptionsObject(propertyType) && depth < 4)
+            {
+                foreach (var nested in BoundKeys(key, propertyType, depth + 1))
+                {
+                    yield return nested;
+                }
+            }
+            else
+            {
+                yield return key;
+            }
+        }
+    }
+
+    // Filled from another key: Database:ConnectionString comes from ConnectionStrings:Default (documented there).
+    private static readonly HashSet<string> NotBoundFromTheirOwnKey = [$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.ConnectionString)}"];
+
+    private static readonly HashSet<Type> MutableCollections = [typeof(IList<>), typeof(ICollection<>), typeof(List<>), typeof(Dictionary<,>), typeof(IDictionary<,>)];
+
+    private static bool IsOptionsObject(Type type) =>
+        type.IsClass && type != typeof(string) && type != typeof(Uri) && !type.IsArray && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 
     [Theory]
     [InlineData("WeChat:Accounts:county:AppId")]

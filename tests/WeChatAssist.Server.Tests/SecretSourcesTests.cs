@@ -14,6 +14,7 @@ public sealed class SecretSourcesTests : IDisposable
     [InlineData("""{ "WeChat": { "Accounts": { "county": { "EncodingAESKey": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG" } } } }""", "WeChat:Accounts:county:EncodingAESKey")]
     [InlineData("""{ "WeChat": { "Accounts": { "county": { "Token": "t0ken" } } } }""", "WeChat:Accounts:county:Token")]
     [InlineData("""{ "ConnectionStrings": { "Default": "Host=db;Username=app;Password=hunter2" } }""", "ConnectionStrings:Default")]
+    [InlineData("""{ "SignalR": { "Redis": "redis.internal:6379,password=hunter2" } }""", "SignalR:Redis")]
     public void A_secret_in_a_settings_file_is_found_by_its_key(string json, string key)
     {
         var findings = SecretSources.FindSecretsInSettingsFiles(Build(json)).ToList();

@@ -21,7 +21,25 @@ internal static class ConsoleExtensions
         // Chinese text stays readable in the page source instead of becoming &#x...; entities.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        builder.Services.AddSignalR();
+        builder.Services.AddOptions<LiveUpdatesOptions>()
+            .Bind(builder.Configuration.GetSection(LiveUpdatesOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var signalR = builder.Services.AddSignalR();
+        var live = builder.Configuration.GetSection(LiveUpdatesOptions.SectionName).Get<LiveUpdatesOptions>();
+        if (live?.UsesBackplane == true)
+        {
+            // Parsed lazily by the backplane; a malformed string is reported at start by the options validation. Nodes
+            // of one deployment share the prefix; a `channelPrefix=` in the string keeps deployments on one Redis apart.
+            signalR.AddStackExchangeRedis(live.Redis!, redis =>
+            {
+                if (redis.Configuration.ChannelPrefix.IsNullOrEmpty)
+                {
+                    redis.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("wechatassist");
+                }
+            });
+        }
+
         builder.Services.AddSingleton(_ => ConsoleTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ConsoleTexts.FileName)));
         builder.Services.AddSingleton<ProgressQueries>();
         builder.Services.AddSingleton<ProgressSnapshots>();

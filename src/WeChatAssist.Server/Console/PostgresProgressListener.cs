@@ -3,12 +3,13 @@ using WeChatAssist.Server.Data;
 
 namespace WeChatAssist.Server.StaffConsole;
 
-/// <summary>One <c>LISTEN</c> connection per node on PostgreSQL, reconnecting after failures; notifications go to the feed.</summary>
-internal sealed partial class PostgresProgressListener(DatabaseTarget database, ProgressFeed feed, ILogger<PostgresProgressListener> logger) : BackgroundService
+/// <summary>One <c>LISTEN</c> connection per node on PostgreSQL, reconnecting after failures; notifications go to the feed.
+/// Not used with the Redis backplane, where the recording node publishes for every node.</summary>
+internal sealed partial class PostgresProgressListener(DatabaseTarget database, ProgressFeed feed, Microsoft.Extensions.Options.IOptions<LiveUpdatesOptions> live, ILogger<PostgresProgressListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (database.Provider != DatabaseProvider.Postgres)
+        if (live.Value.SignalsInProcess(database.Provider))
         {
             return;
         }

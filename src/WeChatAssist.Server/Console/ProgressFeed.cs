@@ -20,9 +20,10 @@ internal sealed class ProgressFeed
 }
 
 /// <summary>Signals a recorded batch from inside the recording transaction: <c>pg_notify</c> on PostgreSQL (delivered
-/// to every node's listener only if the recording commits), the in-process feed on SQLite (the publisher waits for
-/// the batch to become visible, so a rolled-back batch is never pushed).</summary>
-internal sealed class ProgressSignal(DatabaseTarget database, ProgressFeed feed) : IPaymentsRecordedParticipant
+/// to every node's listener only if the recording commits), the in-process feed on SQLite or with the Redis backplane
+/// (the publisher waits for the batch to become visible, so a rolled-back batch is never pushed; the backplane carries
+/// it to the other nodes' browsers).</summary>
+internal sealed class ProgressSignal(DatabaseTarget database, ProgressFeed feed, Microsoft.Extensions.Options.IOptions<LiveUpdatesOptions> live) : IPaymentsRecordedParticipant
 {
     /// <summary>The PostgreSQL notification channel.</summary>
     public const string Channel = "wca_progress";
@@ -30,7 +31,7 @@ internal sealed class ProgressSignal(DatabaseTarget database, ProgressFeed feed)
     public async Task OnPaymentsRecordedAsync(DbConnection connection, DbTransaction transaction, string batchId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (database.Provider != DatabaseProvider.Postgres)
+        if (live.Value.SignalsInProcess(database.Provider))
         {
             feed.Post(batchId);
             return;

@@ -5,12 +5,12 @@ using WeChatAssist.Server.Data;
 namespace WeChatAssist.Server.StaffConsole;
 
 /// <summary>Pushes each committed batch to the dashboards watching the county, township and village it touched.</summary>
-internal sealed partial class ProgressPublisher(DatabaseTarget database, ProgressFeed feed, ProgressSnapshots snapshots, IHubContext<ProgressHub> hub, ILogger<ProgressPublisher> logger) : BackgroundService
+internal sealed partial class ProgressPublisher(DatabaseTarget database, ProgressFeed feed, ProgressSnapshots snapshots, IHubContext<ProgressHub> hub, Microsoft.Extensions.Options.IOptions<LiveUpdatesOptions> live, ILogger<ProgressPublisher> logger) : BackgroundService
 {
     /// <summary>The client method name.</summary>
     public const string Method = "progress";
 
-    // SQLite signals before the commit: wait this long for the batch to show up before dropping it as rolled back.
+    // A batch signalled in process (SQLite, or the Redis backplane) is signalled before the commit: wait this long for the batch to show up before dropping it as rolled back.
     private static readonly TimeSpan VisibleWithin = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,7 +45,7 @@ internal sealed partial class ProgressPublisher(DatabaseTarget database, Progres
 
         var deadline = DateTimeOffset.UtcNow + VisibleWithin;
         var areas = await AreasAsync(batchId, cancellationToken);
-        while (areas.Count == 0 && database.Provider != DatabaseProvider.Postgres && DateTimeOffset.UtcNow < deadline)
+        while (areas.Count == 0 && live.Value.SignalsInProcess(database.Provider) && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
             areas = await AreasAsync(batchId, cancellationToken);

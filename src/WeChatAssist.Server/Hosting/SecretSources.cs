@@ -65,7 +65,8 @@ internal static class SecretSources
             return true;
         }
 
-        return key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase)
+        // The Redis backplane's connection string carries its password the same way.
+        return (key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase) || key.Equals("SignalR:Redis", StringComparison.OrdinalIgnoreCase))
             && (value.Contains("Password=", StringComparison.OrdinalIgnoreCase) || value.Contains("Pwd=", StringComparison.OrdinalIgnoreCase));
     }
 

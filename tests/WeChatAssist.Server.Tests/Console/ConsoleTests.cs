@@ -1,6 +1,5 @@
 using System.Net;
 using DocumentFormat.OpenXml.Packaging;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Payments;
@@ -187,22 +186,27 @@ public sealed class ConsoleTests(PostgresServer postgres) : IClassFixture<Postgr
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Recorded_payments_are_pushed_to_the_county_township_and_village_groups_and_a_rolled_back_recording_never(bool onPostgres)
+    public async Task Recorded_payments_reach_the_dashboards_watching_the_county_township_and_village_and_a_rolled_back_recording_never(bool onPostgres)
     {
         using var sqlite = new TempSqliteFile();
-        var hub = new RecordingHubContext();
         var failing = new FailingParticipant();
         await using var server = await ResidentServer.StartAsync(
             onPostgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,
             onPostgres ? await postgres.CreateDatabaseAsync() : sqlite.ConnectionString,
-            services: s =>
-            {
-                s.AddSingleton<IHubContext<ProgressHub>>(hub);
-                s.AddSingleton<IPaymentsRecordedParticipant>(failing);
-            });
+            services: s => s.AddSingleton<IPaymentsRecordedParticipant>(failing),
+            overKestrel: true);
         var rolledBack = await server.SeedAsync("戊一", TestIds.Next(), township: "郁山镇", village: "甲村");
         var a = await server.SeedAsync("戊二", TestIds.Next(), township: "郁山镇", village: "乙村");
         var b = await server.SeedAsync("戊三", TestIds.Next(), township: "郁山镇", village: "乙村");
+        await using var county = await DashboardConnection.SignInAsync(server.KestrelAddress!, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        await using var township = await DashboardConnection.SignInAsync(server.KestrelAddress!, await server.CreateAsync(StaffRole.Township, "郁山镇", null), StaffSessions.Password);
+        await using var village = await DashboardConnection.SignInAsync(server.KestrelAddress!, await server.CreateAsync(StaffRole.Village, "郁山镇", "乙村"), StaffSessions.Password);
+        await using var otherVillage = await DashboardConnection.SignInAsync(server.KestrelAddress!, await server.CreateAsync(StaffRole.Village, "郁山镇", "甲村"), StaffSessions.Password);
+        Assert.True(await county.WatchAsync(Policy));
+        Assert.True(await township.WatchAsync(Policy, "郁山镇"));
+        Assert.True(await village.WatchAsync(Policy, "郁山镇", "乙村"));
+        Assert.True(await otherVillage.WatchAsync(Policy, "郁山镇", "甲村"));
+        Assert.False(await otherVillage.WatchAsync(Policy, "郁山镇", "乙村"));
         var ledger = server.Services.GetRequiredService<PaymentLedger>();
 
         failing.Fail = true;
@@ -210,29 +214,63 @@ public sealed class ConsoleTests(PostgresServer postgres) : IClassFixture<Postgr
         failing.Fail = false;
         await ledger.RecordAsync([new PaymentRecord(a, 2024, new DateOnly(2023, 11, 15)), new PaymentRecord(b, 2024, new DateOnly(2023, 11, 15))], "tax-file", CancellationToken.None);
 
-        var sent = await hub.WaitForAsync(s => s.Method == ProgressPublisher.Method, TimeSpan.FromSeconds(20));
-        Assert.Equal([$"county:{Policy}", $"township:{Policy}:郁山镇", $"village:{Policy}:郁山镇:乙村"], sent.Groups);
-        Assert.Equal(new ProgressChanged(Policy, "郁山镇", "乙村", 2), Assert.Single(sent.Args));
-        Assert.Single(hub.Sent);
+        var expected = new ProgressChanged(Policy, "郁山镇", "乙村", 2);
+        foreach (var dashboard in new[] { county, township, village })
+        {
+            Assert.Equal(expected, await dashboard.WaitForAsync(_ => true, TimeSpan.FromSeconds(20)));
+        }
+
+        // The rolled-back batch is dropped after the publisher's visibility wait (10 s); give it that long to show.
+        await Task.Delay(TimeSpan.FromSeconds(11));
+        Assert.Equal([expected], county.Received.ToArray());
+        Assert.Equal([expected], township.Received.ToArray());
+        Assert.Equal([expected], village.Received.ToArray());
+        Assert.Empty(otherVillage.Received);
     }
 
     [Fact]
     public async Task After_the_listen_connection_drops_every_dashboard_is_told_to_refetch_and_later_payments_are_pushed_again()
     {
-        var hub = new RecordingHubContext();
         var database = await postgres.CreateDatabaseAsync();
-        await using var server = await ResidentServer.StartAsync(DatabaseProvider.Postgres, database, services: s => s.AddSingleton<IHubContext<ProgressHub>>(hub));
+        await using var server = await ResidentServer.StartAsync(DatabaseProvider.Postgres, database, overKestrel: true);
         var resident = await server.SeedAsync("壬一", TestIds.Next(), township: "郁山镇", village: "甲村");
+        await using var dashboard = await DashboardConnection.SignInAsync(server.KestrelAddress!, await server.CreateAsync(StaffRole.Village, "郁山镇", "甲村"), StaffSessions.Password);
+        Assert.True(await dashboard.WatchAsync(Policy, "郁山镇", "甲村"));
         var listener = $"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '{PostgresProgressListener.ApplicationName}' AND datname = current_database()";
         await WaitUntilAsync(async () => await server.CountAsync(listener) == 1);
 
         Assert.Equal(1, await server.CountAsync(listener.Replace("COUNT(*)", "COUNT(pg_terminate_backend(pid))", StringComparison.Ordinal)));
-        var resync = await hub.WaitForAsync(s => s.Groups.SequenceEqual(["*"]), TimeSpan.FromSeconds(20));
+        var resync = await dashboard.WaitForAsync(m => m.PolicyId.Length == 0, TimeSpan.FromSeconds(20));
         await server.Services.GetRequiredService<PaymentLedger>().RecordAsync([new PaymentRecord(resident, 2024, new DateOnly(2023, 11, 15))], "tax-file", CancellationToken.None);
-        var pushed = await hub.WaitForAsync(s => s.Groups.Contains($"village:{Policy}:郁山镇:甲村"), TimeSpan.FromSeconds(20));
+        var pushed = await dashboard.WaitForAsync(m => m.PolicyId.Length > 0, TimeSpan.FromSeconds(20));
 
-        Assert.Equal(new ProgressChanged("", "", "", 0), Assert.Single(resync.Args));
-        Assert.Equal(new ProgressChanged(Policy, "郁山镇", "甲村", 1), Assert.Single(pushed.Args));
+        Assert.Equal(new ProgressChanged("", "", "", 0), resync);
+        Assert.Equal(new ProgressChanged(Policy, "郁山镇", "甲村", 1), pushed);
+    }
+
+    [Fact]
+    public async Task With_the_Redis_backplane_a_payment_recorded_on_one_node_reaches_each_dashboard_on_every_node_once()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var backplane = new Dictionary<string, string?> { ["SignalR:Redis"] = RedisServer.NewBackplaneConnectionString() };
+        await using var recording = await ResidentServer.StartAsync(DatabaseProvider.Postgres, database, backplane, overKestrel: true);
+        await using var watching = await ResidentServer.StartAsync(DatabaseProvider.Postgres, database, backplane, overKestrel: true);
+        var resident = await recording.SeedAsync("癸一", TestIds.Next(), township: "郁山镇", village: "甲村");
+        await using var here = await DashboardConnection.SignInAsync(recording.KestrelAddress!, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        await using var there = await DashboardConnection.SignInAsync(watching.KestrelAddress!, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        Assert.True(await here.WatchAsync(Policy));
+        Assert.True(await there.WatchAsync(Policy));
+
+        // With the backplane neither node keeps a LISTEN connection: the recording node publishes for both.
+        Assert.Equal(0, await recording.CountAsync($"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '{PostgresProgressListener.ApplicationName}'  AND datname = current_database()"));
+        await recording.Services.GetRequiredService<PaymentLedger>().RecordAsync([new PaymentRecord(resident, 2024, new DateOnly(2023, 11, 15))], "tax-file", CancellationToken.None);
+
+        var expected = new ProgressChanged(Policy, "郁山镇", "甲村", 1);
+        Assert.Equal(expected, await there.WaitForAsync(_ => true, TimeSpan.FromSeconds(20)));
+        Assert.Equal(expected, await here.WaitForAsync(_ => true, TimeSpan.FromSeconds(20)));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(there.Received);
+        Assert.Single(here.Received);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

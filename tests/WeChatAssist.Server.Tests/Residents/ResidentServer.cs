@@ -26,23 +26,39 @@ internal sealed class ResidentServer : IAsyncDisposable
 
     private readonly ServerFactory _factory;
 
-    private ResidentServer(ServerFactory factory, CapturingLoggerProvider logs)
+    private ResidentServer(ServerFactory factory, CapturingLoggerProvider logs, Uri? kestrelAddress)
     {
         _factory = factory;
         Logs = logs;
-        Client = factory.CreateClient();
+        KestrelAddress = kestrelAddress;
+        Client = kestrelAddress is null ? factory.CreateClient() : new HttpClient { BaseAddress = kestrelAddress };
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>Where the server listens when started over Kestrel (a real loopback socket); null in memory.</summary>
+    public Uri? KestrelAddress { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>Another client of the same server, e.g. with its own cookie jar.</summary>
-    public HttpClient CreateClient(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions options) => _factory.CreateClient(options);
+    public HttpClient CreateClient(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (KestrelAddress is null)
+        {
+            return _factory.CreateClient(options);
+        }
 
-    public static async Task<ResidentServer> StartAsync(DatabaseProvider provider, string connectionString, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+        var handler = new HttpClientHandler { AllowAutoRedirect = options.AllowAutoRedirect, UseCookies = options.HandleCookies };
+        return new HttpClient(handler) { BaseAddress = KestrelAddress };
+    }
+
+    /// <param name="overKestrel">Listen on a real loopback port (for clients that need a socket, such as SignalR's
+    /// WebSocket transport) instead of the in-memory test server.</param>
+    public static async Task<ResidentServer> StartAsync(DatabaseProvider provider, string connectionString, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null, bool overKestrel = false)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -67,14 +83,28 @@ internal sealed class ResidentServer : IAsyncDisposable
             collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
 
             // The in-memory test server has no socket: the WeChat client reaches the in-process simulator through it.
-            collection.AddHttpClient(WeChatServiceCollectionExtensions.ApiHttpClientName)
-                .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler());
+            // Over Kestrel the simulator is reached on the server's own port, as in `dotnet run`.
+            if (!overKestrel)
+            {
+                collection.AddHttpClient(WeChatServiceCollectionExtensions.ApiHttpClientName)
+                    .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler());
+            }
+
             services?.Invoke(collection);
         }
         var factory = provider == DatabaseProvider.Postgres
             ? ServerFactory.ForPostgres(connectionString, Services, settings)
             : ServerFactory.ForSqlite(connectionString, services: Services, extra: settings);
-        var server = new ResidentServer(factory, logs);
+        Uri? kestrelAddress = null;
+        if (overKestrel)
+        {
+            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            factory.StartServer();
+            var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            kestrelAddress = new Uri(addresses.First() + "/");
+        }
+
+        var server = new ResidentServer(factory, logs, kestrelAddress);
         var (status, body) = await HealthProbe.WaitForHealthyAsync(server.Client);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return server;

@@ -1,18 +1,20 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using HandlebarsDotNet;
+using WeChatAssist.Server.Templating;
 
 namespace WeChatAssist.Server.Chat.Answers;
 
-/// <summary>The Handlebars answer templates of <c>templates/chat/answers.{language}.hbs</c>; each file holds named
-/// sections introduced by a comment line <c>{{!-- name --}}</c>. Blank lines and line-edge spaces are dropped after
-/// rendering, so templates can be laid out for reading.</summary>
+/// <summary>The Scriban answer templates of <c>templates/chat/answers.{language}.scriban</c>; each file holds named
+/// sections introduced by a comment line <c>{{## name ##}}</c>, and a section may <c>{{include "name"}}</c> another of
+/// its file. Every section is parsed once at load. Blank lines and line-edge spaces are dropped after rendering, so
+/// templates can be laid out for reading.</summary>
 internal sealed partial class AnswerTemplates
 {
     /// <summary>Folder of the files, relative to the binaries.</summary>
     public const string Folder = "templates/chat";
 
-    private readonly Dictionary<(ChatLanguage, string), HandlebarsTemplate<object, object>> _templates = [];
+    private readonly Dictionary<(ChatLanguage, string), TextTemplate> _templates = [];
+    private readonly Dictionary<ChatLanguage, Dictionary<string, TextTemplate>> _sections = [];
 
     private AnswerTemplates() { }
 
@@ -23,18 +25,25 @@ internal sealed partial class AnswerTemplates
         HashSet<string>? names = null;
         foreach (var language in Enum.GetValues<ChatLanguage>())
         {
-            var path = Path.Combine(folder, $"answers.{ChatLanguages.Code(language)}.hbs");
+            var path = Path.Combine(folder, FileName(language));
             var sections = Split(File.ReadAllText(path), path);
-            var handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = false });
-            foreach (var (name, body) in sections)
+            var parsed = new Dictionary<string, TextTemplate>(StringComparer.Ordinal);
+            foreach (var (name, (line, body)) in sections)
             {
-                handlebars.RegisterTemplate(name, body);
+                try
+                {
+                    parsed[name] = TextTemplate.Parse(body, $"{path} section '{name}'");
+                }
+                catch (TemplateException e)
+                {
+                    // Name the line in the file, not in the section, so a translator finds it.
+                    throw new InvalidDataException($"{path}({line + e.Line},{e.Column}): section '{name}': {e.Reason}", e);
+                }
+
+                templates._templates[(language, name)] = parsed[name];
             }
 
-            foreach (var (name, body) in sections)
-            {
-                templates._templates[(language, name)] = handlebars.Compile(body);
-            }
+            templates._sections[language] = parsed;
 
             if (names is null)
             {
@@ -55,10 +64,10 @@ internal sealed partial class AnswerTemplates
     {
         if (!_templates.TryGetValue((language, name), out var template))
         {
-            throw new KeyNotFoundException($"{Folder}/answers.{ChatLanguages.Code(language)}.hbs: no section '{name}'");
+            throw new KeyNotFoundException($"{Folder}/{FileName(language)}: no section '{name}'");
         }
 
-        var text = template(model);
+        var text = template.Render(model, _sections[language]);
         var builder = new StringBuilder(text.Length);
         foreach (var line in text.Split('\n'))
         {
@@ -77,20 +86,29 @@ internal sealed partial class AnswerTemplates
         return builder.ToString();
     }
 
-    private static Dictionary<string, string> Split(string text, string path)
+    /// <summary>The file of <paramref name="language"/>.</summary>
+    public static string FileName(ChatLanguage language) => $"answers.{ChatLanguages.Code(language)}.scriban";
+
+    /// <summary>The sections of a file: name → (line number of the header, 1-based, and the body).</summary>
+    private static Dictionary<string, (int Line, string Body)> Split(string text, string path)
     {
-        var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sections = new Dictionary<string, (int, string)>(StringComparer.Ordinal);
         string? current = null;
+        var currentLine = 0;
+        var number = 0;
         var body = new StringBuilder();
         foreach (var line in text.Split('\n'))
         {
+            number++;
             var header = SectionHeader().Match(line.TrimEnd('\r'));
             if (header.Success)
             {
                 if (current is not null)
                 {
-                    sections[current] = body.ToString();
+                    sections[current] = (currentLine, body.ToString());
                 }
+
+                currentLine = number;
 
                 current = header.Groups[1].Value;
                 if (sections.ContainsKey(current))
@@ -108,12 +126,12 @@ internal sealed partial class AnswerTemplates
 
         if (current is not null)
         {
-            sections[current] = body.ToString();
+            sections[current] = (currentLine, body.ToString());
         }
 
         return sections;
     }
 
-    [GeneratedRegex(@"^\{\{!-- ([a-z_.]+) --\}\}$")]
+    [GeneratedRegex(@"^\{\{## ([a-z_.]+) ##\}\}$")]
     private static partial Regex SectionHeader();
 }

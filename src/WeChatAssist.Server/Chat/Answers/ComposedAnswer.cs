@@ -4,7 +4,7 @@ using WeChatAssist.Server.Chat.Understanding;
 namespace WeChatAssist.Server.Chat.Answers;
 
 /// <summary>An answer before rendering: the template section, its model and the clauses it rests on.</summary>
-/// <param name="Template">Section of <c>templates/chat/answers.*.hbs</c>.</param>
+/// <param name="Template">Section of <c>templates/chat/answers.*.scriban</c>.</param>
 /// <param name="Model">Values for the template (amounts and dates already formatted from the engine's quote).</param>
 /// <param name="Citations">Clauses cited.</param>
 /// <param name="FellBack">The bot did not answer the question (menu, clarifying question, out of scope).</param>
