@@ -63,7 +63,8 @@ internal sealed partial class ChatEngine(
             composed = AnswerComposer.Plain("menu", context, fellBack: true);
         }
         else if (understood.Condition is { } condition && understood.Menu is null && !continues
-            && intent is ChatIntent.AmountDue or ChatIntent.TierDifference)
+            && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
+                || (intent is ChatIntent.Students or ChatIntent.SubsidisedGroups && AmountAskPattern().IsMatch(understood.Canonical))))
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             composed = AnswerComposer.AskCondition(context, condition);
@@ -229,7 +230,8 @@ internal sealed partial class ChatEngine(
         }
 
         // "奖扶对象一档多少钱": a tier and a group ask the amount, not the difference between tiers.
-        if (prediction.Intent == ChatIntent.TierDifference && understood.Slots.Tier is not null && (understood.Slots.Categories.Count > 0 || understood.Slots.People is not null))
+        if (prediction.Intent == ChatIntent.TierDifference && understood.Slots.Tier is not null
+            && (understood.Slots.Categories.Count > 0 || understood.Slots.People is not null || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None))
         {
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
@@ -302,4 +304,7 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"哪天|几号|好久|多久|什么时候|啥时候|几时|从哪|管到|到哪天|到什么时候|开始能|才能|能报了|开始报|起报|哪一天")]
     private static partial System.Text.RegularExpressions.Regex WhenPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"多少|好多|几多|多钱|交几|要几")]
+    private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
 }
