@@ -117,6 +117,11 @@ internal static class AnswerComposer
     /// total, each line the engine's quote.</summary>
     private static ComposedAnswer Household(AnswerContext context, int people)
     {
+        if (context.Slots.Members.Count >= 2 && MixedHousehold(context) is { } mixed)
+        {
+            return mixed;
+        }
+
         var facts = Facts(context);
         var (quote, movedFrom) = QuoteOn(context, facts, context.Slots.Date ?? context.Today);
         var single = QuoteAnswer(ChatIntent.AmountDue, quote, context);
@@ -143,6 +148,60 @@ internal static class AnswerComposer
         }
 
         return single with { Template = "household", PendingIntent = quote.IndividualDueFen is null ? ChatIntent.AmountDue : ChatIntent.None };
+    }
+
+    /// <summary>Members with different facts: each member's quote (one line per person) and the sum; a member whose
+    /// quote needs a fact asks for it; null when a member's amount depends on a tier not said.</summary>
+    private static ComposedAnswer? MixedHousehold(AnswerContext context)
+    {
+        var format = context.Format;
+        var persons = new List<Dictionary<string, object?>>();
+        var citations = new List<Citation>();
+        long total = 0;
+        ComposedAnswer? first = null;
+        foreach (var member in context.Slots.Members)
+        {
+            var memberContext = context with { Slots = member.Slots with { Date = member.Slots.Date ?? context.Slots.Date, Members = [] } };
+            var (quote, _) = QuoteOn(memberContext, Facts(memberContext), memberContext.Slots.Date ?? context.Today);
+            var single = QuoteAnswer(ChatIntent.AmountDue, quote, memberContext);
+            if (single.Template.StartsWith("ask_", StringComparison.Ordinal))
+            {
+                return single with { PendingIntent = ChatIntent.None };
+            }
+
+            if (single.Template != "quote_ok" || quote.IndividualDueFen is not { } due)
+            {
+                return null;
+            }
+
+            first ??= single;
+            citations.AddRange(single.Citations);
+            var label = single.Model.GetValueOrDefault("category") as string;
+            for (var i = 0; i < member.Count; i++)
+            {
+                persons.Add(new Dictionary<string, object?>
+                {
+                    ["number"] = persons.Count + 1,
+                    ["label"] = label,
+                    ["amounts"] = new List<Dictionary<string, object?>> { new() { ["tier"] = context.Policy.Tiers.Count > 1 ? quote.Tier : null, ["amount"] = format.Yuan(due) } },
+                });
+                total += due;
+            }
+        }
+
+        if (first is null)
+        {
+            return null;
+        }
+
+        var model = first.Model;
+        model.Remove("category");
+        model["people"] = persons.Count;
+        model["persons"] = persons;
+        model["totals"] = new List<Dictionary<string, object?>> { new() { ["tier"] = null, ["amount"] = format.Yuan(total) } };
+        var distinct = citations.Distinct().ToList();
+        model["cite"] = format.Cite(context.Policy, distinct);
+        return first with { Template = "household", Citations = distinct, PendingIntent = ChatIntent.None };
     }
 
     /// <summary>The quote for paying on <paramref name="date"/>, or on the next day payment is taken when that day
@@ -244,6 +303,12 @@ internal static class AnswerComposer
 
     private static ComposedAnswer Students(AnswerContext context)
     {
+        if (context.Slots.People is not null)
+        {
+            // "两个娃都在重庆读大学 一共好多": a household answer.
+            return Amount(context);
+        }
+
         var kind = context.Slots.Student != StudentKind.None ? context.Slots.Student : context.Resident?.Student ?? StudentKind.None;
         if (kind == StudentKind.None)
         {

@@ -2,6 +2,11 @@ using WeChatAssist.Policy;
 
 namespace WeChatAssist.Server.Chat.Understanding;
 
+/// <summary>Some members of a household with their own facts ("两个大人二档", "老人是低保交一档").</summary>
+/// <param name="Count">How many people these facts describe.</param>
+/// <param name="Slots">Their facts (the message's shared facts laid under their own).</param>
+internal sealed record HouseholdMember(int Count, ChatSlots Slots);
+
 /// <summary>What a message says about the resident and the question, beyond its intent.</summary>
 internal sealed record ChatSlots
 {
@@ -50,6 +55,9 @@ internal sealed record ChatSlots
     /// <summary>How many people the question is for ("我们家五口人", "我和老伴"), when more than one is named.</summary>
     public int? People { get; init; }
 
+    /// <summary>Household members with different facts, when the message describes them part by part.</summary>
+    public IReadOnlyList<HouseholdMember> Members { get; init; } = [];
+
     /// <summary>The date names a period ("二月份", "过了六月", "年后"): <see cref="Date"/> is its first day.</summary>
     public bool DateIsPeriod { get; init; }
 
@@ -74,6 +82,7 @@ internal sealed record ChatSlots
             Date = newer.Date,
             DateIsPeriod = newer.DateIsPeriod,
             People = newer.People ?? People,
+            Members = newer.Members,
             BirthDate = newer.BirthDate ?? BirthDate,
             Age = newer.Age ?? Age,
             Student = newer.Student != StudentKind.None ? newer.Student : Student,

@@ -13,7 +13,7 @@ namespace WeChatAssist.Server.Chat.Understanding;
 internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null);
 
 /// <summary>The understanding layer: normaliser, slot extractor and intent classifier together.</summary>
-internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalizer normalizer, SlotExtractor slots, IntentClassifier classifier, ClauseIndex clauses, GroupConditions conditions)
+internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalizer normalizer, SlotExtractor slots, IntentClassifier classifier, ClauseIndex clauses, GroupConditions conditions)
 {
     /// <summary>Clause retrieval for questions the engine cannot compute.</summary>
     public ClauseIndex Clauses => clauses;
@@ -66,6 +66,17 @@ internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalize
 
         var prediction = classifier.Classify(canonical, stripped);
         var found = slots.Extract(canonical, policy, today);
+        // A household described part by part ("两个大人二档，两个娃一档"): the parts are split before punctuation goes.
+        var segments = SegmentSeparators().Split(text);
+        if (segments.Length >= 2)
+        {
+            var members = slots.Members([.. segments.Select(s => normalizer.Canonicalize(normalizer.Clean(s)))], policy, today);
+            if (members.Count >= 2)
+            {
+                found = found with { Members = members, People = members.Sum(m => m.Count) };
+            }
+        }
+
         return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found));
     }
 
@@ -82,4 +93,7 @@ internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalize
 
         return ChatIntent.None;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\s，,、；;。]+|还有|另外")]
+    private static partial System.Text.RegularExpressions.Regex SegmentSeparators();
 }

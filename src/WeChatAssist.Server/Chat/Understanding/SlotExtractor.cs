@@ -260,6 +260,68 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         };
     }
 
+    /// <summary>Household members described part by part in <paramref name="segments"/> (the message split at its
+    /// commas and spaces, each canonical): a part naming people ("两个大人二档", "俺娘低保", "我俩") is a member with
+    /// that part's facts over the facts of the parts naming nobody ("低收入家庭", "都交一档"). Empty unless at least two
+    /// parts name people.</summary>
+    public IReadOnlyList<HouseholdMember> Members(IReadOnlyList<string> segments, InsurancePolicy policy, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var parts = new List<(int Count, ChatSlots Slots)>();
+        var shared = ChatSlots.Empty;
+        foreach (var segment in segments)
+        {
+            if (segment.Length == 0)
+            {
+                continue;
+            }
+
+            var slots = Extract(segment, policy, today);
+            var count = MemberCount(segment);
+            if (count > 0)
+            {
+                parts.Add((count, slots));
+            }
+            else
+            {
+                shared = shared.Merge(slots with { People = null });
+            }
+        }
+
+        if (parts.Count < 2)
+        {
+            return [];
+        }
+
+        return [.. parts.Select(p => new HouseholdMember(p.Count, shared.Merge(p.Slots with { People = null }) with { Date = p.Slots.Date ?? shared.Date }))];
+    }
+
+    private static int MemberCount(string segment)
+    {
+        // "一家四口", "家里4个人", "仨人一共多少": the household's total, not a member.
+        if (segment.Contains('家', StringComparison.Ordinal) && HeadCountPattern().IsMatch(segment)
+            || TotalPattern().IsMatch(segment))
+        {
+            return 0;
+        }
+
+        if (HeadCountPattern().Match(segment) is { Success: true } headCount)
+        {
+            var n = headCount.Groups["n"].Value;
+            return n.Length == 0 ? 2 : (int)(ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n }) ?? 0);
+        }
+
+        if (MemberPattern().Match(segment) is { Success: true } member)
+        {
+            var n = member.Groups["n"].Value;
+            return n.Length == 0 ? 1 : (int)(ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n }) ?? 0);
+        }
+
+        var relatives = KinPattern().Count(segment) + (segment.Contains("老人", StringComparison.Ordinal) ? 1 : 0);
+        var me = ((segment.StartsWith('我') || segment.StartsWith('俺')) && (relatives == 0 || ConnectorPattern().IsMatch(segment))) || segment.Contains("自己", StringComparison.Ordinal) ? 1 : 0;
+        return relatives + me;
+    }
+
     private static DateOnly? ResolveDate(Match match, DateOnly today)
     {
         if (match.Groups["iy"].Success)
@@ -474,16 +536,23 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"年后|过完年|过了年|过年后|过年以后|开年|开春")]
     private static partial Regex NewYearPattern();
 
-    [GeneratedRegex(@"(?<n>[两二三四五六七八九十]|\d{1,2})(?:口人|口子|口|个人|人)(?!员)|老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|我们两个|我们两人")]
+    [GeneratedRegex(@"(?<n>[两二三四五六七八九十仨]|\d{1,2})(?:口人|口子|口|个人|人)(?!员)|老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|我们两个|我们两人")]
     private static partial Regex HeadCountPattern();
 
     [GeneratedRegex(@"(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|学生|大学生|老人)")]
     private static partial Regex ChildrenPattern();
 
+    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?")]
+    private static partial Regex MemberPattern();
+
+    [GeneratedRegex(@"一共|总共|共计|合计|加起来")]
+    private static partial Regex TotalPattern();
+
+
     [GeneratedRegex(@"和|跟|还有|加上|同|带")]
     private static partial Regex ConnectorPattern();
 
-    [GeneratedRegex(@"老伴儿?|老公|老婆|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|公公|婆婆|爷爷|奶奶|哥哥|姐姐|弟弟|妹妹")]
+    [GeneratedRegex(@"老伴儿?|老公|老婆|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|俺爹|俺娘|公公|婆婆|爷爷|奶奶|姥姥|姥爷|外公|外婆|哥哥|姐姐|弟弟|妹妹")]
     private static partial Regex KinPattern();
 
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
