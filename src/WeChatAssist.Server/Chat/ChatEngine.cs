@@ -107,7 +107,7 @@ internal sealed partial class ChatEngine(
             && !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
         {
             var hit = understanding.Clauses.Find(understood.Canonical, request.Policy);
-            if (hit is not null && hit.Score >= options.ClauseMinimumScore && hit.Matched >= options.ClauseMinimumMatched
+            if (hit is not null && hit.Score >= options.ClauseMinimumScore && hit.Matched >= options.ClauseMinimumMatched && hit.Distinctive >= DistinctiveIdf
                 && !composed.Citations.Any(c => c.ClauseId == hit.Clause.Id))
             {
                 note = AnswerComposer.Clause(context, hit) with { Template = "clause_note" };
@@ -135,6 +135,9 @@ internal sealed partial class ChatEngine(
         return new ChatAnswer(text, composed.Citations, composed.FellBack ? ChatIntent.None : intent, confidence, composed.FellBack, composed.Template);
     }
 
+    // A clause found through common words only (交, 医保, 参保: in a large share of a notice's sentences) does not answer.
+    private const double DistinctiveIdf = 2.0;
+
     // Intents answered from a list or office, where a clause may say more precisely what was asked.
     private static bool IsWordsIntent(ChatIntent intent) =>
         intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration or ChatIntent.Coverage or ChatIntent.ContactPerson
@@ -161,7 +164,7 @@ internal sealed partial class ChatEngine(
         }
 
         var hit = understanding.Clauses.Find(understood.Canonical, context.Policy);
-        if (hit is null || hit.Score < options.ClauseMinimumScore || hit.Matched < options.ClauseMinimumMatched)
+        if (hit is null || hit.Score < options.ClauseMinimumScore || hit.Matched < options.ClauseMinimumMatched || hit.Distinctive < DistinctiveIdf)
         {
             return null;
         }

@@ -8,7 +8,9 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// <param name="Sentence">The sentence, as the notice writes it.</param>
 /// <param name="Score">BM25 score of the sentence (words and character bigrams).</param>
 /// <param name="Matched">Share of the question's content words found in the sentence or its clause (0–1).</param>
-internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched);
+/// <param name="Distinctive">The highest IDF among the question's words found there: a hit on common words only
+/// (交, 医保) is not an answer.</param>
+internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0);
 
 /// <summary>Retrieves the clause sentence that answers a question the engine cannot compute: BM25 over each
 /// policy's clause sentences, terms are jieba words (weight 1) and character bigrams (weight 0.5) of the canonical
@@ -49,6 +51,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             var unit = index.Units[i];
             double score = 0;
             double matched = 0;
+            double distinctive = 0;
             foreach (var (term, weight) in query)
             {
                 if (unit.Terms.TryGetValue(term, out var tf))
@@ -60,12 +63,13 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 if (term[0] != '\u0001' && (unit.Terms.ContainsKey(term) || unit.ClauseTerms.Contains(term)))
                 {
                     matched += weight;
+                    distinctive = term.Length >= 2 ? Math.Max(distinctive, index.Idf.GetValueOrDefault(term)) : distinctive;
                 }
             }
 
             if (score > 0 && (best is null || score > best.Score))
             {
-                best = new ClauseHit(unit.Clause, unit.Sentence, score, totalWeight == 0 ? 0 : matched / totalWeight);
+                best = new ClauseHit(unit.Clause, unit.Sentence, score, totalWeight == 0 ? 0 : matched / totalWeight, distinctive);
             }
         }
 
