@@ -26,7 +26,7 @@ internal sealed record ChatAnswer(string Text, IReadOnlyList<Citation> Citations
 
 /// <summary>The WeChat-independent chatbot: understands a message, keeps the dialogue, asks the policy engine and
 /// renders one short answer.</summary>
-internal sealed class ChatEngine(
+internal sealed partial class ChatEngine(
     ChatUnderstanding understanding,
     AnswerTemplates templates,
     IDialogueStateStore states,
@@ -62,9 +62,26 @@ internal sealed class ChatEngine(
         {
             composed = AnswerComposer.Plain("menu", context, fellBack: true);
         }
+        else if (understood.Condition is { } condition && understood.Menu is null && !continues
+            && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
+                || (intent is ChatIntent.Students or ChatIntent.SubsidisedGroups && AmountAskPattern().IsMatch(understood.Canonical))))
+        {
+            // The group named depends on a condition the resident has not given: ask it, never assume it.
+            composed = AnswerComposer.AskCondition(context, condition);
+            intent = intent == ChatIntent.None ? ChatIntent.AmountDue : intent;
+        }
         else if (intent == ChatIntent.None && understood.Prediction.Ambiguous && !understood.Prediction.FellBack && understood.Menu is null)
         {
-            composed = AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp]);
+            // Two readings are close: a clause that plainly answers the words decides; otherwise the better reading
+            // is answered (its answer names what it answers), never a question back for the classifier's doubt.
+            // A weak guess ("你叫什么名字") still gets the numbered choice.
+            var weak = understood.Prediction.Score < options.MinimumScore * 1.5;
+            composed = ClauseFor(understood, context, intent) is { } byClause
+                ? byClause
+                : weak
+                    ? AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp])
+                    : AnswerComposer.Compose(understood.Prediction.Intent, context);
+            intent = composed.Template is "clause" or "clarify" ? intent : understood.Prediction.Intent;
         }
         else if (intent is ChatIntent.Subscribe or ChatIntent.Unsubscribe)
         {
@@ -77,6 +94,24 @@ internal sealed class ChatEngine(
         else
         {
             composed = AnswerComposer.Compose(intent, context);
+            if (understood.Menu is null && !continues && ClauseFor(understood, context, intent, composed) is { } byClause)
+            {
+                composed = byClause;
+            }
+        }
+
+        // A computed answer that does not rest on the clause the question's own words point to gets that clause's
+        // sentence as a note ("为啥过了六月交要多交那么多钱" → the amount and 二、（四）'s sentence on the fiscal subsidy).
+        ComposedAnswer? note = null;
+        if (understood.Menu is null && !continues && !composed.FellBack && composed.Template is not ("clause" or "menu" or "thanks" or "language_switched" or "subscribed" or "unsubscribed" or "subscribed_window_over")
+            && !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
+        {
+            var hit = understanding.Clauses.Find(understood.Canonical, request.Policy);
+            if (hit is not null && hit.Score >= options.ClauseMinimumScore && hit.Matched >= options.ClauseMinimumMatched && hit.Distinctive >= DistinctiveIdf
+                && !composed.Citations.Any(c => c.ClauseId == hit.Clause.Id))
+            {
+                note = AnswerComposer.Clause(context, hit) with { Template = "clause_note" };
+            }
         }
 
         var text = Render(language, composed);
@@ -84,6 +119,11 @@ internal sealed class ChatEngine(
         {
             // "我家交了没有": each person bound by this WeChat user, one line each, the user first.
             text = string.Join('\n', [text, .. resident.Household.Select(member => Render(language, AnswerComposer.Compose(intent, context with { Resident = member })))]);
+        }
+
+        if (note is not null)
+        {
+            text = text.TrimEnd() + "\n" + Render(language, note);
         }
 
         await states.SaveAsync(
@@ -99,6 +139,49 @@ internal sealed class ChatEngine(
             options.StateLifetime,
             cancellationToken);
         return new ChatAnswer(text, composed.Citations, composed.FellBack ? ChatIntent.None : intent, confidence, composed.FellBack, composed.Template);
+    }
+
+    // A clause found through common words only (交, 医保, 参保: in a large share of a notice's sentences) does not answer.
+    private const double DistinctiveIdf = 2.0;
+
+    // Intents answered from a list or office, where a clause may say more precisely what was asked.
+    private static bool IsWordsIntent(ChatIntent intent) =>
+        intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration or ChatIntent.Coverage or ChatIntent.ContactPerson
+            or ChatIntent.HowToPay or ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None;
+
+    /// <summary>The clause answer when no computed answer fits: the bot fell back, the engine found the case not
+    /// stated, or a list answer (offices, channels) where a clause matches the question's own words better.</summary>
+    private ComposedAnswer? ClauseFor(UnderstoodMessage understood, AnswerContext context, ChatIntent intent, ComposedAnswer? composed = null)
+    {
+        if (intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous)
+        {
+            return null;
+        }
+
+        var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
+        if (computed && !IsWordsIntent(intent))
+        {
+            return null;
+        }
+
+        if (composed?.Template is "groups" && understood.Slots.Categories.Count == 0 && !computed)
+        {
+            return null;
+        }
+
+        var hit = understanding.Clauses.Find(understood.Canonical, context.Policy);
+        if (hit is null || hit.Score < options.ClauseMinimumScore || hit.Matched < options.ClauseMinimumMatched || hit.Distinctive < DistinctiveIdf)
+        {
+            return null;
+        }
+
+        // A list answer stands when it already rests on the clause found.
+        if (computed && composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id))
+        {
+            return null;
+        }
+
+        return AnswerComposer.Clause(context, hit);
     }
 
     /// <summary>Renders a section outside a conversation turn (welcome on subscribe, voice without recognition).</summary>
@@ -138,6 +221,44 @@ internal sealed class ChatEngine(
                 : (ChatIntent.None, prediction.Confidence);
         }
 
+        // "好久能报", "从哪天开始能用", "管到什么时候": the day cover starts or ends, which the late-payment quote gives.
+        if (prediction.Intent is ChatIntent.Coverage or ChatIntent.PaymentStatus && WhenPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.LatePayment, prediction.Confidence);
+        }
+
+        // A declined question stays declined; a close out-of-scope runner-up does not make an in-scope question vague.
+        if (prediction.Ambiguous && prediction.Intent == ChatIntent.OutOfScope)
+        {
+            return (ChatIntent.OutOfScope, prediction.Confidence);
+        }
+
+        if (prediction.Ambiguous && prediction.RunnerUp == ChatIntent.OutOfScope)
+        {
+            return (prediction.Intent, prediction.Confidence);
+        }
+
+        // "奖扶对象一档多少钱": a tier and a group ask the amount, not the difference between tiers.
+        if (prediction.Intent == ChatIntent.TierDifference && understood.Slots.Tier is not null
+            && (understood.Slots.Categories.Count > 0 || understood.Slots.People is not null || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        // A group, a tier or several people with an amount-like reading: the message asks what they pay
+        // ("五保户交二档要多少", "我们家五口人都交一档一共多少").
+        var slots = understood.Slots;
+        if (prediction.Ambiguous && (slots.Categories.Count > 0 || slots.Tier is not null || slots.People is not null)
+            && (IsAmountLike(prediction.Intent) || IsAmountLike(prediction.RunnerUp)) && slots.Date is null)
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        if (slots.People is not null && IsAmountLike(prediction.Intent))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
         if (prediction.Ambiguous && IsAmountOrGroups(prediction.Intent) && IsAmountOrGroups(prediction.RunnerUp) && understood.Slots.Categories.Count > 0)
         {
             // Both answer a named category with its amount.
@@ -150,11 +271,21 @@ internal sealed class ChatEngine(
             return (policy.CollectionWindow.Contains(today) || today < policy.CollectionWindow.From ? ChatIntent.Deadline : ChatIntent.LatePayment, prediction.Confidence);
         }
 
+        if (prediction.Ambiguous && IsLateOrWaiting(prediction.Intent) && IsLateOrWaiting(prediction.RunnerUp))
+        {
+            // Both are answered by the late-payment quote (amount, cover start, waiting days).
+            return (prediction.Intent, prediction.Confidence);
+        }
+
         return prediction.Ambiguous ? (ChatIntent.None, prediction.Confidence) : (prediction.Intent, prediction.Confidence);
     }
 
     /// <summary>A reply that only states facts ("我是低保户", "一档", "去年交了"), not a new question.</summary>
     private static bool IsFactsOnly(UnderstoodMessage understood) => understood.Slots.HasResidentFacts && understood.Slots.ResidueLength <= 2;
+
+    private static bool IsLateOrWaiting(ChatIntent intent) => intent is ChatIntent.LatePayment or ChatIntent.WaitingPeriod;
+
+    private static bool IsAmountLike(ChatIntent intent) => intent is ChatIntent.AmountDue or ChatIntent.TierDifference or ChatIntent.SubsidisedGroups;
 
     private static bool IsAmountOrGroups(ChatIntent intent) => intent is ChatIntent.AmountDue or ChatIntent.SubsidisedGroups;
 
@@ -179,4 +310,10 @@ internal sealed class ChatEngine(
         var text = templates.Render(language, composed.Template, composed.Model);
         return language == ChatLanguage.TraditionalChinese ? understanding.Normalizer.ToTraditional(text) : text;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"哪天|几号|好久|多久|什么时候|啥时候|几时|从哪|管到|到哪天|到什么时候|开始能|才能|能报了|开始报|起报|哪一天")]
+    private static partial System.Text.RegularExpressions.Regex WhenPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"多少|好多|几多|多钱|交几|要几")]
+    private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
 }

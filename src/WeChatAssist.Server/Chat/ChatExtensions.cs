@@ -24,7 +24,7 @@ internal static class ChatExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => CreateUnderstanding(AppContext.BaseDirectory, sp.GetRequiredService<ResidentWords>(), sp.GetRequiredService<IOptions<ChatOptions>>().Value));
+        builder.Services.AddSingleton(sp => CreateUnderstanding(AppContext.BaseDirectory, sp.GetRequiredService<ResidentWords>(), sp.GetRequiredService<IOptions<ChatOptions>>().Value, sp.GetRequiredService<PolicyCatalog>().All));
         builder.Services.AddSingleton(_ => AnswerTemplates.Load(Path.Combine(AppContext.BaseDirectory, AnswerTemplates.Folder)));
         builder.Services.AddSingleton(sp => new ChatEngine(
             sp.GetRequiredService<ChatUnderstanding>(),
@@ -57,11 +57,11 @@ internal static class ChatExtensions
     }
 
     /// <summary>The understanding layer from the files beside the binaries under <paramref name="baseDirectory"/>.</summary>
-    public static ChatUnderstanding CreateUnderstanding(string baseDirectory, ResidentWords residentWords, ChatOptions options)
+    public static ChatUnderstanding CreateUnderstanding(string baseDirectory, ResidentWords residentWords, ChatOptions options, IEnumerable<InsurancePolicy>? policies = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var bank = QuestionBank.LoadFile(Path.Combine(baseDirectory, QuestionBank.FileName));
-        return ChatUnderstanding.Create(Path.Combine(baseDirectory, ChatVocabulary.Folder), residentWords, bank, options);
+        return ChatUnderstanding.Create(Path.Combine(baseDirectory, ChatVocabulary.Folder), residentWords, bank, options, policies ?? PolicyCatalog.LoadShipped().All, baseDirectory);
     }
 
     /// <summary>Loads the vocabulary, question bank and templates during start-up so a bad file fails the start.</summary>

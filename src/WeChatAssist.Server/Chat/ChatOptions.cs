@@ -19,6 +19,14 @@ internal sealed class ChatOptions
     [Range(0.0, 100)]
     public double KeywordWeight { get; set; } = 2.0;
 
+    /// <summary>A clause sentence answers a question no computed answer fits when its BM25 score reaches this.</summary>
+    [Range(0.0, 1000)]
+    public double ClauseMinimumScore { get; set; } = 3.5;
+
+    /// <summary>… and at least this share of the question's content words occur in the sentence or its clause.</summary>
+    [Range(0.0, 1.0)]
+    public double ClauseMinimumMatched { get; set; } = 0.5;
+
     /// <summary>How long a follower's dialogue state (pending question, facts, language) is kept after the last message.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(30);

@@ -112,13 +112,21 @@ public sealed class ConversationTests
     public async Task Ambiguous_question_asks_which_is_meant_and_the_number_picks_it()
     {
         var chat = new ChatTestEngine();
-        var answer = await chat.AskAsync("dianjiang-xinmin-2024", "等多久能报销");
+        // A weak guess between two readings gets the numbered choice.
+        var answer = await chat.AskAsync("dianjiang-xinmin-2024", "你叫什么名字");
         Assert.True(answer.FellBack);
         Assert.Equal("clarify", answer.Template);
         Assert.Contains("1 ", answer.Text, StringComparison.Ordinal);
-        var picked = await chat.AskAsync("dianjiang-xinmin-2024", "1");
+        var picked = await chat.AskAsync("dianjiang-xinmin-2024", "2");
         Assert.False(picked.FellBack);
-        Assert.Contains(picked.Intent, new[] { ChatIntent.Coverage, ChatIntent.WaitingPeriod });
+    }
+
+    [Fact]
+    public async Task When_can_i_use_it_is_answered_with_the_day_cover_starts_not_a_question_back()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "等多久能报销");
+        Assert.False(answer.FellBack);
+        Assert.Contains("待遇从2024年1月1日开始", answer.Text, StringComparison.Ordinal);
     }
 
     [Theory]

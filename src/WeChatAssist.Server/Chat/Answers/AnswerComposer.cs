@@ -76,8 +76,132 @@ internal static class AnswerComposer
         model["windowFrom"] = context.Format.Date(policy.CollectionWindow.From);
         model["windowTo"] = context.Format.Date(policy.CollectionWindow.To);
         model["benefitTo"] = context.Format.Date(policy.BenefitPeriod.To);
-        model["nextYear"] = policy.BenefitYear + 1;
+        model["nextYear"] = CampaignYear(policy, context.Today);
         return new ComposedAnswer("past_campaign", model, [.. policy.CollectionWindowCites.Select(c => c.Citation)], false);
+    }
+
+    /// <summary>The benefit year whose collection is under way (or next) on <paramref name="today"/>: the notice's
+    /// window opens in the autumn before its benefit year, so on 2026-12-07 a county collecting from October collects
+    /// for 2027.</summary>
+    public static int CampaignYear(InsurancePolicy policy, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var opens = policy.CollectionWindow.From;
+        var offset = policy.BenefitYear - opens.Year;
+        var day = Math.Min(opens.Day, DateTime.DaysInMonth(today.Year, opens.Month));
+        var thisYearsOpening = new DateOnly(today.Year, opens.Month, day);
+        return today >= thisYearsOpening ? today.Year + offset : today.Year + offset - 1;
+    }
+
+    /// <summary>The condition that decides membership of the group named (disability grade, kind of veteran…).</summary>
+    public static ComposedAnswer AskCondition(AnswerContext context, string question)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var model = BaseModel(context);
+        model["question"] = context.Format.Text(question);
+        return new ComposedAnswer("ask_condition", model, [], false, ChatIntent.AmountDue);
+    }
+
+    /// <summary>A sentence of the notice that answers the question, with its numbering.</summary>
+    public static ComposedAnswer Clause(AnswerContext context, ClauseHit hit)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(hit);
+        var model = BaseModel(context);
+        model["sentence"] = context.Format.Text(hit.Sentence);
+        model["cite"] = context.Format.Cite(context.Policy, [hit.Clause.Citation]);
+        return new ComposedAnswer("clause", model, [hit.Clause.Citation], false);
+    }
+
+    /// <summary>Several people with the same facts ("我们家五口人都交一档", "我和老伴都是低保"): one line per person and the
+    /// total, each line the engine's quote.</summary>
+    private static ComposedAnswer Household(AnswerContext context, int people)
+    {
+        if (context.Slots.Members.Count >= 2 && MixedHousehold(context) is { } mixed)
+        {
+            return mixed;
+        }
+
+        var facts = Facts(context);
+        var (quote, movedFrom) = QuoteOn(context, facts, context.Slots.Date ?? context.Today);
+        var single = QuoteAnswer(ChatIntent.AmountDue, quote, context);
+        if (single.Template is not ("quote_ok" or "quote_options"))
+        {
+            return single;
+        }
+
+        var format = context.Format;
+        var model = single.Model;
+        var perTier = quote.IndividualDueFen is { } due
+            ? [(quote.Tier, due)]
+            : quote.Options.Where(o => o.IndividualDueFen is not null).Select(o => ((int?)o.Tier, o.IndividualDueFen!.Value)).ToList();
+        model["people"] = people;
+        model["persons"] = Enumerable.Range(1, people).Select(i => new Dictionary<string, object?>
+        {
+            ["number"] = i,
+            ["amounts"] = perTier.Select(t => new Dictionary<string, object?> { ["tier"] = context.Policy.Tiers.Count > 1 ? t.Item1 : null, ["amount"] = format.Yuan(t.Item2) }).ToList(),
+        }).ToList();
+        model["totals"] = perTier.Select(t => new Dictionary<string, object?> { ["tier"] = context.Policy.Tiers.Count > 1 ? t.Item1 : null, ["amount"] = format.Yuan(t.Item2 * people) }).ToList();
+        if (movedFrom is { } from)
+        {
+            model["movedFrom"] = format.Date(from);
+        }
+
+        return single with { Template = "household", PendingIntent = quote.IndividualDueFen is null ? ChatIntent.AmountDue : ChatIntent.None };
+    }
+
+    /// <summary>Members with different facts: each member's quote (one line per person) and the sum; a member whose
+    /// quote needs a fact asks for it; null when a member's amount depends on a tier not said.</summary>
+    private static ComposedAnswer? MixedHousehold(AnswerContext context)
+    {
+        var format = context.Format;
+        var persons = new List<Dictionary<string, object?>>();
+        var citations = new List<Citation>();
+        long total = 0;
+        ComposedAnswer? first = null;
+        foreach (var member in context.Slots.Members)
+        {
+            var memberContext = context with { Slots = member.Slots with { Date = member.Slots.Date ?? context.Slots.Date, Members = [] } };
+            var (quote, _) = QuoteOn(memberContext, Facts(memberContext), memberContext.Slots.Date ?? context.Today);
+            var single = QuoteAnswer(ChatIntent.AmountDue, quote, memberContext);
+            if (single.Template.StartsWith("ask_", StringComparison.Ordinal))
+            {
+                return single with { PendingIntent = ChatIntent.None };
+            }
+
+            if (single.Template != "quote_ok" || quote.IndividualDueFen is not { } due)
+            {
+                return null;
+            }
+
+            first ??= single;
+            citations.AddRange(single.Citations);
+            var label = single.Model.GetValueOrDefault("category") as string;
+            for (var i = 0; i < member.Count; i++)
+            {
+                persons.Add(new Dictionary<string, object?>
+                {
+                    ["number"] = persons.Count + 1,
+                    ["label"] = label,
+                    ["amounts"] = new List<Dictionary<string, object?>> { new() { ["tier"] = context.Policy.Tiers.Count > 1 ? quote.Tier : null, ["amount"] = format.Yuan(due) } },
+                });
+                total += due;
+            }
+        }
+
+        if (first is null)
+        {
+            return null;
+        }
+
+        var model = first.Model;
+        model.Remove("category");
+        model["people"] = persons.Count;
+        model["persons"] = persons;
+        model["totals"] = new List<Dictionary<string, object?>> { new() { ["tier"] = null, ["amount"] = format.Yuan(total) } };
+        var distinct = citations.Distinct().ToList();
+        model["cite"] = format.Cite(context.Policy, distinct);
+        return first with { Template = "household", Citations = distinct, PendingIntent = ChatIntent.None };
     }
 
     /// <summary>The quote for paying on <paramref name="date"/>, or on the next day payment is taken when that day
@@ -112,7 +236,8 @@ internal static class AnswerComposer
         {
             Categories = slots.Categories.Count > 0 ? slots.Categories : slots.Ordinary ? [] : resident?.Categories ?? [],
             Tier = slots.Tier,
-            BirthDate = slots.BirthDate ?? resident?.BirthDate,
+            // "60多岁": at least that age on the business date, so born on or before that day that many years ago.
+            BirthDate = slots.BirthDate ?? (slots.Age is { } age ? context.Today.AddYears(-age) : resident?.BirthDate),
             Newborn = newborn ?? (slots.Newborn ? true : null),
             Student = student ?? (slots.Student != StudentKind.None ? slots.Student : resident?.Student ?? StudentKind.None),
             PaidLastYear = slots.PaidLastYear ?? resident?.PaidLastYear,
@@ -122,6 +247,11 @@ internal static class AnswerComposer
 
     private static ComposedAnswer Amount(AnswerContext context)
     {
+        if (context.Slots.People is { } people)
+        {
+            return Household(context, people);
+        }
+
         var facts = Facts(context);
         var answer = QuoteAnswer(ChatIntent.AmountDue, QuoteOn(context, facts, context.Slots.Date ?? context.Today), context);
 
@@ -162,11 +292,23 @@ internal static class AnswerComposer
         var citations = answer.Citations.Concat(policy.Newborn.Cites.Select(c => c.Citation)).Distinct().ToList();
         answer = answer with { Citations = citations };
         answer.Model["cite"] = context.Format.Cite(policy, citations);
+        if (answer.Template == "ask_birth_date")
+        {
+            // No birth date yet: the rule itself answers "多久之内"; the birth date, when given, adds the last day.
+            return answer with { Template = "newborn_rule", PendingIntent = ChatIntent.Newborn };
+        }
+
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = ChatIntent.Newborn } : answer;
     }
 
     private static ComposedAnswer Students(AnswerContext context)
     {
+        if (context.Slots.People is not null)
+        {
+            // "两个娃都在重庆读大学 一共好多": a household answer.
+            return Amount(context);
+        }
+
         var kind = context.Slots.Student != StudentKind.None ? context.Slots.Student : context.Resident?.Student ?? StudentKind.None;
         if (kind == StudentKind.None)
         {
@@ -269,6 +411,13 @@ internal static class AnswerComposer
         }
 
         model["cite"] = format.Cite(policy, deferring is not null ? [deferring, .. citations] : citations);
+        if (quote.Outcome == QuoteOutcome.NotStated && deferring is not null && policy.Clauses.FirstOrDefault(c => c.Id == deferring.ClauseId) is { } said)
+        {
+            // What the notice does say ("其资助标准按相关文件执行"): a "not stated" answer quotes it.
+            model["deferring"] = format.Text(said.Text.Length <= 90 ? said.Text : ClauseIndex.Sentences(said.Text)[0]);
+        }
+
+        model["afterWindow"] = quote.PaidOn > policy.CollectionWindow.To;
         var template = quote.Outcome switch
         {
             QuoteOutcome.Ok when quote.IndividualDueFen is null && options.Count > 0 => "quote_options",
@@ -318,11 +467,20 @@ internal static class AnswerComposer
         model["beforeWindow"] = context.Today < window.From;
         model["inWindow"] = window.Contains(context.Today);
         model["afterWindow"] = context.Today > window.To;
+        // "今年什么时候停止交费": after the window the notice may still take payments until a later last day (001 二、（四）).
+        var lateRegimes = policy.LateRegimes.Where(r => r.Deadline is not null).ToList();
+        if (lateRegimes.Count > 0 && context.Today <= window.To)
+        {
+            model["lateDeadline"] = context.Format.Date(lateRegimes.Max(r => r.Deadline!.Value));
+        }
+
         model["quoteTemplate"] = answer.Template;
         model["lateOk"] = answer.Template is "quote_ok" or "quote_options" && context.Today > window.To;
         model["lateNotStated"] = answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
         model["askPaidLastYear"] = answer.Template == "ask_paid_last_year" && context.Today > window.To;
-        var citations = policy.CollectionWindowCites.Select(c => c.Citation).Concat(policy.NoPaymentCites.Select(c => c.Citation)).Concat(answer.Citations).Distinct().ToList();
+        var citations = policy.CollectionWindowCites.Select(c => c.Citation).Concat(policy.NoPaymentCites.Select(c => c.Citation))
+            .Concat(context.Today <= window.To ? lateRegimes.SelectMany(r => r.Cites).Select(c => c.Citation).Take(1) : [])
+            .Concat(answer.Citations).Distinct().ToList();
         model["cite"] = context.Format.Cite(policy, citations);
         // After the window the open question is late payment ("去年交了" then gets its amount and cover date).
         return new ComposedAnswer("deadline", model, citations, false, answer.PendingIntent == ChatIntent.None ? ChatIntent.None : ChatIntent.LatePayment);

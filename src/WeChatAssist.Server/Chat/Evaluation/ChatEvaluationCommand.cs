@@ -4,8 +4,9 @@ using WeChatAssist.Server.Chat.Understanding;
 
 namespace WeChatAssist.Server.Chat.Evaluation;
 
-/// <summary><c>dotnet run --project src/WeChatAssist.Server -- chat-eval [--split test|train|all] [--baseline path]</c>:
-/// prints the evaluation and exits 1 when it falls below the stored baseline.</summary>
+/// <summary><c>dotnet run --project src/WeChatAssist.Server -- chat-eval [--set bank|residents] [--split …] [--baseline path]</c>:
+/// the question bank (default; exits 1 below the stored baseline) or the independent resident set (dev or test split;
+/// the test split prints its figures only, never its questions).</summary>
 internal static class ChatEvaluationCommand
 {
     /// <summary>The verb.</summary>
@@ -19,6 +20,18 @@ internal static class ChatEvaluationCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
+        var set = Option(args, "--set") ?? "bank";
+        if (set == "residents")
+        {
+            return await RunResidentsAsync(args, output, cancellationToken);
+        }
+
+        if (set != "bank")
+        {
+            await output.WriteLineAsync($"{Verb}: --set must be bank or residents.");
+            return 2;
+        }
+
         var split = Option(args, "--split") ?? "test";
         if (split is not ("test" or "train" or "all"))
         {
@@ -45,6 +58,34 @@ internal static class ChatEvaluationCommand
 
         await output.WriteLineAsync(violations.Count == 0 ? "baseline met" : "baseline NOT met");
         return violations.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> RunResidentsAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var split = Option(args, "--split") ?? "dev";
+        if (split is not ("dev" or "test"))
+        {
+            await output.WriteLineAsync($"{Verb}: --split must be dev or test for the resident set.");
+            return 2;
+        }
+
+        var folder = Option(args, "--folder") ?? ResidentEvaluation.FindFolder();
+        if (folder is null)
+        {
+            await output.WriteLineAsync($"{Verb}: no {ResidentEvaluation.RelativeFolder} found; pass --folder.");
+            return 2;
+        }
+
+        var report = await ResidentEvaluation.RunAsync(
+            StandaloneChat.Create(),
+            PolicyCatalog.LoadShipped(),
+            ResidentEvaluation.Load(folder, split),
+            ResidentEvaluation.LoadClauses(folder),
+            split,
+            cancellationToken);
+        // The test split's questions stay unseen: only its figures are printed.
+        await output.WriteAsync(report.Format(withMisses: split == "dev", withAnswers: split == "dev" && args.Contains("--answers")));
+        return 0;
     }
 
     private static string? Option(string[] args, string name)

@@ -2,6 +2,11 @@ using WeChatAssist.Policy;
 
 namespace WeChatAssist.Server.Chat.Understanding;
 
+/// <summary>Some members of a household with their own facts ("两个大人二档", "老人是低保交一档").</summary>
+/// <param name="Count">How many people these facts describe.</param>
+/// <param name="Slots">Their facts (the message's shared facts laid under their own).</param>
+internal sealed record HouseholdMember(int Count, ChatSlots Slots);
+
 /// <summary>What a message says about the resident and the question, beyond its intent.</summary>
 internal sealed record ChatSlots
 {
@@ -26,8 +31,14 @@ internal sealed record ChatSlots
     /// <summary>A birth date named (2024年3月5日出生).</summary>
     public DateOnly? BirthDate { get; init; }
 
+    /// <summary>An age named ("60多岁", "17岁"): the age reached by the business date, at least.</summary>
+    public int? Age { get; init; }
+
     /// <summary>Student kind named.</summary>
     public StudentKind Student { get; init; }
+
+    /// <summary>A student is named without saying school or university ("学生交多少钱").</summary>
+    public bool StudentUnspecified { get; init; }
 
     /// <summary>A newborn is asked about.</summary>
     public bool Newborn { get; init; }
@@ -41,12 +52,21 @@ internal sealed record ChatSlots
     /// <summary>For monitored persons: whether the risk is cleared, when said.</summary>
     public bool? RiskCleared { get; init; }
 
+    /// <summary>How many people the question is for ("我们家五口人", "我和老伴"), when more than one is named.</summary>
+    public int? People { get; init; }
+
+    /// <summary>Household members with different facts, when the message describes them part by part.</summary>
+    public IReadOnlyList<HouseholdMember> Members { get; init; } = [];
+
+    /// <summary>The date names a period ("二月份", "过了六月", "年后"): <see cref="Date"/> is its first day.</summary>
+    public bool DateIsPeriod { get; init; }
+
     /// <summary>Text left after removing the slot words and pronouns; short residue means "only slots".</summary>
     public int ResidueLength { get; init; }
 
     /// <summary>Whether any resident fact was found (amount, date and township do not count).</summary>
     public bool HasResidentFacts =>
-        Tier is not null || Categories.Count > 0 || Ordinary || BirthDate is not null || Student != StudentKind.None
+        Tier is not null || Categories.Count > 0 || Ordinary || BirthDate is not null || Age is not null || Student != StudentKind.None
         || Newborn || PaidLastYear is not null || RiskCleared is not null;
 
     /// <summary>These slots with the newer message's slots laid over them.</summary>
@@ -60,8 +80,13 @@ internal sealed record ChatSlots
             Ordinary = newer.Categories.Count == 0 && (newer.Ordinary || Ordinary),
             AmountFen = newer.AmountFen,
             Date = newer.Date,
+            DateIsPeriod = newer.DateIsPeriod,
+            People = newer.People ?? People,
+            Members = newer.Members,
             BirthDate = newer.BirthDate ?? BirthDate,
+            Age = newer.Age ?? Age,
             Student = newer.Student != StudentKind.None ? newer.Student : Student,
+            StudentUnspecified = newer.Student == StudentKind.None && (newer.StudentUnspecified || (StudentUnspecified && Student == StudentKind.None)),
             Newborn = newer.Newborn || Newborn,
             Township = newer.Township ?? Township,
             PaidLastYear = newer.PaidLastYear ?? PaidLastYear,

@@ -9,11 +9,15 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// <param name="Slots">The slots found.</param>
 /// <param name="Menu">A menu number typed alone (1–9), or null.</param>
 /// <param name="Language">A language the resident asked to switch to, or null.</param>
-internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language);
+/// <param name="Condition">The question deciding membership of a group named under a condition, or null.</param>
+internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null);
 
 /// <summary>The understanding layer: normaliser, slot extractor and intent classifier together.</summary>
-internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalizer normalizer, SlotExtractor slots, IntentClassifier classifier)
+internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalizer normalizer, SlotExtractor slots, IntentClassifier classifier, ClauseIndex clauses, GroupConditions conditions)
 {
+    /// <summary>Clause retrieval for questions the engine cannot compute.</summary>
+    public ClauseIndex Clauses => clauses;
+
     /// <summary>The vocabulary in use.</summary>
     public ChatVocabulary Vocabulary => vocabulary;
 
@@ -21,7 +25,7 @@ internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalize
     public TextNormalizer Normalizer => normalizer;
 
     /// <summary>Builds the whole layer from the <c>localization/chat/</c> folder and the question bank's train split.</summary>
-    public static ChatUnderstanding Create(string folder, ResidentWords residentWords, IEnumerable<LabelledQuestion> bank, ChatOptions options)
+    public static ChatUnderstanding Create(string folder, ResidentWords residentWords, IEnumerable<LabelledQuestion> bank, ChatOptions options, IEnumerable<InsurancePolicy> policies, string baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(options);
         var vocabulary = ChatVocabulary.Load(folder);
@@ -35,7 +39,10 @@ internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalize
             .Select(r => r with { Keywords = [.. r.Keywords.Select(k => KeyValuePair.Create(normalizer.Canonicalize(normalizer.Clean(k.Key)), k.Value * options.KeywordWeight))] })
             .ToList();
         var classifier = new IntentClassifier(examples, rules, options.MinimumScore, options.AmbiguityRatio);
-        return new ChatUnderstanding(vocabulary, normalizer, new SlotExtractor(residentWords, normalizer), classifier);
+        // jieba's user dictionary: every group, township, channel and office of the loaded policies and the residents' words.
+        var segmenter = ChineseSegmenter.Create(baseDirectory, policies, residentWords, w => normalizer.Canonicalize(normalizer.Clean(w)));
+        return new ChatUnderstanding(vocabulary, normalizer, new SlotExtractor(residentWords, normalizer), classifier, new ClauseIndex(segmenter, normalizer),
+            GroupConditions.Load(Path.Combine(folder, GroupConditions.FileName), w => normalizer.Canonicalize(normalizer.Clean(w))));
     }
 
     /// <summary>Understands <paramref name="text"/> asked to <paramref name="policy"/> on <paramref name="today"/>.</summary>
@@ -58,7 +65,19 @@ internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalize
         }
 
         var prediction = classifier.Classify(canonical, stripped);
-        return new UnderstoodMessage(clean, canonical, prediction, slots.Extract(canonical, policy, today), menu, language);
+        var found = slots.Extract(canonical, policy, today);
+        // A household described part by part ("两个大人二档，两个娃一档"): the parts are split before punctuation goes.
+        var segments = SegmentSeparators().Split(text);
+        if (segments.Length >= 2)
+        {
+            var members = slots.Members([.. segments.Select(s => normalizer.Canonicalize(normalizer.Clean(s)))], policy, today);
+            if (members.Count >= 2)
+            {
+                found = found with { Members = members, People = members.Sum(m => m.Count) };
+            }
+        }
+
+        return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found));
     }
 
     /// <summary>The intent a menu number stands for, or None.</summary>
@@ -74,4 +93,7 @@ internal sealed class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalize
 
         return ChatIntent.None;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\s，,、；;。]+|还有|另外")]
+    private static partial System.Text.RegularExpressions.Regex SegmentSeparators();
 }

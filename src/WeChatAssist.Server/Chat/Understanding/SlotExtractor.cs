@@ -46,6 +46,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         DateOnly? date = null;
+        var datePeriod = false;
         DateOnly? birthDate = null;
         foreach (Match match in DatePattern().Matches(canonical))
         {
@@ -57,19 +58,92 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             var after = canonical.AsSpan(match.Index + match.Length);
             var before = canonical.AsSpan(0, match.Index);
             var isBirth = after.StartsWith("出生") || after.StartsWith("生") || before.EndsWith("出生于") || before.EndsWith("生于") || before.EndsWith("出生在");
+            var length = match.Length;
             if (isBirth)
             {
                 birthDate ??= resolved > today && match.Groups["y"].Length == 0 ? resolved.AddYears(-1) : resolved;
             }
-            else
+            else if (date is null)
             {
-                date ??= resolved;
+                // A month without a day is a period ("二月份交"): its first day decides the regime. "过了六月",
+                // "六月以后" start the day after the period (the next month's first day).
+                var hasDay = match.Groups["d"].Success || match.Groups["id"].Success || match.Groups["end"].Success;
+                var afterWord = AfterPattern().Match(canonical, match.Index + match.Length);
+                var adjacentAfter = afterWord.Success && afterWord.Index == match.Index + match.Length;
+                if (adjacentAfter || before.EndsWith("过了") || before.EndsWith("过完"))
+                {
+                    resolved = hasDay ? resolved.AddDays(1) : new DateOnly(resolved.Year, resolved.Month, 1).AddMonths(1);
+                    length += adjacentAfter ? afterWord.Length : 0;
+                }
+
+                date = resolved;
+                datePeriod = !hasDay;
             }
 
-            Consume(consumed, match.Index, match.Length);
+            Consume(consumed, match.Index, Math.Min(length, canonical.Length - match.Index));
+        }
+
+        if (date is null && NewYearPattern().Match(canonical) is { Success: true } newYear && !IsConsumed(consumed, newYear.Index, newYear.Length))
+        {
+            // "年后交", "过完年再交": the first day of the coming year.
+            date = new DateOnly(today.Month >= 7 ? today.Year + 1 : today.Year, 1, 1);
+            if (date <= today)
+            {
+                date = null;
+            }
+            else
+            {
+                datePeriod = true;
+                Consume(consumed, newYear.Index, newYear.Length);
+            }
         }
 
         date ??= RelativeDate(canonical, today, consumed);
+
+        int? people = null;
+        if (HeadCountPattern().Match(canonical) is { Success: true } headCount && !IsConsumed(consumed, headCount.Index, headCount.Length))
+        {
+            var n = headCount.Groups["n"].Value;
+            people = n.Length == 0 ? 2 : (int?)ChineseNumber.Parse(n is "两" ? "二" : n);
+            Consume(consumed, headCount.Index, headCount.Length);
+        }
+        else if (ChildrenPattern().Match(canonical) is { Success: true } children && ChineseNumber.Parse(children.Groups["n"].Value is "两" or "俩" ? "二" : children.Groups["n"].Value) is { } count)
+        {
+            // "两个娃都在重庆读大学", "俩孩子": that many children, plus me and each relative joined to them.
+            var relatives = ConnectorPattern().IsMatch(canonical) ? KinPattern().Count(canonical) : 0;
+            people = (int)count + relatives + (relatives > 0 || canonical.Contains("我跟", StringComparison.Ordinal) || canonical.Contains("我和", StringComparison.Ordinal) ? 1 : 0);
+            Consume(consumed, children.Index, children.Length);
+        }
+        else if (ConnectorPattern().IsMatch(canonical))
+        {
+            // "我和老伴都是低保", "我跟老公还有儿子", "奶奶和爷爷": me (when said) plus each relative named.
+            var relatives = KinPattern().Matches(canonical);
+            var me = canonical.Contains('我', StringComparison.Ordinal) ? 1 : 0;
+            if (relatives.Count > 0 && relatives.Count + me >= 2)
+            {
+                people = me + relatives.Count;
+                foreach (Match relative in relatives)
+                {
+                    Consume(consumed, relative.Index, relative.Length);
+                }
+            }
+        }
+
+        if (people is < 2 or > 20)
+        {
+            people = null;
+        }
+
+        int? age = null;
+        foreach (var pattern in new[] { AgePattern(), AgeWithoutUnitPattern() })
+        {
+            if (age is null && pattern.Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Index, ageMatch.Length)
+                && ChineseNumber.Parse(ageMatch.Groups["n"].Value) is { } years && years is > 0 and < 120)
+            {
+                age = (int)years;
+                Consume(consumed, ageMatch.Index, ageMatch.Length);
+            }
+        }
 
         long? amount = null;
         foreach (Match match in AmountPattern().Matches(canonical))
@@ -114,6 +188,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         var student = StudentKind.None;
+        var studentUnspecified = false;
         if (CollegePattern().Match(canonical) is { Success: true } college)
         {
             student = StudentKind.College;
@@ -123,6 +198,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         {
             student = StudentKind.School;
             Consume(consumed, school.Index, school.Length);
+        }
+        else if (AnyStudentPattern().Match(canonical) is { Success: true } anyStudent)
+        {
+            studentUnspecified = true;
+            Consume(consumed, anyStudent.Index, anyStudent.Length);
         }
 
         var newborn = false;
@@ -137,6 +217,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         {
             paidLastYear = !paid.Groups["neg"].Success;
             Consume(consumed, paid.Index, paid.Length);
+        }
+        else if (PaidInYearPattern().Match(canonical) is { Success: true } paidIn
+            && 2000 + int.Parse(paidIn.Groups["yy"].Value, CultureInfo.InvariantCulture) % 100 == policy.BenefitYear - 1)
+        {
+            // "23年有医保", "2023年都参保了": the year before the benefit year is "last year" for late payment.
+            paidLastYear = !paidIn.Groups["neg"].Success;
+            Consume(consumed, paidIn.Index, paidIn.Length);
         }
 
         bool? riskCleared = null;
@@ -159,14 +246,80 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             Ordinary = ordinary,
             AmountFen = amount,
             Date = date,
+            DateIsPeriod = date is not null && datePeriod,
+            People = people,
             BirthDate = birthDate,
+            Age = age,
             Student = student,
+            StudentUnspecified = studentUnspecified,
             Newborn = newborn,
             Township = township,
             PaidLastYear = paidLastYear,
             RiskCleared = riskCleared,
             ResidueLength = Residue(canonical, consumed),
         };
+    }
+
+    /// <summary>Household members described part by part in <paramref name="segments"/> (the message split at its
+    /// commas and spaces, each canonical): a part naming people ("两个大人二档", "俺娘低保", "我俩") is a member with
+    /// that part's facts over the facts of the parts naming nobody ("低收入家庭", "都交一档"). Empty unless at least two
+    /// parts name people.</summary>
+    public IReadOnlyList<HouseholdMember> Members(IReadOnlyList<string> segments, InsurancePolicy policy, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var parts = new List<(int Count, ChatSlots Slots)>();
+        var shared = ChatSlots.Empty;
+        foreach (var segment in segments)
+        {
+            if (segment.Length == 0)
+            {
+                continue;
+            }
+
+            var slots = Extract(segment, policy, today);
+            var count = MemberCount(segment);
+            if (count > 0)
+            {
+                parts.Add((count, slots));
+            }
+            else
+            {
+                shared = shared.Merge(slots with { People = null });
+            }
+        }
+
+        if (parts.Count < 2)
+        {
+            return [];
+        }
+
+        return [.. parts.Select(p => new HouseholdMember(p.Count, shared.Merge(p.Slots with { People = null }) with { Date = p.Slots.Date ?? shared.Date }))];
+    }
+
+    private static int MemberCount(string segment)
+    {
+        // "一家四口", "家里4个人", "仨人一共多少": the household's total, not a member.
+        if (segment.Contains('家', StringComparison.Ordinal) && HeadCountPattern().IsMatch(segment)
+            || TotalPattern().IsMatch(segment))
+        {
+            return 0;
+        }
+
+        if (HeadCountPattern().Match(segment) is { Success: true } headCount)
+        {
+            var n = headCount.Groups["n"].Value;
+            return n.Length == 0 ? 2 : (int)(ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n }) ?? 0);
+        }
+
+        if (MemberPattern().Match(segment) is { Success: true } member)
+        {
+            var n = member.Groups["n"].Value;
+            return n.Length == 0 ? 1 : (int)(ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n }) ?? 0);
+        }
+
+        var relatives = KinPattern().Count(segment) + (segment.Contains("老人", StringComparison.Ordinal) ? 1 : 0);
+        var me = ((segment.StartsWith('我') || segment.StartsWith('俺')) && (relatives == 0 || ConnectorPattern().IsMatch(segment))) || segment.Contains("自己", StringComparison.Ordinal) ? 1 : 0;
+        return relatives + me;
     }
 
     private static DateOnly? ResolveDate(Match match, DateOnly today)
@@ -221,6 +374,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             ("年底", new DateOnly(today.Year, 12, 31)),
             ("年末", new DateOnly(today.Year, 12, 31)),
             ("后天", today.AddDays(2)),
+            ("昨天", today.AddDays(-1)),
+            ("前天", today.AddDays(-2)),
             ("明天", today.AddDays(1)),
             ("今天", today),
         ];
@@ -366,14 +521,51 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?<n>\d+(?:\.\d{1,2})?|[零一二两三四五六七八九十百千万]{2,})(?<u>元|块钱|块|圆|快钱)?(?![0-9年月日号天岁档个周])")]
     private static partial Regex AmountPattern();
 
+    [GeneratedRegex(@"(?:满)?(?<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:多|来)?(?:周)?岁")]
+    private static partial Regex AgePattern();
+
+    [GeneratedRegex(@"(?:今年|都|已经|满|娘|爹|妈|爸|爷|奶|儿子|女儿|自己)(?<n>[1-9]\d)(?:了|岁)?(?![0-9元块年月号日])")]
+    private static partial Regex AgeWithoutUnitPattern();
+
+    [GeneratedRegex(@"(?:20)?(?<yy>\d{2})年(?:都|也)?(?<neg>没有|没|未)?(?:有医保|有保险|交了|交过|交的|参保了|参保|参加了|参加|买了|买过)")]
+    private static partial Regex PaidInYearPattern();
+
+    [GeneratedRegex(@"以后|之后|过后|后(?!天)")]
+    private static partial Regex AfterPattern();
+
+    [GeneratedRegex(@"年后|过完年|过了年|过年后|过年以后|开年|开春")]
+    private static partial Regex NewYearPattern();
+
+    [GeneratedRegex(@"(?<n>[两二三四五六七八九十仨]|\d{1,2})(?:口人|口子|口|个人|人)(?!员)|老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|我们两个|我们两人")]
+    private static partial Regex HeadCountPattern();
+
+    [GeneratedRegex(@"(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|学生|大学生|老人)")]
+    private static partial Regex ChildrenPattern();
+
+    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?")]
+    private static partial Regex MemberPattern();
+
+    [GeneratedRegex(@"一共|总共|共计|合计|加起来")]
+    private static partial Regex TotalPattern();
+
+
+    [GeneratedRegex(@"和|跟|还有|加上|同|带")]
+    private static partial Regex ConnectorPattern();
+
+    [GeneratedRegex(@"老伴儿?|老公|老婆|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|俺爹|俺娘|公公|婆婆|爷爷|奶奶|姥姥|姥爷|外公|外婆|哥哥|姐姐|弟弟|妹妹")]
+    private static partial Regex KinPattern();
+
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
     private static partial Regex TierPattern();
 
-    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学")]
+    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科")]
     private static partial Regex CollegePattern();
 
-    [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|学生|上学|读书")]
+    [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|特殊教育学校|特教学校|特殊学校|幼儿园|托幼|在园幼儿|中职|职高")]
     private static partial Regex SchoolPattern();
+
+    [GeneratedRegex(@"学生|上学|读书|在校")]
+    private static partial Regex AnyStudentPattern();
 
     [GeneratedRegex(@"新生儿|刚出生|刚生|生孩子|生了")]
     private static partial Regex NewbornPattern();

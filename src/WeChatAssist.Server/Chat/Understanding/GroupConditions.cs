@@ -1,0 +1,106 @@
+using WeChatAssist.Policy;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace WeChatAssist.Server.Chat.Understanding;
+
+/// <summary>Words that name a group only under a condition the resident has not given
+/// (<c>localization/chat/group-conditions.zh-Hans.yaml</c>): the bot asks the condition instead of assuming it.</summary>
+internal sealed class GroupConditions
+{
+    /// <summary>File name inside <see cref="ChatVocabulary.Folder"/>.</summary>
+    public const string FileName = "group-conditions.zh-Hans.yaml";
+
+    private readonly IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask)> _rules;
+    private readonly string[] _collegeWords;
+    private readonly string _collegeAsk;
+    private readonly string _studentAsk;
+
+    private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask)> rules, string[] collegeWords, string collegeAsk, string studentAsk)
+    {
+        _rules = rules;
+        _collegeWords = collegeWords;
+        _collegeAsk = collegeAsk;
+        _studentAsk = studentAsk;
+    }
+
+    /// <summary>Loads the rules, each word normalised as messages are.</summary>
+    public static GroupConditions Load(string path, Func<string, string> normalize)
+    {
+        ArgumentNullException.ThrowIfNull(normalize);
+        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+        var file = deserializer.Deserialize<ConditionsFile>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty.");
+        var rules = new List<(string[], string[], string[], string)>();
+        foreach (var rule in file.Conditions)
+        {
+            if (rule.Words.Count == 0 || rule.Groups.Count == 0 || string.IsNullOrWhiteSpace(rule.Ask))
+            {
+                throw new InvalidDataException($"{path}: every condition needs words, groups and ask.");
+            }
+
+            rules.Add(([.. rule.Words.Select(normalize).OrderByDescending(w => w.Length)], [.. rule.Unless.Select(normalize)], [.. rule.Groups], rule.Ask.Trim()));
+        }
+
+        if (file.College.Words.Count == 0 || string.IsNullOrWhiteSpace(file.College.Ask) || string.IsNullOrWhiteSpace(file.Student.Ask))
+        {
+            throw new InvalidDataException($"{path}: college (words, ask) and student (ask) are required.");
+        }
+
+        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim());
+    }
+
+    /// <summary>The question to ask when <paramref name="canonical"/> names, for <paramref name="policy"/>, a group
+    /// under a condition and no category was found; otherwise null.</summary>
+    public string? Question(string canonical, InsurancePolicy policy, ChatSlots slots)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(slots);
+        // The college rate is for universities in Chongqing (在渝高校) where the notice has one.
+        if (slots.Student == StudentKind.College && policy.Tiers.Any(t => t.CollegeFen is not null) && !_collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal)))
+        {
+            return _collegeAsk;
+        }
+
+        if (slots.StudentUnspecified && policy.Tiers.Any(t => t.CollegeFen is not null))
+        {
+            return _studentAsk;
+        }
+
+        if (slots.Categories.Count > 0 || slots.Ordinary)
+        {
+            return null;
+        }
+
+        foreach (var (words, unless, groups, ask) in _rules)
+        {
+            if (words.Any(w => canonical.Contains(w, StringComparison.Ordinal)) && !unless.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+                && groups.Any(g => policy.FindCategory(g) is not null))
+            {
+                return ask;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class ConditionsFile
+    {
+        public List<ConditionRule> Conditions { get; set; } = [];
+
+        public ConditionRule College { get; set; } = new();
+
+        public ConditionRule Student { get; set; } = new();
+    }
+
+    private sealed class ConditionRule
+    {
+        public List<string> Words { get; set; } = [];
+
+        public List<string> Unless { get; set; } = [];
+
+        public List<string> Groups { get; set; } = [];
+
+        public string Ask { get; set; } = string.Empty;
+    }
+}

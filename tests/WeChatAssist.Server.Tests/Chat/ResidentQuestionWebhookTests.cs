@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using WeChatAssist.Server.Tests.Infrastructure;
+using WeChatAssist.WeChat.Configuration;
+using WeChatAssist.WeChat.Simulator.Push;
+
+namespace WeChatAssist.Server.Tests.Chat;
+
+/// <summary>Residents' everyday questions of every class of issue #13, pushed signed and encrypted to /wechat/{account}
+/// on the real server with the business date pinned: group + tier, everyday group names, periods, clause answers,
+/// households, the past-campaign year and clarification.</summary>
+public sealed class ResidentQuestionWebhookTests : IDisposable
+{
+    private readonly TempSqliteFile _file = new();
+
+    public void Dispose() => _file.Dispose();
+
+    [Theory]
+    // A group and a tier together: the amount for both, not a question back.
+    [InlineData("pengshui-2024", "2023-11-15", "五保户交二档要多少", "特困人员", "375元")]
+    // Everyday names of the notices' groups.
+    [InlineData("pengshui-2024", "2023-11-15", "烈士家属交医保多少钱", "重点优抚对象", "0元")]
+    [InlineData("pengshui-2024", "2023-11-15", "特扶对象交一档多少", "计生残抚", "0元")]
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "在重庆读研究生交一档多少", "350元", "2024年度")]
+    [InlineData("wenxi-2024", "2023-11-15", "60多岁的低收入老人交多少", "低收入家庭", "190元")]
+    // Periods, not days: the regime of the period.
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "过了六月再交一档要多少", "1020元", "2024年7月1日")]
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "二月份交的话什么时候开始报销", "2024年3月1日", "二、（四）")]
+    // Questions the notice answers in words.
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "可以交现金吗", "现金", "五、（三）")]
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "我在外地打工能让别人帮我交吗", "委托他人", "四、（二）")]
+    [InlineData("wenxi-2024", "2023-11-15", "刚生的娃参保要带什么", "户口簿", "五、（一）")]
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "今年什么时候停止交费", "2024年9月30日", "二、（四）")]
+    // Households: one line per person and the total.
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "我们家五口人都交一档一共多少", "第5人", "1900元")]
+    [InlineData("pengshui-2024", "2023-11-15", "我和老伴都是低保交一档多少", "第2人", "76元")]
+    // After the campaign: the collection under way is for benefit year 2027.
+    [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
+    // Membership decided by a condition the resident did not give: asked, never assumed.
+    [InlineData("suiping-2025", "2024-10-15", "我是残疾人交多少", "几级", "残疾")]
+    [InlineData("pengshui-2024", "2023-11-15", "我家娃读大学 交一档好多", "在渝高校", "请问")]
+    public async Task Resident_question_gets_an_answer_from_everything_it_carries(string policyId, string day, string question, string expected, string expectedToo)
+    {
+        var account = new WeChatAccountOptions
+        {
+            AppId = "wx" + RandomNumberGenerator.GetHexString(16, lowercase: true),
+            AppSecret = RandomNumberGenerator.GetHexString(32, lowercase: true),
+            Token = RandomNumberGenerator.GetHexString(20, lowercase: true),
+            EncodingAESKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))[..43],
+            PolicyId = policyId,
+        };
+        await using var server = ServerFactory.ForSqlite(_file.ConnectionString, extra: new Dictionary<string, string?>
+        {
+            ["Clock:Now"] = day + "T10:00:00+08:00",
+            ["WeChat:Accounts:county:AppId"] = account.AppId,
+            ["WeChat:Accounts:county:AppSecret"] = account.AppSecret,
+            ["WeChat:Accounts:county:Token"] = account.Token,
+            ["WeChat:Accounts:county:EncodingAESKey"] = account.EncodingAESKey,
+            ["WeChat:Accounts:county:PolicyId"] = account.PolicyId,
+        });
+        var client = server.CreateClient();
+        await HealthProbe.WaitForHealthyAsync(client);
+
+        var xml = WeChatPushSimulator.TextMessage("gh_test", "oResident" + RandomNumberGenerator.GetHexString(8), question, msgId: 7, createTime: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var result = await new WeChatPushSimulator(client).PushAsync(new Uri(client.BaseAddress!, "/wechat/county"), account, xml, encrypt: true, CancellationToken.None);
+
+        Assert.Equal(200, result.StatusCode);
+        Assert.Contains(expected, result.ReplyText, StringComparison.Ordinal);
+        Assert.Contains(expectedToo, result.ReplyText, StringComparison.Ordinal);
+        // Never the classifier's numbered menu of two questions instead of the answer.
+        Assert.DoesNotContain("您是想问", result.ReplyText, StringComparison.Ordinal);
+    }
+}
