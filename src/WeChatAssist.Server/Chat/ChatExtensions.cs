@@ -8,6 +8,7 @@ using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Chat.Understanding;
 using WeChatAssist.Server.Data;
 using WeChatAssist.WeChat;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Chat;
 
@@ -40,6 +41,7 @@ internal static class ChatExtensions
         builder.Services.TryAddSingleton<IFollowerLanguages, UnknownFollowerLanguages>();
         builder.Services.AddHostedService<ChatWarmUp>();
         builder.Services.AddWeChatMessageHandler<ChatMessageHandler>();
+        builder.Services.AddRecurringJob<ChatDialogueSweepJob>("chat-dialogue-sweep", "*/10 * * * *");
         return builder;
     }
 

@@ -1,16 +1,13 @@
-using Quartz;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Reminders;
 
 /// <summary>Plans the day's reminders into the outbox; one node of the cluster at a time. Every ten minutes, so
 /// a node that was down or a rule whose send day just began is picked up soon; re-planning adds nothing.</summary>
-[QuartzJob(Description = "Plans due reminders into reminder_outbox.")]
-[CronTrigger("0 0/10 * * * ?")]
-[DisallowConcurrentExecution]
-internal sealed partial class ReminderPlannerJob(ReminderPlanner planner, ILogger<ReminderPlannerJob> logger) : IJob
+internal sealed partial class ReminderPlannerJob(ReminderPlanner planner, ILogger<ReminderPlannerJob> logger) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var planned = await planner.PlanAsync(cancellationToken);
         var queued = planned.Sum(p => p.Queued);
@@ -26,12 +23,9 @@ internal sealed partial class ReminderPlannerJob(ReminderPlanner planner, ILogge
 
 /// <summary>Returns outbox rows whose dispatcher lease expired to <c>pending</c>, and the daily budget their batch
 /// held to <c>send_budgets</c>.</summary>
-[QuartzJob(Description = "Returns expired reminder_outbox leases.")]
-[CronTrigger("0 * * * * ?")]
-[DisallowConcurrentExecution]
-internal sealed partial class ReminderLeaseSweepJob(ReminderOutbox outbox, SendBudgets budgets, BusinessClock clock, ILogger<ReminderLeaseSweepJob> logger) : IJob
+internal sealed partial class ReminderLeaseSweepJob(ReminderOutbox outbox, SendBudgets budgets, BusinessClock clock, ILogger<ReminderLeaseSweepJob> logger) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var returned = await outbox.SweepAsync(clock.GetUtcNow(), cancellationToken);
         await budgets.ReleaseExpiredAsync(clock.GetUtcNow(), cancellationToken);
