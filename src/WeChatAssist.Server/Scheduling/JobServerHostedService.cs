@@ -13,12 +13,14 @@ internal sealed partial class JobServerHostedService(
     IEnumerable<RecurringJobDeclaration> declarations,
     IServiceProvider services,
     IOptions<JobsOptions> options,
+    ILoggerFactory loggerFactory,
     ILogger<JobServerHostedService> logger) : IHostedService, IAsyncDisposable
 {
     private BackgroundJobServer? _server;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        HangfireLogBridge.Instance.Attach(loggerFactory);
         var storage = await gate.OpenAsync(cancellationToken);
         var manager = services.GetRequiredService<IRecurringJobManager>();
         var declared = declarations.ToList();
@@ -65,12 +67,14 @@ internal sealed partial class JobServerHostedService(
         // Running jobs see their cancellation token; what they leave unfinished is picked up again (at-least-once).
         _server.SendStop();
         await _server.WaitForShutdownAsync(cancellationToken);
+        HangfireLogBridge.Instance.Detach(loggerFactory);
     }
 
     public ValueTask DisposeAsync()
     {
         _server?.Dispose();
         _server = null;
+        HangfireLogBridge.Instance.Detach(loggerFactory);
         return ValueTask.CompletedTask;
     }
 

@@ -1,6 +1,8 @@
 using Hangfire;
 using Hangfire.AspNetCore;
+using Hangfire.Client;
 using Hangfire.Common;
+using Hangfire.States;
 using Microsoft.Extensions.Options;
 
 namespace WeChatAssist.Server.Scheduling;
@@ -23,7 +25,8 @@ internal static class SchedulingExtensions
 
         services.AddSingleton<JobStorageGate>();
 
-        // Registered before AddHangfire so its TryAdd keeps these: the storage opens when the job server starts, and
+        // Hangfire.AspNetCore's AddHangfire is not used: it would build the storage when first asked for and point
+        // process-wide settings (log provider) at this host. Here the storage opens when the job server starts, and
         // filters stay per host (GlobalJobFilters is process-wide, and a test process hosts many servers).
         services.AddSingleton<JobStorage>(sp => sp.GetRequiredService<JobStorageGate>().Storage);
         services.AddSingleton<IJobFilterProvider>(sp =>
@@ -33,7 +36,14 @@ internal static class SchedulingExtensions
             return new JobFilterProviderCollection([.. JobFilterProviders.Providers, own]);
         });
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddHangfire(_ => { });
+        services.AddSingleton<IBackgroundJobFactory>(sp => new BackgroundJobFactory(sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddSingleton<IBackgroundJobStateChanger>(sp => new BackgroundJobStateChanger(sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IBackgroundJobFactory>(), sp.GetRequiredService<IBackgroundJobStateChanger>()));
+        services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IBackgroundJobFactory>()));
+
+        // The dashboard middleware asks for IGlobalConfiguration only to see that Hangfire was set up; nothing here
+        // configures the process-wide instance (its log provider is HangfireLogBridge, set when the server starts).
+        services.AddSingleton(_ => GlobalConfiguration.Configuration);
 
         services.AddHostedService<JobServerHostedService>();
         services.AddHealthChecks().AddCheck<JobsHealthCheck>("scheduler");
