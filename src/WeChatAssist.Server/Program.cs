@@ -65,6 +65,7 @@ app.MapReminders();
 app.MapBroadcasts();
 app.MapLinks();
 app.MapConsole();
+app.MapJobsDashboard();
 app.MapApiDocument();
 
 return await app.RunReportingStartupFailuresAsync();

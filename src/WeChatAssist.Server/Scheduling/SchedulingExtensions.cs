@@ -44,6 +44,7 @@ internal static class SchedulingExtensions
         // The dashboard middleware asks for IGlobalConfiguration only to see that Hangfire was set up; nothing here
         // configures the process-wide instance (its log provider is HangfireLogBridge, set when the server starts).
         services.AddSingleton(_ => GlobalConfiguration.Configuration);
+        services.AddSingleton(_ => Hangfire.Dashboard.DashboardRoutes.Routes);
 
         services.AddHostedService<JobServerHostedService>();
         services.AddHealthChecks().AddCheck<JobsHealthCheck>("scheduler");
