@@ -1,3 +1,4 @@
+using Hangfire;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Scheduling;
 
@@ -5,7 +6,7 @@ namespace WeChatAssist.Server.Reminders;
 
 /// <summary>Plans the day's reminders into the outbox; one node of the cluster at a time. Every ten minutes, so
 /// a node that was down or a rule whose send day just began is picked up soon; re-planning adds nothing.</summary>
-internal sealed partial class ReminderPlannerJob(ReminderPlanner planner, ILogger<ReminderPlannerJob> logger) : IRecurringJob
+internal sealed partial class ReminderPlannerJob(ReminderPlanner planner, IBackgroundJobClient jobs, ILogger<ReminderPlannerJob> logger) : IRecurringJob
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -14,6 +15,10 @@ internal sealed partial class ReminderPlannerJob(ReminderPlanner planner, ILogge
         if (queued > 0)
         {
             LogPlanned(logger, queued, planned.Count);
+
+            // New rows are drained at once by whichever node's worker takes this job, besides the dispatch loops
+            // that run on nodes with Reminders:DispatcherEnabled (all of them compete through SKIP LOCKED).
+            jobs.Enqueue<ReminderDispatchJob>(job => job.DrainAsync(CancellationToken.None));
         }
     }
 
@@ -37,4 +42,32 @@ internal sealed partial class ReminderLeaseSweepJob(ReminderOutbox outbox, SendB
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Returned {Count} reminders whose dispatcher lease expired.")]
     private static partial void LogReturned(ILogger logger, int count);
+}
+
+/// <summary>Sends what is due in the outbox, batch after batch, until a claim comes back empty. A Hangfire job, so it
+/// is at-least-once: if it outlives <c>Jobs:InvisibilityTimeout</c> another worker runs it again while it is still
+/// sending, and that run finds the rows leased (<see cref="ReminderOutbox"/>'s claim) and sends nothing twice.</summary>
+internal sealed partial class ReminderDispatchJob(ReminderDispatcher dispatcher, ILogger<ReminderDispatchJob> logger)
+{
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var sent = 0L;
+        var claimed = 0L;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var round = await dispatcher.DispatchOnceAsync(cancellationToken);
+            if (round.Claimed == 0)
+            {
+                break;
+            }
+
+            claimed += round.Claimed;
+            sent += round.Sent;
+        }
+
+        LogDrained(logger, claimed, sent);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder dispatch job claimed {Claimed} and sent {Sent}.")]
+    private static partial void LogDrained(ILogger logger, long claimed, long sent);
 }

@@ -13,7 +13,9 @@ internal static class JobsDashboard
 
     public static WebApplication MapJobsDashboard(this WebApplication app)
     {
-        var gate = app.Services.GetRequiredService<JobStorageGate>();
+        // Resolved on first request: resolving the gate here would validate the database options before the host's
+        // start-up failure reporting could turn an invalid value into one line.
+        var services = app.Services;
         app.UseHangfireDashboard(
             Path,
             new DashboardOptions
@@ -25,7 +27,7 @@ internal static class JobsDashboard
                 IsReadOnlyFunc = context => !context.GetHttpContext().User.IsInRole("bureau"),
                 TimeZoneResolver = new ChinaTimeZoneResolver(),
             },
-            new OpenedStorage(gate));
+            new OpenedStorage(new Lazy<JobStorageGate>(services.GetRequiredService<JobStorageGate>)));
         return app;
     }
 
@@ -46,16 +48,16 @@ internal static class JobsDashboard
 
     /// <summary>The dashboard is mapped while the app is built; the storage opens when the host starts. This forwards
     /// to the storage once it is open.</summary>
-    private sealed class OpenedStorage(JobStorageGate gate) : JobStorage
+    private sealed class OpenedStorage(Lazy<JobStorageGate> gate) : JobStorage
     {
-        public override IMonitoringApi GetMonitoringApi() => gate.Storage.GetMonitoringApi();
+        public override IMonitoringApi GetMonitoringApi() => gate.Value.Storage.GetMonitoringApi();
 
-        public override IStorageConnection GetConnection() => gate.Storage.GetConnection();
+        public override IStorageConnection GetConnection() => gate.Value.Storage.GetConnection();
 
-        public override bool HasFeature(string featureId) => gate.Storage.HasFeature(featureId);
+        public override bool HasFeature(string featureId) => gate.Value.Storage.HasFeature(featureId);
 
-        public override bool LinearizableReads => gate.Storage.LinearizableReads;
+        public override bool LinearizableReads => gate.Value.Storage.LinearizableReads;
 
-        public override string ToString() => gate.Description;
+        public override string ToString() => gate.Value.Description;
     }
 }
