@@ -55,7 +55,10 @@ internal sealed partial class ReminderDispatchJob(ReminderDispatcher dispatcher,
         var claimed = 0L;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var round = await dispatcher.DispatchOnceAsync(cancellationToken);
+            // The token is honoured between batches only: a batch once claimed is sent and settled, because Hangfire
+            // cancels a run whose job another worker has taken over, and a send cut off mid-request would be recorded
+            // as failed although WeChat may have delivered it.
+            var round = await dispatcher.DispatchOnceAsync(CancellationToken.None);
             if (round.Claimed == 0)
             {
                 break;

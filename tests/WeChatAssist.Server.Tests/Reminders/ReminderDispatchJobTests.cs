@@ -35,7 +35,7 @@ public sealed class ReminderDispatchJobTests(PostgresServer postgres) : IClassFi
         var until = DateTime.UtcNow.AddSeconds(90);
         while (await server.CountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'sent'") < 3)
         {
-            Assert.True(DateTime.UtcNow < until, "Not all sent; job " + jobId + ": " + string.Join(" → ", monitoring.JobDetails(jobId).History.Select(h => h.StateName + " " + h.Reason)) + "\n" + string.Join("\n", server.Logs.Lines.Where(l => l.Contains("Hangfire", StringComparison.Ordinal) || l.Contains("Reminder", StringComparison.Ordinal)).Take(20)));
+            Assert.True(DateTime.UtcNow < until, "Not all sent (" + await Databases.ScalarAsync(server.Services.GetRequiredService<DatabaseTarget>(), "SELECT string_agg(status || ':' || COALESCE(last_error, '-'), ', ') FROM reminder_outbox") + "); job " + jobId + ": " + string.Join(" → ", monitoring.JobDetails(jobId).History.Select(h => h.StateName + " " + h.Reason)) + "\n" + string.Join("\n", server.Logs.Lines.Where(l => l.Contains("Hangfire", StringComparison.Ordinal) || l.Contains("Reminder", StringComparison.Ordinal)).Take(20)));
             await Task.Delay(200);
         }
 
