@@ -74,6 +74,7 @@ app.MapReminders();
 app.MapBroadcasts();
 app.MapLinks();
 app.MapConsole();
+app.MapJobsDashboard();
 app.MapApiDocument();
 app.MapBusinessDate();
 app.MapDemoResidents();

@@ -16,6 +16,13 @@ if (args.Length > 0 && args[0] == ReminderLoad.Verb)
     return await ReminderLoad.RunAsync(args);
 }
 
+// dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- jobs-latency --storage sqlite --seconds 120
+// dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- jobs-latency --storage postgres --postgres "Host=127.0.0.1;Port=55991;Username=postgres" --seconds 120
+if (args.Length > 0 && args[0] == JobLatency.Verb)
+{
+    return await JobLatency.RunAsync(args);
+}
+
 // dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- console-load --url http://127.0.0.1:5090 --password … --connection "Host=…;Database=…" --import 10000
 if (args.Length > 0 && args[0] == "console-load")
 {

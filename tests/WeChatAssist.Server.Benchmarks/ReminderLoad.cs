@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Quartz;
+using Hangfire;
 using WeChatAssist.Server.Broadcasts;
 using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Clock;
@@ -22,11 +22,12 @@ using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Benchmarks;
 
-/// <summary><c>reminders-load --postgres "Host=…;Username=…" [--residents 1000000] [--dispatch-seconds 20] [--compare 10000] [--loops 2] [--concurrency 64] [--phases plan,outbox,quartz | --phases dispatch --database name]</c>:
+/// <summary><c>reminders-load --postgres "Host=…;Username=…" [--residents 1000000] [--dispatch-seconds 20] [--compare 10000] [--loops 2] [--concurrency 64] [--phases plan,outbox | --phases dispatch --database name]</c>:
 /// on fresh PostgreSQL databases, with the server's own services and its in-process WeChat simulator behind real
 /// loopback HTTP: (1) a demo county, every resident bound and owing, planned in one run (the deadline-7d rule);
-/// (2) dispatch throughput for a fixed time; (3) 10,000 reminders as Quartz one-off triggers (clustered ADO store, the
-/// server's configuration) against the same 10,000 through the outbox (plan + dispatch).</summary>
+/// the planner run as its Hangfire recurring job (Hangfire.PostgreSql, the server's configuration), timed from the
+/// trigger to the job's success; (2) dispatch throughput for a fixed time; (3) 10,000 reminders through the outbox
+/// (plan + dispatch).</summary>
 internal static class ReminderLoad
 {
     public const string Verb = "reminders-load";
@@ -48,7 +49,7 @@ internal static class ReminderLoad
         var compare = int.Parse(Option(args, "--compare") ?? "10000", CultureInfo.InvariantCulture);
         var loops = int.Parse(Option(args, "--loops") ?? "2", CultureInfo.InvariantCulture);
         var concurrency = Option(args, "--concurrency") ?? "64";
-        var phases = (Option(args, "--phases") ?? "plan,outbox,quartz").Split(',');
+        var phases = (Option(args, "--phases") ?? "plan,outbox").Split(',');
 
         if (phases.Contains("plan"))
         {
@@ -56,8 +57,8 @@ internal static class ReminderLoad
             var demo = await GenerateAsync(app, residents);
             Console.WriteLine(Invariant($"county: {demo.Residents:N0} residents, {demo.Bound:N0} bound, {demo.Paid:N0} paid, generated in {demo.Elapsed.TotalSeconds:F1} s"));
             var clock = Stopwatch.StartNew();
-            var planned = await app.Services.GetRequiredService<ReminderPlanner>().PlanAsync(CancellationToken.None);
-            Console.WriteLine(Invariant($"plan: {planned.Sum(p => p.Queued):N0} reminders queued in {clock.Elapsed.TotalSeconds:F1} s"));
+            var queued = await PlanThroughHangfireAsync(app);
+            Console.WriteLine(Invariant($"plan: {queued:N0} reminders queued in {clock.Elapsed.TotalSeconds:F1} s (the reminders-planner Hangfire job, trigger to Succeeded)"));
 
             var dispatchClock = Stopwatch.StartNew();
             var sent = await DispatchForAsync(app, TimeSpan.FromSeconds(dispatchSeconds), loops);
@@ -92,28 +93,6 @@ internal static class ReminderLoad
             Console.WriteLine(Invariant($"outbox: {planned:N0} reminders planned in {planTime.TotalSeconds:F2} s, all sent after {clock.Elapsed.TotalSeconds:F1} s"));
         }
 
-        if (phases.Contains("quartz"))
-        {
-            await using var app = await StartAsync(await CreateDatabaseAsync(server, "quartz"), concurrency);
-            var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-            var fired = app.Services.GetRequiredService<FiredCounter>();
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < compare; i++)
-            {
-                var job = JobBuilder.Create<OneReminderJob>().WithIdentity("reminder-" + i.ToString(CultureInfo.InvariantCulture), "bench").Build();
-                var trigger = TriggerBuilder.Create().WithIdentity("reminder-" + i.ToString(CultureInfo.InvariantCulture), "bench").StartNow().Build();
-                await scheduler.ScheduleJob(job, trigger);
-            }
-
-            var scheduleTime = clock.Elapsed;
-            while (fired.Count < compare)
-            {
-                await Task.Delay(100);
-            }
-
-            Console.WriteLine(Invariant($"quartz: {compare:N0} one-off triggers scheduled in {scheduleTime.TotalSeconds:F1} s ({compare / scheduleTime.TotalSeconds:N0}/s), all fired (no-op jobs) after {clock.Elapsed.TotalSeconds:F1} s"));
-        }
-
         return 0;
     }
 
@@ -122,6 +101,34 @@ internal static class ReminderLoad
         var today = app.Services.GetRequiredService<BusinessClock>().Today();
         return await app.Services.GetRequiredService<DemoCountyGenerator>()
             .GenerateAsync(new DemoCountyRequest("pengshui-2024", residents, "wx0000000000000003", BoundShare: 1, PaidShare: 0), today, CancellationToken.None);
+    }
+
+    /// <summary>Triggers the planner's recurring job and waits until Hangfire records it succeeded; returns the outbox size.</summary>
+    private static async Task<long> PlanThroughHangfireAsync(RunningApp app)
+    {
+        var jobId = ((IRecurringJobManagerV2)app.Services.GetRequiredService<IRecurringJobManager>()).TriggerJob("reminders-planner");
+        var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        while (true)
+        {
+            var state = monitoring.JobDetails(jobId)?.History.FirstOrDefault()?.StateName;
+            if (state == "Succeeded")
+            {
+                break;
+            }
+
+            if (state is "Failed" or "Deleted")
+            {
+                throw new InvalidOperationException($"The planner job ended {state}.");
+            }
+
+            await Task.Delay(50);
+        }
+
+        var target = app.Services.GetRequiredService<DatabaseTarget>();
+        await using var connection = await target.DataSource.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM reminder_outbox";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
     private static async Task<long> DispatchForAsync(RunningApp app, TimeSpan duration, int loops)
@@ -174,18 +181,16 @@ internal static class ReminderLoad
         builder.AddReminders();
         builder.AddBroadcasts();
 
-        // Every declared Quartz job is registered, so the features whose jobs need their services come along.
+        // Every feature whose recurring jobs are declared comes along, so each job finds its services.
         builder.AddMiniProgram();
         builder.AddCorrections();
-        builder.Services.AddSingleton<FiredCounter>();
         var app = builder.Build();
         app.MapWeChatChannel();
         await app.StartAsync();
         return new RunningApp(app);
     }
 
-    /// <summary>A started app that is stopped before it is disposed: Quartz keeps its schedulers in a process-wide
-    /// repository and only a stopped host shuts its scheduler down.</summary>
+    /// <summary>A started app that is stopped before it is disposed: only a stopped host shuts its job server down.</summary>
     private sealed class RunningApp(WebApplication app) : IAsyncDisposable
     {
         public IServiceProvider Services => app.Services;
@@ -218,24 +223,4 @@ internal static class ReminderLoad
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>How many <see cref="OneReminderJob"/>s ran.</summary>
-internal sealed class FiredCounter
-{
-    private int _count;
-
-    public int Count => Volatile.Read(ref _count);
-
-    public void Increment() => Interlocked.Increment(ref _count);
-}
-
-/// <summary>A reminder as one Quartz job: does nothing but count, so the figure is Quartz's own cost.</summary>
-internal sealed class OneReminderJob(FiredCounter counter) : IJob
-{
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
-    {
-        counter.Increment();
-        return ValueTask.CompletedTask;
-    }
 }

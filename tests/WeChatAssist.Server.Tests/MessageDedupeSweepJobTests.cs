@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Tests.Infrastructure;
 
@@ -29,10 +28,8 @@ public sealed class MessageDedupeSweepJobTests(PostgresServer postgres) : IClass
             await db.SaveChangesAsync();
         }
 
-        var scheduler = await server.Services.GetSchedulerAsync();
-        var job = new JobKey(nameof(MessageDedupeSweepJob));
-        Assert.True(await scheduler.GetJobDetail(job, CancellationToken.None) is not null, "The sweep is registered from its [QuartzJob] declaration.");
-        await scheduler.TriggerJob(job, CancellationToken.None);
+        Assert.Equal("*/5 * * * *", server.Services.RecurringJobs()["message-dedupe-sweep"].Cron);
+        server.Services.TriggerRecurringJob<MessageDedupeSweepJob>();
 
         var remaining = await PollAsync(server, keys => keys.Count == 1);
         Assert.Equal(["live"], remaining);

@@ -34,6 +34,13 @@ public sealed class SampleSettingsTests
             keys.Add($"{StaffConsole.LiveUpdatesOptions.SectionName}:{property.Name}");
         }
 
+        foreach (var property in typeof(WeChatAssist.Server.Scheduling.JobsOptions).GetProperties())
+        {
+            keys.Add($"{WeChatAssist.Server.Scheduling.JobsOptions.SectionName}:{property.Name}");
+        }
+
+        keys.Add(WeChatAssist.Server.Scheduling.JobsOptions.ConnectionStringKey);
+
         return keys;
     }
 

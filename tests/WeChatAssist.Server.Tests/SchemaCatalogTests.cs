@@ -17,23 +17,17 @@ public sealed class SchemaCatalogTests
     [Theory]
     [InlineData("Postgres")]
     [InlineData("Sqlite")]
-    public void Version_one_creates_every_Quartz_table_and_app_settings(string providerName)
+    public void Version_one_creates_app_settings_and_no_job_store_table(string providerName)
     {
         var provider = Enum.Parse<DatabaseProvider>(providerName);
         var sql = _catalog.Migrations[0].SqlFor(provider).ToUpperInvariant();
-        string[] quartzTables =
-        [
-            "QRTZ_JOB_DETAILS", "QRTZ_TRIGGERS", "QRTZ_SIMPLE_TRIGGERS", "QRTZ_CRON_TRIGGERS", "QRTZ_SIMPROP_TRIGGERS",
-            "QRTZ_BLOB_TRIGGERS", "QRTZ_CALENDARS", "QRTZ_PAUSED_TRIGGER_GRPS", "QRTZ_PAUSED_JOB_GRPS", "QRTZ_FIRED_TRIGGERS",
-            "QRTZ_SCHEDULER_STATE", "QRTZ_LOCKS",
-        ];
 
-        Assert.All(quartzTables, table => Assert.Contains($"CREATE TABLE IF NOT EXISTS {table} (", sql, StringComparison.Ordinal));
         Assert.Contains("CREATE TABLE APP_SETTINGS (", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("CREATE TABLE IF NOT EXISTS QRTZ_", sql, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Scripts_are_split_on_Quartz_separator_lines_and_comment_only_batches_are_dropped()
+    public void Scripts_are_split_on_separator_lines_and_comment_only_batches_are_dropped()
     {
         var migration = new SchemaMigration(1, "t", "-- header\n--;;\nCREATE TABLE a (x int)\n--;;\n-- only a comment\n--;;\nCREATE TABLE b (y int);\nCREATE TABLE c (z int);\n", "");
         var batches = migration.BatchesFor(DatabaseProvider.Postgres);

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
-using Quartz;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.WeChat.Api;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Broadcasts;
 
@@ -227,11 +227,8 @@ internal sealed partial class BroadcastSender(
 }
 
 /// <summary>Sends tag broadcasts whose scheduled time has come.</summary>
-[QuartzJob(Description = "Sends scheduled tag broadcasts (mass send).")]
-[CronTrigger("0 * * * * ?")]
-[DisallowConcurrentExecution]
-internal sealed class BroadcastMassSendJob(BroadcastSender sender) : IJob
+internal sealed class BroadcastMassSendJob(BroadcastSender sender) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+    public async Task RunAsync(CancellationToken cancellationToken) =>
         await sender.SendDueMassAsync(cancellationToken);
 }

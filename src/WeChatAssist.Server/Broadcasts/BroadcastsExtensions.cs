@@ -1,3 +1,5 @@
+using WeChatAssist.Server.Scheduling;
+
 namespace WeChatAssist.Server.Broadcasts;
 
 /// <summary>Registers bureau broadcasts. Call after <c>AddReminders</c>: broadcasts send through its outbox.</summary>
@@ -9,6 +11,7 @@ internal static class BroadcastsExtensions
         builder.Services.AddSingleton<BroadcastTags>();
         builder.Services.AddSingleton<BroadcastFollowers>();
         builder.Services.AddSingleton<BroadcastSender>();
+        builder.Services.AddRecurringJob<BroadcastMassSendJob>("broadcasts-mass-send", "* * * * *");
         return builder;
     }
 }

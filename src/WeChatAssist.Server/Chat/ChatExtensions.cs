@@ -8,6 +8,7 @@ using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Chat.Understanding;
 using WeChatAssist.Server.Data;
 using WeChatAssist.WeChat;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Chat;
 
@@ -41,6 +42,7 @@ internal static class ChatExtensions
         builder.Services.TryAddSingleton<IBindingInvitation, NoBindingInvitation>();
         builder.Services.AddHostedService<ChatWarmUp>();
         builder.Services.AddWeChatMessageHandler<ChatMessageHandler>();
+        builder.Services.AddRecurringJob<ChatDialogueSweepJob>("chat-dialogue-sweep", "*/10 * * * *");
         return builder;
     }
 

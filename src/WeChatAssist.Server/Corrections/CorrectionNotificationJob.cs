@@ -1,15 +1,13 @@
-using Quartz;
+using WeChatAssist.Server.Scheduling;
+
 
 namespace WeChatAssist.Server.Corrections;
 
 /// <summary>Sends the outcome messages that are due: retries after transient failures, and first sends whose
 /// review-time send never happened (the node stopped after the commit). One node of the cluster at a time.</summary>
-[QuartzJob(Description = "Sends due correction outcome messages (retries with backoff).")]
-[CronTrigger("30 * * * * ?")]
-[DisallowConcurrentExecution]
-internal sealed partial class CorrectionNotificationJob(CorrectionNotifier notifier, ILogger<CorrectionNotificationJob> logger) : IJob
+internal sealed partial class CorrectionNotificationJob(CorrectionNotifier notifier, ILogger<CorrectionNotificationJob> logger) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var tried = await notifier.RetryDueAsync(cancellationToken);
         if (tried > 0)

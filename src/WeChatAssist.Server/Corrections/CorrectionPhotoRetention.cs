@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Quartz;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Staff;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Corrections;
 
@@ -70,11 +70,8 @@ internal sealed partial class CorrectionPhotoRetention(
 }
 
 /// <summary>Runs <see cref="CorrectionPhotoRetention"/> hourly; one node of the cluster at a time.</summary>
-[QuartzJob(Description = "Deletes correction photos past Corrections:PhotoRetention after review.")]
-[CronTrigger("0 17 * * * ?")]
-[DisallowConcurrentExecution]
-internal sealed class CorrectionPhotoRetentionJob(CorrectionPhotoRetention retention) : IJob
+internal sealed class CorrectionPhotoRetentionJob(CorrectionPhotoRetention retention) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+    public async Task RunAsync(CancellationToken cancellationToken) =>
         await retention.DeleteExpiredAsync(cancellationToken);
 }

@@ -98,7 +98,7 @@ internal sealed partial class DatabaseConnector(
         }
     }
 
-    private static bool IsTransient(Exception ex) => ex switch
+    internal static bool IsTransient(Exception ex) => ex switch
     {
         TimeoutException => true,
 
@@ -108,7 +108,7 @@ internal sealed partial class DatabaseConnector(
         _ => false,
     };
 
-    private static string Reason(Exception ex)
+    internal static string Reason(Exception ex)
     {
         var innermost = ex;
         while (innermost.InnerException is not null && innermost is not PostgresException)

@@ -2,13 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Data.Schema;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Data;
 
 /// <summary>Registers persistence: options, the resolved database, EF Core and the start-up migrator.</summary>
 internal static class DatabaseExtensions
 {
-    /// <summary>Adds the database. Call before <c>AddScheduling</c>: the migrator has to start before Quartz.</summary>
+    /// <summary>Adds the database. Call before <c>AddScheduling</c>: the migrator has to start before the job server.</summary>
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -41,11 +42,12 @@ internal static class DatabaseExtensions
             }
         });
 
+        builder.Services.AddRecurringJob<MessageDedupeSweepJob>("message-dedupe-sweep", "*/5 * * * *");
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
 
-    /// <summary>The database options as configured, read before the container exists (Quartz needs the provider
+    /// <summary>The database options as configured, read before the container exists (the job storage follows the provider
     /// while registering). Validation still happens at start, so an invalid value is reported, not used.</summary>
     public static DatabaseOptions ReadDatabaseOptions(this IConfiguration configuration)
     {

@@ -1,16 +1,13 @@
 using Microsoft.EntityFrameworkCore;
-using Quartz;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Data;
 
 /// <summary>Deletes WeChat de-duplication keys whose retry window has passed. Runs on one node of the cluster at a
 /// time; expiry is protocol time, so it uses the real clock, never the business clock.</summary>
-[QuartzJob(Description = "Deletes expired rows of message_dedupe.")]
-[CronTrigger("0 0/5 * * * ?")]
-[DisallowConcurrentExecution]
-internal sealed partial class MessageDedupeSweepJob(WeChatAssistDbContext db, TimeProvider realClock, ILogger<MessageDedupeSweepJob> logger) : IJob
+internal sealed partial class MessageDedupeSweepJob(WeChatAssistDbContext db, TimeProvider realClock, ILogger<MessageDedupeSweepJob> logger) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = realClock.GetUtcNow();
         var deleted = await db.MessageDedupes.Where(d => d.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);

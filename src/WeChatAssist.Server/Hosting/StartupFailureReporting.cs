@@ -40,6 +40,7 @@ internal static class StartupFailureReporting
         AggregateException aggregate when aggregate.InnerExceptions.All(inner => inner is OptionsValidationException) =>
             ($"Invalid configuration: {string.Join(" ", aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures))}", ConfigurationErrorExitCode),
         DatabaseStartupException database => ($"Database error: {database.Message}", DatabaseErrorExitCode),
+        Scheduling.JobStorageStartupException jobs => ($"Job storage error: {jobs.Message}", DatabaseErrorExitCode),
         IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } io =>
             ($"Cannot listen: {io.Message} Stop the other process or choose another address with --urls or ASPNETCORE_URLS.", AddressInUseExitCode),
         _ => null,

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Residents;
+using WeChatAssist.Server.Scheduling;
 using WeChatAssist.WeChat.Webhook;
 
 namespace WeChatAssist.Server.MiniProgram;
@@ -42,6 +43,7 @@ internal static class MiniProgramExtensions
             .AddScheme<AuthenticationSchemeOptions, MiniProgramAuthentication>(MiniProgramAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(MiniProgramAuthentication.PolicyName, p => p.AddAuthenticationSchemes(MiniProgramAuthentication.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddRecurringJob<MiniProgramSweepJob>("mini-program-sweep", "7/15 * * * *");
         return builder;
     }
 }

@@ -1,17 +1,14 @@
 using Microsoft.Extensions.Options;
-using Quartz;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.MiniProgram;
 
 /// <summary>Deletes expired mini-program sessions (with their encrypted session_key) and binding attempts older than
 /// the lockout window, which no longer count. Real clock: both are protocol time, not business dates.</summary>
-[QuartzJob(Description = "Deletes expired rows of mp_sessions and binding_attempts.")]
-[CronTrigger("0 7/15 * * * ?")]
-[DisallowConcurrentExecution]
-internal sealed partial class MiniProgramSweepJob(DatabaseTarget database, IOptions<MiniProgramOptions> options, TimeProvider realClock, ILogger<MiniProgramSweepJob> logger) : IJob
+internal sealed partial class MiniProgramSweepJob(DatabaseTarget database, IOptions<MiniProgramOptions> options, TimeProvider realClock, ILogger<MiniProgramSweepJob> logger) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = realClock.GetUtcNow();
         var sessions = await DeleteAsync("DELETE FROM mp_sessions WHERE expires_at < @before", now, cancellationToken);

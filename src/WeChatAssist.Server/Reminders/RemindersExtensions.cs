@@ -7,6 +7,7 @@ using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.WeChat.Webhook;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Reminders;
 
@@ -62,6 +63,8 @@ internal static class RemindersExtensions
             builder.Services.AddHostedService<ReminderDispatchService>();
         }
 
+        builder.Services.AddRecurringJob<ReminderPlannerJob>("reminders-planner", "*/10 * * * *");
+        builder.Services.AddRecurringJob<ReminderLeaseSweepJob>("reminders-lease-sweep", "* * * * *");
         builder.Services.AddHostedService<ReminderWarmUp>();
         return builder;
     }

@@ -1,52 +1,53 @@
-using Quartz;
-using WeChatAssist.Server.Data;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Client;
+using Hangfire.Common;
+using Hangfire.States;
+using Microsoft.Extensions.Options;
 
 namespace WeChatAssist.Server.Scheduling;
 
-/// <summary>Registers Quartz on the configured database: clustered on PostgreSQL, embedded on SQLite.</summary>
+/// <summary>Registers Hangfire on the configured database: Hangfire.PostgreSql with every node one cluster, or
+/// Hangfire.Storage.SQLite beside the embedded database.</summary>
 internal static class SchedulingExtensions
 {
-    /// <summary>The scheduler name every node shares; nodes with one name on one database form a cluster.</summary>
-    public const string SchedulerName = "WeChatAssist";
-
-    /// <summary>Adds the scheduler, its hosted service and the <c>scheduler</c> health check. Call after
-    /// <c>AddDatabase</c>, whose migrator creates the Quartz tables before this hosted service starts.</summary>
+    /// <summary>Adds the job storage, the job server's hosted service and the <c>scheduler</c> health check. Call after
+    /// <c>AddDatabase</c>: the server's hosted service has to start after the migrator.</summary>
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
     {
-        var provider = builder.Configuration.ReadDatabaseOptions().ProviderKind;
-        builder.AddQuartz(quartz =>
+        var services = builder.Services;
+        services.AddOptions<JobsOptions>()
+            .Bind(builder.Configuration.GetSection(JobsOptions.SectionName))
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.InvisibilityTimeout > TimeSpan.Zero && o.ShutdownTimeout >= TimeSpan.Zero && o.SingleInstanceWait >= TimeSpan.Zero, "Jobs:PollInterval and Jobs:InvisibilityTimeout must be positive; Jobs:ShutdownTimeout and Jobs:SingleInstanceWait must not be negative.")
+            .Validate(o => o.WorkerCount is >= 1 and <= 100, "Jobs:WorkerCount must be between 1 and 100.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SqliteFile), "Jobs:SqliteFile must name a file.")
+            .ValidateOnStart();
+
+        services.AddSingleton<JobStorageGate>();
+
+        // Hangfire.AspNetCore's AddHangfire is not used: it would build the storage when first asked for and point
+        // process-wide settings (log provider) at this host. Here the storage opens when the job server starts, and
+        // filters stay per host (GlobalJobFilters is process-wide, and a test process hosts many servers).
+        services.AddSingleton<JobStorage>(sp => sp.GetRequiredService<JobStorageGate>().Storage);
+        services.AddSingleton<IJobFilterProvider>(sp =>
         {
-            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = SchedulerName);
-            if (provider is null)
-            {
-                // Database:Provider is invalid; start-up validation reports it before the scheduler would run.
-                return;
-            }
-
-            quartz.UsePersistentStore(store =>
-            {
-                // The store connects through the same DbDataSource as everything else, resolved from validated options.
-                Action<DataSourceOptions> dataSource = options => options.DataSourceFactory = sp => sp.GetRequiredService<DatabaseTarget>().DataSource;
-                if (provider == DatabaseProvider.Postgres)
-                {
-                    store.UsePostgres(dataSource);
-                    store.UseClustering();
-                    quartz.UseInstanceIdGenerator(new NodeInstanceIdGenerator());
-                }
-                else
-                {
-                    store.UseSqlite(dataSource);
-                }
-
-                store.UseSystemTextJsonSerializer();
-            });
-            quartz.AddQuartzHealthChecks(health => health.Name = "scheduler");
-
-            // Features declare their recurring jobs on the job class ([QuartzJob] with [CronTrigger]); Quartz's source
-            // generator writes the registrations this call adds, so no feature edits this file.
-            quartz.AddDeclaredJobs();
+            var own = new JobFilterCollection();
+            own.Add(new SingleInstanceFilter(sp.GetRequiredService<IOptions<JobsOptions>>().Value.SingleInstanceWait, sp.GetRequiredService<ILogger<SingleInstanceFilter>>()));
+            return new JobFilterProviderCollection([.. JobFilterProviders.Providers, own]);
         });
-        builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IBackgroundJobFactory>(sp => new BackgroundJobFactory(sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddSingleton<IBackgroundJobStateChanger>(sp => new BackgroundJobStateChanger(sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IBackgroundJobFactory>(), sp.GetRequiredService<IBackgroundJobStateChanger>()));
+        services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IBackgroundJobFactory>()));
+
+        // The dashboard middleware asks for IGlobalConfiguration only to see that Hangfire was set up; nothing here
+        // configures the process-wide instance (its log provider is HangfireLogBridge, set when the server starts).
+        services.AddSingleton(_ => GlobalConfiguration.Configuration);
+        services.AddSingleton(_ => Hangfire.Dashboard.DashboardRoutes.Routes);
+
+        services.AddHostedService<JobServerHostedService>();
+        services.AddHealthChecks().AddCheck<JobsHealthCheck>("scheduler");
         return builder;
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 using WeChatAssist.Server.Corrections;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Imports;
@@ -17,7 +16,7 @@ public sealed class SqliteCorrectionLifecycleTests(SqliteCorrectionLifecycleFixt
 public sealed class PostgresCorrectionLifecycleTests(PostgresCorrectionLifecycleFixture fixture)
     : CorrectionLifecycleTests(fixture), IClassFixture<PostgresCorrectionLifecycleFixture>;
 
-/// <summary>What follows a review, on both providers: the outcome message retried by the Quartz job with backoff
+/// <summary>What follows a review, on both providers: the outcome message retried by the Hangfire job with backoff
 /// after transient failures and never after a permanent refusal; photos deleted after their retention; an approved
 /// category correction written to the imports' category history.</summary>
 public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixture)
@@ -135,7 +134,7 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
     }
 
     [Fact]
-    public async Task The_clustered_quartz_job_sends_the_messages_that_are_due()
+    public async Task The_recurring_job_sends_the_messages_that_are_due()
     {
         var (correctionId, openId, admin) = await PendingCorrectionAsync("甲四");
         using var _ = admin;
@@ -144,10 +143,7 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
 
         // Make the retry due now (created_at is in the past and has the column's type on both providers).
         await Databases.ScalarAsync(Server.Services.GetRequiredService<DatabaseTarget>(), $"UPDATE corrections SET notify_next_at = created_at WHERE id = {correctionId}");
-        var scheduler = await Server.Services.GetSchedulerAsync();
-        var job = new JobKey(nameof(CorrectionNotificationJob));
-        Assert.True((await scheduler.GetJobDetail(job, CancellationToken.None))?.ConcurrentExecutionDisallowed, "declared with [DisallowConcurrentExecution]");
-        await scheduler.TriggerJob(job, CancellationToken.None);
+        Server.Services.TriggerRecurringJob<CorrectionNotificationJob>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (SentTo(openId) == 0 && DateTime.UtcNow < deadline)
         {
@@ -212,10 +208,7 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
             : $"reviewed_at - {(long)TimeSpan.FromDays(31).TotalMilliseconds}";
         await Databases.ScalarAsync(Server.Services.GetRequiredService<DatabaseTarget>(), $"UPDATE corrections SET reviewed_at = {monthAgo} WHERE id = {correctionId}");
 
-        var scheduler = await Server.Services.GetSchedulerAsync();
-        var job = new JobKey(nameof(CorrectionPhotoRetentionJob));
-        Assert.True((await scheduler.GetJobDetail(job, CancellationToken.None))?.ConcurrentExecutionDisallowed, "declared with [DisallowConcurrentExecution]");
-        await scheduler.TriggerJob(job, CancellationToken.None);
+        Server.Services.TriggerRecurringJob<CorrectionPhotoRetentionJob>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while ((await CorrectionAsync(correctionId)).PhotoDeletedAt is null && DateTime.UtcNow < deadline)
         {

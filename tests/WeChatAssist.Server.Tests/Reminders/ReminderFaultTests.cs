@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Quartz;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Tests.Infrastructure;
@@ -53,9 +52,8 @@ public sealed class ReminderFaultTests(PostgresServer postgres) : IClassFixture<
         await server.Services.GetRequiredService<ReminderPlanner>().PlanAsync(CancellationToken.None);
         var target = server.Services.GetRequiredService<DatabaseTarget>();
         await Databases.ScalarAsync(target, "UPDATE reminder_outbox SET status = 'leased', lease_owner = 'dead-node', lease_until = TIMESTAMPTZ '2023-12-24 09:59:00+08'");
-        var scheduler = await server.Services.GetSchedulerAsync();
 
-        await scheduler.TriggerJob(new JobKey(nameof(ReminderLeaseSweepJob)), CancellationToken.None);
+        server.Services.TriggerRecurringJob<ReminderLeaseSweepJob>();
 
         await server.WaitForCountAsync("SELECT COUNT(*) FROM reminder_outbox WHERE status = 'pending' AND lease_owner IS NULL", 3);
     }

@@ -108,7 +108,7 @@ public sealed class ReminderPostgresRestartTests(ITestOutputHelper output) : IAs
         {
             Assert.True(DateTime.UtcNow < deadline, $"no log line '{text}' within {timeout}; the last warnings and errors:\n" +
                 string.Join("\n", server.Logs.Lines
-                    .Where(l => (l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)) && !l.Contains(" Quartz.", StringComparison.Ordinal))
+                    .Where(l => (l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)) && !l.Contains(" Hangfire.", StringComparison.Ordinal))
                     .Select(l => l.Length > 600 ? l[..600] : l)
                     .TakeLast(8)));
             await Task.Delay(50);

@@ -1,5 +1,4 @@
 using System.Net;
-using Quartz;
 using System.Text.Json;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Residents;
@@ -380,8 +379,7 @@ public sealed class MiniProgramTests(SqliteResidentServerFixture fixture) : ICla
             await insert.ExecuteNonQueryAsync();
         }
 
-        var scheduler = await Server.Services.GetSchedulerAsync();
-        await scheduler.TriggerJob(new JobKey(nameof(WeChatAssist.Server.MiniProgram.MiniProgramSweepJob)), CancellationToken.None);
+        Server.Services.TriggerRecurringJob<WeChatAssist.Server.MiniProgram.MiniProgramSweepJob>();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         // The job deletes sessions and then attempts in two statements: wait for both before asserting.

@@ -1,14 +1,11 @@
-using Quartz;
+using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Chat.Persistence;
 
 /// <summary>Deletes expired dialogue state. Runs on one node of the cluster at a time; expiry is real time.</summary>
-[QuartzJob(Description = "Deletes expired rows of chat_dialogue_state.")]
-[CronTrigger("0 0/10 * * * ?")]
-[DisallowConcurrentExecution]
-internal sealed partial class ChatDialogueSweepJob(DbDialogueStateStore store, ILogger<ChatDialogueSweepJob> logger) : IJob
+internal sealed partial class ChatDialogueSweepJob(DbDialogueStateStore store, ILogger<ChatDialogueSweepJob> logger) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var deleted = await store.SweepAsync(cancellationToken);
         if (deleted > 0)

@@ -10,7 +10,7 @@ internal sealed record SchemaMigration(int Version, string Name, string Postgres
     /// <summary>The script for <paramref name="provider"/>.</summary>
     public string SqlFor(DatabaseProvider provider) => provider == DatabaseProvider.Postgres ? PostgresSql : SqliteSql;
 
-    /// <summary>The provider's script split on lines reading exactly <c>--;;</c> (the separator Quartz's own scripts
+    /// <summary>The provider's script split on lines reading exactly <c>--;;</c> (the separator the first job-store scripts
     /// use, whose statements carry no semicolon). Each batch goes to the database as one command and may itself hold
     /// several <c>;</c>-terminated statements; batches holding only comments are dropped.</summary>
     public IReadOnlyList<string> BatchesFor(DatabaseProvider provider) =>

@@ -139,7 +139,9 @@ internal sealed partial class SchemaMigrator(
     {
         foreach (var migration in catalog.Migrations)
         {
-            if (applied.TryGetValue(migration.Version, out var recorded) && recorded != migration.ChecksumFor(target.Provider))
+            if (applied.TryGetValue(migration.Version, out var recorded)
+                && recorded != migration.ChecksumFor(target.Provider)
+                && !(SchemaCatalog.EarlierChecksums.TryGetValue((migration.Version, target.Provider), out var earlier) && recorded == earlier))
             {
                 throw new DatabaseStartupException(
                     $"Schema version {migration.Version} ({migration.Name}) on {target.Description} was applied from a different script than this build carries (checksum {recorded[..12]}… vs {migration.ChecksumFor(target.Provider)[..12]}…). Released versions must not be edited; add a new version instead.");

@@ -1,0 +1,25 @@
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using WeChatAssist.Server.Scheduling;
+
+namespace WeChatAssist.Server.Tests.Infrastructure;
+
+internal static class JobAccess
+{
+    /// <summary>Runs the recurring job that <typeparamref name="TJob"/>'s feature declared now, through the job storage
+    /// (as the dashboard's "Trigger now" does); fails when the feature declared none.</summary>
+    public static string TriggerRecurringJob<TJob>(this IServiceProvider services)
+        where TJob : IRecurringJob
+    {
+        var declaration = services.GetServices<RecurringJobDeclaration>().SingleOrDefault(d => d.JobType == typeof(TJob))
+            ?? throw new Xunit.Sdk.XunitException($"{typeof(TJob).Name} is not declared as a recurring job.");
+        return ((IRecurringJobManagerV2)services.GetRequiredService<IRecurringJobManager>()).TriggerJob(declaration.Id);
+    }
+
+    /// <summary>The recurring jobs stored in the job storage, by id.</summary>
+    public static Dictionary<string, Hangfire.Storage.RecurringJobDto> RecurringJobs(this IServiceProvider services)
+    {
+        using var connection = services.GetRequiredService<JobStorage>().GetConnection();
+        return Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).ToDictionary(j => j.Id, StringComparer.Ordinal);
+    }
+}
