@@ -32,6 +32,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.UseDefaultUrlUnlessConfigured();
 builder.AddSecretSourceCheck();
+builder.AddReverseProxy();
 builder.AddBusinessClock();
 builder.AddDatabase();
 builder.AddScheduling();
