@@ -16,6 +16,7 @@ using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.StaffConsole;
 using WeChatAssist.Server.Staff;
+using WeChatAssist.Server.Telemetry;
 using WeChatAssist.Server.WeChat;
 
 if (ChatEvaluationCommand.Matches(args))
@@ -33,6 +34,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultUrlUnlessConfigured();
 builder.AddSecretSourceCheck();
 builder.AddReverseProxy();
+builder.AddTelemetry();
 builder.AddBusinessClock();
 builder.AddDatabase();
 builder.AddScheduling();

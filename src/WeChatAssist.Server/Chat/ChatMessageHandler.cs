@@ -72,6 +72,7 @@ internal sealed partial class ChatMessageHandler(
     {
         var answer = await engine.AnswerAsync(new ChatRequest(account, openId, policy, language, text, today), cancellationToken);
         LogAnswered(logger, account, ChatIntents.Name(answer.Intent), answer.Confidence, answer.FellBack);
+        ChatMetrics.Answered(account, answer);
         return Reply(answer);
     }
 

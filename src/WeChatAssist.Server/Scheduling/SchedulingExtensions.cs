@@ -45,6 +45,7 @@ internal static class SchedulingExtensions
             // Features declare their recurring jobs on the job class ([QuartzJob] with [CronTrigger]); Quartz's source
             // generator writes the registrations this call adds, so no feature edits this file.
             quartz.AddDeclaredJobs();
+            quartz.AddJobListener<Telemetry.JobRunMetrics>();
         });
         builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return builder;

@@ -76,9 +76,13 @@ internal sealed partial class WeChatWebhookProcessor
     /// <summary>A pushed message or event.</summary>
     public async Task<WebhookOutcome> ReceiveAsync(string account, HttpRequest request, CancellationToken cancellationToken)
     {
+        var started = WeChatMetrics.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
         {
-            return await ReceiveCoreAsync(account, request, cancellationToken).ConfigureAwait(false);
+            var outcome = await ReceiveCoreAsync(account, request, cancellationToken).ConfigureAwait(false);
+            if (WeChatMetrics.Enabled)
+                WeChatMetrics.Received(outcome.StatusCode == 404 ? null : account, ResultOf(outcome), started);
+            return outcome;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -187,7 +191,7 @@ internal sealed partial class WeChatWebhookProcessor
         if (!await ClaimAsync(account, message!, options.DeduplicationWindow, cancellationToken).ConfigureAwait(false))
         {
             LogDuplicate(_logger, account, message!.DeduplicationKey);
-            return WebhookOutcome.Success;
+            return Duplicate;
         }
 
         var reply = await HandleWithinBudgetAsync(account, a, message!, options).ConfigureAwait(false);
@@ -202,6 +206,15 @@ internal sealed partial class WeChatWebhookProcessor
         var replyNonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture);
         return WebhookOutcome.XmlBody(PassiveReplyWriter.WriteEncrypted(xml, cipher, a.Token, now, replyNonce));
     }
+
+    // The same answer as Success; its body is a string instance of its own so the metrics can tell a retry apart.
+    private static readonly WebhookOutcome Duplicate = WebhookOutcome.Success with { Body = new StringBuilder(WebhookOutcome.Success.Body).ToString() };
+
+    private static string ResultOf(WebhookOutcome outcome) =>
+        outcome.StatusCode != 200 ? "rejected"
+        : ReferenceEquals(outcome.Body, Duplicate.Body) ? "duplicate"
+        : outcome.ContentType == WebhookOutcome.Xml ? "replied"
+        : "success";
 
     private WeChatXmlLimits LimitsFor(int maxBodyBytes)
     {
