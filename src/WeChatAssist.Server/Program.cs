@@ -24,6 +24,11 @@ if (ChatEvaluationCommand.Matches(args))
     return await ChatEvaluationCommand.RunAsync(args, Console.Out, CancellationToken.None);
 }
 
+if (HealthCheckCommand.Matches(args))
+{
+    return await HealthCheckCommand.RunAsync(args, Console.Out);
+}
+
 if (DemoCommand.Matches(args))
 {
     return await DemoCommand.RunAsync(args, Console.Out, CancellationToken.None);
