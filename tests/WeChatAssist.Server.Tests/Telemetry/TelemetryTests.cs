@@ -50,7 +50,14 @@ public sealed class TelemetryTests(PostgresServer postgres) : IClassFixture<Post
         Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Created, body);
 
         using var scraper = new HttpClient();
+        // The outbox depth is sampled in the background (every 15 s, first at start): on a loaded machine wait for it.
         var metrics = await scraper.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); !HasSeries(metrics, "wechatassist_reminders_outbox_depth") && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(500);
+            metrics = await scraper.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        }
+
         server.Services.GetRequiredService<TracerProvider>().ForceFlush();
         var traced = new StringBuilder();
         lock (spans)
