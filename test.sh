@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian/Ubuntu machine:
-#   installs what is missing (postgresql, redis-server, chromium, fonts-noto-cjk, nodejs/npm), starts a throwaway PostgreSQL 15
-#   cluster and a throwaway redis-server in a temporary directory on free ports, runs every test project against them, stops
-#   them, and exits non-zero on any
+#   installs what is missing (postgresql, redis-server, chromium, fonts-noto-cjk, nginx, nodejs/npm), starts a throwaway
+#   PostgreSQL 15 cluster and a throwaway redis-server in a temporary directory on free ports, runs every test project against
+#   them, stops them, and exits non-zero on any
 #   failure. The last line is the summary: "N passed, N failed, N skipped".
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Schema".
 set -euo pipefail
@@ -30,6 +30,8 @@ find_pg_bindir >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || dpkg -s chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+# The reverse-proxy tests put a real nginx in front of two server processes.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 # The server's build fetches the console's browser libraries (ECharts, the SignalR client) with npm.
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then

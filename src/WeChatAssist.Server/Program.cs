@@ -17,6 +17,7 @@ using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.StaffConsole;
 using WeChatAssist.Server.Staff;
+using WeChatAssist.Server.Telemetry;
 using WeChatAssist.Server.WeChat;
 
 if (ChatEvaluationCommand.Matches(args))
@@ -29,6 +30,11 @@ if (PolicyCommand.Matches(args))
     return PolicyCommand.Run(args, Console.Out, TimeProvider.System);
 }
 
+if (HealthCheckCommand.Matches(args))
+{
+    return await HealthCheckCommand.RunAsync(args, Console.Out);
+}
+
 if (DemoCommand.Matches(args))
 {
     return await DemoCommand.RunAsync(args, Console.Out, CancellationToken.None);
@@ -38,6 +44,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.UseDefaultUrlUnlessConfigured();
 builder.AddSecretSourceCheck();
+builder.AddReverseProxy();
+builder.AddTelemetry();
 builder.AddBusinessClock();
 builder.AddDatabase();
 builder.AddBusinessDateChoice();

@@ -75,6 +75,8 @@ internal sealed partial class ChatMessageHandler(
         var answer = await engine.AnswerAsync(new ChatRequest(account, openId, policy, language, text, today), cancellationToken);
         LogAnswered(logger, account, ChatIntents.Name(answer.Intent), answer.Confidence, answer.FellBack);
 
+        ChatMetrics.Answered(account, answer);
+
         // Not connected to a resident (no unionid, or nothing bound): point to the binding page rather than guess.
         if (answer.Template == "status_unbound" && invitation.For(account) is { } invite)
         {

@@ -60,6 +60,7 @@ internal sealed partial class ImportService(
             var duplicateId = await store.InsertAsync(connection, transaction, request, sha256, ImportStatus.Duplicate, now, cancellationToken);
             await store.FinishAsync(connection, transaction, duplicateId, ImportStatus.Duplicate, new ImportCounts(total, 0, 0, 0, 0, 0, 0, total), null, null, earlier, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            ImportMetrics.Imported(ImportLayouts.Name(request.Kind), ImportStatus.Duplicate, total, started);
             LogImport(logger, duplicateId, request.PolicyId, ImportLayouts.Name(request.Kind), ImportStatus.Duplicate, total, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Stopwatch.GetElapsedTime(started, checkedAt).TotalMilliseconds, 0);
             return await LoadResultAsync(duplicateId, cancellationToken);
         }
@@ -104,6 +105,7 @@ internal sealed partial class ImportService(
             await transaction.CommitAsync(cancellationToken);
             return 0;
         });
+        ImportMetrics.Imported(ImportLayouts.Name(request.Kind), status, total, started);
         LogImport(logger, importId, request.PolicyId, ImportLayouts.Name(request.Kind), status, total, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Stopwatch.GetElapsedTime(started, checkedAt).TotalMilliseconds, Stopwatch.GetElapsedTime(checkedAt, plannedAt).TotalMilliseconds);
         return await LoadResultAsync(importId, cancellationToken);

@@ -27,6 +27,7 @@ internal static class PersonalDataExtensions
         builder.Services.AddSingleton<IValidateOptions<PersonalDataOptions>, PersonalDataOptionsValidator>();
         builder.Services.AddSingleton<PersonalDataProtector>();
         builder.Services.AddSingleton<PersonalDataGate>();
+        builder.Services.AddHostedService<PersonalDataKeyCheck>();
         return builder;
     }
 

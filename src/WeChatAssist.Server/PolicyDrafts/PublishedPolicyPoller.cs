@@ -6,7 +6,7 @@ namespace WeChatAssist.Server.PolicyDrafts;
 /// <summary>
 /// Keeps this node's <see cref="PolicyCatalog"/> in step with <c>published_policies</c>: a cheap stamp query every
 /// <c>PolicyDrafts:PollSeconds</c>, and a reload of the newest version of each id when it changed. Polling (not a
-/// Quartz job, not LISTEN/NOTIFY) works the same on SQLite and PostgreSQL and needs no extra connection.
+/// scheduled job, not LISTEN/NOTIFY) works the same on SQLite and PostgreSQL and needs no extra connection.
 /// </summary>
 internal sealed partial class PublishedPolicyPoller(
     PolicyDraftStore store,

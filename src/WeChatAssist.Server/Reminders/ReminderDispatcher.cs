@@ -135,6 +135,7 @@ internal sealed partial class ReminderDispatcher(
             outcomes.Count(o => o.Status == OutboxStatus.Failed),
             outcomes.Count(o => o.Status == OutboxStatus.Cancelled));
         LogRound(logger, round.Claimed, round.Sent, round.Retrying, round.Deferred, round.Failed, round.Cancelled);
+        ReminderMetrics.Dispatched(round);
         return round;
     }
 

@@ -33,6 +33,7 @@ internal static class SchedulingExtensions
         {
             var own = new JobFilterCollection();
             own.Add(new SingleInstanceFilter(sp.GetRequiredService<IOptions<JobsOptions>>().Value.SingleInstanceWait, sp.GetRequiredService<ILogger<SingleInstanceFilter>>()));
+            own.Add(new Telemetry.JobRunMetrics());
             return new JobFilterProviderCollection([.. JobFilterProviders.Providers, own]);
         });
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));

@@ -61,7 +61,7 @@ internal sealed partial class WeChatTransport
         JsonTypeInfo<TResponse> responseType,
         CancellationToken cancellationToken)
         where TResponse : WireResponse =>
-        ExecuteAsync(async ct =>
+        ExecuteAsync(relativeUri, async ct =>
         {
             using var request = new HttpRequestMessage(method, relativeUri);
             if (body is not null && requestType is not null)
@@ -76,7 +76,7 @@ internal sealed partial class WeChatTransport
         TRequest body,
         JsonTypeInfo<TRequest> requestType,
         CancellationToken cancellationToken) =>
-        ExecuteAsync(async ct =>
+        ExecuteAsync(relativeUri, async ct =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, relativeUri) { Content = JsonContent.Create(body, requestType) };
             using var response = await Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
@@ -94,7 +94,14 @@ internal sealed partial class WeChatTransport
 
     private HttpClient Client() => _httpClientFactory.CreateClient(HttpClientName);
 
-    private async Task<WeChatResult<T>> ExecuteAsync<T>(Func<CancellationToken, ValueTask<WeChatResult<T>>> attempt, CancellationToken cancellationToken)
+    private async Task<WeChatResult<T>> ExecuteAsync<T>(string relativeUri, Func<CancellationToken, ValueTask<WeChatResult<T>>> attempt, CancellationToken cancellationToken)
+    {
+        var result = await ExecuteCoreAsync(attempt, cancellationToken).ConfigureAwait(false);
+        WeChatMetrics.ApiCall(relativeUri, result.Error?.ErrorCode ?? 0);
+        return result;
+    }
+
+    private async Task<WeChatResult<T>> ExecuteCoreAsync<T>(Func<CancellationToken, ValueTask<WeChatResult<T>>> attempt, CancellationToken cancellationToken)
     {
         try
         {

@@ -77,9 +77,13 @@ internal sealed partial class WeChatWebhookProcessor
     /// and are never answered passively: the handler's reply goes out through the customer-service API.</summary>
     public async Task<WebhookOutcome> ReceiveAsync(string account, HttpRequest request, CancellationToken cancellationToken, WeChatAccountKind kind = WeChatAccountKind.OfficialAccount)
     {
+        var started = WeChatMetrics.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
         {
-            return await ReceiveCoreAsync(account, request, kind, cancellationToken).ConfigureAwait(false);
+            var outcome = await ReceiveCoreAsync(account, request, kind, cancellationToken).ConfigureAwait(false);
+            if (WeChatMetrics.Enabled)
+                WeChatMetrics.Received(outcome.StatusCode == 404 ? null : account, ResultOf(outcome), started);
+            return outcome;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -189,7 +193,7 @@ internal sealed partial class WeChatWebhookProcessor
         if (!await ClaimAsync(account, message!, options.DeduplicationWindow, cancellationToken).ConfigureAwait(false))
         {
             LogDuplicate(_logger, account, message!.DeduplicationKey);
-            return WebhookOutcome.Success;
+            return Duplicate;
         }
 
         var reply = await HandleWithinBudgetAsync(account, a, message!, options).ConfigureAwait(false);
@@ -216,6 +220,14 @@ internal sealed partial class WeChatWebhookProcessor
         miniProgram && document.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal)
             ? WeChatJsonReader.TryParse(document, limits, out root, out error)
             : WeChatXmlReader.TryParse(document, limits, out root, out error);
+    // The same answer as Success; its body is a string instance of its own so the metrics can tell a retry apart.
+    private static readonly WebhookOutcome Duplicate = WebhookOutcome.Success with { Body = new StringBuilder(WebhookOutcome.Success.Body).ToString() };
+
+    private static string ResultOf(WebhookOutcome outcome) =>
+        outcome.StatusCode != 200 ? "rejected"
+        : ReferenceEquals(outcome.Body, Duplicate.Body) ? "duplicate"
+        : outcome.ContentType == WebhookOutcome.Xml ? "replied"
+        : "success";
 
     private WeChatXmlLimits LimitsFor(int maxBodyBytes)
     {

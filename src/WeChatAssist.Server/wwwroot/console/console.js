@@ -363,7 +363,11 @@
 
   async function live() {
     if (!window.signalR) { return; }
-    const connection = new window.signalR.HubConnectionBuilder().withUrl('/hubs/progress').withAutomaticReconnect().build();
+    // Straight to WebSockets, no negotiate round trip: behind a proxy spreading requests over several nodes the
+    // negotiate answer and the upgrade could reach different nodes, and only the first would know the connection.
+    const connection = new window.signalR.HubConnectionBuilder()
+      .withUrl('/hubs/progress', { skipNegotiation: true, transport: window.signalR.HttpTransportType.WebSockets })
+      .withAutomaticReconnect().build();
     const status = $('live-status');
     connection.on('progress', refreshSoon);
     const watch = async () => {
