@@ -14,7 +14,9 @@ internal static class ChatMetrics
         new KeyValuePair<string, object?>("account", account),
         new KeyValuePair<string, object?>("outcome", answer.Template switch
         {
+            // A question back: which of two meanings ("clarify"), or a fact the answer depends on ("ask_*").
             "clarify" => "clarified",
+            _ when answer.Template.StartsWith("ask_", StringComparison.Ordinal) => "clarified",
             "fallback" => "fell_back",
             _ when answer.FellBack => "fell_back",
             _ when answer.Template.Contains("not_stated", StringComparison.Ordinal) => "not_stated",

@@ -21,14 +21,22 @@ internal sealed partial class WeChatTransport
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly IOptionsMonitor<WeChatOptions> _options;
     private readonly ILogger<WeChatTransport> _logger;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly Lazy<ResiliencePipeline> _pipeline;
 
     public WeChatTransport(IHttpClientFactory httpClientFactory, IOptionsMonitor<WeChatOptions> options, ILogger<WeChatTransport> logger)
     {
         _httpClientFactory = httpClientFactory;
         _options = options;
         _logger = logger;
-        var o = options.CurrentValue;
+
+        // Built on first use, not here: hosted services that hold the client are created before start-up validation,
+        // and reading invalid options here would pre-empt its one-line report.
+        _pipeline = new Lazy<ResiliencePipeline>(BuildPipeline);
+    }
+
+    private ResiliencePipeline BuildPipeline()
+    {
+        var o = _options.CurrentValue;
         var builder = new ResiliencePipelineBuilder();
 
         // Polly refuses a retry strategy with no retries: one attempt means no strategy at all.
@@ -49,7 +57,7 @@ internal sealed partial class WeChatTransport
             });
         }
 
-        _pipeline = builder.AddTimeout(o.ApiTimeout).Build();
+        return builder.AddTimeout(o.ApiTimeout).Build();
     }
 
     /// <summary>Sends a request with a JSON body (or none) and reads a JSON response.</summary>
@@ -105,7 +113,7 @@ internal sealed partial class WeChatTransport
     {
         try
         {
-            return await _pipeline.ExecuteAsync(attempt, cancellationToken).ConfigureAwait(false);
+            return await _pipeline.Value.ExecuteAsync(attempt, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

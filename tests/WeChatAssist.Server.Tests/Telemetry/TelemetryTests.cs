@@ -34,12 +34,12 @@ public sealed class TelemetryTests(PostgresServer postgres) : IClassFixture<Post
         var number = TestIds.Next();
         var openId = TestIds.OpenId();
 
-        // Bind, ask the chatbot (one answer, one question it must clarify), start a payment.
+        // Bind, ask the chatbot (answers, and one question it must ask back: the disability grade decides), start a payment.
         var residentId = await server.SeedAsync(name, number);
         var token = await server.SessionAsync(openId);
         Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, name, number)).Status);
         var account = server.Services.GetRequiredService<IOptionsMonitor<WeChatOptions>>().CurrentValue.Accounts[ResidentServer.Account];
-        foreach (var text in new[] { "我今年要交多少钱", "低保", $"我叫{name}，身份证{number}" })
+        foreach (var text in new[] { "我今年要交多少钱", "残疾人交多少钱", $"我叫{name}，身份证{number}" })
         {
             var xml = WeChatPushSimulator.TextMessage("gh_pengshui", openId, text, Random.Shared.NextInt64(1, long.MaxValue / 2), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
             var reply = await new WeChatPushSimulator(server.Client).PushAsync(new Uri(server.Client.BaseAddress!, "/wechat/" + ResidentServer.Account), account, xml, encrypt: true, CancellationToken.None);
