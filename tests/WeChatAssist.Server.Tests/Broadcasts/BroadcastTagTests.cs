@@ -272,6 +272,30 @@ public sealed class BroadcastTagTests(PostgresServer postgres) : IClassFixture<P
         Assert.Equal("cancelled", (await GetAsync(server, id)).GetProperty("broadcast").GetProperty("status").GetString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_scheduled_job_that_meets_a_transient_WeChat_failure_fails_for_Hangfire_to_retry_and_its_retry_sends_once(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        var settings = new Dictionary<string, string?>(ManualDispatch) { ["WeChat:ApiMaxAttempts"] = "1" };
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now, settings);
+        var a = await server.BoundResidentAsync("张三丰");
+        var tagId = await TagAsync(server, "全体");
+        var id = await SendAsync(server, tagId, Short, DateTimeOffset.Parse(Now, System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromHours(1));
+        server.Faults().Inject(new SimulatorFault(MassSendAll, SimulatorFaultKind.ErrorCode, 1) { ErrorCode = -1 });
+        var job = ActivatorUtilities.CreateInstance<WeChatAssist.Server.Broadcasts.BroadcastMassSendJob>(server.Services);
+
+        await Assert.ThrowsAsync<WeChatAssist.Server.Broadcasts.BroadcastSendDeferredException>(() => job.RunAsync(id, CancellationToken.None));
+        var statusWhileFailing = (await GetAsync(server, id)).GetProperty("broadcast").GetProperty("status").GetString();
+        await job.RunAsync(id, CancellationToken.None);
+
+        Assert.Equal("sending", statusWhileFailing);
+        Assert.Equal("sent", (await GetAsync(server, id)).GetProperty("broadcast").GetProperty("status").GetString());
+        Assert.Equal(2, server.CallLog().Calls(MassSendAll).Count);
+        Assert.Equal(1L, await UsedAsync(server, a.OpenId));
+    }
+
     [Fact]
     public async Task Two_broadcasts_racing_for_a_followers_fourth_send_give_it_to_exactly_one()
     {
