@@ -41,10 +41,14 @@ public sealed class SchedulerTests(PostgresServer postgres) : IClassFixture<Post
 
         var jobs = server.Services.RecurringJobs();
 
-        string[] expected = ["reminders-planner", "reminders-lease-sweep", "broadcasts-mass-send", "corrections-outcome-messages", "corrections-photo-retention", "chat-dialogue-sweep", "message-dedupe-sweep", "mini-program-sweep"];
+        string[] expected = ["reminders-planner", "reminders-lease-sweep", "broadcasts-mass-send-sweep", "corrections-outcome-messages", "corrections-photo-retention", "chat-dialogue-sweep", "message-dedupe-sweep", "mini-program-sweep"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), jobs.Keys.Order(StringComparer.Ordinal));
         Assert.All(jobs.Values, job => Assert.Equal("Asia/Shanghai", job.TimeZoneId));
         Assert.Equal("*/10 * * * *", jobs["reminders-planner"].Cron);
+
+        // Broadcasts and outcome messages run as their own jobs; these two are slow safety sweeps for lost jobs.
+        Assert.Equal("*/15 * * * *", jobs["broadcasts-mass-send-sweep"].Cron);
+        Assert.Equal("*/10 * * * *", jobs["corrections-outcome-messages"].Cron);
 
         // Next run computed on China time: the planner's next 10-minute mark, in UTC, is a China time ending in 0 minutes.
         var next = jobs["reminders-planner"].NextExecution!.Value;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Hangfire;
+using Hangfire.Storage;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
@@ -23,8 +25,15 @@ internal sealed partial class BroadcastSender(
     IWeChatApiClient wechat,
     SendingHours hours,
     BusinessClock clock,
+    IServiceProvider services,
     ILogger<BroadcastSender> logger)
 {
+    /// <summary>How long a send waits for another run of the same broadcast's send before leaving it to that run.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>When a mass send that failed transiently at <c>/send</c> is first tried again by its job.</summary>
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMinutes(1);
+
     /// <summary>Queues an approved broadcast: outbox rows now (due at its send time), or the mass send at its time.
     /// Returns the rows queued (0 for a mass send), or null when it was not approved.</summary>
     public async Task<int?> QueueAsync(Broadcast broadcast, CancellationToken cancellationToken)
@@ -38,9 +47,16 @@ internal sealed partial class BroadcastSender(
                 return null;
             }
 
-            if (broadcast.SendAt <= now)
+            // A send time still to come is one Hangfire job at that time (the delay is taken on the business clock, so
+            // a test clock set in the past still waits the same span). A send due now goes out inside the request; if
+            // WeChat fails transiently, the same job tries again a minute later.
+            if (broadcast.SendAt > now)
             {
-                await SendMassAsync(broadcast with { Status = BroadcastStatus.Sending }, cancellationToken);
+                ScheduleMassSend(broadcast.Id, broadcast.SendAt - now);
+            }
+            else if (await SendMassLockedAsync(broadcast with { Status = BroadcastStatus.Sending }, cancellationToken) == MassSendOutcome.Transient)
+            {
+                ScheduleMassSend(broadcast.Id, FirstRetry);
             }
 
             return 0;
@@ -111,12 +127,58 @@ internal sealed partial class BroadcastSender(
         return true;
     }
 
-    /// <summary>Sends the tag broadcasts whose time has come (the mass-send job).</summary>
+    /// <summary>Sends the tag broadcasts whose time has come and that are still unsent (the safety sweep, for a
+    /// broadcast whose job was lost or gave up).</summary>
     public async Task SendDueMassAsync(CancellationToken cancellationToken)
     {
         foreach (var broadcast in await store.DueMassSendsAsync(clock.GetUtcNow(), cancellationToken))
         {
-            await SendMassAsync(broadcast, cancellationToken);
+            await SendMassLockedAsync(broadcast, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends one tag broadcast's mass send (its scheduled job). Does nothing unless the broadcast is still
+    /// <c>sending</c> with no mass send made: a second run of the job, or a run after it was cancelled, sent or
+    /// failed, changes nothing.</summary>
+    public async Task<MassSendOutcome> SendScheduledMassAsync(long broadcastId, CancellationToken cancellationToken)
+    {
+        var broadcast = await store.FindAsync(broadcastId, cancellationToken);
+        if (broadcast is null || !broadcast.Audience.IsTag || broadcast.Status != BroadcastStatus.Sending || broadcast.MassMsgId is not null)
+        {
+            return MassSendOutcome.Nothing;
+        }
+
+        return await SendMassLockedAsync(broadcast, cancellationToken);
+    }
+
+    private void ScheduleMassSend(long broadcastId, TimeSpan delay) =>
+        services.GetRequiredService<IBackgroundJobClient>().Schedule<BroadcastMassSendJob>(job => job.RunAsync(broadcastId, CancellationToken.None), delay);
+
+    /// <summary>Sends under a lock per broadcast in the job storage, so the job, its retry and the safety sweep never
+    /// make the same mass send at once (each re-reads the state inside). A send that finds the lock held is left to
+    /// the run holding it.</summary>
+    private async Task<MassSendOutcome> SendMassLockedAsync(Broadcast broadcast, CancellationToken cancellationToken)
+    {
+        using var connection = services.GetRequiredService<JobStorage>().GetConnection();
+        IDisposable held;
+        try
+        {
+            held = connection.AcquireDistributedLock("wechatassist:broadcast:" + broadcast.Id.ToString(CultureInfo.InvariantCulture), LockWait);
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            return MassSendOutcome.Nothing;
+        }
+
+        using (held)
+        {
+            var current = await store.FindAsync(broadcast.Id, cancellationToken);
+            if (current is null || current.Status != BroadcastStatus.Sending || current.MassMsgId is not null)
+            {
+                return MassSendOutcome.Nothing;
+            }
+
+            return await SendMassAsync(current, cancellationToken);
         }
     }
 
@@ -130,20 +192,20 @@ internal sealed partial class BroadcastSender(
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private async Task SendMassAsync(Broadcast broadcast, CancellationToken cancellationToken)
+    private async Task<MassSendOutcome> SendMassAsync(Broadcast broadcast, CancellationToken cancellationToken)
     {
         var policy = catalog.Get(broadcast.PolicyId);
         var account = tags.AccountFor(policy.Id);
         if (account is null || broadcast.Audience.TagId is not { } tagId)
         {
             await FailAsync(broadcast.Id, 0, account is null ? $"no WeChat account is configured for policy '{policy.Id}'" : "the broadcast has no tag id", release: false, cancellationToken);
-            return;
+            return MassSendOutcome.Failed;
         }
 
         if (await tags.FindAsync(policy.Id, account.AppId, tagId, cancellationToken) is null)
         {
             await FailAsync(broadcast.Id, 0, UnknownTag(tagId), release: false, cancellationToken);
-            return;
+            return MassSendOutcome.Failed;
         }
 
         var now = clock.GetUtcNow();
@@ -152,7 +214,7 @@ internal sealed partial class BroadcastSender(
         if (routes.Total == 0)
         {
             await FailAsync(broadcast.Id, 0, $"tag {tagId} has no followers", release: false, cancellationToken);
-            return;
+            return MassSendOutcome.Failed;
         }
 
         long? massMsgId = null;
@@ -170,14 +232,15 @@ internal sealed partial class BroadcastSender(
             var result = await wechat.MassSendByTagAsync(account.Name, tagId, message, cancellationToken);
             if (!result.IsSuccess)
             {
-                // A transient failure leaves it sending with its split: the job tries again next minute, counting
+                // A transient failure leaves it sending with its split: its job tries again with Hangfire's backoff, counting
                 // nothing twice (and client_msg_id keeps WeChat from repeating it).
                 if (result.Error!.Class != WeChatErrorClass.Transient)
                 {
                     await FailAsync(broadcast.Id, result.Error.ErrorCode, result.Error.ErrorMessage, release: true, cancellationToken);
+                    return MassSendOutcome.Failed;
                 }
 
-                return;
+                return MassSendOutcome.Transient;
             }
 
             massMsgId = result.Value.MsgId;
@@ -197,6 +260,7 @@ internal sealed partial class BroadcastSender(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return MassSendOutcome.Sent;
     }
 
     /// <summary>The staff-facing reason a tag outside WeChatAssist's own cannot be used.</summary>
@@ -226,8 +290,43 @@ internal sealed partial class BroadcastSender(
     private static partial void LogFollowersAtLimit(ILogger logger, long broadcastId, int atLimit, int total, string month, int outbox, int skipped);
 }
 
-/// <summary>Sends tag broadcasts whose scheduled time has come.</summary>
-internal sealed class BroadcastMassSendJob(BroadcastSender sender) : IRecurringJob
+/// <summary>What one run of a mass send did.</summary>
+internal enum MassSendOutcome
+{
+    /// <summary>Nothing to do: already sent, failed or cancelled, or another run holds the broadcast.</summary>
+    Nothing,
+
+    /// <summary>Sent (or, every follower being at the limit, routed to the outbox).</summary>
+    Sent,
+
+    /// <summary>Refused for good, or impossible; the broadcast is <c>failed</c>.</summary>
+    Failed,
+
+    /// <summary>WeChat failed transiently; the broadcast stays <c>sending</c> with its split.</summary>
+    Transient,
+}
+
+/// <summary>One tag broadcast's mass send at its send time, scheduled by <c>/send</c>. A transient WeChat failure
+/// throws, so Hangfire's automatic retry tries again with its backoff (10 attempts); every run re-reads the broadcast
+/// and does nothing once it is sent, failed or cancelled.</summary>
+internal sealed class BroadcastMassSendJob(BroadcastSender sender)
+{
+    public async Task RunAsync(long broadcastId, CancellationToken cancellationToken)
+    {
+        if (await sender.SendScheduledMassAsync(broadcastId, cancellationToken) == MassSendOutcome.Transient)
+        {
+            throw new BroadcastSendDeferredException(broadcastId);
+        }
+    }
+}
+
+/// <summary>Tells Hangfire that a mass send failed transiently and is to be retried.</summary>
+internal sealed class BroadcastSendDeferredException(long broadcastId)
+    : Exception($"Broadcast {broadcastId}: WeChat failed transiently; the mass send will be retried.");
+
+/// <summary>The safety sweep: sends tag broadcasts whose time has passed and that are still unsent, should their
+/// own job have been lost (storage restored from backup) or have used up its retries.</summary>
+internal sealed class BroadcastMassSendSweepJob(BroadcastSender sender) : IRecurringJob
 {
     public async Task RunAsync(CancellationToken cancellationToken) =>
         await sender.SendDueMassAsync(cancellationToken);

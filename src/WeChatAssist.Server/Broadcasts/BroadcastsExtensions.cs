@@ -11,7 +11,8 @@ internal static class BroadcastsExtensions
         builder.Services.AddSingleton<BroadcastTags>();
         builder.Services.AddSingleton<BroadcastFollowers>();
         builder.Services.AddSingleton<BroadcastSender>();
-        builder.Services.AddRecurringJob<BroadcastMassSendJob>("broadcasts-mass-send", "* * * * *");
+        builder.Services.AddScoped<BroadcastMassSendJob>();
+        builder.Services.AddRecurringJob<BroadcastMassSendSweepJob>("broadcasts-mass-send-sweep", "*/15 * * * *");
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
@@ -7,9 +8,11 @@ using WeChatAssist.WeChat.Api;
 namespace WeChatAssist.Server.Corrections;
 
 /// <summary>Tells the resident who asked how their correction was decided, by a mini-program subscribe message.
-/// The first send follows the review's commit; a transient failure (-1, HTTP/network, token, quota) is sent again
-/// by <see cref="CorrectionNotificationJob"/> with exponential backoff up to <c>ResultMessage:MaxAttempts</c>; a
-/// permanent refusal (43101 no consent, 40003, 47003…) is recorded with its code and not retried. Every outcome is
+/// The first send follows the review's commit; a transient failure (-1, HTTP/network, token, quota) schedules one
+/// Hangfire job, <see cref="CorrectionOutcomeMessageJob"/>, at the next try's time (exponential backoff up to
+/// <c>ResultMessage:MaxAttempts</c>), which reschedules itself the same way; a permanent refusal (43101 no consent,
+/// 40003, 47003…) is recorded with its code and nothing is scheduled. <see cref="CorrectionNotificationJob"/> is the
+/// slow safety sweep for a message whose job was lost. Every outcome is
 /// stored on the correction (staff see it in the queue) and never undoes the review.</summary>
 /// <remarks>Retry times are protocol time: the real <see cref="TimeProvider"/>, never the business clock.</remarks>
 internal sealed partial class CorrectionNotifier(
@@ -19,6 +22,7 @@ internal sealed partial class CorrectionNotifier(
     IOptions<CorrectionsOptions> options,
     BusinessClock businessClock,
     TimeProvider clock,
+    IServiceProvider services,
     ILogger<CorrectionNotifier> logger)
 {
     /// <summary>How long a send may take before the retry job may take the message over (well above the WeChat
@@ -70,7 +74,27 @@ internal sealed partial class CorrectionNotifier(
         }
 
         await store.RecordNotificationAsync(correction.Id, record, clock.GetUtcNow(), cancellationToken);
+        if (record is { Status: NotificationStatus.Retrying, NextAt: { } nextAt })
+        {
+            var id = correction.Id;
+            services.GetRequiredService<IBackgroundJobClient>().Schedule<CorrectionOutcomeMessageJob>(job => job.RunAsync(id, CancellationToken.None), nextAt);
+        }
+
         return record.Status;
+    }
+
+    /// <summary>Sends one correction's message if it is due (queued, or retrying and its wait over) and this call wins
+    /// its lease; otherwise does nothing (already sent, failed for good, not yet due, or being sent elsewhere).</summary>
+    public async Task<NotificationStatus?> SendIfDueAsync(long correctionId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (await store.LeaseNotificationAsync(correctionId, now, now + Lease, cancellationToken)
+            && await store.GetAsync(correctionId, cancellationToken) is { } correction)
+        {
+            return await SendAsync(correction, cancellationToken);
+        }
+
+        return null;
     }
 
     /// <summary>Sends every message that is due (queued and never sent, or retrying and its wait over); returns how many were tried.</summary>

@@ -20,7 +20,8 @@ internal static class CorrectionsExtensions
         builder.Services.AddSingleton<CorrectionNotifier>();
         builder.Services.AddSingleton<CorrectionPhotoRetention>();
         builder.Services.AddSingleton(_ => CorrectionTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, CorrectionTexts.FileName)));
-        builder.Services.AddRecurringJob<CorrectionNotificationJob>("corrections-outcome-messages", "30 * * * * *");
+        builder.Services.AddScoped<CorrectionOutcomeMessageJob>();
+        builder.Services.AddRecurringJob<CorrectionNotificationJob>("corrections-outcome-messages", "*/10 * * * *");
         builder.Services.AddRecurringJob<CorrectionPhotoRetentionJob>("corrections-photo-retention", "17 * * * *");
         return builder;
     }

@@ -217,6 +217,85 @@ public sealed class BroadcastTagTests(PostgresServer postgres) : IClassFixture<P
         Assert.Equal((0, 0, 0), Routes(await GetAsync(server, cancelled)));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_tag_broadcast_sent_ahead_of_its_time_goes_out_then_as_one_job_and_a_second_run_of_the_job_sends_nothing(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now, ManualDispatch);
+        var a = await server.BoundResidentAsync("张三丰");
+        var tagId = await TagAsync(server, "全体");
+
+        var id = await SendAsync(server, tagId, Short, DateTimeOffset.Parse(Now, System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromSeconds(20));
+        var scheduled = Assert.Single(server.Services.ScheduledJobs<WeChatAssist.Server.Broadcasts.BroadcastMassSendJob>(id));
+        var callsBeforeItsTime = server.CallLog().Calls(MassSendAll).Count;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (server.CallLog().Calls(MassSendAll).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        await server.WaitForCountAsync($"SELECT COUNT(*) FROM broadcasts WHERE id = {id} AND status = 'sent'", 1, 30);
+        var job = ActivatorUtilities.CreateInstance<WeChatAssist.Server.Broadcasts.BroadcastMassSendJob>(server.Services);
+        await job.RunAsync(id, CancellationToken.None);
+
+        Assert.Equal(0, callsBeforeItsTime);
+        Assert.InRange(scheduled.EnqueueAt!.Value, DateTime.UtcNow - TimeSpan.FromSeconds(150), DateTime.UtcNow);
+        Assert.Single(server.CallLog().Calls(MassSendAll));
+        Assert.Equal(1L, await UsedAsync(server, a.OpenId));
+        Assert.Equal("sent", (await GetAsync(server, id)).GetProperty("broadcast").GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_job_of_a_broadcast_cancelled_before_its_time_sends_nothing(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now, ManualDispatch);
+        var a = await server.BoundResidentAsync("张三丰");
+        var tagId = await TagAsync(server, "全体");
+
+        var id = await SendAsync(server, tagId, Short, DateTimeOffset.Parse(Now, System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromHours(1));
+        var scheduled = Assert.Single(server.Services.ScheduledJobs<WeChatAssist.Server.Broadcasts.BroadcastMassSendJob>(id));
+        using (var staff = await server.StaffClientAsync())
+        {
+            await staff.PostJsonAsync($"/api/v1/admin/broadcasts/{id}/cancel");
+        }
+
+        await ActivatorUtilities.CreateInstance<WeChatAssist.Server.Broadcasts.BroadcastMassSendJob>(server.Services).RunAsync(id, CancellationToken.None);
+
+        Assert.InRange(scheduled.EnqueueAt!.Value, DateTime.UtcNow + TimeSpan.FromMinutes(55), DateTime.UtcNow + TimeSpan.FromMinutes(61));
+        Assert.Empty(server.CallLog().Calls(MassSendAll));
+        Assert.Equal(0L, await UsedAsync(server, a.OpenId));
+        Assert.Equal("cancelled", (await GetAsync(server, id)).GetProperty("broadcast").GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_scheduled_job_that_meets_a_transient_WeChat_failure_fails_for_Hangfire_to_retry_and_its_retry_sends_once(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        var settings = new Dictionary<string, string?>(ManualDispatch) { ["WeChat:ApiMaxAttempts"] = "1" };
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now, settings);
+        var a = await server.BoundResidentAsync("张三丰");
+        var tagId = await TagAsync(server, "全体");
+        var id = await SendAsync(server, tagId, Short, DateTimeOffset.Parse(Now, System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromHours(1));
+        server.Faults().Inject(new SimulatorFault(MassSendAll, SimulatorFaultKind.ErrorCode, 1) { ErrorCode = -1 });
+        var job = ActivatorUtilities.CreateInstance<WeChatAssist.Server.Broadcasts.BroadcastMassSendJob>(server.Services);
+
+        await Assert.ThrowsAsync<WeChatAssist.Server.Broadcasts.BroadcastSendDeferredException>(() => job.RunAsync(id, CancellationToken.None));
+        var statusWhileFailing = (await GetAsync(server, id)).GetProperty("broadcast").GetProperty("status").GetString();
+        await job.RunAsync(id, CancellationToken.None);
+
+        Assert.Equal("sending", statusWhileFailing);
+        Assert.Equal("sent", (await GetAsync(server, id)).GetProperty("broadcast").GetProperty("status").GetString());
+        Assert.Equal(2, server.CallLog().Calls(MassSendAll).Count);
+        Assert.Equal(1L, await UsedAsync(server, a.OpenId));
+    }
+
     [Fact]
     public async Task Two_broadcasts_racing_for_a_followers_fourth_send_give_it_to_exactly_one()
     {
@@ -258,19 +337,19 @@ public sealed class BroadcastTagTests(PostgresServer postgres) : IClassFixture<P
         return created.GetProperty("tag").GetProperty("tagId").GetInt32();
     }
 
-    private static async Task<long> ApprovedAsync(ResidentServer server, int tagId, string template)
+    private static async Task<long> ApprovedAsync(ResidentServer server, int tagId, string template, DateTimeOffset? sendAt = null)
     {
         using var author = await server.StaffClientAsync();
-        var created = await author.PostJsonAsync("/api/v1/admin/broadcasts", new { policyId = "pengshui-2024", title = "医保缴费提醒", template, audience = new { kind = "tag", tagId } });
+        var created = await author.PostJsonAsync("/api/v1/admin/broadcasts", new { policyId = "pengshui-2024", title = "医保缴费提醒", template, audience = new { kind = "tag", tagId }, sendAt });
         var id = created.GetProperty("broadcast").GetProperty("id").GetInt64();
         using var approver = await server.NewStaffAsync("approver-" + Guid.NewGuid().ToString("N")[..8], StaffRole.Bureau);
         await approver.PostJsonAsync($"/api/v1/admin/broadcasts/{id}/approve");
         return id;
     }
 
-    private static async Task<long> SendAsync(ResidentServer server, int tagId, string template)
+    private static async Task<long> SendAsync(ResidentServer server, int tagId, string template, DateTimeOffset? sendAt = null)
     {
-        var id = await ApprovedAsync(server, tagId, template);
+        var id = await ApprovedAsync(server, tagId, template, sendAt);
         using var author = await server.StaffClientAsync();
         await author.PostJsonAsync($"/api/v1/admin/broadcasts/{id}/send");
         return id;

@@ -100,6 +100,7 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
         Assert.Equal(1, rejected.Body.GetProperty("notifyAttempts").GetInt32());
         Assert.Equal(JsonValueKind.Null, rejected.Body.GetProperty("notifyNextAt").ValueKind);
         Assert.Equal(1, CallsTo(openId));
+        Assert.Empty(Server.Services.ScheduledJobs<CorrectionOutcomeMessageJob>(correctionId));
         var row = queue.Body.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == correctionId);
         Assert.Equal("failed", row.GetProperty("notifyStatus").GetString());
         Assert.Contains("43101", row.GetProperty("notifyError").GetString(), StringComparison.Ordinal);
@@ -131,6 +132,36 @@ public abstract class CorrectionLifecycleTests(CorrectionLifecycleFixture fixtur
         Assert.StartsWith("Gave up after 3 attempts", row.GetProperty("notifyError").GetString(), StringComparison.Ordinal);
         Assert.Equal(CorrectionLifecycleFixture.MaxAttempts, CallsTo(openId));
         Assert.Equal(0, SentTo(openId));
+    }
+
+    [Fact]
+    public async Task A_transient_failure_schedules_one_job_at_the_next_try_which_sends_once_and_does_nothing_when_run_again()
+    {
+        var (correctionId, openId, admin) = await PendingCorrectionAsync("甲八");
+        using var _ = admin;
+        Fault(WeChatErrorCodeSystemBusy);
+
+        var approved = await admin.PostAsync($"/api/v1/admin/corrections/{correctionId}/approve");
+        var scheduled = Assert.Single(Server.Services.ScheduledJobs<CorrectionOutcomeMessageJob>(correctionId));
+        var nextAt = approved.Body.GetProperty("notifyNextAt").GetDateTimeOffset();
+
+        // Bring the next try forward to now and let Hangfire run the scheduled job.
+        await Databases.ScalarAsync(Server.Services.GetRequiredService<DatabaseTarget>(), $"UPDATE corrections SET notify_next_at = created_at WHERE id = {correctionId}");
+        Assert.True(Hangfire.BackgroundJobClientExtensions.Requeue(Server.Services.GetRequiredService<Hangfire.IBackgroundJobClient>(), scheduled.Id));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await StatusAsync(correctionId) != NotificationStatus.Sent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await ActivatorUtilities.CreateInstance<CorrectionOutcomeMessageJob>(Server.Services).RunAsync(correctionId, CancellationToken.None);
+
+        Assert.Equal("retrying", approved.Body.GetProperty("notifyStatus").GetString());
+        Assert.InRange(scheduled.EnqueueAt!.Value, nextAt.UtcDateTime - TimeSpan.FromSeconds(1), nextAt.UtcDateTime + TimeSpan.FromSeconds(1));
+        Assert.Equal(NotificationStatus.Sent, await StatusAsync(correctionId));
+        Assert.Equal(1, SentTo(openId));
+        Assert.Equal(2, CallsTo(openId));
+        Assert.Empty(Server.Services.ScheduledJobs<CorrectionOutcomeMessageJob>(correctionId));
     }
 
     [Fact]

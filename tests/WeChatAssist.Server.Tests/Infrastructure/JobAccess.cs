@@ -22,4 +22,15 @@ internal static class JobAccess
         using var connection = services.GetRequiredService<JobStorage>().GetConnection();
         return Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).ToDictionary(j => j.Id, StringComparer.Ordinal);
     }
+
+    /// <summary>The scheduled (not yet enqueued) jobs of <typeparamref name="TJob"/> whose first argument is
+    /// <paramref name="firstArgument"/>, with the time each is due.</summary>
+    public static List<(string Id, DateTime? EnqueueAt)> ScheduledJobs<TJob>(this IServiceProvider services, long firstArgument)
+    {
+        var monitoring = services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        return monitoring.ScheduledJobs(0, 10_000)
+            .Where(j => j.Value.Job?.Type == typeof(TJob) && j.Value.Job.Args.Count > 0 && Convert.ToInt64(j.Value.Job.Args[0], System.Globalization.CultureInfo.InvariantCulture) == firstArgument)
+            .Select(j => (j.Key, (DateTime?)j.Value.EnqueueAt))
+            .ToList();
+    }
 }
