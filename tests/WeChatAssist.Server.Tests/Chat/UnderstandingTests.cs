@@ -130,4 +130,22 @@ public sealed class UnderstandingTests
     [Fact]
     public void Gibberish_falls_back_instead_of_guessing() =>
         Assert.True(Layer.Understand("嗯嗯嗯", ChatTestEngine.Catalog.Get("wenxi-2024"), Today).Prediction.FellBack);
+    [Theory]
+    [InlineData("没有残疾没有低保的普通农民交多少", "suiping-2025")]
+    [InlineData("俺是低保边缘户 交多少", "suiping-2025")]
+    [InlineData("我不是低保 交多少", "wenxi-2024")]
+    public void A_group_denied_or_only_next_to_it_is_not_the_residents_group(string text, string policyId) =>
+        Assert.Empty(Slots(text, policyId).Categories);
+
+    [Theory]
+    [InlineData("我和媳妇还有我爸妈 一共多少钱", "wenxi-2024", 4)]
+    [InlineData("我们村返贫户 两个人交多少", "wenxi-2024", 2)]
+    [InlineData("娃在重庆读大学 我和老婆 三个人都交二档 好多钱", "dianjiang-xinmin-2024", 3)]
+    [InlineData("孤儿跟着爷爷过 爷爷普通 两人先交多少", "suiping-2025", 2)]
+    public void A_pair_word_counts_two_and_a_total_said_is_not_one_more_member(string text, string policyId, int people) =>
+        Assert.Equal(people, Slots(text, policyId).People);
+
+    [Fact]
+    public void A_day_written_without_its_unit_before_the_verb_is_the_day() =>
+        Assert.Equal(new DateOnly(2024, 3, 20), Layer.Understand("3月20交的 等待期到啥时候", ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), new DateOnly(2024, 3, 21)).Slots.Date);
 }

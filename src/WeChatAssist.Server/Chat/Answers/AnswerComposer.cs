@@ -273,6 +273,13 @@ internal static class AnswerComposer
 
     private static ComposedAnswer Late(ChatIntent intent, AnswerContext context)
     {
+        // "我和老伴现在补交一档 一共要多少": the late amount for each person, as for any household.
+        if (intent is ChatIntent.LatePayment or ChatIntent.Deadline && context.Slots.People is { } people)
+        {
+            var household = Household(context, people);
+            return household.PendingIntent != ChatIntent.None ? household with { PendingIntent = intent } : household;
+        }
+
         var answer = QuoteAnswer(intent, QuoteOn(context, Facts(context), context.Slots.Date ?? context.Today), context);
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = intent } : answer;
     }
