@@ -139,6 +139,28 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task After_the_last_late_payment_day_the_answer_names_that_day_instead_of_saying_the_notice_is_silent()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "现在还能交今年的医保不", new DateOnly(2024, 10, 8));
+        Assert.Contains("补交截止2024年9月30日，已经过了", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("没有写明", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_people_paying_late_are_quoted_per_person_and_summed()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我和老伴现在补交一档 一共要多少", new DateOnly(2024, 8, 20));
+        Assert.Contains("2040元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_babys_last_day_is_the_newborn_rules_not_the_campaigns()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "7月20号生的娃 哪天之前要去参保", new DateOnly(2024, 7, 22));
+        Assert.Contains("2024年10月18日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wenxi_after_the_window_offers_late_payment_to_last_years_payers_and_quotes_the_first_payable_day()
     {
         var chat = new ChatTestEngine();

@@ -148,4 +148,7 @@ public sealed class UnderstandingTests
     [Fact]
     public void A_day_written_without_its_unit_before_the_verb_is_the_day() =>
         Assert.Equal(new DateOnly(2024, 3, 20), Layer.Understand("3月20交的 等待期到啥时候", ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), new DateOnly(2024, 3, 21)).Slots.Date);
+    [Fact]
+    public void The_coming_second_half_year_is_a_period_from_its_first_day() =>
+        Assert.Equal(new DateOnly(2024, 7, 1), Layer.Understand("下半年再交 一档好多", ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), new DateOnly(2023, 11, 29)).Slots.Date);
 }

@@ -30,6 +30,8 @@ internal static class AnswerComposer
             ChatIntent.AmountDue => Amount(context),
             ChatIntent.TierDifference => Tiers(context),
             // "12月26号交还来得及吗" is answered for that day: payable or not, what it costs, when cover starts.
+            // "7月20号生的娃 哪天之前要去参保": a baby's last day is the newborn rule's, not the campaign's.
+            ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod when context.Slots.BirthDate is { } born && born > context.Today.AddYears(-1) && context.Policy.Newborn is not null => Newborn(context),
             ChatIntent.Deadline when context.Slots.Date is not null => Late(ChatIntent.Deadline, context),
             ChatIntent.Deadline => Deadline(context),
             ChatIntent.LatePayment or ChatIntent.WaitingPeriod => Late(intent, context),
@@ -483,7 +485,10 @@ internal static class AnswerComposer
 
         model["quoteTemplate"] = answer.Template;
         model["lateOk"] = answer.Template is "quote_ok" or "quote_options" && context.Today > window.To;
-        model["lateNotStated"] = answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
+        // After the last late-payment day the notice did say something: late payment was possible until then.
+        var lateOver = lateRegimes.Count > 0 && context.Today > lateRegimes.Max(r => r.Deadline!.Value);
+        model["lateOver"] = lateOver && context.Today > window.To ? context.Format.Date(lateRegimes.Max(r => r.Deadline!.Value)) : null;
+        model["lateNotStated"] = !lateOver && answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
         model["askPaidLastYear"] = answer.Template == "ask_paid_last_year" && context.Today > window.To;
         var citations = policy.CollectionWindowCites.Select(c => c.Citation).Concat(policy.NoPaymentCites.Select(c => c.Citation))
             .Concat(context.Today <= window.To ? lateRegimes.SelectMany(r => r.Cites).Select(c => c.Citation).Take(1) : [])

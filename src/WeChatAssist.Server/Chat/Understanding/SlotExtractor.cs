@@ -105,6 +105,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             }
         }
 
+        if (date is null && canonical.IndexOf("下半年", StringComparison.Ordinal) is var half and >= 0 && !IsConsumed(consumed, half, 3))
+        {
+            // "下半年再交": the coming second half-year, from its first day (this year's when it has not begun).
+            date = new DateOnly(today.Month >= 7 ? today.Year + 1 : today.Year, 7, 1);
+            datePeriod = true;
+            Consume(consumed, half, 3);
+        }
+
         date ??= RelativeDate(canonical, today, consumed);
 
         int? people = null;
