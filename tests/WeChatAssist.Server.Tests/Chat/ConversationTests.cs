@@ -147,6 +147,22 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task The_gap_between_two_tiers_is_the_engines_difference()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "交二档比一档多好多钱", new DateOnly(2023, 12, 13));
+        Assert.Contains("2档比1档个人多交375元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pengshui-2024", "交了管到什么时候", "2023-11-08", "2024年12月31日")]
+    [InlineData("suiping-2025", "今年交的能管到啥时候", "2024-10-26", "2025年12月31日")]
+    public async Task How_long_cover_lasts_is_answered_with_its_last_day(string policyId, string text, string today, string end)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policyId, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("到" + end, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_people_paying_late_are_quoted_per_person_and_summed()
     {
         var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我和老伴现在补交一档 一共要多少", new DateOnly(2024, 8, 20));

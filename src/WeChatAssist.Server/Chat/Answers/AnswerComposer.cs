@@ -458,6 +458,15 @@ internal static class AnswerComposer
         if (answer.Template is "quote_ok" or "quote_options")
         {
             answer.Model["singleTier"] = context.Policy.Tiers.Count == 1;
+            // "交二档比一档多好多钱": the gap between two tiers, from the engine's own amounts.
+            var priced = quote.Options.Where(o => o.IndividualDueFen is not null).OrderBy(o => o.Tier).ToList();
+            if (priced.Count == 2)
+            {
+                answer.Model["lowTier"] = priced[0].Tier;
+                answer.Model["highTier"] = priced[1].Tier;
+                answer.Model["tierGap"] = context.Format.Yuan(priced[1].IndividualDueFen!.Value - priced[0].IndividualDueFen!.Value);
+            }
+
             return answer with { Template = "tiers" };
         }
 
