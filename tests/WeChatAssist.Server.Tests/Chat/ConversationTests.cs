@@ -163,6 +163,14 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task What_the_government_pays_is_the_policys_fiscal_subsidy_and_the_full_cost_adds_it()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "咱这医保总共一个人多少钱 个人加国家的", new DateOnly(2024, 10, 29));
+        Assert.Contains("财政补助670元", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("合计每人1070元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_people_paying_late_are_quoted_per_person_and_summed()
     {
         var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我和老伴现在补交一档 一共要多少", new DateOnly(2024, 8, 20));

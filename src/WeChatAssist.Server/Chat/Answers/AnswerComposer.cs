@@ -355,6 +355,14 @@ internal static class AnswerComposer
             model["reimbursed"] = quote.SubsidyMode == SubsidyMode.Reimbursed;
         }
 
+        // "国家给补多少", "个人加国家总共多少": the year's fiscal subsidy per person and what one person's cover costs in
+        // all, both from the policy the engine loaded; not when the resident pays the fiscal part himself (late).
+        if (context.Slots.AsksSubsidy && policy.FiscalSubsidyFen > 0 && quote.IndividualDueFen is { } own && quote.FiscalSubsidyPaidByResidentFen == 0)
+        {
+            model["fiscal"] = format.Yuan(policy.FiscalSubsidyFen);
+            model["fullCost"] = format.Yuan(own + (quote.SubsidyFen ?? 0) + policy.FiscalSubsidyFen);
+        }
+
         if (quote.FiscalSubsidyPaidByResidentFen > 0)
         {
             model["fiscalPaid"] = format.Yuan(quote.FiscalSubsidyPaidByResidentFen);

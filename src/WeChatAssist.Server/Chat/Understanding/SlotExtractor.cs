@@ -272,6 +272,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             PaidLastYear = paidLastYear,
             RiskCleared = riskCleared,
             ResidueLength = Residue(canonical, consumed),
+            AsksSubsidy = SubsidyQuestionPattern().IsMatch(canonical),
         };
     }
 
@@ -594,6 +595,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"^(?:我|俺)?(?:爸妈|爹妈|爹娘|父母|公婆|爷爷奶奶|姥姥姥爷)$")]
     private static partial Regex PairPattern();
+
+    [GeneratedRegex(@"(?:国家|政府|财政)(?:给|补|出|贴|资助)|给补|补(?:多少|好多|几多)|个人加国家|加上国家|国家加个人|总共一个人")]
+    private static partial Regex SubsidyQuestionPattern();
 
     [GeneratedRegex(@"其他|其余|剩下|另外")]
     private static partial Regex RestPattern();
