@@ -151,4 +151,10 @@ public sealed class UnderstandingTests
     [Fact]
     public void The_coming_second_half_year_is_a_period_from_its_first_day() =>
         Assert.Equal(new DateOnly(2024, 7, 1), Layer.Understand("下半年再交 一档好多", ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), new DateOnly(2023, 11, 29)).Slots.Date);
+    [Theory]
+    [InlineData("过了六月了 我们一家三口补交一档一共好多", "2024-07-25", "2024-07-01")]
+    [InlineData("过了六月再交要多少钱", "2023-11-17", "2024-07-01")]
+    [InlineData("二月份交的话什么时候开始报销", "2023-12-28", "2024-02-01")]
+    public void A_month_said_to_be_gone_by_is_this_years_and_one_still_to_come_is_next_years(string text, string today, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Layer.Understand(text, ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture)).Slots.Date);
 }

@@ -64,6 +64,16 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
             var after = canonical.AsSpan(match.Index + match.Length);
             var before = canonical.AsSpan(0, match.Index);
+            // "过了六月", "九月底都过了", "六月份交的": a day gone by, so a month later in the year than today is last year's.
+            // ("过了六月再交", "二月份交的话" are still to come.)
+            var past = (before.EndsWith("过了") || before.EndsWith("过完")) && after.StartsWith("了")
+                || after[..Math.Min(after.Length, 4)].Contains("过了", StringComparison.Ordinal)
+                || (after.StartsWith("交的") || after.StartsWith("份交的")) && !after.Contains("交的话", StringComparison.Ordinal);
+            if (past && resolved > today && !match.Groups["y"].Success && !match.Groups["iy"].Success)
+            {
+                resolved = resolved.AddYears(-1);
+            }
+
             var isBirth = after.StartsWith("出生") || after.StartsWith("生") || before.EndsWith("出生于") || before.EndsWith("生于") || before.EndsWith("出生在");
             var length = match.Length;
             if (isBirth)
@@ -107,9 +117,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
         if (date is null && canonical.IndexOf("下半年", StringComparison.Ordinal) is var half and >= 0 && !IsConsumed(consumed, half, 3))
         {
-            // "下半年再交": the coming second half-year, from its first day (this year's when it has not begun).
-            date = new DateOnly(today.Month >= 7 ? today.Year + 1 : today.Year, 7, 1);
-            datePeriod = true;
+            // "下半年再交": the second half of the benefit year, from its first day.
+            // Of the benefit year the policy is for; once under way it is now (the date stays unset).
+            var secondHalf = new DateOnly(policy.BenefitYear, 7, 1);
+            date = secondHalf > today ? secondHalf : null;
+            datePeriod = date is not null;
             Consume(consumed, half, 3);
         }
 
