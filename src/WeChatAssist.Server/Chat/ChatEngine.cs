@@ -106,7 +106,7 @@ internal sealed partial class ChatEngine(
         if (understood.Menu is null && !continues && !composed.FellBack && composed.Template is not ("clause" or "menu" or "thanks" or "language_switched" or "subscribed" or "unsubscribed" or "subscribed_window_over")
             && !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
         {
-            var hit = understanding.Clauses.Find(understood.Canonical, request.Policy);
+            var hit = understanding.Clauses.Find(understood, request.Policy);
             if (hit is not null && hit.Score >= options.ClauseMinimumScore && hit.Matched >= options.ClauseMinimumMatched && hit.Distinctive >= DistinctiveIdf
                 && !composed.Citations.Any(c => c.ClauseId == hit.Clause.Id))
             {
@@ -169,7 +169,7 @@ internal sealed partial class ChatEngine(
             return null;
         }
 
-        var hit = understanding.Clauses.Find(understood.Canonical, context.Policy);
+        var hit = understanding.Clauses.Find(understood, context.Policy);
         if (hit is null || hit.Score < options.ClauseMinimumScore || hit.Matched < options.ClauseMinimumMatched || hit.Distinctive < DistinctiveIdf)
         {
             return null;

@@ -139,6 +139,52 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task After_the_last_late_payment_day_the_answer_names_that_day_instead_of_saying_the_notice_is_silent()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "现在还能交今年的医保不", new DateOnly(2024, 10, 8));
+        Assert.Contains("补交截止2024年9月30日，已经过了", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("没有写明", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_gap_between_two_tiers_is_the_engines_difference()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "交二档比一档多好多钱", new DateOnly(2023, 12, 13));
+        Assert.Contains("2档比1档个人多交375元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pengshui-2024", "交了管到什么时候", "2023-11-08", "2024年12月31日")]
+    [InlineData("suiping-2025", "今年交的能管到啥时候", "2024-10-26", "2025年12月31日")]
+    public async Task How_long_cover_lasts_is_answered_with_its_last_day(string policyId, string text, string today, string end)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policyId, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("到" + end, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_the_government_pays_is_the_policys_fiscal_subsidy_and_the_full_cost_adds_it()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "咱这医保总共一个人多少钱 个人加国家的", new DateOnly(2024, 10, 29));
+        Assert.Contains("财政补助670元", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("合计每人1070元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_people_paying_late_are_quoted_per_person_and_summed()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我和老伴现在补交一档 一共要多少", new DateOnly(2024, 8, 20));
+        Assert.Contains("2040元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_babys_last_day_is_the_newborn_rules_not_the_campaigns()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "7月20号生的娃 哪天之前要去参保", new DateOnly(2024, 7, 22));
+        Assert.Contains("2024年10月18日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wenxi_after_the_window_offers_late_payment_to_last_years_payers_and_quotes_the_first_payable_day()
     {
         var chat = new ChatTestEngine();

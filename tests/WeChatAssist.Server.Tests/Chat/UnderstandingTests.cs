@@ -130,4 +130,31 @@ public sealed class UnderstandingTests
     [Fact]
     public void Gibberish_falls_back_instead_of_guessing() =>
         Assert.True(Layer.Understand("嗯嗯嗯", ChatTestEngine.Catalog.Get("wenxi-2024"), Today).Prediction.FellBack);
+    [Theory]
+    [InlineData("没有残疾没有低保的普通农民交多少", "suiping-2025")]
+    [InlineData("俺是低保边缘户 交多少", "suiping-2025")]
+    [InlineData("我不是低保 交多少", "wenxi-2024")]
+    public void A_group_denied_or_only_next_to_it_is_not_the_residents_group(string text, string policyId) =>
+        Assert.Empty(Slots(text, policyId).Categories);
+
+    [Theory]
+    [InlineData("我和媳妇还有我爸妈 一共多少钱", "wenxi-2024", 4)]
+    [InlineData("我们村返贫户 两个人交多少", "wenxi-2024", 2)]
+    [InlineData("娃在重庆读大学 我和老婆 三个人都交二档 好多钱", "dianjiang-xinmin-2024", 3)]
+    [InlineData("孤儿跟着爷爷过 爷爷普通 两人先交多少", "suiping-2025", 2)]
+    public void A_pair_word_counts_two_and_a_total_said_is_not_one_more_member(string text, string policyId, int people) =>
+        Assert.Equal(people, Slots(text, policyId).People);
+
+    [Fact]
+    public void A_day_written_without_its_unit_before_the_verb_is_the_day() =>
+        Assert.Equal(new DateOnly(2024, 3, 20), Layer.Understand("3月20交的 等待期到啥时候", ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), new DateOnly(2024, 3, 21)).Slots.Date);
+    [Fact]
+    public void The_coming_second_half_year_is_a_period_from_its_first_day() =>
+        Assert.Equal(new DateOnly(2024, 7, 1), Layer.Understand("下半年再交 一档好多", ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), new DateOnly(2023, 11, 29)).Slots.Date);
+    [Theory]
+    [InlineData("过了六月了 我们一家三口补交一档一共好多", "2024-07-25", "2024-07-01")]
+    [InlineData("过了六月再交要多少钱", "2023-11-17", "2024-07-01")]
+    [InlineData("二月份交的话什么时候开始报销", "2023-12-28", "2024-02-01")]
+    public void A_month_said_to_be_gone_by_is_this_years_and_one_still_to_come_is_next_years(string text, string today, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Layer.Understand(text, ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture)).Slots.Date);
 }

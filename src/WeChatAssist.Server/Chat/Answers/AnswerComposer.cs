@@ -30,6 +30,8 @@ internal static class AnswerComposer
             ChatIntent.AmountDue => Amount(context),
             ChatIntent.TierDifference => Tiers(context),
             // "12月26号交还来得及吗" is answered for that day: payable or not, what it costs, when cover starts.
+            // "7月20号生的娃 哪天之前要去参保": a baby's last day is the newborn rule's, not the campaign's.
+            ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod when context.Slots.BirthDate is { } born && born > context.Today.AddYears(-1) && context.Policy.Newborn is not null => Newborn(context),
             ChatIntent.Deadline when context.Slots.Date is not null => Late(ChatIntent.Deadline, context),
             ChatIntent.Deadline => Deadline(context),
             ChatIntent.LatePayment or ChatIntent.WaitingPeriod => Late(intent, context),
@@ -273,6 +275,13 @@ internal static class AnswerComposer
 
     private static ComposedAnswer Late(ChatIntent intent, AnswerContext context)
     {
+        // "我和老伴现在补交一档 一共要多少": the late amount for each person, as for any household.
+        if (intent is ChatIntent.LatePayment or ChatIntent.Deadline && context.Slots.People is { } people)
+        {
+            var household = Household(context, people);
+            return household.PendingIntent != ChatIntent.None ? household with { PendingIntent = intent } : household;
+        }
+
         var answer = QuoteAnswer(intent, QuoteOn(context, Facts(context), context.Slots.Date ?? context.Today), context);
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = intent } : answer;
     }
@@ -344,6 +353,14 @@ internal static class AnswerComposer
             model["subsidy"] = format.Yuan(subsidy);
             model["funder"] = quote.SubsidyFunder is { } funder ? format.Text(funder) : null;
             model["reimbursed"] = quote.SubsidyMode == SubsidyMode.Reimbursed;
+        }
+
+        // "国家给补多少", "个人加国家总共多少": the year's fiscal subsidy per person and what one person's cover costs in
+        // all, both from the policy the engine loaded; not when the resident pays the fiscal part himself (late).
+        if (context.Slots.AsksSubsidy && policy.FiscalSubsidyFen > 0 && quote.IndividualDueFen is { } own && quote.FiscalSubsidyPaidByResidentFen == 0)
+        {
+            model["fiscal"] = format.Yuan(policy.FiscalSubsidyFen);
+            model["fullCost"] = format.Yuan(own + (quote.SubsidyFen ?? 0) + policy.FiscalSubsidyFen);
         }
 
         if (quote.FiscalSubsidyPaidByResidentFen > 0)
@@ -450,6 +467,15 @@ internal static class AnswerComposer
         if (answer.Template is "quote_ok" or "quote_options")
         {
             answer.Model["singleTier"] = context.Policy.Tiers.Count == 1;
+            // "交二档比一档多好多钱": the gap between two tiers, from the engine's own amounts.
+            var priced = quote.Options.Where(o => o.IndividualDueFen is not null).OrderBy(o => o.Tier).ToList();
+            if (priced.Count == 2)
+            {
+                answer.Model["lowTier"] = priced[0].Tier;
+                answer.Model["highTier"] = priced[1].Tier;
+                answer.Model["tierGap"] = context.Format.Yuan(priced[1].IndividualDueFen!.Value - priced[0].IndividualDueFen!.Value);
+            }
+
             return answer with { Template = "tiers" };
         }
 
@@ -476,7 +502,10 @@ internal static class AnswerComposer
 
         model["quoteTemplate"] = answer.Template;
         model["lateOk"] = answer.Template is "quote_ok" or "quote_options" && context.Today > window.To;
-        model["lateNotStated"] = answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
+        // After the last late-payment day the notice did say something: late payment was possible until then.
+        var lateOver = lateRegimes.Count > 0 && context.Today > lateRegimes.Max(r => r.Deadline!.Value);
+        model["lateOver"] = lateOver && context.Today > window.To ? context.Format.Date(lateRegimes.Max(r => r.Deadline!.Value)) : null;
+        model["lateNotStated"] = !lateOver && answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
         model["askPaidLastYear"] = answer.Template == "ask_paid_last_year" && context.Today > window.To;
         var citations = policy.CollectionWindowCites.Select(c => c.Citation).Concat(policy.NoPaymentCites.Select(c => c.Citation))
             .Concat(context.Today <= window.To ? lateRegimes.SelectMany(r => r.Cites).Select(c => c.Citation).Take(1) : [])

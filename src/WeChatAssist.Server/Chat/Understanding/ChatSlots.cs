@@ -61,6 +61,9 @@ internal sealed record ChatSlots
     /// <summary>The date names a period ("二月份", "过了六月", "年后"): <see cref="Date"/> is its first day.</summary>
     public bool DateIsPeriod { get; init; }
 
+    /// <summary>The message asks what the government pays ("国家给补多少", "个人加国家总共多少"), this message only.</summary>
+    public bool AsksSubsidy { get; init; }
+
     /// <summary>Text left after removing the slot words and pronouns; short residue means "only slots".</summary>
     public int ResidueLength { get; init; }
 
@@ -92,6 +95,7 @@ internal sealed record ChatSlots
             PaidLastYear = newer.PaidLastYear ?? PaidLastYear,
             RiskCleared = newer.RiskCleared ?? RiskCleared,
             ResidueLength = newer.ResidueLength,
+            AsksSubsidy = newer.AsksSubsidy,
         };
     }
 }

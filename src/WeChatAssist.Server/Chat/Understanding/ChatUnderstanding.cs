@@ -10,7 +10,11 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// <param name="Menu">A menu number typed alone (1–9), or null.</param>
 /// <param name="Language">A language the resident asked to switch to, or null.</param>
 /// <param name="Condition">The question deciding membership of a group named under a condition, or null.</param>
-internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null);
+internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null)
+{
+    /// <summary>The retrieval terms, cut on the first clause lookup and reused by the next ones.</summary>
+    public ClauseQuery? ClauseQuery { get; set; }
+}
 
 /// <summary>The understanding layer: normaliser, slot extractor and intent classifier together.</summary>
 internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalizer normalizer, SlotExtractor slots, IntentClassifier classifier, ClauseIndex clauses, GroupConditions conditions)
@@ -40,8 +44,12 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
             .ToList();
         var classifier = new IntentClassifier(examples, rules, options.MinimumScore, options.AmbiguityRatio);
         // jieba's user dictionary: every group, township, channel and office of the loaded policies and the residents' words.
-        var segmenter = ChineseSegmenter.Create(baseDirectory, policies, residentWords, w => normalizer.Canonicalize(normalizer.Clean(w)));
-        return new ChatUnderstanding(vocabulary, normalizer, new SlotExtractor(residentWords, normalizer), classifier, new ClauseIndex(segmenter, normalizer),
+        var loaded = policies.ToList();
+        var segmenter = ChineseSegmenter.Create(baseDirectory, loaded, residentWords, w => normalizer.Canonicalize(normalizer.Clean(w)));
+        // Each policy's inverted index is built at load, not on its first message.
+        var clauses = new ClauseIndex(segmenter, normalizer);
+        clauses.Prepare(loaded);
+        return new ChatUnderstanding(vocabulary, normalizer, new SlotExtractor(residentWords, normalizer), classifier, clauses,
             GroupConditions.Load(Path.Combine(folder, GroupConditions.FileName), w => normalizer.Canonicalize(normalizer.Clean(w))));
     }
 

@@ -12,6 +12,11 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// (交, 医保) is not an answer.</param>
 internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0);
 
+/// <summary>A message's retrieval terms (jieba words and character bigrams with their weights), cut once.</summary>
+/// <param name="Terms">Term and weight; bigrams are prefixed with U+0001.</param>
+/// <param name="WordWeight">The summed weight of the words (bigrams excluded).</param>
+internal sealed record ClauseQuery(KeyValuePair<string, double>[] Terms, double WordWeight);
+
 /// <summary>Retrieves the clause sentence that answers a question the engine cannot compute: BM25 over each
 /// policy's clause sentences, terms are jieba words (weight 1) and character bigrams (weight 0.5) of the canonical
 /// text, so "可以交现金吗" finds the sentence forbidding refusing cash.</summary>
@@ -31,49 +36,104 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 
     private readonly ConcurrentDictionary<string, PolicyIndex> _indexes = new(StringComparer.Ordinal);
 
-    /// <summary>The best sentence for <paramref name="canonical"/> in <paramref name="policy"/>'s clauses, or null.</summary>
-    public ClauseHit? Find(string canonical, InsurancePolicy policy)
+    /// <summary>Builds the index of each of <paramref name="policies"/> now, so the first message does not pay for it.</summary>
+    public void Prepare(IEnumerable<InsurancePolicy> policies)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        foreach (var policy in policies)
+        {
+            _indexes.GetOrAdd(policy.Id, _ => Build(policy));
+        }
+    }
+
+    /// <summary>The query terms of <paramref name="canonical"/> (one jieba cut), to be reused for every lookup of the
+    /// same message.</summary>
+    public ClauseQuery Query(string canonical)
     {
         ArgumentNullException.ThrowIfNull(canonical);
+        var terms = Terms(canonical, question: true);
+        // The share matched counts words only: bigrams straddling a question word ("要带") would dilute it.
+        return new ClauseQuery([.. terms], terms.Where(q => q.Key[0] != '\u0001').Sum(q => q.Value));
+    }
+
+    /// <summary>The best sentence for <paramref name="canonical"/> in <paramref name="policy"/>'s clauses, or null.</summary>
+    public ClauseHit? Find(string canonical, InsurancePolicy policy) => Find(Query(canonical), policy);
+
+    /// <summary>The best sentence for <paramref name="understood"/> in <paramref name="policy"/>'s clauses, or null;
+    /// the message is cut once, whatever the number of lookups.</summary>
+    public ClauseHit? Find(UnderstoodMessage understood, InsurancePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(understood);
+        understood.ClauseQuery ??= Query(understood.Canonical);
+        return Find(understood.ClauseQuery, policy);
+    }
+
+    /// <summary>The best sentence for <paramref name="query"/>: only the sentences sharing a term with it (the
+    /// inverted index built once per policy) are scored.</summary>
+    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(policy);
-        var index = _indexes.GetOrAdd(policy.Id, _ => Build(policy));
-        var query = Terms(canonical, question: true);
-        if (query.Count == 0)
+        if (query.Terms.Length == 0)
         {
             return null;
         }
 
-        // The share matched counts words only: bigrams straddling a question word ("要带") would dilute it.
-        var totalWeight = query.Where(q => q.Key[0] != '\u0001').Sum(q => q.Value);
-        ClauseHit? best = null;
-        for (var i = 0; i < index.Units.Count; i++)
+        var index = _indexes.GetOrAdd(policy.Id, _ => Build(policy));
+        var count = index.Units.Count;
+        var rented = count > 512 ? System.Buffers.ArrayPool<double>.Shared.Rent(count) : null;
+        var scores = rented is null ? stackalloc double[count] : rented.AsSpan(0, count);
+        scores.Clear();
+        try
         {
-            var unit = index.Units[i];
-            double score = 0;
-            double matched = 0;
-            double distinctive = 0;
-            foreach (var (term, weight) in query)
+            foreach (var (term, weight) in query.Terms)
             {
-                if (unit.Terms.TryGetValue(term, out var tf))
+                if (index.Postings.TryGetValue(term, out var postings))
                 {
                     var idf = index.Idf[term];
-                    score += weight * idf * (tf * (K1 + 1)) / (tf + (K1 * (1 - B + (B * unit.Length / index.AverageLength))));
+                    foreach (var (unit, tf) in postings)
+                    {
+                        scores[unit] += weight * idf * (tf * (K1 + 1)) / (tf + index.Norms[unit]);
+                    }
                 }
+            }
 
-                if (term[0] != '\u0001' && (unit.Terms.ContainsKey(term) || unit.ClauseTerms.Contains(term)))
+            // Ties keep the earlier sentence, as the full scan did.
+            var bestUnit = -1;
+            for (var i = 0; i < count; i++)
+            {
+                if (scores[i] > 0 && (bestUnit < 0 || scores[i] > scores[bestUnit]))
+                {
+                    bestUnit = i;
+                }
+            }
+
+            if (bestUnit < 0)
+            {
+                return null;
+            }
+
+            var best = index.Units[bestUnit];
+            double matched = 0;
+            double distinctive = 0;
+            foreach (var (term, weight) in query.Terms)
+            {
+                if (term[0] != '\u0001' && (best.Terms.ContainsKey(term) || best.ClauseTerms.Contains(term)))
                 {
                     matched += weight;
                     distinctive = term.Length >= 2 ? Math.Max(distinctive, index.Idf.GetValueOrDefault(term)) : distinctive;
                 }
             }
 
-            if (score > 0 && (best is null || score > best.Score))
+            return new ClauseHit(best.Clause, best.Sentence, scores[bestUnit], query.WordWeight == 0 ? 0 : matched / query.WordWeight, distinctive);
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                best = new ClauseHit(unit.Clause, unit.Sentence, score, totalWeight == 0 ? 0 : matched / totalWeight, distinctive);
+                System.Buffers.ArrayPool<double>.Shared.Return(rented);
             }
         }
-
-        return best;
     }
 
     /// <summary>The segmenter used (also for slot words).</summary>
@@ -105,7 +165,23 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         }
 
         var idf = documentFrequency.ToDictionary(p => p.Key, p => Math.Log(1 + ((units.Count - p.Value + 0.5) / (p.Value + 0.5))), StringComparer.Ordinal);
-        return new PolicyIndex(units, idf, units.Count == 0 ? 1 : units.Average(u => u.Length));
+        var averageLength = units.Count == 0 ? 1 : units.Average(u => u.Length);
+        var postings = new Dictionary<string, List<(int Unit, double Tf)>>(StringComparer.Ordinal);
+        for (var i = 0; i < units.Count; i++)
+        {
+            foreach (var (term, tf) in units[i].Terms)
+            {
+                if (!postings.TryGetValue(term, out var list))
+                {
+                    postings[term] = list = [];
+                }
+
+                list.Add((i, tf));
+            }
+        }
+
+        var norms = units.Select(u => K1 * (1 - B + (B * u.Length / averageLength))).ToArray();
+        return new PolicyIndex(units, idf, postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), norms);
     }
 
     private string Canonical(string text) => normalizer.Canonicalize(normalizer.Clean(text));
@@ -175,5 +251,6 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 
     private sealed record Unit(PolicyClause Clause, string Sentence, Dictionary<string, double> Terms, double Length, HashSet<string> ClauseTerms);
 
-    private sealed record PolicyIndex(IReadOnlyList<Unit> Units, Dictionary<string, double> Idf, double AverageLength);
+    // Postings: term → the sentences holding it with its frequency there; Norms: BM25's length part per sentence.
+    private sealed record PolicyIndex(IReadOnlyList<Unit> Units, Dictionary<string, double> Idf, Dictionary<string, (int Unit, double Tf)[]> Postings, double[] Norms);
 }

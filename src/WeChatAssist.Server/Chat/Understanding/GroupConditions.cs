@@ -74,7 +74,7 @@ internal sealed class GroupConditions
 
         foreach (var (words, unless, groups, ask) in _rules)
         {
-            if (words.Any(w => canonical.Contains(w, StringComparison.Ordinal)) && !unless.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+            if (words.Any(w => Affirmed(canonical, w)) && !unless.Any(w => canonical.Contains(w, StringComparison.Ordinal))
                 && groups.Any(g => policy.FindCategory(g) is not null))
             {
                 return ask;
@@ -82,6 +82,21 @@ internal sealed class GroupConditions
         }
 
         return null;
+    }
+
+    // "没有残疾": a denied word raises no condition.
+    private static bool Affirmed(string canonical, string word)
+    {
+        for (var at = canonical.IndexOf(word, StringComparison.Ordinal); at >= 0; at = canonical.IndexOf(word, at + 1, StringComparison.Ordinal))
+        {
+            var before = canonical.AsSpan(0, at);
+            if (!(before.EndsWith("没有") || before.EndsWith("没") || before.EndsWith("不是") || before.EndsWith("非") || before.EndsWith("无")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed class ConditionsFile

@@ -26,6 +26,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             if (at >= 0 && !IsConsumed(consumed, at, word.Length))
             {
                 Consume(consumed, at, word.Length);
+                // "没有低保", "不是五保户": the group is denied; "低保边缘户": next to the group, not in it. Either way
+                // that group's amount would be another situation's amount.
+                if (NegationPattern().IsMatch(canonical.AsSpan(0, at)) || canonical.AsSpan(at + word.Length).StartsWith("边缘"))
+                {
+                    continue;
+                }
+
                 if (!categories.Contains(code))
                 {
                     categories.Add(code);
@@ -57,6 +64,16 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
             var after = canonical.AsSpan(match.Index + match.Length);
             var before = canonical.AsSpan(0, match.Index);
+            // "过了六月", "九月底都过了", "六月份交的": a day gone by, so a month later in the year than today is last year's.
+            // ("过了六月再交", "二月份交的话" are still to come.)
+            var past = (before.EndsWith("过了") || before.EndsWith("过完")) && after.StartsWith("了")
+                || after[..Math.Min(after.Length, 4)].Contains("过了", StringComparison.Ordinal)
+                || (after.StartsWith("交的") || after.StartsWith("份交的")) && !after.Contains("交的话", StringComparison.Ordinal);
+            if (past && resolved > today && !match.Groups["y"].Success && !match.Groups["iy"].Success)
+            {
+                resolved = resolved.AddYears(-1);
+            }
+
             var isBirth = after.StartsWith("出生") || after.StartsWith("生") || before.EndsWith("出生于") || before.EndsWith("生于") || before.EndsWith("出生在");
             var length = match.Length;
             if (isBirth)
@@ -98,6 +115,16 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             }
         }
 
+        if (date is null && canonical.IndexOf("下半年", StringComparison.Ordinal) is var half and >= 0 && !IsConsumed(consumed, half, 3))
+        {
+            // "下半年再交": the second half of the benefit year, from its first day.
+            // Of the benefit year the policy is for; once under way it is now (the date stays unset).
+            var secondHalf = new DateOnly(policy.BenefitYear, 7, 1);
+            date = secondHalf > today ? secondHalf : null;
+            datePeriod = date is not null;
+            Consume(consumed, half, 3);
+        }
+
         date ??= RelativeDate(canonical, today, consumed);
 
         int? people = null;
@@ -110,7 +137,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         else if (ChildrenPattern().Match(canonical) is { Success: true } children && ChineseNumber.Parse(children.Groups["n"].Value is "两" or "俩" ? "二" : children.Groups["n"].Value) is { } count)
         {
             // "两个娃都在重庆读大学", "俩孩子": that many children, plus me and each relative joined to them.
-            var relatives = ConnectorPattern().IsMatch(canonical) ? KinPattern().Count(canonical) : 0;
+            var relatives = ConnectorPattern().IsMatch(canonical) ? KinCount(canonical) : 0;
             people = (int)count + relatives + (relatives > 0 || canonical.Contains("我跟", StringComparison.Ordinal) || canonical.Contains("我和", StringComparison.Ordinal) ? 1 : 0);
             Consume(consumed, children.Index, children.Length);
         }
@@ -119,9 +146,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             // "我和老伴都是低保", "我跟老公还有儿子", "奶奶和爷爷": me (when said) plus each relative named.
             var relatives = KinPattern().Matches(canonical);
             var me = canonical.Contains('我', StringComparison.Ordinal) ? 1 : 0;
-            if (relatives.Count > 0 && relatives.Count + me >= 2)
+            if (relatives.Count > 0 && KinCount(canonical) + me >= 2)
             {
-                people = me + relatives.Count;
+                people = me + KinCount(canonical);
                 foreach (Match relative in relatives)
                 {
                     Consume(consumed, relative.Index, relative.Length);
@@ -257,6 +284,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             PaidLastYear = paidLastYear,
             RiskCleared = riskCleared,
             ResidueLength = Residue(canonical, consumed),
+            AsksSubsidy = SubsidyQuestionPattern().IsMatch(canonical),
         };
     }
 
@@ -269,6 +297,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         ArgumentNullException.ThrowIfNull(segments);
         var parts = new List<(int Count, ChatSlots Slots)>();
         var shared = ChatSlots.Empty;
+        int? declared = null;
         foreach (var segment in segments)
         {
             if (segment.Length == 0)
@@ -278,6 +307,15 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
             var slots = Extract(segment, policy, today);
             var count = MemberCount(segment);
+            // "三个人都交二档", "两人先交多少": a head count that says what all do, or nothing of its own, is the
+            // household's total; its facts are everyone's.
+            if (count > 0 && HeadCountPattern().Match(segment) is { Success: true } total && !RestPattern().IsMatch(segment)
+                && (segment.AsSpan(total.Index + total.Length).StartsWith("都") || slots.Categories.Count == 0 && slots.Tier is null && slots.Student == StudentKind.None && !slots.Ordinary && !OrdinaryPattern().IsMatch(segment) && slots.Age is null))
+            {
+                declared = slots.People ?? count;
+                count = 0;
+            }
+
             if (count > 0)
             {
                 parts.Add((count, slots));
@@ -288,7 +326,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             }
         }
 
-        if (parts.Count < 2)
+        // Parts that do not add up to the total said: the bot cannot tell who is who, so it does not split.
+        if (parts.Count < 2 || declared is { } said && parts.Sum(p => p.Count) != said)
         {
             return [];
         }
@@ -317,8 +356,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             return n.Length == 0 ? 1 : (int)(ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n }) ?? 0);
         }
 
-        var relatives = KinPattern().Count(segment) + (segment.Contains("老人", StringComparison.Ordinal) ? 1 : 0);
-        var me = ((segment.StartsWith('我') || segment.StartsWith('俺')) && (relatives == 0 || ConnectorPattern().IsMatch(segment))) || segment.Contains("自己", StringComparison.Ordinal) ? 1 : 0;
+        var relatives = KinCount(segment) + (segment.Contains("老人", StringComparison.Ordinal) ? 1 : 0);
+        // "我们村返贫户": 我们 is the village, not one person.
+        var plural = segment.Length >= 2 && segment[1] == '们';
+        var me = ((segment.StartsWith('我') || segment.StartsWith('俺')) && !plural && (relatives == 0 || ConnectorPattern().IsMatch(segment))) || segment.Contains("自己", StringComparison.Ordinal) ? 1 : 0;
         return relatives + me;
     }
 
@@ -515,7 +556,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     private sealed record PolicyWords(IReadOnlyList<(string Word, string Code)> Categories, IReadOnlyList<(string Word, string Name)> Townships);
 
-    [GeneratedRegex(@"(?<iy>\d{4})[-/.](?<im>\d{1,2})[-/.](?<id>\d{1,2})|(?:(?<y>\d{4}|\d{2}|[今明去前后本下上])年)?(?<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?:(?<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]|(?<end>底|末))?")]
+    [GeneratedRegex(@"(?<iy>\d{4})[-/.](?<im>\d{1,2})[-/.](?<id>\d{1,2})|(?:(?<y>\d{4}|\d{2}|[今明去前后本下上])年)?(?<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?:(?<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?:[日号]|(?=[交缴办买]))|(?<end>底|末))?")]
     private static partial Regex DatePattern();
 
     [GeneratedRegex(@"(?<n>\d+(?:\.\d{1,2})?|[零一二两三四五六七八九十百千万]{2,})(?<u>元|块钱|块|圆|快钱)?(?![0-9年月日号天岁档个周])")]
@@ -552,7 +593,31 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"和|跟|还有|加上|同|带")]
     private static partial Regex ConnectorPattern();
 
-    [GeneratedRegex(@"老伴儿?|老公|老婆|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|俺爹|俺娘|公公|婆婆|爷爷|奶奶|姥姥|姥爷|外公|外婆|哥哥|姐姐|弟弟|妹妹")]
+    // A pair named in one word ("爸妈", "公婆") is two people.
+    private static int KinCount(string text)
+    {
+        var count = 0;
+        foreach (Match match in KinPattern().Matches(text))
+        {
+            count += PairPattern().IsMatch(match.Value) ? 2 : 1;
+        }
+
+        return count;
+    }
+
+    [GeneratedRegex(@"^(?:我|俺)?(?:爸妈|爹妈|爹娘|父母|公婆|爷爷奶奶|姥姥姥爷)$")]
+    private static partial Regex PairPattern();
+
+    [GeneratedRegex(@"(?:国家|政府|财政)(?:给|补|出|贴|资助)|给补|补(?:多少|好多|几多)|个人加国家|加上国家|国家加个人|总共一个人")]
+    private static partial Regex SubsidyQuestionPattern();
+
+    [GeneratedRegex(@"其他|其余|剩下|另外")]
+    private static partial Regex RestPattern();
+
+    [GeneratedRegex(@"(?:没有|没|不是|不属于|非|无)$")]
+    private static partial Regex NegationPattern();
+
+    [GeneratedRegex(@"(?:我|俺)?(?:爸妈|爹妈|爹娘|父母|公婆)|爷爷奶奶|姥姥姥爷|老伴儿?|老公|老婆|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|俺爹|俺娘|公公|婆婆|爷爷|奶奶|姥姥|姥爷|外公|外婆|哥哥|姐姐|弟弟|妹妹")]
     private static partial Regex KinPattern();
 
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
