@@ -60,7 +60,8 @@ internal static class PolicyDraftEndpoints
         }
 
         var name = string.IsNullOrWhiteSpace(fileName) ? "draft.yaml" : Path.GetFileName(fileName.Trim());
-        var check = PolicyCheck.Check(buffer.ToArray(), name);
+        var bytes = buffer.ToArray();
+        var check = PolicyCheck.Check(bytes, name);
         if (check.Faults is [{ Reason: var reason } fault] && reason.Contains("not UTF-8", StringComparison.Ordinal))
         {
             return texts.Problem(StatusCodes.Status422UnprocessableEntity, "draftNotUtf8", ("line", fault.Line), ("column", fault.Column));
@@ -72,7 +73,7 @@ internal static class PolicyDraftEndpoints
             return texts.Problem(StatusCodes.Status403Forbidden, "draftOtherCounty", ("county", county ?? ""));
         }
 
-        var yaml = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        var yaml = System.Text.Encoding.UTF8.GetString(bytes);
         var id = await store.AddDraftAsync(check.Policy?.Id, county, name, yaml, check.Faults, StaffName(user), cancellationToken);
         await audit.RecordStaffActionAsync(StaffName(user), UploadAction, Target(id, check.Policy?.Id), cancellationToken);
         var draft = (await store.GetDraftAsync(id, cancellationToken))!;
