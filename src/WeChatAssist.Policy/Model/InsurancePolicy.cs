@@ -38,6 +38,19 @@ public sealed class InsurancePolicy
     /// <summary>The year's fiscal subsidy per person in fen.</summary>
     public long FiscalSubsidyFen { get; init; }
 
+    /// <summary>The national layers this notice inherits for its benefit year (国办发〔2024〕38号 from 2025), oldest first.</summary>
+    public IReadOnlyList<NationalLayer> National { get; init; } = [];
+
+    /// <summary>National rules the notice declares it overrides (<c>waitingPeriod</c>), with the county clauses that say so.</summary>
+    public IReadOnlyList<PolicyClause> NationalOverrideCites { get; init; } = [];
+
+    /// <summary>Whether the notice overrides the national waiting period with its own late-payment rules.</summary>
+    public bool OverridesNationalWaitingPeriod { get; init; }
+
+    /// <summary>The national waiting period that applies where the notice is silent, or null.</summary>
+    public NationalWaitingPeriod? NationalWaitingPeriod =>
+        OverridesNationalWaitingPeriod ? null : National.LastOrDefault(l => l.WaitingPeriod is not null)?.WaitingPeriod;
+
     /// <summary>Clauses stating the fiscal subsidy (the notice, or the national standard it defers to).</summary>
     public required IReadOnlyList<PolicyClause> FiscalSubsidyCites { get; init; }
 
