@@ -51,6 +51,15 @@ public sealed class InsurancePolicy
     public NationalWaitingPeriod? NationalWaitingPeriod =>
         OverridesNationalWaitingPeriod ? null : National.LastOrDefault(l => l.WaitingPeriod is not null)?.WaitingPeriod;
 
+    /// <summary>The clause a citation points at: the notice's own, or one of the national layers it inherits; null if neither.</summary>
+    public PolicyClause? ClauseOf(Citation citation)
+    {
+        ArgumentNullException.ThrowIfNull(citation);
+        return citation.PolicyId == Id
+            ? FindClause(citation.ClauseId)
+            : National.FirstOrDefault(l => l.Id == citation.PolicyId)?.Clauses.FirstOrDefault(c => c.Id == citation.ClauseId);
+    }
+
     /// <summary>Clauses stating the fiscal subsidy (the notice, or the national standard it defers to).</summary>
     public required IReadOnlyList<PolicyClause> FiscalSubsidyCites { get; init; }
 
