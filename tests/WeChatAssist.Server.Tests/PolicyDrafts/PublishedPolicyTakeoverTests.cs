@@ -11,8 +11,8 @@ using WeChatAssist.Server.Tests.Residents;
 namespace WeChatAssist.Server.Tests.PolicyDrafts;
 
 /// <summary>
-/// A published next-year policy takes over where the county's residents are served — here the landing page and the
-/// group text of a link made for pengshui-2024 — from the first day of its collection window, on both providers
+/// A published next-year policy takes over where the county's residents are served — the landing page and the group
+/// text of a link made for pengshui-2024, and the mini-program of a resident registered under it — from the first day of its collection window, on both providers
 /// (the made-up 彭水 2025 draft, test data only: window 2024-10-12 – 2024-12-31).
 /// </summary>
 public sealed class PublishedPolicyTakeoverTests(PostgresServer postgres) : IClassFixture<PostgresServer>
@@ -48,5 +48,17 @@ public sealed class PublishedPolicyTakeoverTests(PostgresServer postgres) : ICla
         var (_, list) = await cadre.GetJsonAsync("/api/v1/links");
         var described = (list.ValueKind == JsonValueKind.Array ? list : list.GetProperty("links")).EnumerateArray().Single(l => l.GetProperty("code").GetString() == code);
         Assert.Contains("2024年12月31日", described.GetProperty("shareText").GetString(), StringComparison.Ordinal);
+
+        // The mini-program: a 低保 resident registered under pengshui-2024 sees benefit year 2025 and is sent to pay the
+        // published amount (19元, not 2024's 38元).
+        var number = TestIds.Next();
+        var residentId = await server.SeedAsync("蒋二", number, categories: ["dibao"]);
+        var token = await server.SessionAsync(TestIds.OpenId());
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, "蒋二", number)).Status);
+        var (_, _, me) = await server.SendAsync(HttpMethod.Get, "/api/v1/mp/me", token, null);
+        Assert.Contains("\"benefitYear\":2025", me, StringComparison.Ordinal);
+        var (started, payment, text) = await server.SendAsync(HttpMethod.Post, "/api/v1/mp/payments", token, new { residentId, tier = 1 });
+        Assert.True(started == HttpStatusCode.Created, text);
+        Assert.Equal((19_00L, 2025), (payment.GetProperty("amountFen").GetInt64(), payment.GetProperty("benefitYear").GetInt32()));
     }
 }
