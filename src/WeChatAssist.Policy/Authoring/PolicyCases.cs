@@ -137,9 +137,13 @@ public sealed class PolicyCase
 
         foreach (var step in quote.Explanation)
         {
-            if (step.Citation.PolicyId != policy.Id || policy.FindClause(step.Citation.ClauseId) is null)
+            // A step cites the notice's own clause or one of the national layer it inherits.
+            var cited = step.Citation.PolicyId == policy.Id
+                ? policy.FindClause(step.Citation.ClauseId) is not null
+                : policy.National.Any(l => l.Id == step.Citation.PolicyId && l.Clauses.Any(c => c.Id == step.Citation.ClauseId));
+            if (!cited)
             {
-                failures.Add($"{File}:{Line}: {Name}: step cites '{step.Citation.PolicyId}' clause '{step.Citation.ClauseId}', not a clause of {policy.Id}");
+                failures.Add($"{File}:{Line}: {Name}: step cites '{step.Citation.PolicyId}' clause '{step.Citation.ClauseId}', not a clause of {policy.Id} or its national layers");
             }
 
             if (step.Text.Contains('{', StringComparison.Ordinal))

@@ -16,8 +16,11 @@ public sealed record PolicyFault(string File, int Line, int Column, string Reaso
 /// <summary>The outcome of checking one policy file: the loaded policy, or the fault that stopped the loader.</summary>
 public sealed record PolicyCheckResult(string File, InsurancePolicy? Policy, IReadOnlyList<PolicyFault> Faults)
 {
+    /// <summary>The national layer, when the checked file is one (<c>policy check</c> on <c>Policies/national/*.yaml</c>).</summary>
+    public NationalLayer? National { get; init; }
+
     /// <summary>Whether the file loads without a fault.</summary>
-    public bool Ok => Faults.Count == 0 && Policy is not null;
+    public bool Ok => Faults.Count == 0 && (Policy is not null || National is not null);
 }
 
 /// <summary>
@@ -38,11 +41,14 @@ public static class PolicyCheck
             return new(path, null, [new PolicyFault(path, 0, 0, "no such file")]);
         }
 
-        return Check(File.ReadAllBytes(path), path);
+        return Check(File.ReadAllBytes(path), path, nationalLayers: true);
     }
 
     /// <summary>Checks uploaded or read bytes: size, UTF-8, then the loader.</summary>
-    public static PolicyCheckResult Check(ReadOnlySpan<byte> content, string fileName)
+    public static PolicyCheckResult Check(ReadOnlySpan<byte> content, string fileName) => Check(content, fileName, nationalLayers: false);
+
+    // Drafts are county policies; a national layer travels with the engine, so only files on disk may be one.
+    private static PolicyCheckResult Check(ReadOnlySpan<byte> content, string fileName, bool nationalLayers)
     {
         if (content.Length > MaxBytes)
         {
@@ -57,7 +63,22 @@ public static class PolicyCheck
             return new(fileName, null, [new PolicyFault(fileName, line, column, "the file is not UTF-8 text (save it as UTF-8; GBK and UTF-16 are not accepted)")]);
         }
 
-        return Check(new string(chars, 0, written), fileName);
+        var text = new string(chars, 0, written);
+        return nationalLayers && NationalLayers.IsNationalLayer(text) ? CheckNational(text, fileName) : Check(text, fileName);
+    }
+
+    /// <summary>Checks a national layer's YAML text (<c>Policies/national/*.yaml</c>).</summary>
+    public static PolicyCheckResult CheckNational(string yaml, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        try
+        {
+            return new(fileName, null, []) { National = NationalLayers.Load(new StringReader(yaml), fileName) };
+        }
+        catch (PolicyLoadException e)
+        {
+            return new(fileName, null, [PolicyFault.From(e)]);
+        }
     }
 
     /// <summary>Checks YAML text.</summary>

@@ -15,14 +15,24 @@ public static class PolicySchema
     /// <summary>Where the committed copy lives in the repository, beside the shipped policies' folder.</summary>
     public const string FileName = "policy.schema.json";
 
+    /// <summary>Where the committed national-layer schema lives (<c>Policies/national/*.yaml</c> point at it).</summary>
+    public const string NationalFileName = "national.schema.json";
+
     /// <summary>The schema as indented JSON with a final newline.</summary>
-    public static string Generate()
+    public static string Generate() =>
+        Generate(PolicyVocabulary.Root, "WeChatAssist policy file (format version " + PolicyAssembly.FormatVersion + ")", "`policy schema`");
+
+    /// <summary>The national layer's schema (<c>national.schema.json</c>) as indented JSON with a final newline.</summary>
+    public static string GenerateNational() =>
+        Generate(NationalVocabulary.Root, "WeChatAssist national layer file (format version " + PolicyAssembly.FormatVersion + ")", "`policy schema --national`");
+
+    private static string Generate(Vocabulary vocabulary, string title, string command)
     {
         var defs = new JsonObject();
-        var root = Definition(PolicyVocabulary.Root, defs);
+        var root = Definition(vocabulary, defs);
         root.Insert(0, "$schema", "https://json-schema.org/draft/2020-12/schema");
-        root.Insert(1, "title", "WeChatAssist policy file (format version " + PolicyAssembly.FormatVersion + ")");
-        root["$comment"] = "Generated from WeChatAssist.Policy's loader vocabulary by `policy schema`; do not edit by hand.";
+        root.Insert(1, "title", title);
+        root["$comment"] = "Generated from WeChatAssist.Policy's loader vocabulary by " + command + "; do not edit by hand.";
         root["$defs"] = defs;
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }

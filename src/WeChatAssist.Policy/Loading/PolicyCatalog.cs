@@ -78,6 +78,31 @@ public sealed class PolicyCatalog
     /// <summary>The policy with this id, or null.</summary>
     public InsurancePolicy? Find(string id) => _current.ById.GetValueOrDefault(id);
 
+    /// <summary>
+    /// The policy a resident or account registered under <paramref name="policyId"/> is served from on
+    /// <paramref name="today"/>: that policy, or the same county's later benefit year once its collection window has
+    /// opened (a published next-year notice takes over on its first collection day). Null when the id is not loaded.
+    /// </summary>
+    public InsurancePolicy? Current(string policyId, DateOnly today)
+    {
+        var snapshot = _current;
+        if (snapshot.ById.GetValueOrDefault(policyId) is not { } configured)
+        {
+            return null;
+        }
+
+        var best = configured;
+        foreach (var candidate in snapshot.All)
+        {
+            if (candidate.Name == configured.Name && candidate.BenefitYear > best.BenefitYear && candidate.CollectionWindow.From <= today)
+            {
+                best = candidate;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>The policy with this id; throws <see cref="KeyNotFoundException"/> when unknown.</summary>
     public InsurancePolicy Get(string id) => Find(id) ?? throw new KeyNotFoundException($"no policy '{id}'");
 

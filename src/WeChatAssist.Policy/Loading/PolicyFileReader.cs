@@ -11,6 +11,8 @@ internal sealed class PolicyFileReader
     private readonly Dictionary<string, PolicyClause> _clauses = new(StringComparer.Ordinal);
     private string _policyId = string.Empty;
     private string _documentNumber = string.Empty;
+    private IReadOnlyList<NationalLayer> _national = [];
+    private bool _overridesNationalWaiting;
 
     private PolicyFileReader(string file) => _file = file;
 
@@ -50,6 +52,8 @@ internal sealed class PolicyFileReader
         _policyId = root.Str("id");
         _documentNumber = root.OptStr("documentNumber") ?? string.Empty;
         ReadClauses(root);
+        _national = NationalLayers.For(root.Int("benefitYear"));
+        var nationalOverrideCites = ReadNationalOverride(root);
 
         var tiers = root.MapList("tiers").Select(ReadTier).ToList();
         if (tiers.Count == 0)
@@ -111,6 +115,9 @@ internal sealed class PolicyFileReader
             NoPaymentCites = noPayCites,
             LateRegimes = regimes,
             LateNotStatedCites = lateNotStated,
+            National = _national,
+            NationalOverrideCites = nationalOverrideCites,
+            OverridesNationalWaitingPeriod = _overridesNationalWaiting,
             Newborn = ReadNewborn(root),
             College = ReadCollege(root),
             SchoolCites = Cites(root, "schoolCites", required: false),
@@ -213,6 +220,7 @@ internal sealed class PolicyFileReader
         foreach (var r in late.MapList("regimes", required: false))
         {
             var regime = ReadRegime(r);
+            CheckAgainstNational(regime, r);
             foreach (var (range, _, name) in spans)
             {
                 if (range.Overlaps(regime.Period))
@@ -243,6 +251,60 @@ internal sealed class PolicyFileReader
 
         late.EnsureNoUnknownKeys();
         return (regimes.OrderBy(r => r.Period.From).ToList(), notStatedCites);
+    }
+
+    private List<PolicyClause> ReadNationalOverride(YamlMap root)
+    {
+        if (root.OptMap("national") is not { } n)
+        {
+            return [];
+        }
+
+        var layerId = n.Str("layer");
+        if (!_national.Any(l => l.Id == layerId))
+        {
+            var known = NationalLayers.Shipped.FirstOrDefault(l => l.Id == layerId);
+            throw n.Error(n.Required("layer"), known is null
+                ? $"no national layer '{layerId}' (known: {string.Join(", ", NationalLayers.Shipped.Select(l => l.Id))})"
+                : $"national layer '{layerId}' applies from benefit year {known.FromBenefitYear}, not to {root.Int("benefitYear")}; there is nothing to override");
+        }
+
+        foreach (var (rule, node) in n.StrList("overrides"))
+        {
+            _overridesNationalWaiting |= rule switch
+            {
+                "waitingPeriod" => true,
+                _ => throw n.Error(node, $"unknown national rule '{rule}' (waitingPeriod)"),
+            };
+        }
+
+        var cites = Cites(n);
+        n.EnsureNoUnknownKeys();
+        return cites;
+    }
+
+    // Both the county and the national layer speak about payment outside the collection window: a county cover start
+    // sooner than the national fixed waiting period contradicts it. 90 days or more agree with "3个月" (the notices
+    // count waits in days; a calendar-month wait is never shorter than 28 days a month).
+    private void CheckAgainstNational(LateRegime regime, YamlMap r)
+    {
+        if (_overridesNationalWaiting || _national.LastOrDefault(l => l.WaitingPeriod is not null) is not { WaitingPeriod: { } national } layer)
+        {
+            return;
+        }
+
+        var clause = national.Cites[0];
+        var said = $"{layer.DocumentNumber} {clause.Numbering} sets a fixed waiting period of {national.FixedMonths} months from benefit year {layer.FromBenefitYear} for payment outside the collection period";
+        var fix = $"; if the notice really says so, declare `national: {{ layer: {layer.Id}, overrides: [waitingPeriod], cites: [...] }}`";
+        switch (regime.BenefitStart)
+        {
+            case BenefitStartRule.NextMonthFirst:
+                throw r.Error(r.Required("benefitStart"), $"late regime '{regime.Id}' starts cover on the 1st of the next month, but {said}{fix}");
+            case BenefitStartRule.AfterWaitingDays when regime.Waiting!.Amount < national.FixedMonths * 30:
+            case BenefitStartRule.AfterWaitingMonths when regime.Waiting!.Amount < national.FixedMonths:
+                var unit = regime.Waiting.Unit == DurationUnit.Days ? "days" : "months";
+                throw r.Error(r.Required("waiting"), $"late regime '{regime.Id}' waits {regime.Waiting.Amount} {unit}, but {said}{fix}");
+        }
     }
 
     private LateRegime ReadRegime(YamlMap r)

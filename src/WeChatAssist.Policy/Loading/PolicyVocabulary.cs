@@ -74,7 +74,7 @@ internal static class PolicyVocabulary
 
     private static Term Flag(string key, string description) => new(key, TermKind.Boolean, false, description);
 
-    private static readonly Vocabulary Clause = new("clause", "One clause of the notice (or a national rule it defers to), cited by its id.",
+    internal static readonly Vocabulary Clause = new("clause", "One clause of the notice (or a national rule it defers to), cited by its id.",
         Text("id", true, "Short id the rules cite."),
         Text("numbering", true, "The notice's own numbering, e.g. 三、（一）."),
         Text("text", true, "The clause's text, copied from the notice."),
@@ -225,6 +225,11 @@ internal static class PolicyVocabulary
         Text("description", true, "What happens."),
         Cites());
 
+    private static readonly Vocabulary NationalOverride = new("nationalOverride", "Rules of the national layer this county file replaces with its own (otherwise a contradiction is a load fault).",
+        Text("layer", true, "The national layer's id, e.g. gbf-2024-38."),
+        new Term("overrides", TermKind.TextList, true, "The national rules replaced: waitingPeriod."),
+        Cites(description: "The county's clauses that state its own rule."));
+
     /// <summary>The whole file.</summary>
     public static readonly Vocabulary Root = new("policy", "A county's resident medical-insurance collection notice, encoded as rules that cite its clauses.",
         new Term("formatVersion", TermKind.Integer, true, "Format version (1)."),
@@ -251,5 +256,6 @@ internal static class PolicyVocabulary
         new Term("coverageTargets", TermKind.MapList, false, "Coverage-rate targets.", CoverageTarget),
         new Term("reporting", TermKind.MapList, false, "Reporting rhythm.", Reporting),
         new Term("facts", TermKind.MapList, false, "Other stated facts.", Fact),
-        new Term("dates", TermKind.MapList, false, "Other key dates.", KeyDate));
+        new Term("dates", TermKind.MapList, false, "Other key dates.", KeyDate),
+        new Term("national", TermKind.Map, false, "Declares which national-layer rules this notice overrides.", NationalOverride));
 }

@@ -38,6 +38,28 @@ public sealed class InsurancePolicy
     /// <summary>The year's fiscal subsidy per person in fen.</summary>
     public long FiscalSubsidyFen { get; init; }
 
+    /// <summary>The national layers this notice inherits for its benefit year (国办发〔2024〕38号 from 2025), oldest first.</summary>
+    public IReadOnlyList<NationalLayer> National { get; init; } = [];
+
+    /// <summary>National rules the notice declares it overrides (<c>waitingPeriod</c>), with the county clauses that say so.</summary>
+    public IReadOnlyList<PolicyClause> NationalOverrideCites { get; init; } = [];
+
+    /// <summary>Whether the notice overrides the national waiting period with its own late-payment rules.</summary>
+    public bool OverridesNationalWaitingPeriod { get; init; }
+
+    /// <summary>The national waiting period that applies where the notice is silent, or null.</summary>
+    public NationalWaitingPeriod? NationalWaitingPeriod =>
+        OverridesNationalWaitingPeriod ? null : National.LastOrDefault(l => l.WaitingPeriod is not null)?.WaitingPeriod;
+
+    /// <summary>The clause a citation points at: the notice's own, or one of the national layers it inherits; null if neither.</summary>
+    public PolicyClause? ClauseOf(Citation citation)
+    {
+        ArgumentNullException.ThrowIfNull(citation);
+        return citation.PolicyId == Id
+            ? FindClause(citation.ClauseId)
+            : National.FirstOrDefault(l => l.Id == citation.PolicyId)?.Clauses.FirstOrDefault(c => c.Id == citation.ClauseId);
+    }
+
     /// <summary>Clauses stating the fiscal subsidy (the notice, or the national standard it defers to).</summary>
     public required IReadOnlyList<PolicyClause> FiscalSubsidyCites { get; init; }
 

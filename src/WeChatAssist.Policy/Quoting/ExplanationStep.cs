@@ -148,6 +148,24 @@ public enum ExplanationKind
 
     /// <summary>Mode for monitored persons whose risk is cleared.</summary>
     RiskClearedMode,
+
+    /// <summary>National layer: fixed waiting period for joining outside the collection period or after a break.</summary>
+    NationalWaitingFixed,
+
+    /// <summary>National layer: who is excepted from the waiting period.</summary>
+    NationalWaitingExceptions,
+
+    /// <summary>National layer: variable waiting months per year of break.</summary>
+    NationalWaitingPerYearOfBreak,
+
+    /// <summary>National layer: paying for missed years reduces the variable part.</summary>
+    NationalWaitingRepair,
+
+    /// <summary>National layer: the least total wait after a long break.</summary>
+    NationalWaitingFloor,
+
+    /// <summary>National layer: the concrete standard is set locally; ask the bureau.</summary>
+    NationalWaitingLocalStandard,
 }
 
 /// <summary>One explanation step: what was decided, with its citation; <see cref="Text"/> renders the Chinese sentence.</summary>

@@ -28,6 +28,13 @@ public enum QuoteOutcome
 
     /// <summary>The resident is already covered and need not pay (college transition year).</summary>
     AlreadyCovered,
+
+    /// <summary>
+    /// The notice is silent but a national layer it inherits states the rule (the waiting period of 国办发〔2024〕38号 for
+    /// a late payer); the explanation cites the national clauses, <see cref="PolicyQuote.DeferringClause"/> is the
+    /// national clause leaving the concrete standard to local rules, so amounts and cover start stay with the contacts.
+    /// </summary>
+    NationalRule,
 }
 
 /// <summary>A fact the engine needs but was not given.</summary>

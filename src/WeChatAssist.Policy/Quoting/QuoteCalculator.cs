@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace WeChatAssist.Policy;
 
 /// <summary>
@@ -663,6 +664,13 @@ internal static class QuoteCalculator
         {
             var cite = p.LateNotStatedCites[0].Citation;
             steps.Add(new(ExplanationKind.LateNotStated, cite, Date1: p.CollectionWindow.To));
+            if (paidOn <= p.BenefitPeriod.To && p.NationalWaitingPeriod is { } national)
+            {
+                // The notice is silent, the national layer speaks: its waiting period, cited, and that the concrete
+                // standard is set locally (so the amount and the cover start stay with the bureau).
+                return Refusal(p, paidOn, f.Tier, QuoteOutcome.NationalRule, NationalWaiting(p, national, ref steps), ref steps);
+            }
+
             return Refusal(p, paidOn, f.Tier, QuoteOutcome.NotStated, cite, ref steps);
         }
 
@@ -670,6 +678,28 @@ internal static class QuoteCalculator
         var lastCite = last.Cites[^1].Citation;
         steps.Add(new(ExplanationKind.OutsideWindow, lastCite, Date1: last.Deadline ?? last.Period.To));
         return Refusal(p, paidOn, f.Tier, QuoteOutcome.OutsideWindow, lastCite, ref steps);
+    }
+
+    private static Citation NationalWaiting(InsurancePolicy p, NationalWaitingPeriod w, ref StepBuffer steps)
+    {
+        var layer = p.National.Last(l => ReferenceEquals(l.WaitingPeriod, w));
+        var rule = w.Cites[0].Citation;
+        steps.Add(new(ExplanationKind.NationalWaitingFixed, rule, Number: w.FixedMonths, Subject: layer.FromBenefitYear.ToString(CultureInfo.InvariantCulture)));
+        steps.Add(new(ExplanationKind.NationalWaitingExceptions, rule, Subject: w.Exceptions));
+        if (w.MonthsPerYearOfBreak > 0)
+        {
+            steps.Add(new(ExplanationKind.NationalWaitingPerYearOfBreak, rule, Number: w.MonthsPerYearOfBreak));
+        }
+
+        if (w.RepairMonthsPerYearPaid > 0)
+        {
+            steps.Add(new(ExplanationKind.NationalWaitingRepair, rule, Number: w.RepairMonthsPerYearPaid));
+        }
+
+        steps.Add(new(ExplanationKind.NationalWaitingFloor, rule, Number: w.FloorMonths, Subject: w.FloorFromBreakYears.ToString(CultureInfo.InvariantCulture)));
+        var local = w.LocalStandardCites[0].Citation;
+        steps.Add(new(ExplanationKind.NationalWaitingLocalStandard, local));
+        return local;
     }
 
     private static PolicyQuote Refusal(

@@ -10,20 +10,7 @@ internal static class ChatPolicies
     public static InsurancePolicy? Resolve(PolicyCatalog catalog, string policyId, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        if (catalog.Find(policyId) is not { } configured)
-        {
-            return null;
-        }
-
-        var best = configured;
-        foreach (var candidate in catalog.All)
-        {
-            if (candidate.Name == configured.Name && candidate.BenefitYear > best.BenefitYear && candidate.CollectionWindow.From <= today)
-            {
-                best = candidate;
-            }
-        }
-
-        return best;
+        // The engine's rule, shared with quotes' callers, landing pages and the mini-program.
+        return catalog.Current(policyId, today);
     }
 }

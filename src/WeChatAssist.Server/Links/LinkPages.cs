@@ -15,9 +15,10 @@ internal sealed class LinkPages(LinkTemplates templates, PolicyCatalog policies,
         return $"{origin}/s/{link.Code}";
     }
 
-    /// <summary>The page model, or null when the link's policy is no longer loaded.</summary>
+    /// <summary>The page model, or null when the link's policy is no longer loaded. A link made for one benefit year shows
+    /// the county's next year (e.g. a published notice) from the day its collection opens.</summary>
     public LinkPageModel? Model(ShareLink link, HttpRequest request) =>
-        policies.Find(link.PolicyId) is { } policy
+        policies.Current(link.PolicyId, clock.Today()) is { } policy
             ? LinkPageModel.Create(link, policy, clock.Today(), LandingUrl(link, request), link.MiniProgramUrlLink, link.WeChatQrUrl is null ? null : $"/s/{link.Code}/follow.svg")
             : null;
 

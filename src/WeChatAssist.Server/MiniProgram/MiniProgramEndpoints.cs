@@ -151,7 +151,8 @@ internal static partial class MiniProgramEndpoints
                 continue;
             }
 
-            var policy = catalog.Find(resident.PolicyId);
+            // The county's next benefit year (a published notice) once its collection has opened.
+            var policy = catalog.Current(resident.PolicyId, today);
             var benefitYear = policy?.BenefitYear ?? 0;
             var paid = policy is not null && resident.PaidYear == benefitYear;
             var quotes = new List<QuoteResponse>();

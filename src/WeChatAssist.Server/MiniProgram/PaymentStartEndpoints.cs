@@ -63,7 +63,7 @@ internal static class PaymentStartEndpoints
             return texts.Problem(StatusCodes.Status404NotFound, "paymentNotBound");
         }
 
-        if (catalog.Find(resident.PolicyId) is not { } policy
+        if (catalog.Current(resident.PolicyId, clock.Today()) is not { } policy
             || !options.Value.PaymentChannels.TryGetValue(resident.PolicyId, out var channel))
         {
             return texts.Problem(StatusCodes.Status503ServiceUnavailable, "paymentChannelMissing");

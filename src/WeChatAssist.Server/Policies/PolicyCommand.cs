@@ -17,7 +17,7 @@ internal static class PolicyCommand
                policy diff OLD NEW                  what changes for residents (OLD/NEW: a file or a shipped policy id)
                policy preview FILE [--on DATE]      quotes for every group and tier on DATE (default today), and the key dates
                policy test FILE                     runs the cases in FILE's .cases.yaml beside it
-               policy schema                        prints the JSON Schema of the policy format (for editors)
+               policy schema [--national]           prints the JSON Schema of the policy format, or of a national layer (for editors)
         """;
 
     /// <summary>Whether the command line asks for a policy verb instead of the server.</summary>
@@ -36,6 +36,7 @@ internal static class PolicyCommand
             "preview" when args.Length is 3 or 5 => Preview(args[2..], output, time),
             "test" when args.Length == 3 => Test(args[2], output),
             "schema" when args.Length == 2 => Schema(output),
+            "schema" when args is [_, _, "--national"] => SchemaNational(output),
             _ => UsageError(output),
         };
     }
@@ -54,7 +55,13 @@ internal static class PolicyCommand
 
             if (result.Policy is { } p)
             {
-                output.WriteLine($"{file}: ok ({p.Id}, benefit year {p.BenefitYear}, {p.Categories.Count} groups, {p.Tiers.Count} tiers)");
+                var national = p.National.Count == 0 ? "" : $", inherits {string.Join(", ", p.National.Select(l => l.DocumentNumber))}{(p.OverridesNationalWaitingPeriod ? " (waiting period overridden)" : "")}";
+                output.WriteLine($"{file}: ok ({p.Id}, benefit year {p.BenefitYear}, {p.Categories.Count} groups, {p.Tiers.Count} tiers{national})");
+            }
+
+            if (result.National is { } n)
+            {
+                output.WriteLine($"{file}: ok (national layer {n.Id}, {n.DocumentNumber}, from benefit year {n.FromBenefitYear}, {n.Clauses.Count} clauses, {n.Sources.Count} sources)");
             }
         }
 
@@ -159,6 +166,12 @@ internal static class PolicyCommand
     private static int Schema(TextWriter output)
     {
         output.Write(PolicySchema.Generate());
+        return 0;
+    }
+
+    private static int SchemaNational(TextWriter output)
+    {
+        output.Write(PolicySchema.GenerateNational());
         return 0;
     }
 

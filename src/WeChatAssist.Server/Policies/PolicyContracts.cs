@@ -74,7 +74,7 @@ internal sealed record TargetRowResponse(int? Sequence, string Name, long Count)
 internal sealed record CitationResponse(string PolicyId, string ClauseId, string Numbering, string DocumentNumber, string? Text)
 {
     public static CitationResponse From(Citation c, InsurancePolicy p) =>
-        new(c.PolicyId, c.ClauseId, c.Numbering, c.DocumentNumber, p.FindClause(c.ClauseId)?.Text);
+        new(c.PolicyId, c.ClauseId, c.Numbering, c.DocumentNumber, p.ClauseOf(c)?.Text);
 }
 
 /// <summary>One explanation step in Chinese with the clause it cites.</summary>

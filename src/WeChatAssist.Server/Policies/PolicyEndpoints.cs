@@ -77,6 +77,9 @@ internal static class PolicyEndpoints
             ["contacts"] = string.Join("；", quote.Contacts.Select(c => c.Phone is null ? c.Name : $"{c.Name} {c.Phone}")),
             ["category"] = string.Join("、", query.Categories),
             ["fact"] = missing is null ? "" : texts.Fact(missing),
+            // NationalRule: the national document the notice inherits, and what it says, step by step.
+            ["national"] = clause is not null && clause.PolicyId != quote.Policy.Id ? clause.DocumentNumber : "",
+            ["rule"] = string.Concat(quote.Explanation.Where(s => s.Citation.PolicyId != quote.Policy.Id).Select(s => s.Text)),
         };
         var key = Json.Name(quote.Outcome);
         var (title, detail) = texts.Render(key, values);

@@ -78,7 +78,7 @@ public class PolicySchemaTests
         string.Join("\n", (results.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")));
 
     /// <summary>YAML to JSON as an editor's YAML 1.2 core schema types plain scalars (numbers, booleans, null).</summary>
-    private static JsonNode? ToJson(string yaml)
+    internal static JsonNode? ToJson(string yaml)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));

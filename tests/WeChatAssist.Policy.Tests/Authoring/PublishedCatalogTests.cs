@@ -32,4 +32,22 @@ public class PublishedCatalogTests
         catalog.ApplyPublished([]);
         Assert.Equal(310_00, catalog.Get("suiping-2025").Categories.Single(c => c.Code == "dibao").AtTier(1)!.IndividualFen);
     }
+
+    [Fact]
+    public void A_published_next_year_serves_the_county_from_its_first_collection_day_and_not_before()
+    {
+        var catalog = PolicyCatalog.LoadShipped();
+        catalog.ApplyPublished([Draft()]);
+
+        // The made-up 2025 draft's window opens on 12 October 2024.
+        Assert.Equal("pengshui-2024", catalog.Current("pengshui-2024", new DateOnly(2024, 10, 11))!.Id);
+        Assert.Equal("pengshui-2025", catalog.Current("pengshui-2024", new DateOnly(2024, 10, 12))!.Id);
+        Assert.Equal("pengshui-2025", catalog.Current("pengshui-2025", new DateOnly(2024, 1, 1))!.Id);
+        // Another county is not moved, and an unknown id is null.
+        Assert.Equal("wenxi-2024", catalog.Current("wenxi-2024", new DateOnly(2024, 10, 12))!.Id);
+        Assert.Null(catalog.Current("nowhere-2024", new DateOnly(2024, 10, 12)));
+
+        catalog.ApplyPublished([]);
+        Assert.Equal("pengshui-2024", catalog.Current("pengshui-2024", new DateOnly(2024, 10, 12))!.Id);
+    }
 }

@@ -21,6 +21,31 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Fact]
+    public void Check_checks_the_national_layer_and_says_which_county_files_inherit_it()
+    {
+        var national = Path.Combine(RepoFiles.Root(), "src", "WeChatAssist.Policy", "Policies", "national", "gbf-2024-38.yaml");
+        var (code, text) = Run("policy", "check", national, Write("suiping.yaml", Shipped("suiping-2025")), Write("wenxi.yaml", Shipped("wenxi-2024")));
+        Assert.Equal(0, code);
+        Assert.Contains($"{national}: ok (national layer gbf-2024-38, 国办发〔2024〕38号, from benefit year 2025", text, StringComparison.Ordinal);
+        Assert.Contains("inherits 国办发〔2024〕38号)", text, StringComparison.Ordinal);
+        // Benefit year 2024 is before the layer: nothing inherited.
+        Assert.DoesNotContain("inherits", text.Split('\n').Single(l => l.Contains("(wenxi-2024, benefit year 2024, ", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        var broken = Write("gbf.yaml", File.ReadAllText(national).Replace("fixedMonths: 3", "fixedMonths: x", StringComparison.Ordinal));
+        var (failed, faults) = Run("policy", "check", broken);
+        Assert.Equal(1, failed);
+        Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(broken)}:\d+:\d+: .*fixedMonths", faults);
+    }
+
+    [Fact]
+    public void Schema_national_prints_the_national_layer_schema()
+    {
+        var (code, text) = Run("policy", "schema", "--national");
+        Assert.Equal(0, code);
+        Assert.Equal(WeChatAssist.Policy.PolicySchema.GenerateNational(), text);
+    }
+
+    [Fact]
     public void Check_of_good_files_exits_0()
         => Assert.Equal(0, Run("policy", "check", Write("a.yaml", Shipped("wenxi-2024")), Write("b.yaml", Shipped("pengshui-2024"))).Code);
 

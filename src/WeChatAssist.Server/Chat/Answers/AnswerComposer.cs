@@ -453,8 +453,14 @@ internal static class AnswerComposer
             QuoteOutcome.OutsideWindow => "outside_window",
             QuoteOutcome.NoCoverRemaining => "no_cover_remaining",
             QuoteOutcome.AlreadyCovered => "already_covered",
+            QuoteOutcome.NationalRule => NationalRuleAnswer.Template,
             _ => "not_stated",
         };
+        if (template == NationalRuleAnswer.Template)
+        {
+            NationalRuleAnswer.Fill(model, quote, format);
+        }
+
         var pending = template.StartsWith("ask_", StringComparison.Ordinal) ? intent : ChatIntent.None;
         return new ComposedAnswer(template, model, citations, false, pending);
     }
