@@ -164,6 +164,17 @@ internal sealed partial class CorrectionNotifier(
         var data = Data(correction, message);
         var miniProgram = target.Channel == MessageChannels.Subscribe && (submitter || settings.Kind == WeChatAccountKind.MiniProgram);
         var opens = accounts.TryGetValue(correction.Account, out var mini) && mini.Kind == WeChatAccountKind.MiniProgram ? new MiniProgramPage(mini.AppId, message.Page) : null;
+        // A consent recorded from the push is used up by the send; the official account's subscribe message needs one
+        // (the mini-program's is asked for on the corrections page, so WeChat judges it when none was recorded).
+        if (target.Channel == MessageChannels.Subscribe)
+        {
+            var template = miniProgram ? message.TemplateId! : message.OfficialSubscribeTemplateId!;
+            if (!await channels.UseConsentAsync(target.AppId, target.OpenId, template, clock.GetUtcNow(), cancellationToken) && !miniProgram)
+            {
+                return WeChatError.FromCode(WeChatErrorCodes.UserRefused, "no subscribe consent left");
+            }
+        }
+
         try
         {
             if (miniProgram)
@@ -176,12 +187,12 @@ internal sealed partial class CorrectionNotifier(
                 return (await wechat.SendSubscribeMessageAsync(account, new SubscribeMessage(target.OpenId, message.OfficialSubscribeTemplateId!, data) { MiniProgram = opens }, cancellationToken)).Error;
             }
 
-            var template = new TemplateMessage(target.OpenId, message.OfficialTemplateId!, data)
+            var templateMessage = new TemplateMessage(target.OpenId, message.OfficialTemplateId!, data)
             {
                 MiniProgram = opens,
                 ClientMessageId = "wca-correction-" + correction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
-            return (await wechat.SendTemplateMessageAsync(account, template, cancellationToken)).Error;
+            return (await wechat.SendTemplateMessageAsync(account, templateMessage, cancellationToken)).Error;
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

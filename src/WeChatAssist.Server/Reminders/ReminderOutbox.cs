@@ -197,16 +197,8 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
     }
 
     /// <summary>Uses one subscribe consent; false when none is left (the resident must accept again).</summary>
-    public async Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "UPDATE subscribe_consents SET remaining = remaining - 1, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0");
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", openId);
-        command.AddParameter("@template", templateId);
-        command.AddInstant(database.Provider, "@now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        channels.UseConsentAsync(appId, openId, templateId, now, cancellationToken);
 
     /// <summary>The <c>status</c> column value.</summary>
     public static string Name(OutboxStatus status) => status switch

@@ -66,6 +66,19 @@ internal sealed class MessageChannels(DatabaseTarget database)
     public static bool RefusesThisChannelOnly(int? errorCode) =>
         errorCode is WeChatErrorCodes.UserRefused or WeChatErrorCodes.ArgumentInvalid or WeChatErrorCodes.RequireSubscribe;
 
+    /// <summary>Uses one recorded subscribe consent of this user and template; false when none is left (or none was
+    /// ever recorded).</summary>
+    public async Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "UPDATE subscribe_consents SET remaining = remaining - 1, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0");
+        command.AddParameter("@app", appId);
+        command.AddParameter("@open", openId);
+        command.AddParameter("@template", templateId);
+        command.AddInstant(database.Provider, "@now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
     /// <summary>The candidates for resident <paramref name="residentId"/>'s first binding (the WeChat user reminders
     /// go to), in order; empty when the resident is not bound.</summary>
     public async Task<IReadOnlyList<MessageTarget>> ForResidentAsync(long residentId, MessageRoutes routes, MessageTemplates templates, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ using WeChatAssist.WeChat.Simulator.Push;
 namespace WeChatAssist.Server.Tests.MiniProgram;
 
 /// <summary>One resident across 彭水's official account and its mini-program, through the real webhook, mini-program
-/// push and API, with the in-process simulator playing WeChat (both apps bound to one open platform unless a test
+/// push and API over Kestrel, with the in-process simulator playing WeChat (both apps bound to one open platform unless a test
 /// says otherwise).</summary>
 public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
@@ -26,6 +26,7 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
     private const string MiniDeadlineTemplate = "mp-tpl-deadline";
     private const string MiniCorrectionTemplate = "mp-tpl-correction";
     private const string OfficialCorrectionTemplate = "oa-tpl-correction";
+    private const string OfficialCorrectionSubscribeTemplate = "oa-sub-correction";
 
     [Theory]
     [InlineData("sqlite")]
@@ -227,6 +228,7 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         {
             ["Corrections:ResultMessage:TemplateId"] = MiniCorrectionTemplate,
             ["Corrections:ResultMessage:OfficialTemplateId"] = OfficialCorrectionTemplate,
+            ["Corrections:ResultMessage:OfficialSubscribeTemplateId"] = OfficialCorrectionSubscribeTemplate,
         });
         using var admin = await StaffSession.SignInAsync(server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
         var log = server.Services.GetRequiredService<SimulatorCallLog>();
@@ -239,13 +241,29 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         var first = await SubmitCorrectionAsync(server, consented.Token, consented.ResidentId);
         var second = await SubmitCorrectionAsync(server, refused.Token, refused.ResidentId);
 
+        // A third refused in the mini-program too, but accepted the outcome template on the official account.
+        var officialConsent = await FollowerWithMiniProgramBindingAsync(server, "吴六");
+        var popup = WeChatPushSimulator.Event("gh_pengshui", officialConsent.OfficialOpenId, "subscribe_msg_popup_event", null, DateTimeOffset.UtcNow.ToUnixTimeSeconds())
+            .Replace("</xml>", $"<SubscribeMsgPopupEvent><List><TemplateId>{OfficialCorrectionSubscribeTemplate}</TemplateId><SubscribeStatusString>accept</SubscribeStatusString><PopupScene>0</PopupScene></List></SubscribeMsgPopupEvent></xml>", StringComparison.Ordinal);
+        Assert.Equal(200, (await new WeChatPushSimulator(server.Client).PushAsync(new Uri(server.Client.BaseAddress!, "/wechat/" + ResidentServer.Account), Account(server, ResidentServer.Account), popup, encrypt: true, CancellationToken.None)).StatusCode);
+        var third = await SubmitCorrectionAsync(server, officialConsent.Token, officialConsent.ResidentId);
+
         var approved = await admin.PostAsync($"/api/v1/admin/corrections/{first}/approve");
         var rejected = await admin.PostAsync($"/api/v1/admin/corrections/{second}/reject", new { reason = "户口本页不清晰" });
+        var approvedThird = await admin.PostAsync($"/api/v1/admin/corrections/{third}/approve");
 
         Assert.Equal(HttpStatusCode.OK, approved.Status);
         Assert.Equal("sent", approved.Body.GetProperty("notifyStatus").GetString());
         Assert.Equal(HttpStatusCode.OK, rejected.Status);
         Assert.Equal("sent", rejected.Body.GetProperty("notifyStatus").GetString());
+        Assert.Equal("sent", approvedThird.Body.GetProperty("notifyStatus").GetString());
+
+        // The third: the official account's subscribe message, its consent used, no template message.
+        var bizsend = Assert.Single(log.Outbox(officialConsent.OfficialOpenId));
+        Assert.Equal(("cgi-bin/message/subscribe/bizsend", ResidentServer.AppId), (bizsend.Endpoint, bizsend.AppId));
+        Assert.Contains(OfficialCorrectionSubscribeTemplate, bizsend.Body, StringComparison.Ordinal);
+        Assert.Empty(log.Outbox(officialConsent.MiniOpenId));
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM subscribe_consents WHERE open_id = '{officialConsent.OfficialOpenId}' AND remaining > 0"));
 
         // The consenting resident: one mini-program subscribe message, nothing on the official account.
         var mini = Assert.Single(log.Outbox(consented.MiniOpenId));
@@ -371,7 +389,9 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         }
 
         var connection = provider == DatabaseProvider.Postgres ? await postgresDatabaseAsync() : TempSqlite();
-        return await ResidentServer.StartAsync(provider, connection, settings);
+        // Over Kestrel: pushes, the mini-program API and staff requests cross a real socket, and the WeChat client
+        // reaches the simulator on the server's own port, as under `dotnet run`.
+        return await ResidentServer.StartAsync(provider, connection, settings, overKestrel: true);
 
         Task<string> postgresDatabaseAsync() => postgres.CreateDatabaseAsync();
     }
