@@ -41,7 +41,7 @@ public sealed class SchedulerTests(PostgresServer postgres) : IClassFixture<Post
 
         var jobs = server.Services.RecurringJobs();
 
-        string[] expected = ["reminders-planner", "reminders-lease-sweep", "broadcasts-mass-send-sweep", "corrections-outcome-messages", "corrections-photo-retention", "chat-dialogue-sweep", "message-dedupe-sweep", "mini-program-sweep"];
+        string[] expected = ["reminders-planner", "reminders-lease-sweep", "broadcasts-mass-send-sweep", "corrections-outcome-messages", "corrections-photo-retention", "chat-dialogue-sweep", "message-dedupe-sweep", "mini-program-sweep", "followers-unionid-backfill"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), jobs.Keys.Order(StringComparer.Ordinal));
         Assert.All(jobs.Values, job => Assert.Equal("Asia/Shanghai", job.TimeZoneId));
         Assert.Equal("*/10 * * * *", jobs["reminders-planner"].Cron);

@@ -4,10 +4,12 @@ using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.WeChat;
 using WeChatAssist.WeChat.Api;
+using WeChatAssist.WeChat.Configuration;
 
 namespace WeChatAssist.Server.Corrections;
 
-/// <summary>Tells the resident who asked how their correction was decided, by a mini-program subscribe message.
+/// <summary>Tells the resident who asked how their correction was decided, by a mini-program subscribe message, or
+/// through the official account they follow when the mini-program cannot carry it (see <see cref="SendAsync"/>).
 /// The first send follows the review's commit; a transient failure (-1, HTTP/network, token, quota) schedules one
 /// Hangfire job, <see cref="CorrectionOutcomeMessageJob"/>, at the next try's time (exponential backoff up to
 /// <c>ResultMessage:MaxAttempts</c>), which reschedules itself the same way; a permanent refusal (43101 no consent,
@@ -18,6 +20,9 @@ namespace WeChatAssist.Server.Corrections;
 internal sealed partial class CorrectionNotifier(
     IWeChatApiClient wechat,
     CorrectionStore store,
+    CorrectionChannelFailures failures,
+    MessageChannels channels,
+    IOptionsMonitor<WeChatOptions> wechatOptions,
     CorrectionTexts texts,
     IOptions<CorrectionsOptions> options,
     BusinessClock businessClock,
@@ -34,28 +39,49 @@ internal sealed partial class CorrectionNotifier(
 
     private const int BatchSize = 100;
 
-    /// <summary>Sends the outcome message of a reviewed correction once and records what became of it.</summary>
+    /// <summary>Sends the outcome message of a reviewed correction once and records what became of it. The channel
+    /// is chosen as for reminders (<see cref="MessageChannels"/>): the mini-program's subscribe message to the resident
+    /// who asked, else the official-account follower sharing their unionid. A channel that refuses it for itself only
+    /// (43101, 47003, 43004) is recorded in <c>correction_channel_failures</c> and the next one is tried at once; the
+    /// first delivery ends it, so the person gets one message whatever their channels.</summary>
     public async Task<NotificationStatus> SendAsync(Correction correction, CancellationToken cancellationToken)
     {
         var message = options.Value.ResultMessage;
+        var templates = new MessageTemplates(
+            Configured(message.TemplateId),
+            Configured(message.OfficialSubscribeTemplateId),
+            OfficialTemplate: Configured(message.OfficialTemplateId) is not null,
+            MiniProgramConsent.UnlessRefused);
         NotificationRecord record;
-        if (string.IsNullOrWhiteSpace(message.TemplateId))
+        if (templates is { MiniProgramSubscribe: null, OfficialSubscribe: null, OfficialTemplate: false })
         {
             record = new NotificationRecord(NotificationStatus.Failed, correction.NotifyAttempts, null, null,
                 "Corrections:ResultMessage:TemplateId is not configured; no message sent.");
         }
         else
         {
-            var request = new MiniProgramSubscribeMessage(correction.OpenId, message.TemplateId, Data(correction, message)) { Page = message.Page };
-            WeChatError? error;
-            try
+            // A correction is always submitted in the mini-program (/api/v1/mp), so the submitter's app is a
+            // mini-program here whatever its account's Kind says (in development the panel shares the account's app).
+            var routes = MessageRoutes.For(wechatOptions.CurrentValue, correction.PolicyId);
+            routes = routes with { MiniProgramAppIds = [.. routes.MiniProgramAppIds.Append(correction.AppId).Distinct(StringComparer.Ordinal)] };
+            var tried = await failures.TriedAsync(correction.Id, cancellationToken);
+            var candidates = (await channels.ForUserAsync(correction.AppId, correction.OpenId, routes, templates, cancellationToken))
+                .Where(c => !tried.Contains((c.AppId, c.Channel)))
+                .ToList();
+            WeChatError? error = candidates.Count == 0
+                ? WeChatError.FromCode(WeChatErrorCodes.UserRefused, "no channel left: the resident cannot be reached through the mini-program or a followed official account")
+                : null;
+            foreach (var target in candidates)
             {
-                var result = await wechat.SendMiniProgramSubscribeMessageAsync(correction.Account, request, cancellationToken);
-                error = result.Error;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                error = WeChatError.Transport(ex.GetType().Name + ": " + ex.Message);
+                error = await SendOnAsync(target, correction, message, cancellationToken);
+                if (error is { ErrorCode: var code } && MessageChannels.RefusesThisChannelOnly(code))
+                {
+                    await failures.RecordAsync(correction.Id, target, code, error.ToString(), clock.GetUtcNow(), cancellationToken);
+                    LogChannelRefused(logger, correction.Id, target.Channel, target.AppId, code);
+                    continue;
+                }
+
+                break;
             }
 
 #pragma warning disable CA5394 // Jitter, not security.
@@ -123,6 +149,59 @@ internal sealed partial class CorrectionNotifier(
         }
     }
 
+    /// <summary>One send on one channel; WeChat's error, or null when it was accepted.</summary>
+    private async Task<WeChatError?> SendOnAsync(MessageTarget target, Correction correction, CorrectionResultMessageOptions message, CancellationToken cancellationToken)
+    {
+        var accounts = wechatOptions.CurrentValue.Accounts;
+        var submitter = string.Equals(target.AppId, correction.AppId, StringComparison.Ordinal);
+        var account = submitter ? correction.Account
+            : accounts.FirstOrDefault(a => a.Value is not null && string.Equals(a.Value.AppId, target.AppId, StringComparison.Ordinal)).Key;
+        if (account is null || !accounts.TryGetValue(account, out var settings))
+        {
+            return WeChatError.FromCode(WeChatErrorCodes.UserRefused, $"no configured account has app id {target.AppId}");
+        }
+
+        var data = Data(correction, message);
+        var miniProgram = target.Channel == MessageChannels.Subscribe && (submitter || settings.Kind == WeChatAccountKind.MiniProgram);
+        var opens = accounts.TryGetValue(correction.Account, out var mini) && mini.Kind == WeChatAccountKind.MiniProgram ? new MiniProgramPage(mini.AppId, message.Page) : null;
+        // A consent recorded from the push is used up by the send; the official account's subscribe message needs one
+        // (the mini-program's is asked for on the corrections page, so WeChat judges it when none was recorded).
+        if (target.Channel == MessageChannels.Subscribe)
+        {
+            var template = miniProgram ? message.TemplateId! : message.OfficialSubscribeTemplateId!;
+            if (!await channels.UseConsentAsync(target.AppId, target.OpenId, template, clock.GetUtcNow(), cancellationToken) && !miniProgram)
+            {
+                return WeChatError.FromCode(WeChatErrorCodes.UserRefused, "no subscribe consent left");
+            }
+        }
+
+        try
+        {
+            if (miniProgram)
+            {
+                return (await wechat.SendMiniProgramSubscribeMessageAsync(account, new MiniProgramSubscribeMessage(target.OpenId, message.TemplateId!, data) { Page = message.Page }, cancellationToken)).Error;
+            }
+
+            if (target.Channel == MessageChannels.Subscribe)
+            {
+                return (await wechat.SendSubscribeMessageAsync(account, new SubscribeMessage(target.OpenId, message.OfficialSubscribeTemplateId!, data) { MiniProgram = opens }, cancellationToken)).Error;
+            }
+
+            var templateMessage = new TemplateMessage(target.OpenId, message.OfficialTemplateId!, data)
+            {
+                MiniProgram = opens,
+                ClientMessageId = "wca-correction-" + correction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            return (await wechat.SendTemplateMessageAsync(account, templateMessage, cancellationToken)).Error;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return WeChatError.Transport(ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    private static string? Configured(string? templateId) => string.IsNullOrWhiteSpace(templateId) ? null : templateId;
+
     /// <summary>What one send's answer means: sent; failed for good (a permanent error, or the last attempt); or
     /// retrying after the base delay doubled per attempt (capped, times a jitter factor in [0.75, 1.25)). A daily
     /// quota (45009) waits at least until the next day in <paramref name="zone"/>, when WeChat resets it.</summary>
@@ -170,6 +249,9 @@ internal sealed partial class CorrectionNotifier(
     };
 
     private static string Thing(string text) => text.Length <= ThingLength ? text : text[..(ThingLength - 1)] + "…";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Correction {CorrectionId}: {Channel} on {AppId} refused the outcome message ({ErrorCode}); trying the resident's next channel.")]
+    private static partial void LogChannelRefused(ILogger logger, long correctionId, string channel, string appId, int errorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Correction {CorrectionId}: the outcome message failed (attempt {Attempt}); next try at {NextAt:o}: {Error}")]
     private static partial void LogRetrying(ILogger logger, long correctionId, int attempt, DateTimeOffset nextAt, string error);

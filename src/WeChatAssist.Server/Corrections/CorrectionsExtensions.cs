@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Scheduling;
+using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Corrections;
 
@@ -18,6 +20,8 @@ internal static class CorrectionsExtensions
         builder.Services.AddSingleton<CorrectionStore>();
         builder.Services.AddSingleton<CorrectionPhotos>();
         builder.Services.AddSingleton<CorrectionNotifier>();
+        builder.Services.AddSingleton<CorrectionChannelFailures>();
+        builder.Services.TryAddSingleton<MessageChannels>();
         builder.Services.AddSingleton<CorrectionPhotoRetention>();
         builder.Services.AddSingleton(_ => CorrectionTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, CorrectionTexts.FileName)));
         builder.Services.AddScoped<CorrectionOutcomeMessageJob>();

@@ -28,7 +28,7 @@ internal sealed class CorrectionsOptions
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "Corrections:PhotoRetention must be between 0 and 3650 days.")]
     public TimeSpan PhotoRetention { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>The mini-program subscribe message that reports the review outcome.</summary>
+    /// <summary>The message that reports the review outcome: a mini-program subscribe message, else the official account.</summary>
     public CorrectionResultMessageOptions ResultMessage { get; set; } = new();
 }
 
@@ -40,6 +40,15 @@ internal sealed class CorrectionResultMessageOptions
 
     /// <summary>Mini-program page the message opens.</summary>
     public string Page { get; set; } = "pages/corrections/index";
+
+    /// <summary>The official account's template-message template (same keywords) for a resident the mini-program
+    /// cannot reach (no consent there, 43101) who follows the county's official account under the same unionid;
+    /// empty: not sent there.</summary>
+    public string? OfficialTemplateId { get; set; }
+
+    /// <summary>The official account's subscribe-message template (same keywords), used before the template message
+    /// when the follower accepted it there; empty: not used.</summary>
+    public string? OfficialSubscribeTemplateId { get; set; }
 
     /// <summary>Keyword that carries which field was corrected.</summary>
     [Required]

@@ -21,6 +21,7 @@ internal static partial class MiniProgramEndpoints
         group.MapPost("/bindings", Bind).WithName("MiniProgramBind").RequireAuthorization(MiniProgramAuthentication.PolicyName);
         group.MapGet("/me", Me).WithName("MiniProgramMe").RequireAuthorization(MiniProgramAuthentication.PolicyName);
         endpoints.MapPaymentStart();
+        endpoints.MapFollowerBackfill();
         return endpoints;
     }
 

@@ -44,6 +44,7 @@ internal static class MiniProgramExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(MiniProgramAuthentication.PolicyName, p => p.AddAuthenticationSchemes(MiniProgramAuthentication.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddRecurringJob<MiniProgramSweepJob>("mini-program-sweep", "7/15 * * * *");
+        builder.Services.AddRecurringJob<FollowerBackfillJob>("followers-unionid-backfill", "40 3 * * *");
         return builder;
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace WeChatAssist.Server.MiniProgram;
 
-/// <summary><c>MiniProgram:*</c>: sessions, family binding limit and the binding lockout.</summary>
+/// <summary><c>MiniProgram:*</c>: sessions, family binding limit, the binding lockout and the followers' unionid backfill.</summary>
 internal sealed class MiniProgramOptions
 {
     public const string SectionName = "MiniProgram";
@@ -33,6 +33,15 @@ internal sealed class MiniProgramOptions
     /// <summary>Web page opened instead by WeChat clients too old to open a mini-program from a text link.</summary>
     [Required]
     public Uri BindingPageFallbackUrl { get; set; } = new("https://mp.weixin.qq.com/");
+
+    /// <summary>Most OpenIDs one follower backfill asks <c>user/info/batchget</c> about per official account (100 per call).</summary>
+    [Range(100, 1_000_000)]
+    public int FollowerBackfillPerRun { get; set; } = 10_000;
+
+    /// <summary>How long after a lookup without a unionid (the apps were not under one open platform yet) the
+    /// backfill asks about that follower again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan FollowerRecheckAfter { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Each county's official online payment channel, keyed by policy id.</summary>
     public Dictionary<string, PaymentChannelOptions> PaymentChannels { get; set; } = new(StringComparer.Ordinal);

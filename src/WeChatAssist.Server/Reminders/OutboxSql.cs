@@ -1,5 +1,6 @@
 using System.Data.Common;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Reminders;
 
@@ -27,16 +28,11 @@ internal sealed record OutboxInsert(string PolicyId, string Rule, string Kind, s
 
     /// <summary>Which apps are mini-programs and which official account serves the policy; null: the binding's own
     /// app only (as before the mini-program had its own channel).</summary>
-    public OutboxRoutes? Routes { get; init; }
+    public MessageRoutes? Routes { get; init; }
 
     /// <summary>The broadcast the rows belong to.</summary>
     public long? BroadcastId { get; init; }
 }
-
-/// <summary>The apps a policy's residents are reached through.</summary>
-/// <param name="MiniProgramAppIds">Every configured mini-program's app id.</param>
-/// <param name="OfficialAppId">The official account serving the policy, or null.</param>
-internal sealed record OutboxRoutes(IReadOnlyList<string> MiniProgramAppIds, string? OfficialAppId);
 
 /// <summary>The one set-based audience insert every producer of outbox rows uses: bound WeChat user (the first
 /// binding of the resident), owing when the kind asks for payment, not opted out of the kind; send time spread over
@@ -44,7 +40,8 @@ internal sealed record OutboxRoutes(IReadOnlyList<string> MiniProgramAppIds, str
 /// <c>subscribeMessage.send</c> when the binding is a mini-program user who accepted the kind's mini-program template;
 /// otherwise the official account — the binding itself when it was made there, or the follower with the binding's
 /// unionid — as a subscribe message with a consent there, else a template message. A resident reachable by neither
-/// is not queued.</summary>
+/// is not queued. This is the first choice of <see cref="MessageChannels"/>, made for a whole county in one statement;
+/// a row refused on its channel moves on through <see cref="MessageChannels"/> one person at a time.</summary>
 internal static class OutboxSql
 {
     /// <summary>Join target and condition giving <c>b</c>, the first binding of resident <c>r</c> (the WeChat user

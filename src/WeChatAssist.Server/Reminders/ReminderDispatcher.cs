@@ -203,15 +203,15 @@ internal sealed partial class ReminderDispatcher(
 
         // No consent (43101), data the template refuses (47003) or not following (43004) concern this channel only:
         // recorded for it, and the row moves to the person's other channel when one is allowed.
-        if (outcome.Status == OutboxStatus.Failed && outcome.ErrorCode is WeChatErrorCodes.UserRefused or WeChatErrorCodes.ArgumentInvalid or WeChatErrorCodes.RequireSubscribe)
+        if (outcome is { Status: OutboxStatus.Failed, ErrorCode: { } refused } && MessageChannels.RefusesThisChannelOnly(refused))
         {
-            var failure = new OutboxChannelFailure(item.AppId, item.OpenId, item.Channel, outcome.ErrorCode.Value, outcome.Error);
-            var routes = ReminderPlanner.Routes(wechatOptions.CurrentValue, item.PolicyId);
+            var failure = new OutboxChannelFailure(item.AppId, item.OpenId, item.Channel, refused, outcome.Error);
+            var routes = MessageRoutes.For(wechatOptions.CurrentValue, item.PolicyId);
             var next = await outbox.NextChannelAsync(item, routes, options.MiniProgramTemplateIds.GetValueOrDefault(item.Kind),
                 options.SubscribeKinds.Contains(item.Kind) ? message.TemplateId : null, cancellationToken);
             if (next is not null)
             {
-                LogRerouted(logger, item.Id, item.Channel, item.AppId, outcome.ErrorCode.Value, next.Channel, next.AppId);
+                LogRerouted(logger, item.Id, item.Channel, item.AppId, refused, next.Channel, next.AppId);
                 return new OutboxOutcome(item.Id, OutboxStatus.Pending, clock.GetUtcNow(), outcome.ErrorCode, outcome.Error) { ChannelFailure = failure, Reroute = next };
             }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Reminders;
 
@@ -25,11 +26,8 @@ internal sealed record OutboxOutcome(long Id, OutboxStatus Status, DateTimeOffse
     public OutboxChannelFailure? ChannelFailure { get; init; }
 
     /// <summary>Where the row goes next instead (another channel of the same person); it stays one row.</summary>
-    public OutboxTarget? Reroute { get; init; }
+    public MessageTarget? Reroute { get; init; }
 }
-
-/// <summary>An app, OpenID and channel a row can be sent through.</summary>
-internal sealed record OutboxTarget(string AppId, string OpenId, string Channel);
 
 /// <summary>How one channel refused a row.</summary>
 internal sealed record OutboxChannelFailure(string AppId, string OpenId, string Channel, int ErrorCode, string? Error);
@@ -38,7 +36,7 @@ internal sealed record OutboxChannelFailure(string AppId, string OpenId, string 
 /// LOCKED</c> on PostgreSQL so nodes never claim the same row; SQLite (one node) claims in an immediate
 /// transaction. A claim stamps its rows with a lease token and expiry; completion only touches rows still holding
 /// that token, so a row a sweeper returned and another node re-claimed is not overwritten.</summary>
-internal sealed class ReminderOutbox(DatabaseTarget database)
+internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels channels)
 {
     private const string ItemColumns = """
         o.id, o.policy_id, o.rule, o.kind, o.resident_id, o.app_id, o.open_id, o.channel, CAST(o.payload AS text), o.attempts,
@@ -199,16 +197,8 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
     }
 
     /// <summary>Uses one subscribe consent; false when none is left (the resident must accept again).</summary>
-    public async Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "UPDATE subscribe_consents SET remaining = remaining - 1, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0");
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", openId);
-        command.AddParameter("@template", templateId);
-        command.AddInstant(database.Provider, "@now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        channels.UseConsentAsync(appId, openId, templateId, now, cancellationToken);
 
     /// <summary>The <c>status</c> column value.</summary>
     public static string Name(OutboxStatus status) => status switch
@@ -277,22 +267,21 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         Add("@now", provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds());
     }
 
-    /// <summary>The next channel of the row's person that has not refused this row yet, in the planner's order: the
-    /// mini-program with a consent left, then the official account (a subscribe message with a consent, else a
-    /// template message) — the binding itself when made there, else the follower sharing its unionid. Null when
-    /// every channel allowed has been tried.</summary>
-    public async Task<OutboxTarget?> NextChannelAsync(OutboxItem item, OutboxRoutes routes, string? miniTemplate, string? officialConsentTemplate, CancellationToken cancellationToken)
+    /// <summary>The next channel of the row's person that has not refused this row yet, in the shared order of
+    /// <see cref="MessageChannels"/>: the mini-program with a consent left, then the official account (a subscribe
+    /// message with a consent, else a template message) — the binding itself when made there, else the follower
+    /// sharing its unionid. Null when every channel allowed has been tried.</summary>
+    public async Task<MessageTarget?> NextChannelAsync(OutboxItem item, MessageRoutes routes, string? miniTemplate, string? officialConsentTemplate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(routes);
-        if (item.ResidentId is null)
+        if (item.ResidentId is not { } residentId)
         {
             return null;
         }
 
-        var provider = database.Provider;
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var tried = new HashSet<(string, string)> { (item.AppId, item.Channel) };
+        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "SELECT app_id, channel FROM reminder_channel_failures WHERE outbox_id = @id";
@@ -304,62 +293,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             }
         }
 
-        string bindingApp, bindingOpen;
-        string? union;
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT app_id, open_id, union_id FROM resident_bindings WHERE resident_id = @resident ORDER BY id LIMIT 1";
-            command.AddParameter("@resident", item.ResidentId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            (bindingApp, bindingOpen, union) = (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-        }
-
-        async Task<bool> HasConsentAsync(string app, string open, string template)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM subscribe_consents WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0";
-            command.AddParameter("@app", app);
-            command.AddParameter("@open", open);
-            command.AddParameter("@template", template);
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
-        }
-
-        var candidates = new List<OutboxTarget>();
-        var onMini = routes.MiniProgramAppIds.Contains(bindingApp, StringComparer.Ordinal);
-        if (onMini && miniTemplate is not null && await HasConsentAsync(bindingApp, bindingOpen, miniTemplate))
-        {
-            candidates.Add(new OutboxTarget(bindingApp, bindingOpen, "subscribe"));
-        }
-
-        (string App, string Open)? official = onMini ? null : (bindingApp, bindingOpen);
-        if (onMini && union is not null && routes.OfficialAppId is not null)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT open_id FROM wechat_followers WHERE app_id = @app AND union_id = @union AND subscribed = @yes";
-            command.AddParameter("@app", routes.OfficialAppId);
-            command.AddParameter("@union", union);
-            command.AddParameter("@yes", SqlValues.Flag(provider, true));
-            if (await command.ExecuteScalarAsync(cancellationToken) is string open)
-            {
-                official = (routes.OfficialAppId, open);
-            }
-        }
-
-        if (official is { } o)
-        {
-            if (officialConsentTemplate is not null && await HasConsentAsync(o.App, o.Open, officialConsentTemplate))
-            {
-                candidates.Add(new OutboxTarget(o.App, o.Open, "subscribe"));
-            }
-
-            candidates.Add(new OutboxTarget(o.App, o.Open, "template"));
-        }
-
+        var candidates = await channels.ForResidentAsync(residentId, routes, new MessageTemplates(miniTemplate, officialConsentTemplate, OfficialTemplate: true), cancellationToken);
         return candidates.FirstOrDefault(c => !tried.Contains((c.AppId, c.Channel)));
     }
 }

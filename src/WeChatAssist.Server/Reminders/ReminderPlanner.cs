@@ -3,6 +3,7 @@ using System.Text.Json;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.WeChat;
 using Microsoft.Extensions.Options;
 using WeChatAssist.WeChat.Configuration;
 
@@ -31,7 +32,7 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         foreach (var policy in catalog.All)
         {
-            var routes = Routes(wechat.CurrentValue, policy.Id);
+            var routes = MessageRoutes.For(wechat.CurrentValue, policy.Id);
             foreach (var (rule, occurrence, insert) in Due(policy, today).Select(d => Channels(d, routes)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -96,7 +97,7 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
     /// each person's channel — the mini-program with a consent there, else the official account (a subscribe message
     /// with a consent, else a template message). Earlier both variants were keyed apart, so a consent used up between
     /// two planning runs could queue the occurrence a second time as a template message.</summary>
-    private (ReminderRule Rule, string Occurrence, OutboxInsert Insert) Channels((ReminderRule Rule, string Occurrence, OutboxInsert Insert) due, OutboxRoutes routes)
+    private (ReminderRule Rule, string Occurrence, OutboxInsert Insert) Channels((ReminderRule Rule, string Occurrence, OutboxInsert Insert) due, MessageRoutes routes)
     {
         var subscribe = options.SubscribeKinds.Contains(due.Rule.Kind);
         return (due.Rule, due.Occurrence, due.Insert with
@@ -106,16 +107,6 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
             MiniProgramTemplateId = options.MiniProgramTemplateIds.GetValueOrDefault(due.Rule.Kind),
             Routes = routes,
         });
-    }
-
-    /// <summary>The configured mini-programs and the official account serving <paramref name="policyId"/>.</summary>
-    public static OutboxRoutes Routes(WeChatOptions wechat, string policyId)
-    {
-        ArgumentNullException.ThrowIfNull(wechat);
-        var accounts = wechat.Accounts.Values.Where(a => a is not null).ToList();
-        return new OutboxRoutes(
-            [.. accounts.Where(a => a.Kind == WeChatAccountKind.MiniProgram).Select(a => a.AppId).Distinct(StringComparer.Ordinal)],
-            accounts.FirstOrDefault(a => a.Kind == WeChatAccountKind.OfficialAccount && string.Equals(a.PolicyId, policyId, StringComparison.Ordinal))?.AppId);
     }
 
     /// <summary>The payload of a dated reminder: the date it leads up to.</summary>

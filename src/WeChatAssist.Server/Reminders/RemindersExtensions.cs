@@ -8,6 +8,7 @@ using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.WeChat.Webhook;
 using WeChatAssist.Server.Scheduling;
+using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Reminders;
 
@@ -33,6 +34,7 @@ internal static class RemindersExtensions
         builder.Services.AddSingleton(_ => ReminderTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ReminderTexts.FileName)));
         builder.Services.AddSingleton<ReminderContent>();
         builder.Services.AddSingleton<ReminderOutbox>();
+        builder.Services.TryAddSingleton<MessageChannels>();
         builder.Services.AddSingleton<SendBudgets>();
         builder.Services.AddSingleton<ReminderPlanner>();
         builder.Services.AddSingleton<ReminderDispatcher>();

@@ -4,7 +4,9 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Reminders;
+using WeChatAssist.Server.Tests.Corrections;
 using WeChatAssist.Server.Tests.Infrastructure;
 using WeChatAssist.Server.Tests.Residents;
 using WeChatAssist.WeChat.Configuration;
@@ -15,13 +17,16 @@ using WeChatAssist.WeChat.Simulator.Push;
 namespace WeChatAssist.Server.Tests.MiniProgram;
 
 /// <summary>One resident across 彭水's official account and its mini-program, through the real webhook, mini-program
-/// push and API, with the in-process simulator playing WeChat (both apps bound to one open platform unless a test
+/// push and API over Kestrel, with the in-process simulator playing WeChat (both apps bound to one open platform unless a test
 /// says otherwise).</summary>
 public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private const string MiniAccount = "pengshui-mp";
     private const string MiniAppId = "wx00000000000000a3";
     private const string MiniDeadlineTemplate = "mp-tpl-deadline";
+    private const string MiniCorrectionTemplate = "mp-tpl-correction";
+    private const string OfficialCorrectionTemplate = "oa-tpl-correction";
+    private const string OfficialCorrectionSubscribeTemplate = "oa-sub-correction";
 
     [Theory]
     [InlineData("sqlite")]
@@ -162,10 +167,12 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.Equal(1, await server.CountAsync("SELECT COUNT(*) FROM wechat_followers WHERE open_id = 'oBackfill007' AND union_id IS NULL AND subscribed = 0"));
     }
 
-    [Fact]
-    public async Task Broken_JSON_bad_signatures_and_stale_timestamps_on_the_mini_program_push_are_4xx()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Broken_JSON_bad_signatures_and_stale_timestamps_on_the_mini_program_push_are_4xx(string provider)
     {
-        await using var server = await StartAsync(DatabaseProvider.Sqlite, ResidentServer.BusinessNow, openPlatform: true);
+        await using var server = await StartAsync(provider, ResidentServer.BusinessNow, openPlatform: true);
         var mini = Account(server, MiniAccount);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var stale = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 900).ToString(CultureInfo.InvariantCulture);
@@ -181,10 +188,181 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(server, Query(stale, broken), Body(broken)));
     }
 
-    private Task<ResidentServer> StartAsync(string provider, string businessNow, bool openPlatform) =>
-        StartAsync(provider == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, businessNow, openPlatform);
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_household_question_pushed_as_JSON_in_safe_mode_is_answered_by_the_chatbot_through_the_mini_programs_customer_service(string provider)
+    {
+        await using var server = await StartAsync(provider, ResidentServer.BusinessNow, openPlatform: true);
+        var miniOpenId = TestIds.OpenId();
+        var self = TestIds.Next(birth: "19750505");
+        var spouse = TestIds.Next(birth: "19770707");
+        await server.SeedAsync("赵一", self);
+        await server.SeedAsync("钱二", spouse, paidYear: 2024);
+        var token = await server.SessionAsync(miniOpenId, MiniAccount, MiniAppId);
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, "赵一", self)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, "钱二", spouse, relation: "family")).Status);
 
-    private async Task<ResidentServer> StartAsync(DatabaseProvider provider, string businessNow, bool openPlatform)
+        var text = WeChatPushSimulator.MiniProgramText("gh_mp", miniOpenId, "我家交了没有", Random.Shared.NextInt64(1, long.MaxValue / 2), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var pushed = await new WeChatPushSimulator(server.Client).PushJsonAsync(new Uri(server.Client.BaseAddress!, "/wechat-mp/" + MiniAccount), Account(server, MiniAccount), text, encrypt: true, CancellationToken.None);
+
+        // A mini-program gets no passive reply: "success" at once, the answer through customer service.
+        Assert.Equal((200, "success"), pushed);
+        var log = server.Services.GetRequiredService<SimulatorCallLog>();
+        var answer = await log.WaitForAsync(c => c.Endpoint == "cgi-bin/message/custom/send" && c.ErrorCode == 0 && (c.Body ?? "").Contains(miniOpenId, StringComparison.Ordinal), TimeSpan.FromSeconds(60), CancellationToken.None);
+        Assert.Equal(MiniAppId, answer.AppId);
+        var content = System.Text.Json.JsonDocument.Parse(answer.Body!).RootElement.GetProperty("text").GetProperty("content").GetString();
+        Assert.Contains("赵*", content, StringComparison.Ordinal);
+        Assert.Contains("钱*，您已于", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("赵一", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("钱二", content, StringComparison.Ordinal);
+        Assert.Single(log.Outbox(miniOpenId));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_correction_outcome_goes_through_the_mini_program_with_a_consent_there_and_else_once_to_the_official_account_follower(string provider)
+    {
+        await using var server = await StartAsync(provider, ResidentServer.BusinessNow, openPlatform: true, new Dictionary<string, string?>
+        {
+            ["Corrections:ResultMessage:TemplateId"] = MiniCorrectionTemplate,
+            ["Corrections:ResultMessage:OfficialTemplateId"] = OfficialCorrectionTemplate,
+            ["Corrections:ResultMessage:OfficialSubscribeTemplateId"] = OfficialCorrectionSubscribeTemplate,
+        });
+        using var admin = await StaffSession.SignInAsync(server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        var log = server.Services.GetRequiredService<SimulatorCallLog>();
+
+        // Both people follow the official account too. The first accepted the outcome template in the mini-program;
+        // the second did not, so WeChat answers the mini-program's subscribeMessage.send with 43101.
+        var consented = await FollowerWithMiniProgramBindingAsync(server, "孙三");
+        var refused = await FollowerWithMiniProgramBindingAsync(server, "周四");
+        await PostAsync(server, $"/wechat-sim/_simulator/consents?appid={MiniAppId}&openid={consented.MiniOpenId}&template={MiniCorrectionTemplate}");
+        var first = await SubmitCorrectionAsync(server, consented.Token, consented.ResidentId);
+        var second = await SubmitCorrectionAsync(server, refused.Token, refused.ResidentId);
+
+        // A third refused in the mini-program too, but accepted the outcome template on the official account.
+        var officialConsent = await FollowerWithMiniProgramBindingAsync(server, "吴六");
+        var popup = WeChatPushSimulator.Event("gh_pengshui", officialConsent.OfficialOpenId, "subscribe_msg_popup_event", null, DateTimeOffset.UtcNow.ToUnixTimeSeconds())
+            .Replace("</xml>", $"<SubscribeMsgPopupEvent><List><TemplateId>{OfficialCorrectionSubscribeTemplate}</TemplateId><SubscribeStatusString>accept</SubscribeStatusString><PopupScene>0</PopupScene></List></SubscribeMsgPopupEvent></xml>", StringComparison.Ordinal);
+        Assert.Equal(200, (await new WeChatPushSimulator(server.Client).PushAsync(new Uri(server.Client.BaseAddress!, "/wechat/" + ResidentServer.Account), Account(server, ResidentServer.Account), popup, encrypt: true, CancellationToken.None)).StatusCode);
+        var third = await SubmitCorrectionAsync(server, officialConsent.Token, officialConsent.ResidentId);
+
+        var approved = await admin.PostAsync($"/api/v1/admin/corrections/{first}/approve");
+        var rejected = await admin.PostAsync($"/api/v1/admin/corrections/{second}/reject", new { reason = "户口本页不清晰" });
+        var approvedThird = await admin.PostAsync($"/api/v1/admin/corrections/{third}/approve");
+
+        Assert.Equal(HttpStatusCode.OK, approved.Status);
+        Assert.Equal("sent", approved.Body.GetProperty("notifyStatus").GetString());
+        Assert.Equal(HttpStatusCode.OK, rejected.Status);
+        Assert.Equal("sent", rejected.Body.GetProperty("notifyStatus").GetString());
+        Assert.Equal("sent", approvedThird.Body.GetProperty("notifyStatus").GetString());
+
+        // The third: the official account's subscribe message, its consent used, no template message.
+        var bizsend = Assert.Single(log.Outbox(officialConsent.OfficialOpenId));
+        Assert.Equal(("cgi-bin/message/subscribe/bizsend", ResidentServer.AppId), (bizsend.Endpoint, bizsend.AppId));
+        Assert.Contains(OfficialCorrectionSubscribeTemplate, bizsend.Body, StringComparison.Ordinal);
+        Assert.Empty(log.Outbox(officialConsent.MiniOpenId));
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM subscribe_consents WHERE open_id = '{officialConsent.OfficialOpenId}' AND remaining > 0"));
+
+        // The consenting resident: one mini-program subscribe message, nothing on the official account.
+        var mini = Assert.Single(log.Outbox(consented.MiniOpenId));
+        Assert.Equal(("cgi-bin/message/subscribe/send", MiniAppId), (mini.Endpoint, mini.AppId));
+        Assert.Contains(MiniCorrectionTemplate, mini.Body, StringComparison.Ordinal);
+        Assert.Empty(log.Outbox(consented.OfficialOpenId));
+
+        // The other: the mini-program's 43101 recorded for that channel, then one template message to the follower
+        // sharing the unionid, opening nothing the person cannot see (same keywords, the reason included).
+        Assert.Single(log.Calls("cgi-bin/message/subscribe/send"), c => c.ErrorCode == 43101 && (c.Body ?? "").Contains(refused.MiniOpenId, StringComparison.Ordinal));
+        Assert.Empty(log.Outbox(refused.MiniOpenId));
+        var official = Assert.Single(log.Outbox(refused.OfficialOpenId));
+        Assert.Equal(("cgi-bin/message/template/send", ResidentServer.AppId), (official.Endpoint, official.AppId));
+        var data = System.Text.Json.JsonDocument.Parse(official.Body!).RootElement;
+        Assert.Equal(OfficialCorrectionTemplate, data.GetProperty("template_id").GetString());
+        Assert.Equal("未通过", data.GetProperty("data").GetProperty("phrase2").GetProperty("value").GetString());
+        Assert.Equal("户口本页不清晰", data.GetProperty("data").GetProperty("thing3").GetProperty("value").GetString());
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM correction_channel_failures WHERE correction_id = {second} AND app_id = '{MiniAppId}' AND channel = 'subscribe' AND error_code = 43101 AND open_id = '{refused.MiniOpenId}'"));
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM correction_channel_failures WHERE correction_id = {first}"));
+
+        // The safety sweep finds nothing left to send: still one message each.
+        await server.Services.GetRequiredService<WeChatAssist.Server.Corrections.CorrectionNotifier>().RetryDueAsync(CancellationToken.None);
+        Assert.Single(log.Outbox(consented.MiniOpenId));
+        Assert.Single(log.Outbox(refused.OfficialOpenId));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_correction_outcome_nobody_can_receive_is_failed_with_each_channels_refusal_recorded(string provider)
+    {
+        await using var server = await StartAsync(provider, ResidentServer.BusinessNow, openPlatform: true, new Dictionary<string, string?>
+        {
+            ["Corrections:ResultMessage:TemplateId"] = MiniCorrectionTemplate,
+            ["Corrections:ResultMessage:OfficialTemplateId"] = OfficialCorrectionTemplate,
+        });
+        using var admin = await StaffSession.SignInAsync(server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        var person = await FollowerWithMiniProgramBindingAsync(server, "郑五");
+        var correction = await SubmitCorrectionAsync(server, person.Token, person.ResidentId);
+
+        // No consent in the mini-program (43101), and the person has since unfollowed, which we have not heard of yet (43004).
+        await PostAsync(server, $"/wechat-sim/_simulator/consents?appid={MiniAppId}&openid=nobody&template={MiniCorrectionTemplate}");
+        await PostAsync(server, $"/wechat-sim/_simulator/users?appid={ResidentServer.AppId}&openid={person.OfficialOpenId}&following=false");
+        var approved = await admin.PostAsync($"/api/v1/admin/corrections/{correction}/approve");
+
+        Assert.Equal(HttpStatusCode.OK, approved.Status);
+        Assert.Equal("failed", approved.Body.GetProperty("notifyStatus").GetString());
+        Assert.Equal(43004, approved.Body.GetProperty("notifyErrorCode").GetInt32());
+        Assert.Equal(2, await server.CountAsync($"SELECT COUNT(*) FROM correction_channel_failures WHERE correction_id = {correction}"));
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM correction_channel_failures WHERE correction_id = {correction} AND app_id = '{ResidentServer.AppId}' AND channel = 'template' AND error_code = 43004"));
+        var log = server.Services.GetRequiredService<SimulatorCallLog>();
+        Assert.Empty(log.Outbox(person.MiniOpenId));
+        Assert.Empty(log.Outbox(person.OfficialOpenId));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task The_nightly_job_and_the_bureaus_trigger_backfill_unknown_followers_unionids_through_batchget_in_calls_of_100(string provider)
+    {
+        await using var server = await StartAsync(provider, ResidentServer.BusinessNow, openPlatform: true);
+        var log = server.Services.GetRequiredService<SimulatorCallLog>();
+        var faults = server.Services.GetRequiredService<SimulatorFaults>();
+
+        // 101 people scan a county QR code and follow while user/info is refused (48001: the account had no permission
+        // for it yet), so their unionids stay unknown; only the arrival is kept.
+        faults.Inject(new SimulatorFault("cgi-bin/user/info", SimulatorFaultKind.ErrorCode, Count: 10_000) { ErrorCode = 48001 });
+        var early = await FollowThroughQrCodeAsync(server, 101);
+        faults.Clear();
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM wechat_followers WHERE open_id LIKE 'oQr%'"));
+
+        server.Services.TriggerRecurringJob<FollowerBackfillJob>();
+        Assert.Equal(101, await EventuallyCountAsync(server, "SELECT COUNT(*) FROM wechat_followers WHERE open_id LIKE 'oQr%' AND union_id IS NOT NULL", atLeast: 101));
+        var batches = log.Calls("cgi-bin/user/info/batchget");
+        Assert.Equal([100, 1], batches.Select(c => System.Text.Json.JsonDocument.Parse(c.Body!).RootElement.GetProperty("user_list").GetArrayLength()).Order().Reverse());
+
+        // Five more arrive the same way; a village cadre may not start a backfill, the bureau may, and only the five
+        // unknown ones are asked about.
+        faults.Inject(new SimulatorFault("cgi-bin/user/info", SimulatorFaultKind.ErrorCode, Count: 10_000) { ErrorCode = 48001 });
+        var late = await FollowThroughQrCodeAsync(server, 5);
+        faults.Clear();
+        using var cadre = await StaffSession.SignInAsync(server, await StaffSession.CreateUserAsync(server, WeChatAssist.Server.Staff.StaffRole.Village, "汉葭街道", "文家村"));
+        using var bureau = await StaffSession.SignInAsync(server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+        Assert.Equal(HttpStatusCode.Forbidden, (await cadre.PostAsync("/api/v1/admin/followers/backfill")).Status);
+        var started = await bureau.PostAsync("/api/v1/admin/followers/backfill");
+
+        Assert.Equal(HttpStatusCode.Accepted, started.Status);
+        Assert.False(string.IsNullOrEmpty(started.Body.GetProperty("jobId").GetString()));
+        Assert.Equal(106, await EventuallyCountAsync(server, "SELECT COUNT(*) FROM wechat_followers WHERE open_id LIKE 'oQr%' AND union_id IS NOT NULL", atLeast: 106));
+        var third = await log.WaitForAsync(c => c.Endpoint == "cgi-bin/user/info/batchget" && c.Sequence > batches.Max(b => b.Sequence), TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(late.Order(StringComparer.Ordinal), System.Text.Json.JsonDocument.Parse(third.Body!).RootElement.GetProperty("user_list").EnumerateArray().Select(u => u.GetProperty("openid").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(3, log.Calls("cgi-bin/user/info/batchget").Count);
+        Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM wechat_followers WHERE open_id = '{early[0]}' AND subscribed <> {(provider == "postgres" ? "true" : "1")}"));
+    }
+
+    private Task<ResidentServer> StartAsync(string provider, string businessNow, bool openPlatform, IReadOnlyDictionary<string, string?>? extra = null) =>
+        StartAsync(provider == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, businessNow, openPlatform, extra);
+
+    private async Task<ResidentServer> StartAsync(DatabaseProvider provider, string businessNow, bool openPlatform, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -199,6 +377,11 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         if (openPlatform)
         {
             settings["WeChat:Simulator:OpenPlatforms:pengshui-county:0"] = ResidentServer.AppId;
@@ -206,7 +389,9 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         }
 
         var connection = provider == DatabaseProvider.Postgres ? await postgresDatabaseAsync() : TempSqlite();
-        return await ResidentServer.StartAsync(provider, connection, settings);
+        // Over Kestrel: pushes, the mini-program API and staff requests cross a real socket, and the WeChat client
+        // reaches the simulator on the server's own port, as under `dotnet run`.
+        return await ResidentServer.StartAsync(provider, connection, settings, overKestrel: true);
 
         Task<string> postgresDatabaseAsync() => postgres.CreateDatabaseAsync();
     }
@@ -217,19 +402,60 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         return "Data Source=" + path;
     }
 
-    private static async Task<long> EventuallyCountAsync(ResidentServer server, string sql)
+    private static async Task<long> EventuallyCountAsync(ResidentServer server, string sql, long atLeast = 1)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
             var count = await server.CountAsync(sql);
-            if (count > 0 || DateTime.UtcNow > deadline)
+            if (count >= atLeast || DateTime.UtcNow > deadline)
             {
                 return count;
             }
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>A resident bound (self) in the mini-program by a person who also follows the official account; the
+    /// follower's unionid is learnt when they subscribe.</summary>
+    private static async Task<(string Token, long ResidentId, string MiniOpenId, string OfficialOpenId)> FollowerWithMiniProgramBindingAsync(ResidentServer server, string name)
+    {
+        var (miniOpenId, officialOpenId) = (TestIds.OpenId(), "oOa" + Guid.NewGuid().ToString("N")[..20]);
+        await SamePersonAsync(server, miniOpenId, officialOpenId);
+        var id = TestIds.Next(birth: "19690303");
+        var residentId = await server.SeedAsync(name, id);
+        var token = await server.SessionAsync(miniOpenId, MiniAccount, MiniAppId);
+        Assert.Equal(HttpStatusCode.Created, (await server.BindAsync(token, name, id)).Status);
+        var subscribe = WeChatPushSimulator.Event("gh_pengshui", officialOpenId, "subscribe", "", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.Equal(200, (await new WeChatPushSimulator(server.Client).PushAsync(new Uri(server.Client.BaseAddress!, "/wechat/" + ResidentServer.Account), Account(server, ResidentServer.Account), subscribe, encrypt: true, CancellationToken.None)).StatusCode);
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM wechat_followers WHERE open_id = '{officialOpenId}' AND union_id IS NOT NULL"));
+        return (token, residentId, miniOpenId, officialOpenId);
+    }
+
+    /// <summary>Submits a household-number correction in the mini-program; returns its id.</summary>
+    private static async Task<long> SubmitCorrectionAsync(ResidentServer server, string token, long residentId)
+    {
+        var (status, body, text) = await server.SubmitAsync(token, residentId, "household", "H-" + Random.Shared.Next(100, 999).ToString(CultureInfo.InvariantCulture));
+        Assert.True(status == HttpStatusCode.Created, text);
+        return body.GetProperty("id").GetInt64();
+    }
+
+    /// <summary><paramref name="count"/> new people follow the official account by scanning a county QR code.</summary>
+    private static async Task<List<string>> FollowThroughQrCodeAsync(ResidentServer server, int count)
+    {
+        var openIds = new List<string>();
+        var pusher = new WeChatPushSimulator(server.Client);
+        for (var i = 0; i < count; i++)
+        {
+            var openId = "oQr" + Guid.NewGuid().ToString("N")[..20];
+            var subscribe = WeChatPushSimulator.Event("gh_pengshui", openId, "subscribe", "qrscene_county-poster", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            Assert.Equal(200, (await pusher.PushAsync(new Uri(server.Client.BaseAddress!, "/wechat/" + ResidentServer.Account), Account(server, ResidentServer.Account), subscribe, encrypt: true, CancellationToken.None)).StatusCode);
+            openIds.Add(openId);
+        }
+
+        Assert.Equal(count, await server.CountAsync($"SELECT COUNT(DISTINCT open_id) FROM follower_scene WHERE open_id IN ({string.Join(", ", openIds.Select(o => $"'{o}'"))})"));
+        return openIds;
     }
 
     private static WeChatAccountOptions Account(ResidentServer server, string name) =>
