@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Csv;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Staff;
 
@@ -144,20 +144,13 @@ internal static class ImportEndpoints
         // not in the registry), so the per-resident audit_log does not fit.
         await audit.RecordStaffActionAsync(user.Identity?.Name ?? "", ErrorsCsvAction, "import:" + id.ToString(CultureInfo.InvariantCulture), cancellationToken);
 
-        var csv = new StringBuilder();
-        csv.Append(texts.CsvHeader).Append("\r\n");
+        var csv = new CsvWriter().Row(texts.CsvHeader.Split(','));
         await foreach (var p in store.ProblemsAsync(id, null, cancellationToken))
         {
-            csv.Append(p.Row.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(Quote(p.Column)).Append(',')
-                .Append(Quote(texts.SeverityName(p.Severity))).Append(',')
-                .Append(Quote(p.IdNumber)).Append(',')
-                .Append(Quote(p.Name)).Append(',')
-                .Append(Quote(p.Reason)).Append("\r\n");
+            csv.Cell(p.Row).Cell(p.Column).Cell(texts.SeverityName(p.Severity)).Cell(p.IdNumber).Cell(p.Name).Cell(p.Reason).EndRow();
         }
 
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"import-{id}-errors.csv");
+        return TypedResults.File(csv.ToUtf8WithBom(), CsvWriter.ContentType, $"import-{id}-errors.csv");
     }
 
     /// <summary>The township a township-staff caller is limited to, or null for bureau staff.</summary>
@@ -167,9 +160,6 @@ internal static class ImportEndpoints
     // Township staff read only their own uploads; someone else's answers as if it did not exist.
     private static bool MayRead(ClaimsPrincipal user, ImportReport report) =>
         Township(user) is null || string.Equals(report.StaffUser, user.Identity?.Name, StringComparison.Ordinal);
-
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }
 
 /// <summary>Answers 503 problem+json while <c>PersonalData:*</c> is not configured: imports read and write names and
