@@ -147,7 +147,7 @@ internal static class ImportEndpoints
         var csv = new CsvWriter().Row(texts.CsvHeader.Split(','));
         await foreach (var p in store.ProblemsAsync(id, null, cancellationToken))
         {
-            csv.Cell(p.Row).Cell(p.Column).Cell(texts.SeverityName(p.Severity)).Cell(p.IdNumber).Cell(p.Name).Cell(p.Reason).EndRow();
+            csv.Cell(p.Row).Cell(p.Column).Cell(texts.SeverityName(p.Severity)).Cell(p.IdNumber).Cell(p.Name).Cell(p.Reason).Cell(p.Township).Cell(p.Village).EndRow();
         }
 
         return TypedResults.File(csv.ToUtf8WithBom(), CsvWriter.ContentType, $"import-{id}-errors.csv");

@@ -230,7 +230,7 @@ internal sealed partial class ImportService(
         foreach (var row in rows)
         {
             void Problem(ImportSeverity severity, ImportColumn column, string code, int other) =>
-                problems.Add(new ImportProblem(row.Number, header(column), severity, code, texts.Reason(code, ("row", other)), row.IdNumber.ToString(), PersonalDataMask.Name(row.Name)));
+                problems.Add(new ImportProblem(row.Number, header(column), severity, code, texts.Reason(code, ("row", other)), row.IdNumber.ToString(), PersonalDataMask.Name(row.Name), row.Township, row.Village));
 
             if (names.TryGetValue(row.IdHash, out var first) && !string.Equals(first.Name, row.Name, StringComparison.Ordinal))
             {

@@ -46,6 +46,7 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
     [
         new("import_id", BulkType.Bigint), new("row_number", BulkType.Integer), new("column_name", BulkType.Text), new("severity", BulkType.Text),
         new("code", BulkType.Text), new("reason", BulkType.Text), new("id_masked", BulkType.Text), new("name_masked", BulkType.Text),
+        new("township", BulkType.Text), new("village", BulkType.Text),
     ];
 
     public DatabaseProvider Provider => database.Provider;
@@ -153,7 +154,7 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
             "import_problems",
             ProblemColumns,
             problems,
-            p => [id, p.RowNumber, p.Column, p.Severity == ImportSeverity.Error ? "error" : "skipped", p.Code, p.Reason, p.IdMasked, p.NameMasked],
+            p => [id, p.RowNumber, p.Column, p.Severity == ImportSeverity.Error ? "error" : "skipped", p.Code, p.Reason, p.IdMasked, p.NameMasked, p.Township, p.Village],
             cancellationToken);
 
     /// <summary>Stages the file's lookup hashes and reads what the registry holds for them: residents, their category
@@ -361,7 +362,7 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT row_number, column_name, severity, code, reason, id_masked, name_masked FROM import_problems WHERE import_id = @id ORDER BY row_number"
+        command.CommandText = "SELECT row_number, column_name, severity, code, reason, id_masked, name_masked, township, village FROM import_problems WHERE import_id = @id ORDER BY row_number"
             + (limit is null ? "" : " LIMIT @limit");
         command.AddParameter("@id", id);
         if (limit is { } l)
@@ -372,7 +373,7 @@ internal sealed partial class ImportStore(DatabaseTarget database, ILogger<Impor
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new ImportProblemRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6));
+            yield return new ImportProblemRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
         }
     }
 
