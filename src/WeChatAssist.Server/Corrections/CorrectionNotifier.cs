@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.WeChat;
 using WeChatAssist.WeChat.Api;
 
@@ -18,7 +19,7 @@ namespace WeChatAssist.Server.Corrections;
 internal sealed partial class CorrectionNotifier(
     IWeChatApiClient wechat,
     CorrectionStore store,
-    CorrectionTexts texts,
+    [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
     IOptions<CorrectionsOptions> options,
     BusinessClock businessClock,
     TimeProvider clock,

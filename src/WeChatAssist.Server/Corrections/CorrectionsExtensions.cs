@@ -1,3 +1,4 @@
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Scheduling;
 
@@ -19,7 +20,7 @@ internal static class CorrectionsExtensions
         builder.Services.AddSingleton<CorrectionPhotos>();
         builder.Services.AddSingleton<CorrectionNotifier>();
         builder.Services.AddSingleton<CorrectionPhotoRetention>();
-        builder.Services.AddSingleton(_ => CorrectionTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, CorrectionTexts.FileName)));
+        builder.Services.AddProblemTexts(ProblemTextKeys.Corrections);
         builder.Services.AddScoped<CorrectionOutcomeMessageJob>();
         builder.Services.AddRecurringJob<CorrectionNotificationJob>("corrections-outcome-messages", "*/10 * * * *");
         builder.Services.AddRecurringJob<CorrectionPhotoRetentionJob>("corrections-photo-retention", "17 * * * *");

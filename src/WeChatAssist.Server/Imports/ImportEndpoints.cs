@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Csv;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Staff;
 
@@ -48,7 +49,7 @@ internal static class ImportEndpoints
         ClaimsPrincipal user,
         ImportService imports,
         PolicyCatalog catalog,
-        ImportTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts texts,
         IOptions<ImportOptions> options,
         CancellationToken cancellationToken)
     {
@@ -108,7 +109,7 @@ internal static class ImportEndpoints
             cancellationToken);
         if (result.ProblemCode is { } code)
         {
-            var (title, detail) = texts.Render(code, []);
+            var (title, detail) = texts.Render(code);
             return TypedResults.Problem(
                 result.Report.Problem ?? detail,
                 statusCode: StatusCodes.Status422UnprocessableEntity,
@@ -125,7 +126,7 @@ internal static class ImportEndpoints
             string.IsNullOrWhiteSpace(policyId) ? null : policyId.Trim(), HistoryLimit, cancellationToken, Township(user) is null ? null : user.Identity?.Name ?? ""));
 
     /// <summary>One import's report with its first row problems.</summary>
-    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> GetAsync(long id, ClaimsPrincipal user, ImportService imports, ImportTexts texts, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> GetAsync(long id, ClaimsPrincipal user, ImportService imports, [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts texts, CancellationToken cancellationToken) =>
         await imports.FindAsync(id, cancellationToken) is { } result && MayRead(user, result.Report)
             ? TypedResults.Ok(result)
             : texts.Problem(StatusCodes.Status404NotFound, "importNotFound", ("id", id));
@@ -133,7 +134,8 @@ internal static class ImportEndpoints
     /// <summary>Every row problem of an import as csv (UTF-8 with BOM, so Excel opens it in Chinese). Each download is
     /// audited: the file lists people of the county (masked) row by row, and may leave the building.</summary>
     internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ErrorsCsvAsync(
-        long id, ClaimsPrincipal user, ImportStore store, AuditLog audit, ImportTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, ImportStore store, AuditLog audit, [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts texts, ImportVocabulary vocabulary,
+        CancellationToken cancellationToken)
     {
         if (await store.GetAsync(id, cancellationToken) is not { } report || !MayRead(user, report))
         {
@@ -144,10 +146,10 @@ internal static class ImportEndpoints
         // not in the registry), so the per-resident audit_log does not fit.
         await audit.RecordStaffActionAsync(user.Identity?.Name ?? "", ErrorsCsvAction, "import:" + id.ToString(CultureInfo.InvariantCulture), cancellationToken);
 
-        var csv = new CsvWriter().Row(texts.CsvHeader.Split(','));
+        var csv = new CsvWriter().Row(vocabulary.CsvHeader.Split(','));
         await foreach (var p in store.ProblemsAsync(id, null, cancellationToken))
         {
-            csv.Cell(p.Row).Cell(p.Column).Cell(texts.SeverityName(p.Severity)).Cell(p.IdNumber).Cell(p.Name).Cell(p.Reason).Cell(p.Township).Cell(p.Village).EndRow();
+            csv.Cell(p.Row).Cell(p.Column).Cell(vocabulary.SeverityName(p.Severity)).Cell(p.IdNumber).Cell(p.Name).Cell(p.Reason).Cell(p.Township).Cell(p.Village).EndRow();
         }
 
         return TypedResults.File(csv.ToUtf8WithBom(), CsvWriter.ContentType, $"import-{id}-errors.csv");
@@ -164,7 +166,7 @@ internal static class ImportEndpoints
 
 /// <summary>Answers 503 problem+json while <c>PersonalData:*</c> is not configured: imports read and write names and
 /// ID numbers.</summary>
-internal sealed class ImportGate(PersonalDataProtector protector, ImportTexts texts) : IEndpointFilter
+internal sealed class ImportGate(PersonalDataProtector protector, [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts texts) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         protector.IsConfigured ? await next(context) : texts.Problem(StatusCodes.Status503ServiceUnavailable, "personalDataOff");

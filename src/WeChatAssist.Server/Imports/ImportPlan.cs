@@ -54,7 +54,7 @@ internal sealed class ImportPlan
     public int Unchanged { get; set; }
 
     /// <summary>Decides each row. Rows must already be free of file errors and duplicates.</summary>
-    public static ImportPlan Build(ImportKind kind, IEnumerable<ValidRow> rows, RegistrySnapshot registry, ImportTexts texts, Func<ImportColumn, string> header, Func<string, string> categoryName)
+    public static ImportPlan Build(ImportKind kind, IEnumerable<ValidRow> rows, RegistrySnapshot registry, ImportVocabulary texts, Func<ImportColumn, string> header, Func<string, string> categoryName)
     {
         var plan = new ImportPlan();
         var created = new Dictionary<string, PlannedResident>(StringComparer.Ordinal);

@@ -40,7 +40,7 @@ internal sealed class ImportRowValidator(
     ImportKind kind,
     InsurancePolicy policy,
     ResidentWords words,
-    ImportTexts texts,
+    ImportVocabulary texts,
     PersonalDataProtector protector,
     IReadOnlyDictionary<ImportColumn, string> headers,
     DateOnly today,
@@ -72,7 +72,7 @@ internal sealed class ImportRowValidator(
         }
         else if (!ResidentIdNumber.TryParse(rawId, today, out idNumber, out var idError))
         {
-            Add(ImportColumn.IdNumber, ResidentTexts.Key(idError));
+            Add(ImportColumn.IdNumber, idError.TextKey());
         }
 
         var name = ResidentRegistry.NormaliseName(rawName);

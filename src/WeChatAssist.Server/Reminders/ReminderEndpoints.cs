@@ -5,6 +5,7 @@ using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Csv;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Staff;
 
@@ -48,7 +49,7 @@ internal static class ReminderEndpoints
         return endpoints;
     }
 
-    internal static Results<Ok<ReminderRuleResponse[]>, ProblemHttpResult> Rules(string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, RemindersOptions options, ReminderTexts texts)
+    internal static Results<Ok<ReminderRuleResponse[]>, ProblemHttpResult> Rules(string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, RemindersOptions options, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts)
     {
         var id = string.IsNullOrWhiteSpace(policyId) ? user.FindFirstValue(StaffClaims.PolicyId) : policyId.Trim();
         if (id is null || catalog.Find(id) is not { } policy)
@@ -116,7 +117,7 @@ internal static class ReminderEndpoints
     }
 
     internal static async Task<Results<Ok<StaffReminderResult>, ProblemHttpResult>> Request(
-        StaffReminderRequest request, ClaimsPrincipal user, IStaffReminderRequests requests, RemindersOptions options, ReminderTexts texts, CancellationToken cancellationToken)
+        StaffReminderRequest request, ClaimsPrincipal user, IStaffReminderRequests requests, RemindersOptions options, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         var ids = request.ResidentIds ?? [];
         if (ids.Count == 0)
@@ -140,7 +141,7 @@ internal static class ReminderEndpoints
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> SetPreferences(
-        ReminderPreferencesBody body, ClaimsPrincipal user, ReminderPreferences preferences, ReminderTexts texts, CancellationToken cancellationToken)
+        ReminderPreferencesBody body, ClaimsPrincipal user, ReminderPreferences preferences, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         if (body.Kinds is not { Count: > 0 } kinds)
         {
