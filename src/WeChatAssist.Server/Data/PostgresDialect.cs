@@ -29,6 +29,9 @@ internal sealed class PostgresDialect : ISqlDialect
 
     public string? TransactionLock => "SELECT pg_advisory_xact_lock(hashtext(@key))";
 
+    public DbDataSource CreateDataSource(string connectionString, int commandTimeoutSeconds) =>
+        new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { CommandTimeout = commandTimeoutSeconds } }.Build();
+
     public string IsTrue(string column) => column;
 
     public string Json(string parameter) => $"CAST({parameter} AS jsonb)";

@@ -83,6 +83,11 @@ internal interface ISqlDialect
     /// <c>INSERT</c> per row on SQLite. <paramref name="values"/> gives each row's values in column order.</summary>
     Task<int> WriteRowsAsync<T>(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Func<T, object?[]> values, CancellationToken cancellationToken);
 
+    /// <summary>A pool of its own on <paramref name="connectionString"/> whose every command may run
+    /// <paramref name="commandTimeoutSeconds"/> (Npgsql's <c>Command Timeout</c>, which also covers commands other code
+    /// runs on such a connection; SQLite's <c>Default Timeout</c>): for bulk work such as an import.</summary>
+    DbDataSource CreateDataSource(string connectionString, int commandTimeoutSeconds);
+
     /// <summary>The dialect of <paramref name="provider"/>, for the static helpers that predate injection.</summary>
     static ISqlDialect For(DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres ? PostgresDialect.Instance : SqliteDialect.Instance;

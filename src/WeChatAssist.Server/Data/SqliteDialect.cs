@@ -28,6 +28,10 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public string ForUpdateSkipLocked => "";
 
+    public DbDataSource CreateDataSource(string connectionString, int commandTimeoutSeconds) =>
+        Microsoft.Data.Sqlite.SqliteFactory.Instance.CreateDataSource(
+            new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = commandTimeoutSeconds }.ConnectionString);
+
     public string? TransactionLock => null;
 
     public string IsTrue(string column) => column + " = 1";
