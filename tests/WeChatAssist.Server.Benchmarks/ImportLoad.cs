@@ -118,7 +118,7 @@ internal static class ImportLoad
     // Where the importer's own CPU goes before the database: read, check, hash.
     private static void Profile(IServiceProvider services, InsurancePolicy policy, byte[] content)
     {
-        var texts = services.GetRequiredService<ImportTexts>();
+        var texts = services.GetRequiredService<ImportVocabulary>();
         var protector = services.GetRequiredService<WeChatAssist.Server.PersonalData.PersonalDataProtector>();
         for (var round = 0; round < 3; round++)
         {

@@ -68,6 +68,13 @@ public sealed class SampleSettingsTests
                 {
                     keys.Add(key);
                 }
+
+                // Keys the server reads by a constant of the options class (WeChat:PublishMenus, ConnectionStrings:Jobs).
+                foreach (var constant in type.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+                    .Where(f => f.IsLiteral && f.Name.EndsWith("Key", StringComparison.Ordinal) && f.GetRawConstantValue() is string value && value.Contains(':', StringComparison.Ordinal)))
+                {
+                    keys.Add((string)constant.GetRawConstantValue()!);
+                }
             }
         }
 
@@ -78,6 +85,14 @@ public sealed class SampleSettingsTests
     [MemberData(nameof(BoundOptionKeys))]
     public void Every_bound_options_property_is_documented_in_the_sample(string key)
     {
+        if (key.Split(ListItem) is [var list, var property])
+        {
+            // A list of objects (a menu's buttons): the list's description names every property an item may have.
+            Assert.True(_sample.GetSection(list).GetChildren().Any(), $"{list} is bound by an options class but missing from appsettings.sample.json.");
+            Assert.Matches($@"\b{property}\b", _sample[list + "//"] ?? "");
+            return;
+        }
+
         Assert.True(_sample[key] is not null || _sample.GetSection(key).GetChildren().Any(), $"{key} is bound by an options class but missing from appsettings.sample.json.");
         Assert.False(string.IsNullOrWhiteSpace(_sample[key + "//"]), $"{key} needs a '{key}//' description beside it.");
     }
@@ -115,6 +130,14 @@ public sealed class SampleSettingsTests
                     }
                 }
             }
+            else if (ListElement(propertyType) is { } element && IsOptionsObject(element))
+            {
+                yield return key;
+                foreach (var item in element.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.GetSetMethod() is not null))
+                {
+                    yield return key + ListItem + item.Name;
+                }
+            }
             else if (dictionary is null && IsOptionsObject(propertyType) && depth < 4)
             {
                 foreach (var nested in BoundKeys(key, propertyType, depth + 1))
@@ -133,6 +156,15 @@ public sealed class SampleSettingsTests
     private static readonly HashSet<string> NotBoundFromTheirOwnKey = [$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.ConnectionString)}"];
 
     private static readonly HashSet<Type> MutableCollections = [typeof(IList<>), typeof(ICollection<>), typeof(List<>), typeof(Dictionary<,>), typeof(IDictionary<,>)];
+
+    // Separates a list of objects from the property of its items in a key of BoundOptionKeys.
+    private const string ListItem = "[]:";
+
+    private static Type? ListElement(Type type) =>
+        type.IsArray ? type.GetElementType()
+        : type.IsGenericType && type.GetGenericTypeDefinition() is var definition
+            && (definition == typeof(List<>) || definition == typeof(IList<>) || definition == typeof(ICollection<>) || definition == typeof(IReadOnlyList<>) || definition == typeof(IEnumerable<>))
+            ? type.GetGenericArguments()[0] : null;
 
     private static bool IsOptionsObject(Type type) =>
         type.IsClass && type != typeof(string) && type != typeof(Uri) && !type.IsArray && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);

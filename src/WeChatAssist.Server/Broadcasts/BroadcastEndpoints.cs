@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.Templating;
@@ -71,7 +72,7 @@ internal static class BroadcastEndpoints
 
     internal static async Task<Results<Created<BroadcastResponse>, ProblemHttpResult>> Create(
         CreateBroadcastRequest request, ClaimsPrincipal user, PolicyCatalog catalog, ReminderContent content, BroadcastStore store, BroadcastTags tags,
-        BusinessClock clock, ReminderTexts texts, CancellationToken cancellationToken)
+        BusinessClock clock, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
         var policyId = fixedPolicy ?? request.PolicyId;
@@ -126,7 +127,7 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<BroadcastResponse>, ProblemHttpResult>> Get(
-        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastFollowers followers, DatabaseTarget database, ReminderTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastFollowers followers, DatabaseTarget database, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
@@ -168,7 +169,7 @@ internal static class BroadcastEndpoints
 
     internal static async Task<Results<Ok<BroadcastPreview>, ProblemHttpResult>> Preview(
         long id, long? residentId, ClaimsPrincipal user, BroadcastStore store, DatabaseTarget database, PolicyCatalog catalog, ReminderContent content,
-        ReminderMessages messages, AuditLog audit, BusinessClock clock, ReminderTexts texts, CancellationToken cancellationToken)
+        ReminderMessages messages, AuditLog audit, BusinessClock clock, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
@@ -212,7 +213,7 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<BroadcastResponse>, ProblemHttpResult>> Approve(
-        long id, ClaimsPrincipal user, BroadcastStore store, BusinessClock clock, ReminderTexts texts, PolicyCatalog catalog, ReminderContent content,
+        long id, ClaimsPrincipal user, BroadcastStore store, BusinessClock clock, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, PolicyCatalog catalog, ReminderContent content,
         CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
@@ -247,7 +248,7 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<BroadcastQueued>, ProblemHttpResult>> Send(
-        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastSender sender, ReminderTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastSender sender, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
@@ -264,7 +265,7 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<BroadcastResponse>, ProblemHttpResult>> Cancel(
-        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastSender sender, ReminderTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastSender sender, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
@@ -280,7 +281,7 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Created<BroadcastTagCreated>, ProblemHttpResult>> CreateTag(
-        CreateBroadcastTagRequest request, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastTags tags, ReminderTexts texts, CancellationToken cancellationToken)
+        CreateBroadcastTagRequest request, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastTags tags, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
         if (fixedPolicy is not null && request.PolicyId is { Length: > 0 } asked && asked != fixedPolicy)
@@ -322,7 +323,7 @@ internal static class BroadcastEndpoints
 
     /// <summary>422 naming where the template is wrong: the detail says it in words, <c>line</c> and <c>column</c>
     /// (1-based) say it to the console, which marks the spot.</summary>
-    private static ProblemHttpResult TemplateProblem(ReminderTexts texts, TemplateException e)
+    private static ProblemHttpResult TemplateProblem(ProblemTexts texts, TemplateException e)
     {
         var problem = texts.Problem(StatusCodes.Status422UnprocessableEntity, "broadcastTemplate", ("line", e.Line), ("column", e.Column), ("reason", e.Reason));
         problem.ProblemDetails.Extensions["line"] = e.Line;
@@ -333,7 +334,7 @@ internal static class BroadcastEndpoints
     /// <summary>The newest broadcasts (at most <see cref="ListLimit"/>) of the policy, or of every policy for a bureau
     /// member without a fixed county who names none.</summary>
     internal static async Task<Results<Ok<IReadOnlyList<Broadcast>>, ProblemHttpResult>> List(
-        string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastStore store, ReminderTexts texts, CancellationToken cancellationToken)
+        string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastStore store, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
         if (fixedPolicy is not null && policyId is { Length: > 0 } && policyId != fixedPolicy)
@@ -351,7 +352,7 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<BroadcastTag>>, ProblemHttpResult>> ListTags(
-        string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastTags tags, ReminderTexts texts, CancellationToken cancellationToken)
+        string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastTags tags, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         var id = user.FindFirstValue(StaffClaims.PolicyId) ?? policyId;
         if (id is null || catalog.Find(id) is null)

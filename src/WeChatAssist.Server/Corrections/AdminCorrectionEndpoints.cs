@@ -4,6 +4,7 @@ using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Imports;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Staff;
@@ -42,7 +43,7 @@ internal static class AdminCorrectionEndpoints
         CorrectionStore store,
         ResidentRegistry registry,
         AuditLog audit,
-        CorrectionTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (!AdminResidentEndpoints.TryScope(user, null, null, null, out var scope))
@@ -63,7 +64,7 @@ internal static class AdminCorrectionEndpoints
         CorrectionStore store,
         ResidentRegistry registry,
         AuditLog audit,
-        CorrectionTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } correction
@@ -83,7 +84,7 @@ internal static class AdminCorrectionEndpoints
         CorrectionPhotos photos,
         AuditLog audit,
         BusinessClock clock,
-        CorrectionTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } correction)
@@ -119,7 +120,7 @@ internal static class AdminCorrectionEndpoints
         AuditLog audit,
         BusinessClock clock,
         TimeProvider realClock,
-        CorrectionTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
         CancellationToken cancellationToken) =>
         await ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, database, store, editor, registry, notifier, categoryHistory, imports, audit, clock, realClock, texts, cancellationToken);
 
@@ -137,7 +138,7 @@ internal static class AdminCorrectionEndpoints
         AuditLog audit,
         BusinessClock clock,
         TimeProvider realClock,
-        CorrectionTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request?.Reason))
@@ -165,7 +166,7 @@ internal static class AdminCorrectionEndpoints
         AuditLog audit,
         BusinessClock clock,
         TimeProvider realClock,
-        CorrectionTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();

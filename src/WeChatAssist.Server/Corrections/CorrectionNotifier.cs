@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.WeChat;
 using WeChatAssist.WeChat.Api;
 using WeChatAssist.WeChat.Configuration;
@@ -23,7 +24,7 @@ internal sealed partial class CorrectionNotifier(
     CorrectionChannelFailures failures,
     MessageChannels channels,
     IOptionsMonitor<WeChatOptions> wechatOptions,
-    CorrectionTexts texts,
+    [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
     IOptions<CorrectionsOptions> options,
     BusinessClock businessClock,
     TimeProvider clock,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.WeChat;
@@ -23,7 +24,7 @@ internal static class CorrectionsExtensions
         builder.Services.AddSingleton<CorrectionChannelFailures>();
         builder.Services.TryAddSingleton<MessageChannels>();
         builder.Services.AddSingleton<CorrectionPhotoRetention>();
-        builder.Services.AddSingleton(_ => CorrectionTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, CorrectionTexts.FileName)));
+        builder.Services.AddProblemTexts(ProblemTextKeys.Corrections);
         builder.Services.AddScoped<CorrectionOutcomeMessageJob>();
         builder.Services.AddRecurringJob<CorrectionNotificationJob>("corrections-outcome-messages", "*/10 * * * *");
         builder.Services.AddRecurringJob<CorrectionPhotoRetentionJob>("corrections-photo-retention", "17 * * * *");

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Residents;
@@ -46,8 +47,8 @@ internal static class MiniProgramCorrectionEndpoints
         PolicyCatalog catalog,
         ResidentWords words,
         BusinessClock businessClock,
-        CorrectionTexts texts,
-        ResidentTexts residentTexts,
+        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts residentTexts,
         IOptions<CorrectionsOptions> options,
         CancellationToken cancellationToken)
     {
@@ -85,7 +86,7 @@ internal static class MiniProgramCorrectionEndpoints
             case ResidentField.IdNumber:
                 if (!ResidentIdNumber.TryParse(text, businessClock.Today(), out var number, out var error))
                 {
-                    return residentTexts.Problem(StatusCodes.Status400BadRequest, ResidentTexts.Key(error));
+                    return residentTexts.Problem(StatusCodes.Status400BadRequest, error.TextKey());
                 }
 
                 newValue = number.Value.Value;
@@ -176,7 +177,7 @@ internal static class MiniProgramCorrectionEndpoints
         BindingStore bindings,
         ResidentRegistry registry,
         CorrectionStore store,
-        CorrectionTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         var session = MiniProgramAuthentication.Session(user);
@@ -229,7 +230,7 @@ internal static class MiniProgramCorrectionEndpoints
     // The village part stays readable for the reviewer; the house number does not.
     private static string MaskAddress(string address) => address[..Math.Min(4, address.Length / 2)] + "****";
 
-    private static MpCorrectionResponse Describe(Correction c, Resident resident, CorrectionTexts texts) => new(
+    private static MpCorrectionResponse Describe(Correction c, Resident resident, ProblemTexts texts) => new(
         c.Id,
         c.ResidentId,
         PersonalDataMask.Name(resident.Name),

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using WeChatAssist.Server.Data;
 
 namespace WeChatAssist.Server.Imports;
@@ -54,6 +55,7 @@ internal sealed class CategoryHistory(DatabaseTarget database)
     /// category kept that has no open span is confirmed by one with an unknown start and no source.
     /// The caller changes <c>residents.category_codes</c> itself and should hold the policy's import lock
     /// (<see cref="ImportStore.LockPolicyAsync"/>) so an import cannot plan on the codes being replaced.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Part of the store's API: callers hold the store.")]
     public async Task<CategoryHistoryChange> RecordChangeAsync(
         DbConnection connection,
         DbTransaction transaction,
@@ -110,45 +112,21 @@ internal sealed class CategoryHistory(DatabaseTarget database)
         return new CategoryHistoryChange(opened, closed);
     }
 
-    private async Task<IReadOnlyList<Span>> ListAsync(DbConnection connection, DbTransaction? transaction, long residentId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            SELECT category_code, valid_from, valid_to, opened_by_import, closed_by_import, opened_by_correction, closed_by_correction
+    private static async Task<IReadOnlyList<Span>> ListAsync(DbConnection connection, DbTransaction? transaction, long residentId, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<Span>(new CommandDefinition(
+            """
+            SELECT category_code, valid_from AS "from", valid_to AS "to", opened_by_import, closed_by_import, opened_by_correction, closed_by_correction
             FROM resident_category_history
             WHERE resident_id = @resident ORDER BY valid_from IS NOT NULL, valid_from, id
-            """;
-        command.AddParameter("@resident", residentId);
-        var spans = new List<Span>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            spans.Add(new Span(
-                reader.GetString(0),
-                reader.GetDate(database.Provider, 1),
-                reader.GetDate(database.Provider, 2),
-                Id(reader, 3),
-                Id(reader, 4),
-                Id(reader, 5),
-                Id(reader, 6)));
-        }
+            """,
+            new { resident = residentId },
+            transaction,
+            cancellationToken: cancellationToken))).AsList();
 
-        return spans;
-    }
-
-    private async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, long residentId, string code, DateOnly day, CategorySource source, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.AddParameter("@resident", residentId);
-        command.AddParameter("@code", code);
-        command.AddParameter("@day", SqlValues.Date(database.Provider, day));
-        command.AddParameter("@import", source.ImportId);
-        command.AddParameter("@correction", source.CorrectionId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static long? Id(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, long residentId, string code, DateOnly day, CategorySource source, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new { resident = residentId, code, day, import = source.ImportId, correction = source.CorrectionId },
+            transaction,
+            cancellationToken: cancellationToken));
 }

@@ -37,8 +37,9 @@ internal sealed record ImportReport(
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt);
 
-/// <summary>A row problem as the API returns it; the person only masked.</summary>
-internal sealed record ImportProblemRow(int Row, string Column, string Severity, string Code, string Reason, string IdNumber, string Name);
+/// <summary>A row problem as the API returns it; the person only masked, the row's township and village as the file
+/// wrote them.</summary>
+internal sealed record ImportProblemRow(int Row, string Column, string Severity, string Code, string Reason, string IdNumber, string Name, string Township, string Village);
 
 /// <summary>The report of one import with its first row problems (all of them are in <c>errors.csv</c>).</summary>
 internal sealed record ImportResult(

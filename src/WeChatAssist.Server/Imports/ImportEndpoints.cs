@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Csv;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Staff;
 
@@ -48,7 +49,7 @@ internal static class ImportEndpoints
         ClaimsPrincipal user,
         ImportService imports,
         PolicyCatalog catalog,
-        ImportTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts texts,
         IOptions<ImportOptions> options,
         CancellationToken cancellationToken)
     {
@@ -108,7 +109,7 @@ internal static class ImportEndpoints
             cancellationToken);
         if (result.ProblemCode is { } code)
         {
-            var (title, detail) = texts.Render(code, []);
+            var (title, detail) = texts.Render(code);
             return TypedResults.Problem(
                 result.Report.Problem ?? detail,
                 statusCode: StatusCodes.Status422UnprocessableEntity,
@@ -125,7 +126,7 @@ internal static class ImportEndpoints
             string.IsNullOrWhiteSpace(policyId) ? null : policyId.Trim(), HistoryLimit, cancellationToken, Township(user) is null ? null : user.Identity?.Name ?? ""));
 
     /// <summary>One import's report with its first row problems.</summary>
-    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> GetAsync(long id, ClaimsPrincipal user, ImportService imports, ImportTexts texts, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> GetAsync(long id, ClaimsPrincipal user, ImportService imports, [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts texts, CancellationToken cancellationToken) =>
         await imports.FindAsync(id, cancellationToken) is { } result && MayRead(user, result.Report)
             ? TypedResults.Ok(result)
             : texts.Problem(StatusCodes.Status404NotFound, "importNotFound", ("id", id));
@@ -133,7 +134,8 @@ internal static class ImportEndpoints
     /// <summary>Every row problem of an import as csv (UTF-8 with BOM, so Excel opens it in Chinese). Each download is
     /// audited: the file lists people of the county (masked) row by row, and may leave the building.</summary>
     internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ErrorsCsvAsync(
-        long id, ClaimsPrincipal user, ImportStore store, AuditLog audit, ImportTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, ImportStore store, AuditLog audit, [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts texts, ImportVocabulary vocabulary,
+        CancellationToken cancellationToken)
     {
         if (await store.GetAsync(id, cancellationToken) is not { } report || !MayRead(user, report))
         {
@@ -144,20 +146,13 @@ internal static class ImportEndpoints
         // not in the registry), so the per-resident audit_log does not fit.
         await audit.RecordStaffActionAsync(user.Identity?.Name ?? "", ErrorsCsvAction, "import:" + id.ToString(CultureInfo.InvariantCulture), cancellationToken);
 
-        var csv = new StringBuilder();
-        csv.Append(texts.CsvHeader).Append("\r\n");
+        var csv = new CsvWriter().Row(vocabulary.CsvHeader.Split(','));
         await foreach (var p in store.ProblemsAsync(id, null, cancellationToken))
         {
-            csv.Append(p.Row.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(Quote(p.Column)).Append(',')
-                .Append(Quote(texts.SeverityName(p.Severity))).Append(',')
-                .Append(Quote(p.IdNumber)).Append(',')
-                .Append(Quote(p.Name)).Append(',')
-                .Append(Quote(p.Reason)).Append("\r\n");
+            csv.Cell(p.Row).Cell(p.Column).Cell(vocabulary.SeverityName(p.Severity)).Cell(p.IdNumber).Cell(p.Name).Cell(p.Reason).Cell(p.Township).Cell(p.Village).EndRow();
         }
 
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"import-{id}-errors.csv");
+        return TypedResults.File(csv.ToUtf8WithBom(), CsvWriter.ContentType, $"import-{id}-errors.csv");
     }
 
     /// <summary>The township a township-staff caller is limited to, or null for bureau staff.</summary>
@@ -167,14 +162,11 @@ internal static class ImportEndpoints
     // Township staff read only their own uploads; someone else's answers as if it did not exist.
     private static bool MayRead(ClaimsPrincipal user, ImportReport report) =>
         Township(user) is null || string.Equals(report.StaffUser, user.Identity?.Name, StringComparison.Ordinal);
-
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }
 
 /// <summary>Answers 503 problem+json while <c>PersonalData:*</c> is not configured: imports read and write names and
 /// ID numbers.</summary>
-internal sealed class ImportGate(PersonalDataProtector protector, ImportTexts texts) : IEndpointFilter
+internal sealed class ImportGate(PersonalDataProtector protector, [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts texts) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         protector.IsConfigured ? await next(context) : texts.Problem(StatusCodes.Status503ServiceUnavailable, "personalDataOff");

@@ -54,7 +54,7 @@ internal sealed class ImportPlan
     public int Unchanged { get; set; }
 
     /// <summary>Decides each row. Rows must already be free of file errors and duplicates.</summary>
-    public static ImportPlan Build(ImportKind kind, IEnumerable<ValidRow> rows, RegistrySnapshot registry, ImportTexts texts, Func<ImportColumn, string> header, Func<string, string> categoryName)
+    public static ImportPlan Build(ImportKind kind, IEnumerable<ValidRow> rows, RegistrySnapshot registry, ImportVocabulary texts, Func<ImportColumn, string> header, Func<string, string> categoryName)
     {
         var plan = new ImportPlan();
         var created = new Dictionary<string, PlannedResident>(StringComparer.Ordinal);
@@ -63,7 +63,7 @@ internal sealed class ImportPlan
         foreach (var row in rows)
         {
             void Problem(ImportSeverity severity, ImportColumn column, string code, params (string Name, object Value)[] values) =>
-                plan.Problems.Add(new ImportProblem(row.Number, header(column), severity, code, texts.Reason(code, values), row.IdNumber.ToString(), PersonalDataMask.Name(row.Name)));
+                plan.Problems.Add(new ImportProblem(row.Number, header(column), severity, code, texts.Reason(code, values), row.IdNumber.ToString(), PersonalDataMask.Name(row.Name), row.Township, row.Village));
 
             registry.ByHash.TryGetValue(row.IdHash, out var resident);
             if (resident is not null && !string.Equals(resident.Name, row.Name, StringComparison.Ordinal))

@@ -15,8 +15,9 @@ internal enum ImportSeverity
 }
 
 /// <summary>One problem of one row, as staff read it: the column's header as the file writes it, a precise Chinese
-/// reason, and the person only masked.</summary>
-internal sealed record ImportProblem(int RowNumber, string Column, ImportSeverity Severity, string Code, string Reason, string IdMasked, string NameMasked);
+/// reason, the person only masked, and the township and village the row names (as the file writes them, so staff
+/// find the row; empty for lists without those columns).</summary>
+internal sealed record ImportProblem(int RowNumber, string Column, ImportSeverity Severity, string Code, string Reason, string IdMasked, string NameMasked, string Township, string Village);
 
 /// <summary>A row that passed the file checks: typed values, the ID number's lookup hash.</summary>
 internal sealed record ValidRow(
@@ -39,7 +40,7 @@ internal sealed class ImportRowValidator(
     ImportKind kind,
     InsurancePolicy policy,
     ResidentWords words,
-    ImportTexts texts,
+    ImportVocabulary texts,
     PersonalDataProtector protector,
     IReadOnlyDictionary<ImportColumn, string> headers,
     DateOnly today,
@@ -61,7 +62,8 @@ internal sealed class ImportRowValidator(
         // Masked only when a problem is reported: most rows have none.
         void Add(ImportColumn column, string code, params (string Name, object Value)[] values) =>
             (problems ??= []).Add(new ImportProblem(
-                row.Number, Header(column), ImportSeverity.Error, code, texts.Reason(code, values), PersonalDataMask.IdNumber(Compact(rawId)), PersonalDataMask.Name(rawName)));
+                row.Number, Header(column), ImportSeverity.Error, code, texts.Reason(code, values), PersonalDataMask.IdNumber(Compact(rawId)), PersonalDataMask.Name(rawName),
+                row[ImportColumn.Township], row[ImportColumn.Village]));
 
         ResidentIdNumber? idNumber = null;
         if (IsExcelNumber(rawId))
@@ -70,7 +72,7 @@ internal sealed class ImportRowValidator(
         }
         else if (!ResidentIdNumber.TryParse(rawId, today, out idNumber, out var idError))
         {
-            Add(ImportColumn.IdNumber, ResidentTexts.Key(idError));
+            Add(ImportColumn.IdNumber, idError.TextKey());
         }
 
         var name = ResidentRegistry.NormaliseName(rawName);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Payments;
 
@@ -15,7 +16,8 @@ internal sealed partial class ImportService(
     ImportStore store,
     PolicyCatalog catalog,
     ResidentWords words,
-    ImportTexts texts,
+    ImportVocabulary texts,
+    [FromKeyedServices(ProblemTextKeys.Imports)] ProblemTexts problemTexts,
     PersonalDataProtector protector,
     PaymentLedger ledger,
     BusinessClock businessClock,
@@ -181,7 +183,7 @@ internal sealed partial class ImportService(
 
     private async Task<ImportResult> RecordUnreadableAsync(ImportRequest request, string sha256, ImportFileException ex, CancellationToken cancellationToken)
     {
-        var (_, detail) = texts.Render(ex.Code, [.. ex.Values]);
+        var detail = problemTexts.Detail(ex.Code, [.. ex.Values]);
         await using var connection = await store.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
@@ -230,7 +232,7 @@ internal sealed partial class ImportService(
         foreach (var row in rows)
         {
             void Problem(ImportSeverity severity, ImportColumn column, string code, int other) =>
-                problems.Add(new ImportProblem(row.Number, header(column), severity, code, texts.Reason(code, ("row", other)), row.IdNumber.ToString(), PersonalDataMask.Name(row.Name)));
+                problems.Add(new ImportProblem(row.Number, header(column), severity, code, texts.Reason(code, ("row", other)), row.IdNumber.ToString(), PersonalDataMask.Name(row.Name), row.Township, row.Village));
 
             if (names.TryGetValue(row.IdHash, out var first) && !string.Equals(first.Name, row.Name, StringComparison.Ordinal))
             {

@@ -33,7 +33,7 @@ internal sealed class ImportTable
     /// <summary>Opens the first sheet of <paramref name="file"/> whose top rows hold a header with an ID number
     /// column, and checks that header against the layout of <paramref name="kind"/>.</summary>
     /// <exception cref="ImportFileException">No such sheet, or missing, unknown or repeated columns.</exception>
-    public static ImportTable Open(SpreadsheetFile file, ImportKind kind, ImportTexts texts)
+    public static ImportTable Open(SpreadsheetFile file, ImportKind kind, ImportVocabulary texts)
     {
         foreach (var sheet in file.Sheets)
         {
@@ -89,7 +89,7 @@ internal sealed class ImportTable
         }
     }
 
-    private static ImportTable FromHeader(IEnumerator<SheetRow> rows, SheetRow header, ImportKind kind, ImportTexts texts)
+    private static ImportTable FromHeader(IEnumerator<SheetRow> rows, SheetRow header, ImportKind kind, ImportVocabulary texts)
     {
         var map = new int?[ImportLayouts.ColumnCount];
         var headers = new Dictionary<ImportColumn, string>();

@@ -1,3 +1,4 @@
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Residents;
 
@@ -14,7 +15,8 @@ internal static class ImportsExtensions
             .Bind(builder.Configuration.GetSection(ImportOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(_ => ImportTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ImportTexts.FileName)));
+        builder.Services.AddSingleton(_ => ImportVocabulary.LoadFile(Path.Combine(AppContext.BaseDirectory, ImportVocabulary.FileName)));
+        builder.Services.AddProblemTexts(ProblemTextKeys.Imports);
         builder.Services.AddSingleton<ImportStore>();
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddSingleton<CategoryHistory>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Staff;
 
 namespace WeChatAssist.Server.Links;
@@ -55,7 +56,7 @@ internal static class LinkEndpoints
         LinkWeChat weChat,
         LinkPages pages,
         PolicyCatalog policies,
-        LinkTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Links)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (!AdminResidentEndpoints.TryScope(user, request.PolicyId, request.Township, request.Village, out var scope))
@@ -87,7 +88,7 @@ internal static class LinkEndpoints
         HttpContext context,
         ShareLinkStore store,
         LinkPages pages,
-        LinkTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Links)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (!AdminResidentEndpoints.TryScope(user, policyId, township, village, out var scope))
@@ -100,13 +101,13 @@ internal static class LinkEndpoints
     }
 
     internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> QrPng(
-        string code, ClaimsPrincipal user, HttpContext context, ShareLinkStore store, LinkPages pages, LinkTexts texts, CancellationToken cancellationToken) =>
+        string code, ClaimsPrincipal user, HttpContext context, ShareLinkStore store, LinkPages pages, [FromKeyedServices(ProblemTextKeys.Links)] ProblemTexts texts, CancellationToken cancellationToken) =>
         await FindInScopeAsync(code, user, store, cancellationToken) is { } link
             ? TypedResults.File(LinkArtwork.Png(pages.LandingUrl(link, context.Request)), "image/png", $"{link.Village}-{link.Code}.png")
             : texts.Problem(StatusCodes.Status404NotFound, "linkNotFound", ("code", code));
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> QrSvg(
-        string code, ClaimsPrincipal user, HttpContext context, ShareLinkStore store, LinkPages pages, LinkTexts texts, CancellationToken cancellationToken) =>
+        string code, ClaimsPrincipal user, HttpContext context, ShareLinkStore store, LinkPages pages, [FromKeyedServices(ProblemTextKeys.Links)] ProblemTexts texts, CancellationToken cancellationToken) =>
         await FindInScopeAsync(code, user, store, cancellationToken) is { } link
             ? TypedResults.Content(LinkArtwork.Svg(pages.LandingUrl(link, context.Request)), "image/svg+xml")
             : texts.Problem(StatusCodes.Status404NotFound, "linkNotFound", ("code", code));
@@ -118,7 +119,7 @@ internal static class LinkEndpoints
         ShareLinkStore store,
         LinkWeChat weChat,
         LinkPages pages,
-        LinkTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Links)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (await FindInScopeAsync(code, user, store, cancellationToken) is not { } link || pages.Model(link, context.Request) is null)

@@ -1,3 +1,4 @@
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Payments;
 
 namespace WeChatAssist.Server.Links;
@@ -15,7 +16,7 @@ internal static class LinksExtensions
         builder.Services.AddSingleton<LinkWeChat>();
         builder.Services.AddSingleton<LinkPages>();
         builder.Services.AddSingleton(_ => LinkTemplates.Load(Path.Combine(AppContext.BaseDirectory, LinkTemplates.Folder)));
-        builder.Services.AddSingleton(_ => LinkTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, LinkTexts.FileName)));
+        builder.Services.AddProblemTexts(ProblemTextKeys.Links);
         builder.Services.AddSingleton<IPaymentsRecordedParticipant, LinkAttribution>();
         return builder;
     }

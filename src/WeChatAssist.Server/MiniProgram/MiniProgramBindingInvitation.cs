@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Chat.Residents;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.WeChat.Configuration;
 
@@ -12,7 +13,7 @@ namespace WeChatAssist.Server.MiniProgram;
 /// the county's mini-program is the <c>MiniProgram</c> account serving the same policy. Nothing on a mini-program
 /// (the resident is already in it) or when the county has no mini-program configured.
 /// </summary>
-internal sealed class MiniProgramBindingInvitation(IOptionsMonitor<WeChatOptions> wechat, IOptions<MiniProgramOptions> options, ResidentTexts texts) : IBindingInvitation
+internal sealed class MiniProgramBindingInvitation(IOptionsMonitor<WeChatOptions> wechat, IOptions<MiniProgramOptions> options, [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts) : IBindingInvitation
 {
     public string? For(string account)
     {
@@ -31,6 +32,6 @@ internal sealed class MiniProgramBindingInvitation(IOptionsMonitor<WeChatOptions
         var o = options.Value;
         var label = WebUtility.HtmlEncode(texts.Title("bindingLink"));
         var link = $"<a data-miniprogram-appid=\"{WebUtility.HtmlEncode(mini.AppId)}\" data-miniprogram-path=\"{WebUtility.HtmlEncode(o.BindingPagePath)}\" href=\"{WebUtility.HtmlEncode(o.BindingPageFallbackUrl.ToString())}\">{label}</a>";
-        return texts.Render("bindingLink", ("link", link));
+        return texts.Detail("bindingLink", ("link", link));
     }
 }

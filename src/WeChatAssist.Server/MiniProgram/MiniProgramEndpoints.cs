@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Policies;
 using WeChatAssist.Server.Residents;
@@ -31,7 +32,7 @@ internal static partial class MiniProgramEndpoints
         IOptionsMonitor<WeChatOptions> wechatOptions,
         IOptions<MiniProgramOptions> options,
         MiniProgramSessions sessions,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         ILogger<MiniProgramSessions> logger,
         CancellationToken cancellationToken)
     {
@@ -67,7 +68,7 @@ internal static partial class MiniProgramEndpoints
         ResidentRegistry registry,
         BusinessClock businessClock,
         TimeProvider clock,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -103,7 +104,7 @@ internal static partial class MiniProgramEndpoints
 
         if (!ResidentIdNumber.TryParse(request.IdNumber, businessClock.Today(), out var idNumber, out var error))
         {
-            return texts.Problem(StatusCodes.Status400BadRequest, ResidentTexts.Key(error));
+            return texts.Problem(StatusCodes.Status400BadRequest, error.TextKey());
         }
 
         // One answer for "no such number" and "name does not match", so the reply does not reveal registered numbers.

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Residents;
 
@@ -50,7 +51,7 @@ internal static class PaymentStartEndpoints
         PolicyCatalog catalog,
         BusinessClock clock,
         IOptions<MiniProgramOptions> options,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         var session = MiniProgramAuthentication.Session(user);
@@ -103,7 +104,7 @@ internal static class PaymentStartEndpoints
         var opened = channel.Kind == PaymentChannelKind.MiniProgram
             ? new PaymentChannelResponse("miniProgram", channel.Name, channel.AppId, PaymentChannelOptions.Fill(channel.Path!, values), channel.EnvVersion, null)
             : new PaymentChannelResponse("h5", channel.Name, null, null, null, PaymentChannelOptions.Fill(channel.Url!, values));
-        var notice = texts.Render("paymentNotice", ("channel", channel.Name), ("amount", PolicyFormat.Yuan(amount)));
+        var notice = texts.Detail("paymentNotice", ("channel", channel.Name), ("amount", PolicyFormat.Yuan(amount)));
         return TypedResults.Created(
             "/api/v1/mp/me",
             new PaymentStartResponse(
@@ -122,7 +123,7 @@ internal static class PaymentStartEndpoints
     }
 
     /// <summary>The plain-Chinese refusal when the engine says today's payment is not taken, or null when it is.</summary>
-    private static ProblemHttpResult? NotPayable(PolicyQuote quote, ResidentTexts texts)
+    private static ProblemHttpResult? NotPayable(PolicyQuote quote, ProblemTexts texts)
     {
         const int Status = StatusCodes.Status422UnprocessableEntity;
         return quote.Outcome switch

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Localization;
 
 namespace WeChatAssist.Server.Policies;
 
@@ -22,7 +23,7 @@ internal static class PoliciesExtensions
         // instead of failing the first resident who asks.
         builder.Services.AddSingleton(sp => LoadCatalog(sp.GetRequiredService<IOptions<PolicyOptions>>().Value));
         builder.Services.AddSingleton(_ => ResidentWords.LoadFile(Path.Combine(AppContext.BaseDirectory, ResidentWordsFile)));
-        builder.Services.AddSingleton(_ => ProblemTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ProblemTexts.FileName)));
+        builder.Services.AddProblemTexts(ProblemTextKeys.Policies);
         builder.Services.AddHostedService<PolicyCatalogWarmUp>();
         builder.Services.AddProblemDetails();
         return builder;
@@ -51,7 +52,7 @@ internal static class PoliciesExtensions
         {
             _ = services.GetRequiredService<PolicyCatalog>();
             _ = services.GetRequiredService<ResidentWords>();
-            _ = services.GetRequiredService<ProblemTexts>();
+            _ = services.GetRequiredKeyedService<ProblemTexts>(ProblemTextKeys.Policies);
             return Task.CompletedTask;
         }
 

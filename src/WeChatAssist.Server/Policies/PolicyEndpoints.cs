@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 
 namespace WeChatAssist.Server.Policies;
 
@@ -19,7 +20,7 @@ internal static class PolicyEndpoints
     internal static Ok<PolicySummary[]> ListPolicies(PolicyCatalog catalog) =>
         TypedResults.Ok(catalog.All.Select(PolicySummary.From).ToArray());
 
-    internal static Results<Ok<PolicyDetail>, ProblemHttpResult> GetPolicy(string id, PolicyCatalog catalog, ProblemTexts texts) =>
+    internal static Results<Ok<PolicyDetail>, ProblemHttpResult> GetPolicy(string id, PolicyCatalog catalog, [FromKeyedServices(ProblemTextKeys.Policies)] ProblemTexts texts) =>
         catalog.Find(id) is { } policy ? TypedResults.Ok(PolicyDetail.From(policy)) : PolicyNotFound(id, texts);
 
     internal static Results<Ok<QuoteResponse>, ProblemHttpResult> GetQuote(
@@ -28,7 +29,7 @@ internal static class PolicyEndpoints
         PolicyCatalog catalog,
         ResidentWords words,
         BusinessClock clock,
-        ProblemTexts texts)
+        [FromKeyedServices(ProblemTextKeys.Policies)] ProblemTexts texts)
     {
         if (catalog.Find(id) is not { } policy)
         {
@@ -76,7 +77,7 @@ internal static class PolicyEndpoints
             ["numbering"] = clause?.Numbering ?? "",
             ["contacts"] = string.Join("；", quote.Contacts.Select(c => c.Phone is null ? c.Name : $"{c.Name} {c.Phone}")),
             ["category"] = string.Join("、", query.Categories),
-            ["fact"] = missing is null ? "" : texts.Fact(missing),
+            ["fact"] = missing is null ? "" : texts.Word(missing),
             // NationalRule: the national document the notice inherits, and what it says, step by step.
             ["national"] = clause is not null && clause.PolicyId != quote.Policy.Id ? clause.DocumentNumber : "",
             ["rule"] = string.Concat(quote.Explanation.Where(s => s.Citation.PolicyId != quote.Policy.Id).Select(s => s.Text)),

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Staff;
 
 namespace WeChatAssist.Server.PolicyDrafts;
@@ -38,7 +39,7 @@ internal static class PolicyDraftEndpoints
         PolicyCatalog catalog,
         BusinessClock clock,
         AuditLog audit,
-        PolicyDraftTexts texts,
+        [FromKeyedServices(ProblemTextKeys.PolicyDrafts)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         // Read at most one byte past the limit: a larger body is refused without being held in memory.
@@ -94,7 +95,7 @@ internal static class PolicyDraftEndpoints
         PolicyCatalog catalog,
         BusinessClock clock,
         AuditLog audit,
-        PolicyDraftTexts texts,
+        [FromKeyedServices(ProblemTextKeys.PolicyDrafts)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         DateOnly? day = null;
@@ -125,7 +126,7 @@ internal static class PolicyDraftEndpoints
         PolicyCatalog catalog,
         PublishedPolicyPoller poller,
         AuditLog audit,
-        PolicyDraftTexts texts,
+        [FromKeyedServices(ProblemTextKeys.PolicyDrafts)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (await store.GetDraftAsync(id, cancellationToken) is not { } draft || !InScope(user, catalog, draft.County))

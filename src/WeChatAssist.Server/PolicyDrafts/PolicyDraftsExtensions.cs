@@ -1,4 +1,5 @@
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Localization;
 
 namespace WeChatAssist.Server.PolicyDrafts;
 
@@ -12,7 +13,7 @@ internal static class PolicyDraftsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<PolicyDraftStore>();
-        builder.Services.AddSingleton(_ => PolicyDraftTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, PolicyDraftTexts.FileName)));
+        builder.Services.AddProblemTexts(ProblemTextKeys.PolicyDrafts);
         builder.Services.AddSingleton<PublishedPolicyPoller>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PublishedPolicyPoller>());
         return builder;

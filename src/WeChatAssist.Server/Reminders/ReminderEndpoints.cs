@@ -3,7 +3,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
+using WeChatAssist.Server.Csv;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Staff;
 
@@ -47,7 +49,7 @@ internal static class ReminderEndpoints
         return endpoints;
     }
 
-    internal static Results<Ok<ReminderRuleResponse[]>, ProblemHttpResult> Rules(string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, RemindersOptions options, ReminderTexts texts)
+    internal static Results<Ok<ReminderRuleResponse[]>, ProblemHttpResult> Rules(string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, RemindersOptions options, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts)
     {
         var id = string.IsNullOrWhiteSpace(policyId) ? user.FindFirstValue(StaffClaims.PolicyId) : policyId.Trim();
         if (id is null || catalog.Find(id) is not { } policy)
@@ -97,36 +99,25 @@ internal static class ReminderEndpoints
             "SELECT id, policy_id, rule, kind, resident_id, channel, attempts, last_error_code, last_error, created_at FROM reminder_outbox WHERE status = 'failed'"
             + (policyId is null ? "" : " AND policy_id = @policy") + " ORDER BY id");
         command.AddParameter("@policy", policyId);
-        var text = new System.Text.StringBuilder("id,policy_id,rule,kind,resident_id,channel,attempts,last_error_code,last_error,created_at\r\n");
+        var csv = new CsvWriter().Row("id", "policy_id", "rule", "kind", "resident_id", "channel", "attempts", "last_error_code", "last_error", "created_at");
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 for (var i = 0; i < 9; i++)
                 {
-                    text.Append(CsvField(reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "")).Append(',');
+                    csv.Cell(reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "");
                 }
 
-                text.Append(reader.GetInstant(database.Provider, 9).ToString("O", CultureInfo.InvariantCulture)).Append("\r\n");
+                csv.Cell(reader.GetInstant(database.Provider, 9).ToString("O", CultureInfo.InvariantCulture)).EndRow();
             }
         }
 
-        return TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8", "reminders-failed.csv");
-    }
-
-    /// <summary>RFC 4180 quoting; a leading formula character is prefixed with ' so spreadsheets show it as text.</summary>
-    private static string CsvField(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        return TypedResults.File(csv.ToUtf8WithBom(), CsvWriter.ContentType, "reminders-failed.csv");
     }
 
     internal static async Task<Results<Ok<StaffReminderResult>, ProblemHttpResult>> Request(
-        StaffReminderRequest request, ClaimsPrincipal user, IStaffReminderRequests requests, RemindersOptions options, ReminderTexts texts, CancellationToken cancellationToken)
+        StaffReminderRequest request, ClaimsPrincipal user, IStaffReminderRequests requests, RemindersOptions options, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         var ids = request.ResidentIds ?? [];
         if (ids.Count == 0)
@@ -150,7 +141,7 @@ internal static class ReminderEndpoints
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> SetPreferences(
-        ReminderPreferencesBody body, ClaimsPrincipal user, ReminderPreferences preferences, ReminderTexts texts, CancellationToken cancellationToken)
+        ReminderPreferencesBody body, ClaimsPrincipal user, ReminderPreferences preferences, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
     {
         if (body.Kinds is not { Count: > 0 } kinds)
         {

@@ -5,6 +5,7 @@ using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Persistence;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Payments;
 using WeChatAssist.WeChat.Webhook;
 using WeChatAssist.Server.Scheduling;
@@ -31,7 +32,7 @@ internal static class RemindersExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<RemindersOptions>>().Value);
         builder.Services.AddSingleton(sp => new SendingHours(sp.GetRequiredService<RemindersOptions>(), sp.GetRequiredService<BusinessClock>().LocalTimeZone));
         builder.Services.AddSingleton(sp => ReminderMessages.Load(Path.Combine(AppContext.BaseDirectory, ReminderMessages.FileName), sp.GetRequiredService<RemindersOptions>().TemplateIds));
-        builder.Services.AddSingleton(_ => ReminderTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ReminderTexts.FileName)));
+        builder.Services.AddProblemTexts(ProblemTextKeys.Reminders);
         builder.Services.AddSingleton<ReminderContent>();
         builder.Services.AddSingleton<ReminderOutbox>();
         builder.Services.TryAddSingleton<MessageChannels>();
@@ -77,7 +78,7 @@ internal static class RemindersExtensions
         public Task StartAsync(CancellationToken cancellationToken)
         {
             _ = services.GetRequiredService<ReminderMessages>();
-            _ = services.GetRequiredService<ReminderTexts>();
+            _ = services.GetRequiredKeyedService<ProblemTexts>(ProblemTextKeys.Reminders);
             _ = services.GetRequiredService<PolicyCatalog>();
             return Task.CompletedTask;
         }

@@ -18,6 +18,14 @@ internal enum IdNumberError
     ChecksumMismatch,
 }
 
+/// <summary>The problem text of an <see cref="IdNumberError"/> (in <c>localization/miniprogram.zh-Hans.json</c>, also
+/// read by imports for a row's ID number).</summary>
+internal static class IdNumberErrorKeys
+{
+    /// <summary>The text key of an ID number error: <c>id</c> and its name (<c>idChecksumMismatch</c>).</summary>
+    public static string TextKey(this IdNumberError error) => "id" + error.ToString();
+}
+
 /// <summary>A checked 18-character citizen identity number (GB 11643-1999), normalised to ASCII digits and upper-case X.</summary>
 internal readonly record struct ResidentIdNumber
 {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 
 namespace WeChatAssist.Server.Residents;
@@ -20,7 +21,7 @@ internal static class ResidentsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResidentRegistry>();
         builder.Services.AddSingleton<ResidentEditor>();
-        builder.Services.AddSingleton(_ => ResidentTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ResidentTexts.FileName)));
+        builder.Services.AddProblemTexts(ProblemTextKeys.Residents);
         builder.Services.AddProblemDetails();
 
         // Staff cookies and mini-program tokens must be readable on every node, so the key ring lives in the database.

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Residents;
 
@@ -39,7 +40,7 @@ internal static class AdminResidentEndpoints
         ClaimsPrincipal user,
         ResidentRegistry registry,
         AuditLog audit,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (!TryScope(user, policyId, township, village, out var scope))
@@ -59,7 +60,7 @@ internal static class AdminResidentEndpoints
         ResidentRegistry registry,
         ResidentEditor editor,
         AuditLog audit,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         var resident = (await registry.GetAsync([id], cancellationToken)).SingleOrDefault();

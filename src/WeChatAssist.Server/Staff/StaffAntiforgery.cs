@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.Staff;
@@ -40,7 +41,7 @@ internal static partial class StaffAntiforgery
             if (!await antiforgery.IsRequestValidAsync(context))
             {
                 LogRejected(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StaffAntiforgery).FullName!), context.Request.Method, context.Request.Path);
-                var texts = context.RequestServices.GetRequiredService<ResidentTexts>();
+                var texts = context.RequestServices.GetRequiredKeyedService<ProblemTexts>(ProblemTextKeys.Residents);
                 await texts.Problem(StatusCodes.Status400BadRequest, "antiforgeryFailed").ExecuteAsync(context);
                 return;
             }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.Staff;
@@ -33,7 +34,7 @@ internal static class StaffEndpoints
         StaffStore store,
         IOptions<StaffOptions> options,
         TimeProvider clock,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         var o = options.Value;

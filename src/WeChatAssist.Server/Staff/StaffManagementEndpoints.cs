@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.Staff;
@@ -55,7 +56,7 @@ internal static class StaffManagementEndpoints
         StaffStore store,
         AuditLog audit,
         PolicyCatalog policies,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         var manager = Manager.From(user);
@@ -106,13 +107,13 @@ internal static class StaffManagementEndpoints
         return TypedResults.Created($"/api/v1/admin/staff/{id}", Describe(account with { Id = id }));
     }
 
-    internal static Task<Results<Ok<StaffAccountResponse>, ProblemHttpResult>> Disable(long id, ClaimsPrincipal user, StaffStore store, AuditLog audit, ResidentTexts texts, CancellationToken cancellationToken) =>
+    internal static Task<Results<Ok<StaffAccountResponse>, ProblemHttpResult>> Disable(long id, ClaimsPrincipal user, StaffStore store, AuditLog audit, [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts, CancellationToken cancellationToken) =>
         ChangeAsync(id, user, store, audit, texts, DisableAction, (s, ct) => s.SetDisabledAsync(id, disabled: true, ct), cancellationToken);
 
-    internal static Task<Results<Ok<StaffAccountResponse>, ProblemHttpResult>> Enable(long id, ClaimsPrincipal user, StaffStore store, AuditLog audit, ResidentTexts texts, CancellationToken cancellationToken) =>
+    internal static Task<Results<Ok<StaffAccountResponse>, ProblemHttpResult>> Enable(long id, ClaimsPrincipal user, StaffStore store, AuditLog audit, [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts, CancellationToken cancellationToken) =>
         ChangeAsync(id, user, store, audit, texts, EnableAction, (s, ct) => s.SetDisabledAsync(id, disabled: false, ct), cancellationToken);
 
-    internal static Task<Results<Ok<StaffAccountResponse>, ProblemHttpResult>> Unlock(long id, ClaimsPrincipal user, StaffStore store, AuditLog audit, ResidentTexts texts, CancellationToken cancellationToken) =>
+    internal static Task<Results<Ok<StaffAccountResponse>, ProblemHttpResult>> Unlock(long id, ClaimsPrincipal user, StaffStore store, AuditLog audit, [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts, CancellationToken cancellationToken) =>
         ChangeAsync(id, user, store, audit, texts, UnlockAction, (s, ct) => s.UnlockAsync(id, ct), cancellationToken);
 
     internal static async Task<Results<Ok<StaffAccountResponse>, ProblemHttpResult>> ResetPassword(
@@ -121,7 +122,7 @@ internal static class StaffManagementEndpoints
         ClaimsPrincipal user,
         StaffStore store,
         AuditLog audit,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         CancellationToken cancellationToken)
     {
         if (request.Password is not { Length: >= MinPasswordLength } password)
@@ -137,7 +138,7 @@ internal static class StaffManagementEndpoints
         ClaimsPrincipal user,
         StaffStore store,
         AuditLog audit,
-        ResidentTexts texts,
+        [FromKeyedServices(ProblemTextKeys.Residents)] ProblemTexts texts,
         string action,
         Func<StaffStore, CancellationToken, Task<bool>> change,
         CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace WeChatAssist.Server.Tests.Imports;
 /// the precise errors for files that cannot be used.</summary>
 public sealed class SpreadsheetReadingTests
 {
-    private static readonly ImportTexts Texts = ImportTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ImportTexts.FileName));
+    private static readonly ImportVocabulary Texts = ImportVocabulary.LoadFile(Path.Combine(AppContext.BaseDirectory, ImportVocabulary.FileName));
 
     private static readonly string[][] Rows =
     [

@@ -11,7 +11,7 @@ namespace WeChatAssist.Server.Tests.Imports;
 /// serials are Excel's own.</summary>
 public sealed class WorkbookDateSystemTests(SqliteImportServerFixture fixture) : IClassFixture<SqliteImportServerFixture>
 {
-    private static readonly ImportTexts Texts = ImportTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ImportTexts.FileName));
+    private static readonly ImportVocabulary Texts = ImportVocabulary.LoadFile(Path.Combine(AppContext.BaseDirectory, ImportVocabulary.FileName));
 
     // (date, its serial in the 1900 system, in the 1904 system), as Excel shows them.
     public static TheoryData<string, int, int> Days => new()

@@ -1,3 +1,4 @@
+using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.Tests.Residents;
@@ -62,10 +63,10 @@ public sealed class ResidentIdNumberTests
     [Fact]
     public void Every_reason_has_a_plain_chinese_text()
     {
-        var texts = ResidentTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ResidentTexts.FileName));
+        var texts = ProblemTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, ProblemTexts.FileFor(ProblemTextKeys.Residents)));
         foreach (var error in Enum.GetValues<IdNumberError>().Where(e => e != IdNumberError.None))
         {
-            var problem = texts.Problem(400, ResidentTexts.Key(error));
+            var problem = texts.Problem(400, error.TextKey());
             Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", problem.ProblemDetails.Detail!);
         }
     }

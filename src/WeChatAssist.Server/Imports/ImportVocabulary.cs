@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace WeChatAssist.Server.Imports;
 
-/// <summary>Column names, accepted words and the plain-Chinese problem texts of imports, from
-/// <c>localization/imports.zh-Hans.json</c>.</summary>
-internal sealed class ImportTexts
+/// <summary>Column names, accepted words, the <c>errors.csv</c> wording and the row problems' reasons of imports, from
+/// <c>localization/imports.zh-Hans.json</c>. The same file's <c>problems</c> (the API's problem+json answers) are read by
+/// the keyed <see cref="Localization.ProblemTexts"/> <c>imports</c>.</summary>
+internal sealed class ImportVocabulary
 {
     /// <summary>The file, relative to the binaries.</summary>
     public const string FileName = "localization/imports.zh-Hans.json";
@@ -16,7 +16,7 @@ internal sealed class ImportTexts
     private readonly Dictionary<string, ImportColumn> _headers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ImportColumn> _strippedHeaders = new(StringComparer.Ordinal);
 
-    private ImportTexts(TextFile file)
+    private ImportVocabulary(TextFile file)
     {
         _file = file;
         foreach (var column in Enum.GetValues<ImportColumn>())
@@ -43,10 +43,10 @@ internal sealed class ImportTexts
         }
     }
 
-    public static ImportTexts LoadFile(string path)
+    public static ImportVocabulary LoadFile(string path)
     {
         using var stream = File.OpenRead(path);
-        return new ImportTexts(JsonSerializer.Deserialize<TextFile>(stream, JsonSerializerOptions.Web)
+        return new ImportVocabulary(JsonSerializer.Deserialize<TextFile>(stream, JsonSerializerOptions.Web)
             ?? throw new InvalidDataException($"{path}: empty file"));
     }
 
@@ -89,23 +89,6 @@ internal sealed class ImportTexts
         }
 
         return Fill(text, values);
-    }
-
-    /// <summary>A problem+json result with the localized title and detail.</summary>
-    public ProblemHttpResult Problem(int status, string key, params (string Name, object Value)[] values)
-    {
-        var (title, detail) = Render(key, values);
-        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = key });
-    }
-
-    public (string Title, string Detail) Render(string key, params (string Name, object Value)[] values)
-    {
-        if (!_file.Problems.TryGetValue(key, out var text))
-        {
-            throw new KeyNotFoundException($"{FileName}: no problem text '{key}'");
-        }
-
-        return (text.Title, Fill(text.Detail, values));
     }
 
     /// <summary>Spaces of every width removed, full-width brackets and slashes made half-width.</summary>
@@ -165,13 +148,10 @@ internal sealed class ImportTexts
         return text;
     }
 
-    private sealed record ProblemText(string Title, string Detail);
-
     private sealed record TextFile(
         Dictionary<string, string[]> Columns,
         Dictionary<string, string[]> Words,
         Dictionary<string, string> Csv,
         Dictionary<string, string> Kinds,
-        Dictionary<string, ProblemText> Problems,
         Dictionary<string, string> Rows);
 }
