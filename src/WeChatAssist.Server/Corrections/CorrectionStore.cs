@@ -133,6 +133,19 @@ internal sealed class CorrectionStore(DatabaseTarget database, PersonalDataProte
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>The correction when its resident is within <paramref name="scope"/>; null otherwise, as if it did not exist.</summary>
+    public async Task<Correction?> GetInScopeAsync(long id, ResidentScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var correction = await GetAsync(id, cancellationToken);
+        return correction is not null
+            && (scope.PolicyId is null || scope.PolicyId == correction.PolicyId)
+            && (scope.Township is null || scope.Township == correction.Township)
+            && (scope.Village is null || scope.Village == correction.Village)
+            ? correction
+            : null;
+    }
+
     /// <summary>Marks a pending correction reviewed inside the caller's transaction and queues its outcome message,
     /// leased until <paramref name="notifyLeaseUntil"/> for the send that follows the commit (should that send never
     /// happen, the retry job takes it after the lease); false when someone reviewed it first.</summary>

@@ -18,6 +18,8 @@ internal static class CorrectionsExtensions
         builder.Services.AddSingleton<CorrectionStore>();
         builder.Services.AddSingleton<CorrectionPhotos>();
         builder.Services.AddSingleton<CorrectionNotifier>();
+        builder.Services.AddSingleton<CorrectionSubmission>();
+        builder.Services.AddSingleton<CorrectionReview>();
         builder.Services.AddSingleton<CorrectionPhotoRetention>();
         builder.Services.AddSingleton(_ => CorrectionTexts.LoadFile(Path.Combine(AppContext.BaseDirectory, CorrectionTexts.FileName)));
         builder.Services.AddScoped<CorrectionOutcomeMessageJob>();

@@ -28,6 +28,15 @@ internal sealed record OutboxOutcome(long Id, OutboxStatus Status, DateTimeOffse
     public OutboxTarget? Reroute { get; init; }
 }
 
+/// <summary>A failed row as the failed-rows export lists it.</summary>
+internal sealed record FailedReminder(long Id, string PolicyId, string Rule, string Kind, long? ResidentId, string Channel, int Attempts, int? LastErrorCode, string? LastError, DateTimeOffset CreatedAt);
+
+/// <summary>Counts of one kind and status.</summary>
+internal sealed record ReminderCount(string Kind, string Status, long Count);
+
+/// <summary>One per-resident message of a broadcast.</summary>
+internal sealed record BroadcastMessage(long Id, long? ResidentId, string Status, int? LastErrorCode, long? MsgId, DateTimeOffset? SentAt);
+
 /// <summary>An app, OpenID and channel a row can be sent through.</summary>
 internal sealed record OutboxTarget(string AppId, string OpenId, string Channel);
 
@@ -362,4 +371,93 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
 
         return candidates.FirstOrDefault(c => !tried.Contains((c.AppId, c.Channel)));
     }
+
+    /// <summary>Rows per kind and status, of one policy or of all when <paramref name="policyId"/> is null.</summary>
+    public async Task<IReadOnlyList<ReminderCount>> CountAsync(string? policyId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT kind, status, COUNT(*) FROM reminder_outbox" + (policyId is null ? "" : " WHERE policy_id = @policy") + " GROUP BY kind, status ORDER BY kind, status");
+        command.AddParameter("@policy", policyId);
+        var counts = new List<ReminderCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new ReminderCount(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return counts;
+    }
+
+    /// <summary>Puts failed rows (of one policy, or of all when <paramref name="policyId"/> is null; only
+    /// <paramref name="ids"/> when any are given) back to pending with a fresh count of attempts; returns how many.</summary>
+    public async Task<int> RetryFailedAsync(string? policyId, IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var command = database.DataSource.CreateCommand();
+        var only = ids.Count == 0 ? "" : " AND id IN " + OutboxSql.InList(command, "id", ids, id => id);
+        command.CommandText = "UPDATE reminder_outbox SET status = 'pending', attempts = 0, send_after = @now, last_error = NULL, last_error_code = NULL WHERE status = 'failed'"
+            + (policyId is null ? "" : " AND policy_id = @policy") + only;
+        command.AddInstant(database.Provider, "@now", now);
+        command.AddParameter("@policy", policyId);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Failed rows, of one policy or of all when <paramref name="policyId"/> is null, oldest first.</summary>
+    public async Task<IReadOnlyList<FailedReminder>> FailedAsync(string? policyId, CancellationToken cancellationToken)
+    {
+        var provider = database.Provider;
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT id, policy_id, rule, kind, resident_id, channel, attempts, last_error_code, last_error, created_at FROM reminder_outbox WHERE status = 'failed'"
+            + (policyId is null ? "" : " AND policy_id = @policy") + " ORDER BY id");
+        command.AddParameter("@policy", policyId);
+        var failed = new List<FailedReminder>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            failed.Add(new FailedReminder(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5),
+                Convert.ToInt32(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture),
+                reader.IsDBNull(7) ? null : Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInstant(provider, 9)));
+        }
+
+        return failed;
+    }
+
+    /// <summary>A broadcast's rows per status.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> BroadcastTotalsAsync(long broadcastId, CancellationToken cancellationToken)
+    {
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var count = database.DataSource.CreateCommand("SELECT status, COUNT(*) FROM reminder_outbox WHERE broadcast_id = @id GROUP BY status");
+        count.AddParameter("@id", broadcastId);
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            totals[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return totals;
+    }
+
+    /// <summary>The first <paramref name="limit"/> per-resident messages of a broadcast, in the order they were queued.</summary>
+    public async Task<IReadOnlyList<BroadcastMessage>> BroadcastMessagesAsync(long broadcastId, int limit, CancellationToken cancellationToken)
+    {
+        var provider = database.Provider;
+        var messages = new List<BroadcastMessage>();
+        await using var list = database.DataSource.CreateCommand("SELECT id, resident_id, status, last_error_code, msgid, sent_at FROM reminder_outbox WHERE broadcast_id = @id ORDER BY id LIMIT @limit");
+        list.AddParameter("@id", broadcastId);
+        list.AddParameter("@limit", limit);
+        await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(new BroadcastMessage(
+                reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : Convert.ToInt32(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetInstant(provider, 5)));
+        }
+
+        return messages;
+    }
+
 }

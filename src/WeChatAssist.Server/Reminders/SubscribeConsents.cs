@@ -1,7 +1,7 @@
+using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.WeChat.Messages;
-using WeChatAssist.WeChat.Replies;
 using WeChatAssist.WeChat.Webhook;
 
 namespace WeChatAssist.Server.Reminders;
@@ -33,11 +33,11 @@ internal sealed class SubscribeConsents(DatabaseTarget database, BusinessClock c
 }
 
 /// <summary>Counts subscribe-message consents from <c>subscribe_msg_popup_event</c>, <c>subscribe_msg_change_event</c> and
-/// refused deliveries in <c>subscribe_msg_sent_event</c>, on the official account and the mini-program alike,
-/// then lets the account's own handler (the chatbot) handle the message as before.</summary>
-internal sealed class SubscribeConsentHandler(IWeChatMessageHandler? inner, SubscribeConsents consents) : IWeChatMessageHandler
+/// refused deliveries in <c>subscribe_msg_sent_event</c>, on the official account and the mini-program alike, before
+/// the chatbot answers (it calls every <see cref="IChatMessageObserver"/> first).</summary>
+internal sealed class SubscribeConsentObserver(SubscribeConsents consents) : IChatMessageObserver
 {
-    public async ValueTask<WeChatReply?> HandleAsync(WeChatMessageContext context, CancellationToken cancellationToken)
+    public async ValueTask ObserveAsync(WeChatMessageContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         switch (context.Message)
@@ -54,7 +54,5 @@ internal sealed class SubscribeConsentHandler(IWeChatMessageHandler? inner, Subs
                     [.. sent.Deliveries.Where(d => d.ErrorCode == WeChatAssist.WeChat.Api.WeChatErrorCodes.UserRefused).Select(d => new SubscribeMessageChoice(d.TemplateId, "reject", null))], cancellationToken);
                 break;
         }
-
-        return inner is null ? null : await inner.HandleAsync(context, cancellationToken);
     }
 }
