@@ -24,6 +24,7 @@ internal static class DatabaseExtensions
 
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddSingleton(sp => DatabaseTarget.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, contentRoot));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DatabaseTarget>().Dialect);
         builder.Services.AddSingleton(_ => SchemaCatalog.FromEmbeddedScripts());
         builder.Services.AddSingleton<DatabaseConnector>();
         builder.Services.AddSingleton<SchemaMigrator>();

@@ -11,9 +11,12 @@ internal sealed class DatabaseTarget : IAsyncDisposable
     /// <summary>The SQLite file name used when no connection string is configured.</summary>
     public const string DefaultSqliteFileName = "wechatassist.db";
 
+    static DatabaseTarget() => SqlTypeHandlers.Register();
+
     private DatabaseTarget(DatabaseProvider provider, string connectionString, DbDataSource dataSource, string description, string? sqliteFilePath)
     {
         Provider = provider;
+        Dialect = ISqlDialect.For(provider);
         ConnectionString = connectionString;
         DataSource = dataSource;
         Description = description;
@@ -21,6 +24,9 @@ internal sealed class DatabaseTarget : IAsyncDisposable
     }
 
     public DatabaseProvider Provider { get; }
+
+    /// <summary>Everything that differs between the providers; registered as <see cref="ISqlDialect"/>.</summary>
+    public ISqlDialect Dialect { get; }
 
     public string ConnectionString { get; }
 

@@ -2,7 +2,8 @@ using System.Data.Common;
 
 namespace WeChatAssist.Server.Data;
 
-/// <summary>Commands, parameters, and instants as each provider's schema stores them: <c>timestamptz</c> on PostgreSQL, Unix milliseconds on SQLite.</summary>
+/// <summary>Commands, parameters, and instants for code that still builds commands by hand; Dapper and the dialect
+/// (<see cref="ISqlDialect"/>, <see cref="SqlTypeHandlers"/>) replace it store by store.</summary>
 internal static class SqlInstants
 {
     /// <summary>A command with <paramref name="sql"/> on <paramref name="connection"/>, inside <paramref name="transaction"/> when given.</summary>
@@ -30,10 +31,8 @@ internal static class SqlInstants
     }
 
     public static void AddInstant(this DbCommand command, DatabaseProvider provider, string name, DateTimeOffset instant) =>
-        command.AddParameter(name, provider == DatabaseProvider.Postgres ? instant.ToUniversalTime() : instant.ToUnixTimeMilliseconds());
+        command.AddParameter(name, ISqlDialect.For(provider).Instant(instant));
 
     public static DateTimeOffset GetInstant(this DbDataReader reader, DatabaseProvider provider, int ordinal) =>
-        provider == DatabaseProvider.Postgres
-            ? reader.GetFieldValue<DateTimeOffset>(ordinal)
-            : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+        SqlTypeHandlers.ReadInstant(reader.GetValue(ordinal));
 }

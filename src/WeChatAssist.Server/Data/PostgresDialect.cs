@@ -1,0 +1,104 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace WeChatAssist.Server.Data;
+
+/// <summary>PostgreSQL: <c>timestamptz</c>, <c>date</c>, <c>boolean</c>, <c>jsonb</c>, row locks, binary COPY.</summary>
+internal sealed class PostgresDialect : ISqlDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    private PostgresDialect()
+    {
+    }
+
+    public DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    public string ScriptSuffix => "postgres";
+
+    public bool ParallelReads => true;
+
+    public bool HasNotifications => true;
+
+    public string Now => "now()";
+
+    public string ForUpdate => " FOR UPDATE";
+
+    public string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
+
+    public string? TransactionLock => "SELECT pg_advisory_xact_lock(hashtext(@key))";
+
+    public string IsTrue(string column) => column;
+
+    public string Json(string parameter) => $"CAST({parameter} AS jsonb)";
+
+    public string AnyOf(string parameter) => $"= ANY({parameter})";
+
+    public string RandomMilliseconds(string spreadMilliseconds) => $"(random() * {spreadMilliseconds})";
+
+    public string AddMilliseconds(string instant, string milliseconds) => $"{instant} + ({milliseconds}) * interval '1 millisecond'";
+
+    public string? Analyze(string table) => "ANALYZE " + table;
+
+    // Npgsql writes only offset-zero values to timestamptz.
+    public object Instant(DateTimeOffset instant) => instant.ToUniversalTime();
+
+    public object TextInstant(DateTimeOffset instant) => instant.ToUniversalTime();
+
+    public object? Date(DateOnly? date) => date;
+
+    public object Flag(bool value) => value;
+
+    public string ColumnType(BulkType type) => type switch
+    {
+        BulkType.Text => "text",
+        BulkType.Integer => "integer",
+        BulkType.Bigint => "bigint",
+        BulkType.Instant => "timestamptz",
+        _ => "date",
+    };
+
+    public Task CreateTemporaryTableAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, CancellationToken cancellationToken) =>
+        BulkRows.ExecuteAsync(connection, transaction, $"CREATE TEMP TABLE {table} ({BulkRows.Definitions(this, columns)}) ON COMMIT DROP", cancellationToken);
+
+    public Task DropTemporaryTableAsync(DbConnection connection, DbTransaction transaction, string table, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<int> WriteRowsAsync<T>(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Func<T, object?[]> values, CancellationToken cancellationToken)
+    {
+        var names = string.Join(", ", columns.Select(c => c.Name));
+        var count = 0;
+        await using var writer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            var v = values(row);
+            await writer.StartRowAsync(cancellationToken);
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (v[i] is null)
+                {
+                    await writer.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    var value = v[i] is DateTimeOffset instant ? instant.ToUniversalTime() : v[i]!;
+                    await writer.WriteAsync(value, NpgsqlType(columns[i].Type), cancellationToken);
+                }
+            }
+
+            count++;
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+        return count;
+    }
+
+    private static NpgsqlDbType NpgsqlType(BulkType type) => type switch
+    {
+        BulkType.Text => NpgsqlDbType.Text,
+        BulkType.Integer => NpgsqlDbType.Integer,
+        BulkType.Bigint => NpgsqlDbType.Bigint,
+        BulkType.Instant => NpgsqlDbType.TimestampTz,
+        _ => NpgsqlDbType.Date,
+    };
+}
