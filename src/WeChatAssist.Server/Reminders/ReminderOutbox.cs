@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using WeChatAssist.Server.Data;
 
 namespace WeChatAssist.Server.Reminders;
@@ -47,10 +48,10 @@ internal sealed record OutboxChannelFailure(string AppId, string OpenId, string 
 /// LOCKED</c> on PostgreSQL so nodes never claim the same row; SQLite (one node) claims in an immediate
 /// transaction. A claim stamps its rows with a lease token and expiry; completion only touches rows still holding
 /// that token, so a row a sweeper returned and another node re-claimed is not overwritten.</summary>
-internal sealed class ReminderOutbox(DatabaseTarget database)
+internal sealed class ReminderOutbox(DatabaseTarget database, ISqlDialect dialect)
 {
     private const string ItemColumns = """
-        o.id, o.policy_id, o.rule, o.kind, o.resident_id, o.app_id, o.open_id, o.channel, CAST(o.payload AS text), o.attempts,
+        o.id, o.policy_id, o.rule, o.kind, o.resident_id, o.app_id, o.open_id, o.channel, CAST(o.payload AS text) AS payload, o.attempts,
         r.birth_date, r.category_codes, r.paid_year, r.paid_on
         """;
 
@@ -59,70 +60,34 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
     /// claim stays an index range scan however many rows the outbox holds.</summary>
     public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string leaseToken, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
     {
-        var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ids = new List<long>();
-        await using (var claim = connection.CreateCommand())
-        {
-            claim.Transaction = transaction;
-            var skipLocked = provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
-            claim.CommandText = $"""
-                UPDATE reminder_outbox SET status = 'leased', lease_owner = @token, lease_until = @until, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM reminder_outbox
-                             WHERE status IN ('pending', 'deferred') AND send_after <= @now
-                             ORDER BY send_after LIMIT @limit {skipLocked})
-                """;
-            claim.AddParameter("@token", leaseToken);
-            claim.AddInstant(provider, "@until", leaseUntil);
-            claim.AddInstant(provider, "@now", now);
-            claim.AddParameter("@limit", limit);
-            claim.CommandText += " RETURNING id";
-            await using var claimed = await claim.ExecuteReaderAsync(cancellationToken);
-            while (await claimed.ReadAsync(cancellationToken))
-            {
-                ids.Add(claimed.GetInt64(0));
-            }
-        }
-
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition($"""
+            UPDATE reminder_outbox SET status = 'leased', lease_owner = @leaseToken, lease_until = @leaseUntil, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM reminder_outbox
+                         WHERE status IN ('pending', 'deferred') AND send_after <= @now
+                         ORDER BY send_after LIMIT @limit{dialect.ForUpdateSkipLocked})
+            RETURNING id
+            """,
+            new { leaseToken, leaseUntil, now, limit },
+            transaction,
+            cancellationToken: cancellationToken))).AsList();
         if (ids.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
             return [];
         }
 
-        var items = new List<OutboxItem>();
-        await using (var read = connection.CreateCommand())
-        {
-            // By primary key: the lease token has no index, and a scan of a million-row outbox per claim is what
-            // would make dispatch slow down as the table grows.
-            read.Transaction = transaction;
-            string idList;
-            if (provider == DatabaseProvider.Postgres)
-            {
-                read.AddParameter("@ids", ids.ToArray());
-                idList = "= ANY(@ids)";
-            }
-            else
-            {
-                idList = "IN " + OutboxSql.InList(read, "id", ids, id => id);
-            }
-
-            read.CommandText = $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN residents r ON r.id = o.resident_id WHERE o.id {idList}";
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(new OutboxItem(
-                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
-                    Convert.ToInt32(reader.GetValue(9), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetDate(provider, 10),
-                    reader.IsDBNull(11) ? [] : reader.GetString(11).Split(',', StringSplitOptions.RemoveEmptyEntries),
-                    reader.IsDBNull(12) ? null : Convert.ToInt32(reader.GetValue(12), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetDate(provider, 13)));
-            }
-        }
-
+        // By primary key: the lease token has no index, and a scan of a million-row outbox per claim is what
+        // would make dispatch slow down as the table grows.
+        var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(
+            $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN residents r ON r.id = o.resident_id WHERE o.id {dialect.AnyOf("@ids")}",
+            new { ids = ids.ToArray() },
+            transaction,
+            cancellationToken: cancellationToken));
+        var items = rows.Select(r => new OutboxItem(
+            r.Id, r.PolicyId, r.Rule, r.Kind, r.ResidentId, r.AppId, r.OpenId, r.Channel, r.Payload, r.Attempts,
+            r.BirthDate, r.CategoryCodes is null ? [] : r.CategoryCodes.Split(',', StringSplitOptions.RemoveEmptyEntries), r.PaidYear, r.PaidOn)).ToList();
         await transaction.CommitAsync(cancellationToken);
         return items;
     }
@@ -136,7 +101,6 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             return;
         }
 
-        var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         const string Sql = """
@@ -161,13 +125,13 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
                 {
                     var failure = batch.CreateBatchCommand();
                     failure.CommandText = FailureSql;
-                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, provider);
+                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, dialect);
                     batch.BatchCommands.Add(failure);
                 }
 
                 var command = batch.CreateBatchCommand();
                 command.CommandText = Sql;
-                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, provider);
+                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, dialect);
                 batch.BatchCommands.Add(command);
             }
 
@@ -182,14 +146,14 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
                     await using var failure = connection.CreateCommand();
                     failure.Transaction = transaction;
                     failure.CommandText = FailureSql;
-                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, provider);
+                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, dialect);
                     await failure.ExecuteNonQueryAsync(cancellationToken);
                 }
 
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = Sql;
-                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, provider);
+                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, dialect);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -199,25 +163,15 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
 
     /// <summary>Returns rows whose lease expired (their dispatcher died or hung) to <c>pending</c>. Their message may
     /// have been accepted by WeChat before the dispatcher died: that in-flight batch is the at-most-once window.</summary>
-    public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "UPDATE reminder_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'leased' AND lease_until < @now");
-        command.AddInstant(database.Provider, "@now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("UPDATE reminder_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'leased' AND lease_until < @now", new { now }, cancellationToken);
 
     /// <summary>Uses one subscribe consent; false when none is left (the resident must accept again).</summary>
-    public async Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "UPDATE subscribe_consents SET remaining = remaining - 1, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0");
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", openId);
-        command.AddParameter("@template", templateId);
-        command.AddInstant(database.Provider, "@now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public async Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            "UPDATE subscribe_consents SET remaining = remaining - 1, updated_at = @now WHERE app_id = @appId AND open_id = @openId AND template_id = @templateId AND remaining > 0",
+            new { now, appId, openId, templateId },
+            cancellationToken) > 0;
 
     /// <summary>The <c>status</c> column value.</summary>
     public static string Name(OutboxStatus status) => status switch
@@ -229,7 +183,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         _ => "cancelled",
     };
 
-    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, DatabaseProvider provider)
+    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, ISqlDialect dialect)
     {
         void Add(string name, object? value)
         {
@@ -239,14 +193,12 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             parameters.Add(parameter);
         }
 
-        object Instant(DateTimeOffset instant) => provider == DatabaseProvider.Postgres ? instant.ToUniversalTime() : instant.ToUnixTimeMilliseconds();
-
         Add("@status", Name(outcome.Status));
-        Add("@sendAfter", outcome.SendAfter is { } after ? Instant(after) : null);
+        Add("@sendAfter", outcome.SendAfter is { } after ? dialect.Instant(after) : null);
         Add("@code", outcome.ErrorCode);
         Add("@error", outcome.Error);
         Add("@msgid", outcome.MsgId);
-        Add("@now", Instant(now));
+        Add("@now", dialect.Instant(now));
         Add("@id", outcome.Id);
         Add("@token", token);
         // Typed, so PostgreSQL accepts a null in COALESCE.
@@ -260,7 +212,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         }
     }
 
-    private static void BindFailure(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, DatabaseProvider provider)
+    private static void BindFailure(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, ISqlDialect dialect)
     {
         void Add(string name, object? value, System.Data.DbType? type = null)
         {
@@ -283,7 +235,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         Add("@failOpen", failure.OpenId);
         Add("@failCode", failure.ErrorCode);
         Add("@failError", failure.Error, System.Data.DbType.String);
-        Add("@now", provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds());
+        Add("@now", dialect.Instant(now));
     }
 
     /// <summary>The next channel of the row's person that has not refused this row yet, in the planner's order: the
@@ -299,44 +251,26 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
             return null;
         }
 
-        var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var tried = new HashSet<(string, string)> { (item.AppId, item.Channel) };
-        await using (var command = connection.CreateCommand())
+        foreach (var failed in await connection.QueryAsync<(string AppId, string Channel)>(new CommandDefinition(
+            "SELECT app_id, channel FROM reminder_channel_failures WHERE outbox_id = @Id", new { item.Id }, cancellationToken: cancellationToken)))
         {
-            command.CommandText = "SELECT app_id, channel FROM reminder_channel_failures WHERE outbox_id = @id";
-            command.AddParameter("@id", item.Id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                tried.Add((reader.GetString(0), reader.GetString(1)));
-            }
+            tried.Add(failed);
         }
 
-        string bindingApp, bindingOpen;
-        string? union;
-        await using (var command = connection.CreateCommand())
+        if (await connection.QuerySingleOrDefaultAsync<BindingRow>(new CommandDefinition(
+            "SELECT app_id, open_id, union_id FROM resident_bindings WHERE resident_id = @ResidentId ORDER BY id LIMIT 1", new { item.ResidentId }, cancellationToken: cancellationToken)) is not { } binding)
         {
-            command.CommandText = "SELECT app_id, open_id, union_id FROM resident_bindings WHERE resident_id = @resident ORDER BY id LIMIT 1";
-            command.AddParameter("@resident", item.ResidentId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            (bindingApp, bindingOpen, union) = (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            return null;
         }
 
-        async Task<bool> HasConsentAsync(string app, string open, string template)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM subscribe_consents WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0";
-            command.AddParameter("@app", app);
-            command.AddParameter("@open", open);
-            command.AddParameter("@template", template);
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
-        }
+        var (bindingApp, bindingOpen, union) = (binding.AppId, binding.OpenId, binding.UnionId);
+        async Task<bool> HasConsentAsync(string appId, string openId, string templateId) =>
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM subscribe_consents WHERE app_id = @appId AND open_id = @openId AND template_id = @templateId AND remaining > 0",
+                new { appId, openId, templateId },
+                cancellationToken: cancellationToken)) > 0;
 
         var candidates = new List<OutboxTarget>();
         var onMini = routes.MiniProgramAppIds.Contains(bindingApp, StringComparer.Ordinal);
@@ -348,12 +282,11 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
         (string App, string Open)? official = onMini ? null : (bindingApp, bindingOpen);
         if (onMini && union is not null && routes.OfficialAppId is not null)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT open_id FROM wechat_followers WHERE app_id = @app AND union_id = @union AND subscribed = @yes";
-            command.AddParameter("@app", routes.OfficialAppId);
-            command.AddParameter("@union", union);
-            command.AddParameter("@yes", SqlValues.Flag(provider, true));
-            if (await command.ExecuteScalarAsync(cancellationToken) is string open)
+            var open = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                $"SELECT open_id FROM wechat_followers WHERE app_id = @OfficialAppId AND union_id = @union AND {dialect.IsTrue("subscribed")}",
+                new { routes.OfficialAppId, union },
+                cancellationToken: cancellationToken));
+            if (open is not null)
             {
                 official = (routes.OfficialAppId, open);
             }
@@ -373,91 +306,114 @@ internal sealed class ReminderOutbox(DatabaseTarget database)
     }
 
     /// <summary>Rows per kind and status, of one policy or of all when <paramref name="policyId"/> is null.</summary>
-    public async Task<IReadOnlyList<ReminderCount>> CountAsync(string? policyId, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "SELECT kind, status, COUNT(*) FROM reminder_outbox" + (policyId is null ? "" : " WHERE policy_id = @policy") + " GROUP BY kind, status ORDER BY kind, status");
-        command.AddParameter("@policy", policyId);
-        var counts = new List<ReminderCount>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts.Add(new ReminderCount(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-        }
-
-        return counts;
-    }
+    public async Task<IReadOnlyList<ReminderCount>> CountAsync(string? policyId, CancellationToken cancellationToken) =>
+        await database.QueryAsync<ReminderCount>(
+            "SELECT kind, status, COUNT(*) AS count FROM reminder_outbox" + (policyId is null ? "" : " WHERE policy_id = @policyId") + " GROUP BY kind, status ORDER BY kind, status",
+            new { policyId },
+            cancellationToken);
 
     /// <summary>Puts failed rows (of one policy, or of all when <paramref name="policyId"/> is null; only
     /// <paramref name="ids"/> when any are given) back to pending with a fresh count of attempts; returns how many.</summary>
-    public async Task<int> RetryFailedAsync(string? policyId, IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<int> RetryFailedAsync(string? policyId, IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        await using var command = database.DataSource.CreateCommand();
-        var only = ids.Count == 0 ? "" : " AND id IN " + OutboxSql.InList(command, "id", ids, id => id);
-        command.CommandText = "UPDATE reminder_outbox SET status = 'pending', attempts = 0, send_after = @now, last_error = NULL, last_error_code = NULL WHERE status = 'failed'"
-            + (policyId is null ? "" : " AND policy_id = @policy") + only;
-        command.AddInstant(database.Provider, "@now", now);
-        command.AddParameter("@policy", policyId);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return database.ExecuteAsync(
+            "UPDATE reminder_outbox SET status = 'pending', attempts = 0, send_after = @now, last_error = NULL, last_error_code = NULL WHERE status = 'failed'"
+            + (policyId is null ? "" : " AND policy_id = @policyId") + (ids.Count == 0 ? "" : " AND id " + dialect.AnyOf("@ids")),
+            new { now, policyId, ids = ids.ToArray() },
+            cancellationToken);
     }
 
     /// <summary>Failed rows, of one policy or of all when <paramref name="policyId"/> is null, oldest first.</summary>
-    public async Task<IReadOnlyList<FailedReminder>> FailedAsync(string? policyId, CancellationToken cancellationToken)
-    {
-        var provider = database.Provider;
-        await using var command = database.DataSource.CreateCommand(
+    public async Task<IReadOnlyList<FailedReminder>> FailedAsync(string? policyId, CancellationToken cancellationToken) =>
+        await database.QueryAsync<FailedReminder>(
             "SELECT id, policy_id, rule, kind, resident_id, channel, attempts, last_error_code, last_error, created_at FROM reminder_outbox WHERE status = 'failed'"
-            + (policyId is null ? "" : " AND policy_id = @policy") + " ORDER BY id");
-        command.AddParameter("@policy", policyId);
-        var failed = new List<FailedReminder>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            failed.Add(new FailedReminder(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5),
-                Convert.ToInt32(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture),
-                reader.IsDBNull(7) ? null : Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInstant(provider, 9)));
-        }
-
-        return failed;
-    }
+            + (policyId is null ? "" : " AND policy_id = @policyId") + " ORDER BY id",
+            new { policyId },
+            cancellationToken);
 
     /// <summary>A broadcast's rows per status.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> BroadcastTotalsAsync(long broadcastId, CancellationToken cancellationToken)
-    {
-        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var count = database.DataSource.CreateCommand("SELECT status, COUNT(*) FROM reminder_outbox WHERE broadcast_id = @id GROUP BY status");
-        count.AddParameter("@id", broadcastId);
-        await using var reader = await count.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            totals[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return totals;
-    }
+    public async Task<IReadOnlyDictionary<string, long>> BroadcastTotalsAsync(long broadcastId, CancellationToken cancellationToken) =>
+        (await database.QueryAsync<(string Status, long Count)>("SELECT status, COUNT(*) FROM reminder_outbox WHERE broadcast_id = @broadcastId GROUP BY status", new { broadcastId }, cancellationToken))
+            .ToDictionary(t => t.Status, t => t.Count, StringComparer.Ordinal);
 
     /// <summary>The first <paramref name="limit"/> per-resident messages of a broadcast, in the order they were queued.</summary>
-    public async Task<IReadOnlyList<BroadcastMessage>> BroadcastMessagesAsync(long broadcastId, int limit, CancellationToken cancellationToken)
-    {
-        var provider = database.Provider;
-        var messages = new List<BroadcastMessage>();
-        await using var list = database.DataSource.CreateCommand("SELECT id, resident_id, status, last_error_code, msgid, sent_at FROM reminder_outbox WHERE broadcast_id = @id ORDER BY id LIMIT @limit");
-        list.AddParameter("@id", broadcastId);
-        list.AddParameter("@limit", limit);
-        await using var reader = await list.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            messages.Add(new BroadcastMessage(
-                reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : Convert.ToInt32(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : reader.GetInstant(provider, 5)));
-        }
+    public async Task<IReadOnlyList<BroadcastMessage>> BroadcastMessagesAsync(long broadcastId, int limit, CancellationToken cancellationToken) =>
+        await database.QueryAsync<BroadcastMessage>(
+            "SELECT id, resident_id, status, last_error_code, msgid AS msg_id, sent_at FROM reminder_outbox WHERE broadcast_id = @broadcastId ORDER BY id LIMIT @limit",
+            new { broadcastId, limit },
+            cancellationToken);
 
-        return messages;
+    /// <summary>Rows waiting, deferred and leased (the outbox-depth gauge; the partial indexes on status keep it cheap).</summary>
+    public async Task<long[]> DepthAsync(CancellationToken cancellationToken)
+    {
+        var (pending, deferred, leased) = await database.QuerySingleOrDefaultAsync<(long, long, long)>("SELECT "
+            + "(SELECT count(*) FROM reminder_outbox WHERE status = 'pending'), "
+            + "(SELECT count(*) FROM reminder_outbox WHERE status = 'deferred'), "
+            + "(SELECT count(*) FROM reminder_outbox WHERE status = 'leased')", null, cancellationToken);
+        return [pending, deferred, leased];
     }
 
+    /// <summary>Cancels, inside the caller's transaction, the waiting rows that ask for payment of the residents paid
+    /// for <paramref name="benefitYear"/> in payment batch <paramref name="batchId"/>.</summary>
+    public static async Task CancelPaidAsync(DbConnection connection, DbTransaction transaction, string policyId, string batchId, int benefitYear, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE reminder_outbox SET status = 'cancelled', last_error = 'paid'
+            WHERE status IN ('pending', 'deferred') AND policy_id = @policyId AND kind IN ({ReminderKinds.OwingSqlList})
+              AND resident_id IN (SELECT resident_id FROM payment_events WHERE batch_id = @batchId AND benefit_year = @benefitYear)
+            """,
+            new { policyId, batchId, benefitYear },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Cancels, inside the caller's transaction, a follower's waiting rows of a kind they opted out of.</summary>
+    public static async Task CancelOptedOutAsync(DbConnection connection, DbTransaction transaction, string appId, string openId, string kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE reminder_outbox SET status = 'cancelled', last_error = 'opted out' WHERE app_id = @appId AND open_id = @openId AND kind = @kind AND status IN ('pending', 'deferred')",
+            new { appId, openId, kind },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Manual reminders a staff member queued on the business day <paramref name="today"/>.</summary>
+    public Task<int> ManualCountAsync(string requestedBy, DateOnly today, CancellationToken cancellationToken) =>
+        database.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM reminder_outbox WHERE requested_by = @requestedBy AND kind = 'manual' AND rule = 'manual' AND dedupe_key LIKE @day",
+            new { requestedBy, day = "%:" + today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ":%" },
+            cancellationToken);
+
+    /// <summary>Whether any row of the broadcast has left the queue (leased, sent, failed), inside the caller's transaction.</summary>
+    public static async Task<bool> BroadcastStartedAsync(DbConnection connection, DbTransaction transaction, long broadcastId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM reminder_outbox WHERE broadcast_id = @broadcastId AND status NOT IN ('pending', 'deferred', 'cancelled')",
+            new { broadcastId },
+            transaction,
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>Cancels the broadcast's waiting rows inside the caller's transaction.</summary>
+    public static async Task CancelBroadcastAsync(DbConnection connection, DbTransaction transaction, long broadcastId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE reminder_outbox SET status = 'cancelled', last_error = 'broadcast cancelled' WHERE broadcast_id = @broadcastId AND status IN ('pending', 'deferred')",
+            new { broadcastId },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A claimed row as <see cref="ItemColumns"/> reads it, in column order.</summary>
+    private sealed record ClaimedRow(
+        long Id, string PolicyId, string Rule, string Kind, long? ResidentId, string AppId, string OpenId, string Channel, string Payload, int Attempts,
+        DateOnly? BirthDate, string? CategoryCodes, int? PaidYear, DateOnly? PaidOn);
+
+    /// <summary>A resident's first binding.</summary>
+    private sealed record BindingRow(string AppId, string OpenId, string? UnionId);
 }

@@ -17,17 +17,15 @@ internal sealed class SubscribeConsents(DatabaseTarget database, BusinessClock c
         foreach (var choice in choices)
         {
             var accepted = string.Equals(choice.SubscribeStatus, "accept", StringComparison.Ordinal);
-            await using var command = database.DataSource.CreateCommand(accepted
-                ? """
-                  INSERT INTO subscribe_consents (app_id, open_id, template_id, remaining, updated_at) VALUES (@app, @open, @template, 1, @now)
-                  ON CONFLICT (app_id, open_id, template_id) DO UPDATE SET remaining = subscribe_consents.remaining + 1, updated_at = excluded.updated_at
-                  """
-                : "UPDATE subscribe_consents SET remaining = 0, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template");
-            command.AddParameter("@app", appId);
-            command.AddParameter("@open", openId);
-            command.AddParameter("@template", choice.TemplateId);
-            command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await database.ExecuteAsync(
+                accepted
+                    ? """
+                      INSERT INTO subscribe_consents (app_id, open_id, template_id, remaining, updated_at) VALUES (@appId, @openId, @TemplateId, 1, @now)
+                      ON CONFLICT (app_id, open_id, template_id) DO UPDATE SET remaining = subscribe_consents.remaining + 1, updated_at = excluded.updated_at
+                      """
+                    : "UPDATE subscribe_consents SET remaining = 0, updated_at = @now WHERE app_id = @appId AND open_id = @openId AND template_id = @TemplateId",
+                new { appId, openId, choice.TemplateId, now = clock.GetUtcNow() },
+                cancellationToken);
         }
     }
 }

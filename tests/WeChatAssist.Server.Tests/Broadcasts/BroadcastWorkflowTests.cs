@@ -14,13 +14,16 @@ public sealed class BroadcastWorkflowTests(PostgresServer postgres) : IClassFixt
     private const string Template = "{{deadline}}前缴";
     private static readonly BroadcastAudience Village = new("village", "汉葭街道", "文家村");
 
+    // Nothing is sent while a test looks at the queued rows.
+    private static readonly Dictionary<string, string?> NoDispatch = new() { ["Reminders:DispatcherEnabled"] = "false" };
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task A_draft_is_approved_once_by_someone_other_than_its_author(bool onPostgres)
     {
         using var sqlite = new TempSqliteFile();
-        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now);
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now, NoDispatch);
         var store = server.Services.GetRequiredService<BroadcastStore>();
         var approval = server.Services.GetRequiredService<BroadcastApproval>();
         var draft = await DraftAsync(store, Template);
@@ -42,7 +45,7 @@ public sealed class BroadcastWorkflowTests(PostgresServer postgres) : IClassFixt
     public async Task A_draft_whose_template_no_longer_renders_is_not_approved()
     {
         using var sqlite = new TempSqliteFile();
-        await using var server = await ReminderTestServer.StartAsync(false, sqlite, postgres, Now);
+        await using var server = await ReminderTestServer.StartAsync(false, sqlite, postgres, Now, NoDispatch);
         var store = server.Services.GetRequiredService<BroadcastStore>();
         var draft = await DraftAsync(store, "{{for x in tiers}}");
 
@@ -56,7 +59,7 @@ public sealed class BroadcastWorkflowTests(PostgresServer postgres) : IClassFixt
     public async Task An_approved_broadcast_is_queued_once_for_the_residents_of_its_audience(bool onPostgres)
     {
         using var sqlite = new TempSqliteFile();
-        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now);
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, Now, NoDispatch);
         var inVillage = await server.BoundResidentAsync("张三丰");
         await server.BoundResidentAsync("王五", village: "别的村");
         var store = server.Services.GetRequiredService<BroadcastStore>();
