@@ -1,5 +1,4 @@
-using System.Data.Common;
-using WeChatAssist.Server.Data;
+using Dapper;
 
 namespace WeChatAssist.Server.Broadcasts;
 
@@ -18,11 +17,11 @@ internal sealed record BroadcastAudience(string Kind, string? Township = null, s
 
     /// <summary>Adds <c>@township</c> and <c>@village</c> and returns the SQL condition on residents <c>r</c> that
     /// picks this audience (<c>unpaid</c> uses <c>@year</c>, the benefit year, which the caller binds).</summary>
-    public string ResidentCondition(DbCommand command)
+    public string ResidentCondition(DynamicParameters parameters)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        command.AddParameter("@township", Township);
-        command.AddParameter("@village", Village);
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.Add("township", Township, System.Data.DbType.String);
+        parameters.Add("village", Village, System.Data.DbType.String);
         return Kind switch
         {
             "township" => "r.township = @township",

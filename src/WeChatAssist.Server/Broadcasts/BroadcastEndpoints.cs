@@ -1,11 +1,10 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
-using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Reminders;
+using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.Templating;
 
@@ -28,14 +27,28 @@ internal sealed record BroadcastResponse(Broadcast Broadcast, IReadOnlyDictionar
 /// <summary>A tag to create: its name and which residents' followers to put in it (all, township, village, unpaid).</summary>
 internal sealed record CreateBroadcastTagRequest(string? PolicyId, string? Name, BroadcastAudience? Audience);
 
-/// <summary>One per-resident message of a broadcast.</summary>
-internal sealed record BroadcastMessage(long Id, long? ResidentId, string Status, int? LastErrorCode, long? MsgId, DateTimeOffset? SentAt);
-
 /// <summary>A broadcast rendered for a sample resident (or an ordinary adult when none is given).</summary>
 internal sealed record BroadcastPreview(string Title, string Text, IReadOnlyDictionary<string, string> TemplateData);
 
 /// <summary>How many per-resident messages a send queued.</summary>
 internal sealed record BroadcastQueued(long Id, string Status, int Queued);
+
+/// <summary>What the broadcast endpoints use, bundled (bound with <c>[AsParameters]</c>) so a handler's signature names
+/// only what the request carries.</summary>
+internal sealed record BroadcastServices(
+    BroadcastStore Store,
+    BroadcastApproval Approval,
+    BroadcastSender Sender,
+    BroadcastTags Tags,
+    BroadcastFollowers Followers,
+    ReminderOutbox Outbox,
+    ResidentRegistry Residents,
+    PolicyCatalog Catalog,
+    ReminderContent Content,
+    ReminderMessages Messages,
+    AuditLog Audit,
+    BusinessClock Clock,
+    [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts Texts);
 
 /// <summary><c>/api/v1/admin/broadcasts</c>: create, list, preview, approve (by a second bureau member), send, cancel, get.</summary>
 internal static class BroadcastEndpoints
@@ -71,9 +84,9 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Created<BroadcastResponse>, ProblemHttpResult>> Create(
-        CreateBroadcastRequest request, ClaimsPrincipal user, PolicyCatalog catalog, ReminderContent content, BroadcastStore store, BroadcastTags tags,
-        BusinessClock clock, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        CreateBroadcastRequest request, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
+        var (catalog, content, store, tags, clock, texts) = (services.Catalog, services.Content, services.Store, services.Tags, services.Clock, services.Texts);
         var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
         var policyId = fixedPolicy ?? request.PolicyId;
         if (fixedPolicy is not null && request.PolicyId is { Length: > 0 } asked && asked != fixedPolicy)
@@ -127,74 +140,45 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<BroadcastResponse>, ProblemHttpResult>> Get(
-        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastFollowers followers, DatabaseTarget database, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
-        if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
+        if (await FindInScopeAsync(id, user, services.Store, cancellationToken) is not { } broadcast)
         {
-            return texts.Problem(StatusCodes.Status404NotFound, "broadcastNotFound");
+            return services.Texts.Problem(StatusCodes.Status404NotFound, "broadcastNotFound");
         }
 
-        var provider = database.Provider;
-        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var count = database.DataSource.CreateCommand("SELECT status, COUNT(*) FROM reminder_outbox WHERE broadcast_id = @id GROUP BY status"))
-        {
-            count.AddParameter("@id", id);
-            await using var reader = await count.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                totals[reader.GetString(0)] = reader.GetInt64(1);
-            }
-        }
-
-        var messages = new List<BroadcastMessage>();
-        await using (var list = database.DataSource.CreateCommand($"SELECT id, resident_id, status, last_error_code, msgid, sent_at FROM reminder_outbox WHERE broadcast_id = @id ORDER BY id LIMIT {MessageLimit}"))
-        {
-            list.AddParameter("@id", id);
-            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                messages.Add(new BroadcastMessage(
-                    reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture),
-                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                    reader.IsDBNull(5) ? null : reader.GetInstant(provider, 5)));
-            }
-        }
-
+        var totals = await services.Outbox.BroadcastTotalsAsync(id, cancellationToken);
+        var messages = await services.Outbox.BroadcastMessagesAsync(id, MessageLimit, cancellationToken);
         return TypedResults.Ok(new BroadcastResponse(broadcast, totals, messages)
         {
-            Followers = broadcast.Audience.IsTag ? await followers.RoutesAsync(id, cancellationToken) : null,
+            Followers = broadcast.Audience.IsTag ? await services.Followers.RoutesAsync(id, cancellationToken) : null,
         });
     }
 
     internal static async Task<Results<Ok<BroadcastPreview>, ProblemHttpResult>> Preview(
-        long id, long? residentId, ClaimsPrincipal user, BroadcastStore store, DatabaseTarget database, PolicyCatalog catalog, ReminderContent content,
-        ReminderMessages messages, AuditLog audit, BusinessClock clock, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        long id, long? residentId, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
-        if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
+        var (content, messages, clock, texts) = (services.Content, services.Messages, services.Clock, services.Texts);
+        if (await FindInScopeAsync(id, user, services.Store, cancellationToken) is not { } broadcast)
         {
             return texts.Problem(StatusCodes.Status404NotFound, "broadcastNotFound");
         }
 
-        var policy = catalog.Get(broadcast.PolicyId);
+        var policy = services.Catalog.Get(broadcast.PolicyId);
         var facts = Ordinary;
         if (residentId is { } sample)
         {
-            await using var command = database.DataSource.CreateCommand("SELECT birth_date, category_codes, paid_year FROM residents WHERE id = @id AND policy_id = @policy");
-            command.AddParameter("@id", sample);
-            command.AddParameter("@policy", policy.Id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
+            if ((await services.Residents.GetAsync([sample], cancellationToken)).SingleOrDefault(r => r.PolicyId == policy.Id) is not { } resident)
             {
                 return texts.Problem(StatusCodes.Status404NotFound, "scopeForbidden");
             }
 
-            await audit.RecordReadsAsync(user.Identity?.Name ?? "", PreviewAction, [sample], cancellationToken);
+            await services.Audit.RecordReadsAsync(user.Identity?.Name ?? "", PreviewAction, [sample], cancellationToken);
             facts = new ResidentFacts
             {
-                BirthDate = reader.GetDate(database.Provider, 0),
-                Categories = reader.GetString(1).Split(',', StringSplitOptions.RemoveEmptyEntries),
-                PaidLastYear = reader.IsDBNull(2) ? null : Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture) >= policy.BenefitYear - 1,
+                BirthDate = resident.BirthDate,
+                Categories = resident.CategoryCodes,
+                PaidLastYear = resident.PaidYear is { } paid ? paid >= policy.BenefitYear - 1 : null,
             };
         }
 
@@ -213,43 +197,36 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<BroadcastResponse>, ProblemHttpResult>> Approve(
-        long id, ClaimsPrincipal user, BroadcastStore store, BusinessClock clock, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, PolicyCatalog catalog, ReminderContent content,
-        CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
+        var (store, texts) = (services.Store, services.Texts);
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
             return texts.Problem(StatusCodes.Status404NotFound, "broadcastNotFound");
         }
 
-        // A draft saved before templates were Scriban (or under other limits) is checked again: nothing that cannot
-        // render is approved, so nothing that cannot render is ever scheduled.
+        BroadcastApprovalOutcome outcome;
         try
         {
-            content.RenderBroadcastText(catalog.Get(broadcast.PolicyId), broadcast.Template, Ordinary, clock.Today());
+            outcome = await services.Approval.ApproveAsync(broadcast, user.Identity?.Name ?? "", cancellationToken);
         }
         catch (TemplateException e)
         {
             return TemplateProblem(texts, e);
         }
 
-        var approver = user.Identity?.Name ?? "";
-        if (string.Equals(approver, broadcast.CreatedBy, StringComparison.Ordinal))
+        return outcome switch
         {
-            return texts.Problem(StatusCodes.Status403Forbidden, "broadcastSelfApproval");
-        }
-
-        var set = new Dictionary<string, object?> { ["approved_by"] = approver, ["approved_at"] = clock.GetUtcNow() };
-        if (!await store.TransitionAsync(id, [BroadcastStatus.Draft], BroadcastStatus.Approved, set, cancellationToken))
-        {
-            return texts.Problem(StatusCodes.Status409Conflict, "broadcastState", ("status", broadcast.Status));
-        }
-
-        return TypedResults.Ok(new BroadcastResponse((await store.FindAsync(id, cancellationToken))!, new Dictionary<string, long>(), []));
+            BroadcastApprovalOutcome.SelfApproval => texts.Problem(StatusCodes.Status403Forbidden, "broadcastSelfApproval"),
+            BroadcastApprovalOutcome.NotDraft => texts.Problem(StatusCodes.Status409Conflict, "broadcastState", ("status", broadcast.Status)),
+            _ => TypedResults.Ok(new BroadcastResponse((await store.FindAsync(id, cancellationToken))!, new Dictionary<string, long>(), [])),
+        };
     }
 
     internal static async Task<Results<Ok<BroadcastQueued>, ProblemHttpResult>> Send(
-        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastSender sender, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
+        var (store, sender, texts) = (services.Store, services.Sender, services.Texts);
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
             return texts.Problem(StatusCodes.Status404NotFound, "broadcastNotFound");
@@ -265,8 +242,9 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<BroadcastResponse>, ProblemHttpResult>> Cancel(
-        long id, ClaimsPrincipal user, BroadcastStore store, BroadcastSender sender, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
+        var (store, sender, texts) = (services.Store, services.Sender, services.Texts);
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } broadcast)
         {
             return texts.Problem(StatusCodes.Status404NotFound, "broadcastNotFound");
@@ -281,8 +259,9 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Created<BroadcastTagCreated>, ProblemHttpResult>> CreateTag(
-        CreateBroadcastTagRequest request, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastTags tags, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        CreateBroadcastTagRequest request, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
+        var (catalog, tags, texts) = (services.Catalog, services.Tags, services.Texts);
         var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
         if (fixedPolicy is not null && request.PolicyId is { Length: > 0 } asked && asked != fixedPolicy)
         {
@@ -334,8 +313,9 @@ internal static class BroadcastEndpoints
     /// <summary>The newest broadcasts (at most <see cref="ListLimit"/>) of the policy, or of every policy for a bureau
     /// member without a fixed county who names none.</summary>
     internal static async Task<Results<Ok<IReadOnlyList<Broadcast>>, ProblemHttpResult>> List(
-        string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastStore store, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        string? policyId, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
+        var (catalog, store, texts) = (services.Catalog, services.Store, services.Texts);
         var fixedPolicy = user.FindFirstValue(StaffClaims.PolicyId);
         if (fixedPolicy is not null && policyId is { Length: > 0 } && policyId != fixedPolicy)
         {
@@ -352,8 +332,9 @@ internal static class BroadcastEndpoints
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<BroadcastTag>>, ProblemHttpResult>> ListTags(
-        string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, BroadcastTags tags, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        string? policyId, ClaimsPrincipal user, [AsParameters] BroadcastServices services, CancellationToken cancellationToken)
     {
+        var (catalog, tags, texts) = (services.Catalog, services.Tags, services.Texts);
         var id = user.FindFirstValue(StaffClaims.PolicyId) ?? policyId;
         if (id is null || catalog.Find(id) is null)
         {
@@ -365,7 +346,7 @@ internal static class BroadcastEndpoints
     }
 
     /// <summary>The sample resident a broadcast is rendered for when no one in particular is chosen: an ordinary adult.</summary>
-    internal static ResidentFacts Ordinary { get; } = new() { BirthDate = new DateOnly(1980, 1, 1) };
+    internal static ResidentFacts Ordinary => BroadcastApproval.OrdinaryResident;
 
     private static async Task<Broadcast?> FindInScopeAsync(long id, ClaimsPrincipal user, BroadcastStore store, CancellationToken cancellationToken)
     {

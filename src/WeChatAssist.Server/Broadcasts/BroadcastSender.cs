@@ -77,7 +77,7 @@ internal sealed partial class BroadcastSender(
             return null;
         }
 
-        var queued = await OutboxSql.InsertAsync(connection, transaction, database.Provider, insert, windowStart, spread, now, cancellationToken);
+        var queued = await OutboxSql.InsertAsync(connection, transaction, database.Dialect, insert, windowStart, spread, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return queued;
     }
@@ -88,21 +88,15 @@ internal sealed partial class BroadcastSender(
         ArgumentNullException.ThrowIfNull(broadcast);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var sent = connection.CreateCommand())
+        if (await ReminderOutbox.BroadcastStartedAsync(connection, transaction, broadcast.Id, cancellationToken))
         {
-            sent.Transaction = transaction;
-            sent.CommandText = "SELECT COUNT(*) FROM reminder_outbox WHERE broadcast_id = @id AND status NOT IN ('pending', 'deferred', 'cancelled')";
-            sent.AddParameter("@id", broadcast.Id);
-            if (Convert.ToInt64(await sent.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0)
-            {
-                return false;
-            }
+            return false;
         }
 
         string[] states = [BroadcastStatus.Draft, BroadcastStatus.Approved, BroadcastStatus.Sending];
         var set = new Dictionary<string, object?> { ["cancelled_by"] = cancelledBy };
         var moved = broadcast.Audience.IsTag
-            ? await TransitionUnsentMassAsync(broadcast.Id, set, connection, transaction, cancellationToken)
+            ? await BroadcastStore.CancelUnsentMassAsync(broadcast.Id, cancelledBy, connection, transaction, cancellationToken)
             : await store.TransitionAsync(broadcast.Id, states, BroadcastStatus.Cancelled, set, cancellationToken, connection, transaction);
         if (!moved)
         {
@@ -115,14 +109,7 @@ internal sealed partial class BroadcastSender(
             await BroadcastFollowers.ReleaseAsync(connection, transaction, broadcast.Id, cancellationToken);
         }
 
-        await using (var cancel = connection.CreateCommand())
-        {
-            cancel.Transaction = transaction;
-            cancel.CommandText = "UPDATE reminder_outbox SET status = 'cancelled', last_error = 'broadcast cancelled' WHERE broadcast_id = @id AND status IN ('pending', 'deferred')";
-            cancel.AddParameter("@id", broadcast.Id);
-            await cancel.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await ReminderOutbox.CancelBroadcastAsync(connection, transaction, broadcast.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -180,16 +167,6 @@ internal sealed partial class BroadcastSender(
 
             return await SendMassAsync(current, cancellationToken);
         }
-    }
-
-    private static async Task<bool> TransitionUnsentMassAsync(long id, Dictionary<string, object?> set, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE broadcasts SET status = 'cancelled', cancelled_by = @by WHERE id = @id AND status IN ('draft', 'approved', 'sending') AND mass_msg_id IS NULL";
-        command.AddParameter("@by", set["cancelled_by"]);
-        command.AddParameter("@id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private async Task<MassSendOutcome> SendMassAsync(Broadcast broadcast, CancellationToken cancellationToken)
@@ -256,7 +233,7 @@ internal sealed partial class BroadcastSender(
         var sent = new Dictionary<string, object?> { ["mass_msg_id"] = massMsgId, ["sent_at"] = now };
         if (await store.TransitionAsync(broadcast.Id, [BroadcastStatus.Sending], BroadcastStatus.Sent, sent, cancellationToken, connection, transaction))
         {
-            await BroadcastFollowers.QueueOutboxAsync(connection, transaction, database.Provider, broadcast.Id, policy.Id, payload, hours.Window(now).Start, now, cancellationToken);
+            await BroadcastFollowers.QueueOutboxAsync(connection, transaction, database.Dialect, broadcast.Id, policy.Id, payload, hours.Window(now).Start, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

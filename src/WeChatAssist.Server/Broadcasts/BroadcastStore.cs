@@ -1,9 +1,10 @@
 using System.Data.Common;
+using Dapper;
 using WeChatAssist.Server.Data;
 
 namespace WeChatAssist.Server.Broadcasts;
 
-/// <summary>The <c>broadcasts</c> table.</summary>
+/// <summary>The <c>broadcasts</c> table, its one store; rows are mapped by Dapper.</summary>
 internal sealed class BroadcastStore(DatabaseTarget database)
 {
     private const string Columns = """
@@ -13,64 +14,26 @@ internal sealed class BroadcastStore(DatabaseTarget database)
 
     public async Task<long> CreateAsync(string policyId, string title, string template, BroadcastAudience audience, DateTimeOffset sendAt, string createdBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var provider = database.Provider;
-        await using var command = database.DataSource.CreateCommand("""
+        ArgumentNullException.ThrowIfNull(audience);
+        return await database.ExecuteScalarAsync<long>("""
             INSERT INTO broadcasts (policy_id, title, template_text, audience_kind, audience_township, audience_village, audience_tag_id, send_at, status, mode, created_by, created_at)
-            VALUES (@policy, @title, @template, @kind, @township, @village, CAST(@tag AS integer), @sendAt, 'draft', @mode, @by, @now)
+            VALUES (@policyId, @title, @template, @Kind, @Township, @Village, CAST(@TagId AS integer), @sendAt, 'draft', @mode, @createdBy, @now)
             RETURNING id
-            """);
-        command.AddParameter("@policy", policyId);
-        command.AddParameter("@title", title);
-        command.AddParameter("@template", template);
-        command.AddParameter("@kind", audience.Kind);
-        command.AddParameter("@township", audience.Township);
-        command.AddParameter("@village", audience.Village);
-        command.AddParameter("@tag", audience.TagId);
-        command.AddInstant(provider, "@sendAt", sendAt);
-        command.AddParameter("@mode", audience.IsTag ? "tag" : "outbox");
-        command.AddParameter("@by", createdBy);
-        command.AddInstant(provider, "@now", now);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            """,
+            new { policyId, title, template, audience.Kind, audience.Township, audience.Village, audience.TagId, sendAt, mode = audience.IsTag ? "tag" : "outbox", createdBy, now },
+            cancellationToken);
     }
 
-    public async Task<Broadcast?> FindAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM broadcasts WHERE id = @id");
-        command.AddParameter("@id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    public async Task<Broadcast?> FindAsync(long id, CancellationToken cancellationToken) =>
+        (await ReadAsync($"SELECT {Columns} FROM broadcasts WHERE id = @id", new { id }, cancellationToken)).SingleOrDefault();
 
     /// <summary>The newest <paramref name="limit"/> broadcasts, of one policy or of all when <paramref name="policyId"/> is null.</summary>
-    public async Task<IReadOnlyList<Broadcast>> ListAsync(string? policyId, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM broadcasts WHERE (@policy IS NULL OR policy_id = @policy) ORDER BY id DESC LIMIT @limit");
-        command.AddText("@policy", policyId);
-        command.AddParameter("@limit", limit);
-        var list = new List<Broadcast>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
+    public Task<IReadOnlyList<Broadcast>> ListAsync(string? policyId, int limit, CancellationToken cancellationToken) =>
+        ReadAsync($"SELECT {Columns} FROM broadcasts WHERE (@policyId IS NULL OR policy_id = @policyId) ORDER BY id DESC LIMIT @limit", new { policyId, limit }, cancellationToken);
 
     /// <summary>Tag broadcasts queued for sending whose time has come.</summary>
-    public async Task<IReadOnlyList<Broadcast>> DueMassSendsAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM broadcasts WHERE status = 'sending' AND mode = 'tag' AND mass_msg_id IS NULL AND send_at <= @now ORDER BY id");
-        command.AddInstant(database.Provider, "@now", now);
-        var due = new List<Broadcast>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            due.Add(Read(reader));
-        }
-
-        return due;
-    }
+    public Task<IReadOnlyList<Broadcast>> DueMassSendsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync($"SELECT {Columns} FROM broadcasts WHERE status = 'sending' AND mode = 'tag' AND mass_msg_id IS NULL AND send_at <= @now ORDER BY id", new { now }, cancellationToken);
 
     /// <summary>Moves a broadcast from one of <paramref name="from"/> to <paramref name="to"/>, setting the named
     /// columns; false when it was not in one of those states (someone else moved it first).</summary>
@@ -78,36 +41,37 @@ internal sealed class BroadcastStore(DatabaseTarget database)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(set);
-        await using var owned = connection is null ? await database.DataSource.OpenConnectionAsync(cancellationToken) : null;
-        await using var command = (connection ?? owned!).CreateCommand();
-        command.Transaction = transaction;
-        var assignments = string.Concat(set.Keys.Select(k => $", {k} = @{k}"));
-        var states = OutboxList(command, from);
-        command.CommandText = $"UPDATE broadcasts SET status = @to{assignments} WHERE id = @id AND status IN {states}";
-        command.AddParameter("@to", to);
-        command.AddParameter("@id", id);
+        var parameters = new DynamicParameters(new { id, to, from = from.ToArray() });
         foreach (var (column, value) in set)
         {
-            command.AddParameter("@" + column, value is DateTimeOffset instant ? (database.Provider == DatabaseProvider.Postgres ? instant.ToUniversalTime() : instant.ToUnixTimeMilliseconds()) : value);
+            parameters.Add(column, value);
         }
 
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var sql = $"UPDATE broadcasts SET status = @to{string.Concat(set.Keys.Select(k => $", {k} = @{k}"))} WHERE id = @id AND status {database.Dialect.AnyOf("@from")}";
+        await using var owned = connection is null ? await database.DataSource.OpenConnectionAsync(cancellationToken) : null;
+        return await (connection ?? owned!).ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)) == 1;
     }
 
-    private static string OutboxList(DbCommand command, IReadOnlyList<string> values) =>
-        Reminders.OutboxSql.InList(command, "state", values, v => v);
-
-    private Broadcast Read(DbDataReader reader)
+    /// <summary>Cancels a tag broadcast whose mass send has not gone out, inside the caller's transaction; false when
+    /// it was sent or is no longer open.</summary>
+    public static async Task<bool> CancelUnsentMassAsync(long id, string cancelledBy, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        var provider = database.Provider;
-        DateTimeOffset? Instant(int i) => reader.IsDBNull(i) ? null : reader.GetInstant(provider, i);
-        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-        return new Broadcast(
-            reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            new BroadcastAudience(reader.GetString(4), Text(5), Text(6), reader.IsDBNull(7) ? null : Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture)),
-            reader.GetInstant(provider, 8), reader.GetString(9), Text(10), reader.GetString(11), reader.GetInstant(provider, 12),
-            Text(13), Instant(14), Text(15), Instant(16), reader.IsDBNull(17) ? null : reader.GetInt64(17),
-            reader.IsDBNull(18) ? null : Convert.ToInt32(reader.GetValue(18), System.Globalization.CultureInfo.InvariantCulture),
-            Text(19));
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE broadcasts SET status = 'cancelled', cancelled_by = @cancelledBy WHERE id = @id AND status IN ('draft', 'approved', 'sending') AND mass_msg_id IS NULL",
+            new { cancelledBy, id },
+            transaction,
+            cancellationToken: cancellationToken)) == 1;
     }
+
+    private async Task<IReadOnlyList<Broadcast>> ReadAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        [.. (await database.QueryAsync<BroadcastRow>(sql, parameters, cancellationToken)).Select(r => new Broadcast(
+            r.Id, r.PolicyId, r.Title, r.TemplateText, new BroadcastAudience(r.AudienceKind, r.AudienceTownship, r.AudienceVillage, r.AudienceTagId),
+            r.SendAt, r.Status, r.Mode, r.CreatedBy, r.CreatedAt, r.ApprovedBy, r.ApprovedAt, r.CancelledBy, r.SentAt, r.MassMsgId, r.LastErrorCode, r.LastError))];
+
+    /// <summary>A row of <see cref="Columns"/> as stored, in column order.</summary>
+    private sealed record BroadcastRow(
+        long Id, string PolicyId, string Title, string TemplateText, string AudienceKind, string? AudienceTownship, string? AudienceVillage, int? AudienceTagId,
+        DateTimeOffset SendAt, string Status, string? Mode, string CreatedBy, DateTimeOffset CreatedAt, string? ApprovedBy, DateTimeOffset? ApprovedAt,
+        string? CancelledBy, DateTimeOffset? SentAt, long? MassMsgId, int? LastErrorCode, string? LastError);
 }

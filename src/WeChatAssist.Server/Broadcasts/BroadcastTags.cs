@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dapper;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
@@ -52,22 +52,12 @@ internal sealed class BroadcastTags(DatabaseTarget database, IWeChatApiClient we
 
         var now = clock.GetUtcNow();
         var tagId = created.Value.Id;
-        await using (var insert = database.DataSource.CreateCommand("""
+        await database.ExecuteAsync("""
             INSERT INTO broadcast_tags (app_id, tag_id, policy_id, name, audience_kind, audience_township, audience_village, created_by, created_at)
-            VALUES (@app, @tag, @policy, @name, @kind, @township, @village, @by, @now)
-            """))
-        {
-            insert.AddParameter("@app", account.AppId);
-            insert.AddParameter("@tag", tagId);
-            insert.AddParameter("@policy", policy.Id);
-            insert.AddParameter("@name", name);
-            insert.AddParameter("@kind", audience.Kind);
-            insert.AddParameter("@township", audience.Township);
-            insert.AddParameter("@village", audience.Village);
-            insert.AddParameter("@by", createdBy);
-            insert.AddInstant(database.Provider, "@now", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+            VALUES (@AppId, @tagId, @policyId, @name, @Kind, @Township, @Village, @createdBy, @now)
+            """,
+            new { account.AppId, tagId, policyId = policy.Id, name, audience.Kind, audience.Township, audience.Village, createdBy, now },
+            cancellationToken);
 
         var tagged = 0;
         int? errorCode = null;
@@ -97,76 +87,50 @@ internal sealed class BroadcastTags(DatabaseTarget database, IWeChatApiClient we
     public Task<IReadOnlyList<BroadcastTag>> ListAsync(string policyId, string appId, CancellationToken cancellationToken) =>
         ListAsync(policyId, appId, null, cancellationToken);
 
-    private async Task<IReadOnlyList<BroadcastTag>> ListAsync(string policyId, string appId, int? tagId, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand($"""
+    private async Task<IReadOnlyList<BroadcastTag>> ListAsync(string policyId, string appId, int? tagId, CancellationToken cancellationToken) =>
+        [.. (await database.QueryAsync<TagRow>($"""
             SELECT t.tag_id, t.name, t.audience_kind, t.audience_township, t.audience_village, t.created_by, t.created_at,
-                   (SELECT COUNT(*) FROM broadcast_tag_members m WHERE m.app_id = t.app_id AND m.tag_id = t.tag_id)
+                   (SELECT COUNT(*) FROM broadcast_tag_members m WHERE m.app_id = t.app_id AND m.tag_id = t.tag_id) AS members
             FROM broadcast_tags t
-            WHERE t.policy_id = @policy AND t.app_id = @app {(tagId is null ? "" : "AND t.tag_id = @tag")}
+            WHERE t.policy_id = @policyId AND t.app_id = @appId {(tagId is null ? "" : "AND t.tag_id = @tagId")}
             ORDER BY t.created_at DESC, t.tag_id DESC
-            """);
-        command.AddParameter("@policy", policyId);
-        command.AddParameter("@app", appId);
-        if (tagId is { } id)
-        {
-            command.AddParameter("@tag", id);
-        }
-
-        var tags = new List<BroadcastTag>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            tags.Add(new BroadcastTag(
-                Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1),
-                new BroadcastAudience(reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)),
-                Convert.ToInt64(reader.GetValue(7), CultureInfo.InvariantCulture), reader.GetString(5), reader.GetInstant(database.Provider, 6)));
-        }
-
-        return tags;
-    }
+            """,
+            new { policyId, appId, tagId },
+            cancellationToken)).Select(t => new BroadcastTag(t.TagId, t.Name, new BroadcastAudience(t.AudienceKind, t.AudienceTownship, t.AudienceVillage), t.Members, t.CreatedBy, t.CreatedAt))];
 
     private async Task<List<(string OpenId, long ResidentId)>> AudienceFollowersAsync(InsurancePolicy policy, string appId, BroadcastAudience audience, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand();
-        var condition = audience.ResidentCondition(command);
-        command.CommandText = $"""
+        var parameters = new DynamicParameters(new { policy = policy.Id, app = appId, year = policy.BenefitYear });
+        var condition = audience.ResidentCondition(parameters);
+        var rows = await database.QueryAsync<(string OpenId, long ResidentId)>($"""
             SELECT b.open_id, r.id FROM residents r JOIN {OutboxSql.FirstBinding}
             WHERE r.policy_id = @policy AND b.app_id = @app AND ({condition})
             ORDER BY r.id
-            """;
-        command.AddParameter("@policy", policy.Id);
-        command.AddParameter("@app", appId);
-        command.AddParameter("@year", policy.BenefitYear);
-        var followers = new List<(string, long)>();
+            """,
+            parameters,
+            cancellationToken);
+
+        // One follower may be the first binding of several residents (a family member's phone): tagged once.
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            // One follower may be the first binding of several residents (a family member's phone): tagged once.
-            if (seen.Add(reader.GetString(0)))
-            {
-                followers.Add((reader.GetString(0), reader.GetInt64(1)));
-            }
-        }
-
-        return followers;
+        return [.. rows.Where(r => seen.Add(r.OpenId))];
     }
 
-    private async Task AddMembersAsync(string appId, int tagId, (string OpenId, long ResidentId)[] members, CancellationToken cancellationToken)
+    /// <summary>One multi-row insert per batch: one round trip (and on SQLite one commit) for 50 members.</summary>
+    private Task<int> AddMembersAsync(string appId, int tagId, (string OpenId, long ResidentId)[] members, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand();
-        var rows = new List<string>(members.Length);
-        for (var i = 0; i < members.Length; i++)
+        var parameters = new DynamicParameters(new { appId, tagId });
+        var rows = members.Select((member, i) =>
         {
-            rows.Add($"(@app, @tag, @o{i}, @r{i})");
-            command.AddParameter($"@o{i}", members[i].OpenId);
-            command.AddParameter($"@r{i}", members[i].ResidentId);
-        }
-
-        command.CommandText = $"INSERT INTO broadcast_tag_members (app_id, tag_id, open_id, resident_id) VALUES {string.Join(", ", rows)} ON CONFLICT (app_id, tag_id, open_id) DO NOTHING";
-        command.AddParameter("@app", appId);
-        command.AddParameter("@tag", tagId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            parameters.Add("o" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), member.OpenId);
+            parameters.Add("r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), member.ResidentId);
+            return $"(@appId, @tagId, @o{i}, @r{i})";
+        }).ToList();
+        return database.ExecuteAsync(
+            $"INSERT INTO broadcast_tag_members (app_id, tag_id, open_id, resident_id) VALUES {string.Join(", ", rows)} ON CONFLICT (app_id, tag_id, open_id) DO NOTHING",
+            parameters,
+            cancellationToken);
     }
+
+    /// <summary>A <c>broadcast_tags</c> row with its member count, in column order.</summary>
+    private sealed record TagRow(int TagId, string Name, string AudienceKind, string? AudienceTownship, string? AudienceVillage, string CreatedBy, DateTimeOffset CreatedAt, long Members);
 }

@@ -11,6 +11,7 @@ internal static class BroadcastsExtensions
         builder.Services.AddSingleton<BroadcastTags>();
         builder.Services.AddSingleton<BroadcastFollowers>();
         builder.Services.AddSingleton<BroadcastSender>();
+        builder.Services.AddSingleton<BroadcastApproval>();
         builder.Services.AddScoped<BroadcastMassSendJob>();
         builder.Services.AddRecurringJob<BroadcastMassSendSweepJob>("broadcasts-mass-send-sweep", "*/15 * * * *");
         return builder;

@@ -19,11 +19,17 @@ internal sealed partial class ChatMessageHandler(
     IFollowerSceneRecorder scenes,
     IFollowerLanguages languages,
     IBindingInvitation invitation,
-    ILogger<ChatMessageHandler> logger) : IWeChatMessageHandler
+    ILogger<ChatMessageHandler> logger,
+    IEnumerable<IChatMessageObserver>? observers = null) : IWeChatMessageHandler
 {
     public async ValueTask<WeChatReply?> HandleAsync(WeChatMessageContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        foreach (var observer in observers ?? [])
+        {
+            await observer.ObserveAsync(context, cancellationToken);
+        }
+
         var today = clock.Today();
         if (ChatPolicies.Resolve(catalog, context.AccountData, today) is not { } policy)
         {

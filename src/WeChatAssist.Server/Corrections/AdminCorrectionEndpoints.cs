@@ -2,14 +2,23 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
-using WeChatAssist.Server.Data;
-using WeChatAssist.Server.Imports;
 using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.PersonalData;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Staff;
 
 namespace WeChatAssist.Server.Corrections;
+
+/// <summary>What the staff correction endpoints use, bundled (bound with <c>[AsParameters]</c>) so a handler's
+/// signature names only what the request carries.</summary>
+internal sealed record AdminCorrectionServices(
+    CorrectionStore Store,
+    CorrectionReview Review,
+    CorrectionPhotos Photos,
+    ResidentRegistry Registry,
+    AuditLog Audit,
+    BusinessClock Clock,
+    [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts Texts);
 
 /// <summary><c>/api/v1/admin/corrections</c>: the review queue within the caller's scope (a cadre their village,
 /// township staff their township), opening a correction and its photo, approve and reject. Every step is audited.</summary>
@@ -18,11 +27,10 @@ internal static class AdminCorrectionEndpoints
     public const string ListAction = "corrections.list";
     public const string ReadAction = "corrections.read";
     public const string PhotoAction = "corrections.photo";
-    public const string ApproveAction = "corrections.approve";
-    public const string RejectAction = "corrections.reject";
+    public const string ApproveAction = CorrectionReview.ApproveAction;
+    public const string RejectAction = CorrectionReview.RejectAction;
 
     private const int PageSize = 200;
-    private const int MaxReasonLength = 200;
 
     public static IEndpointRouteBuilder MapAdminCorrections(this IEndpointRouteBuilder endpoints)
     {
@@ -40,12 +48,10 @@ internal static class AdminCorrectionEndpoints
     internal static async Task<Results<Ok<AdminCorrectionRow[]>, ProblemHttpResult>> List(
         string? status,
         ClaimsPrincipal user,
-        CorrectionStore store,
-        ResidentRegistry registry,
-        AuditLog audit,
-        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
+        [AsParameters] AdminCorrectionServices services,
         CancellationToken cancellationToken)
     {
+        var (store, registry, audit, texts) = (services.Store, services.Registry, services.Audit, services.Texts);
         if (!AdminResidentEndpoints.TryScope(user, null, null, null, out var scope))
         {
             return texts.Problem(StatusCodes.Status403Forbidden, "scopeForbidden");
@@ -61,12 +67,10 @@ internal static class AdminCorrectionEndpoints
     internal static async Task<Results<Ok<AdminCorrectionDetail>, ProblemHttpResult>> Get(
         long id,
         ClaimsPrincipal user,
-        CorrectionStore store,
-        ResidentRegistry registry,
-        AuditLog audit,
-        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
+        [AsParameters] AdminCorrectionServices services,
         CancellationToken cancellationToken)
     {
+        var (store, registry, audit, texts) = (services.Store, services.Registry, services.Audit, services.Texts);
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } correction
             || (await registry.GetAsync([correction.ResidentId], cancellationToken)).SingleOrDefault() is not { } resident)
         {
@@ -80,13 +84,10 @@ internal static class AdminCorrectionEndpoints
     internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Photo(
         long id,
         ClaimsPrincipal user,
-        CorrectionStore store,
-        CorrectionPhotos photos,
-        AuditLog audit,
-        BusinessClock clock,
-        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
+        [AsParameters] AdminCorrectionServices services,
         CancellationToken cancellationToken)
     {
+        var (store, photos, audit, clock, texts) = (services.Store, services.Photos, services.Audit, services.Clock, services.Texts);
         if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } correction)
         {
             return texts.Problem(StatusCodes.Status404NotFound, "correctionNotFound");
@@ -106,136 +107,22 @@ internal static class AdminCorrectionEndpoints
         return TypedResults.File(content, correction.PhotoContentType ?? "application/octet-stream");
     }
 
-    internal static async Task<Results<Ok<AdminCorrectionRow>, ProblemHttpResult>> Approve(
-        long id,
-        CorrectionReviewRequest? request,
-        ClaimsPrincipal user,
-        DatabaseTarget database,
-        CorrectionStore store,
-        ResidentEditor editor,
-        ResidentRegistry registry,
-        CorrectionNotifier notifier,
-        CategoryHistory categoryHistory,
-        ImportStore imports,
-        AuditLog audit,
-        BusinessClock clock,
-        TimeProvider realClock,
-        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
-        CancellationToken cancellationToken) =>
-        await ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, database, store, editor, registry, notifier, categoryHistory, imports, audit, clock, realClock, texts, cancellationToken);
+    internal static Task<Results<Ok<AdminCorrectionRow>, ProblemHttpResult>> Approve(
+        long id, CorrectionReviewRequest? request, ClaimsPrincipal user, [AsParameters] AdminCorrectionServices services, CancellationToken cancellationToken) =>
+        ReviewAsync(id, CorrectionStatus.Approved, request?.Reason, user, services, cancellationToken);
 
-    internal static async Task<Results<Ok<AdminCorrectionRow>, ProblemHttpResult>> Reject(
-        long id,
-        CorrectionReviewRequest? request,
-        ClaimsPrincipal user,
-        DatabaseTarget database,
-        CorrectionStore store,
-        ResidentEditor editor,
-        ResidentRegistry registry,
-        CorrectionNotifier notifier,
-        CategoryHistory categoryHistory,
-        ImportStore imports,
-        AuditLog audit,
-        BusinessClock clock,
-        TimeProvider realClock,
-        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
-        CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(request?.Reason))
-        {
-            return texts.Problem(StatusCodes.Status400BadRequest, "reasonMissing");
-        }
+    internal static Task<Results<Ok<AdminCorrectionRow>, ProblemHttpResult>> Reject(
+        long id, CorrectionReviewRequest? request, ClaimsPrincipal user, [AsParameters] AdminCorrectionServices services, CancellationToken cancellationToken) =>
+        ReviewAsync(id, CorrectionStatus.Rejected, request?.Reason, user, services, cancellationToken);
 
-        return await ReviewAsync(id, CorrectionStatus.Rejected, request.Reason, user, database, store, editor, registry, notifier, categoryHistory, imports, audit, clock, realClock, texts, cancellationToken);
-    }
-
-    /// <summary>Claims the pending correction, applies it to the registry when approved (with history) and audits it,
-    /// all in one transaction; then tells the resident. The message is sent after the commit and its failure is recorded.</summary>
     private static async Task<Results<Ok<AdminCorrectionRow>, ProblemHttpResult>> ReviewAsync(
-        long id,
-        CorrectionStatus outcome,
-        string? reason,
-        ClaimsPrincipal user,
-        DatabaseTarget database,
-        CorrectionStore store,
-        ResidentEditor editor,
-        ResidentRegistry registry,
-        CorrectionNotifier notifier,
-        CategoryHistory categoryHistory,
-        ImportStore imports,
-        AuditLog audit,
-        BusinessClock clock,
-        TimeProvider realClock,
-        [FromKeyedServices(ProblemTextKeys.Corrections)] ProblemTexts texts,
-        CancellationToken cancellationToken)
+        long id, CorrectionStatus outcome, string? reason, ClaimsPrincipal user, AdminCorrectionServices services, CancellationToken cancellationToken)
     {
-        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
-        if (reason is { Length: > MaxReasonLength })
-        {
-            return texts.Problem(StatusCodes.Status400BadRequest, "valueTooLong", ("max", MaxReasonLength));
-        }
-
-        if (await FindInScopeAsync(id, user, store, cancellationToken) is not { } correction)
-        {
-            return texts.Problem(StatusCodes.Status404NotFound, "correctionNotFound");
-        }
-
-        if (correction.Status != CorrectionStatus.Pending)
-        {
-            return texts.Problem(StatusCodes.Status409Conflict, "alreadyReviewed");
-        }
-
-        var staff = StaffName(user);
-        var today = clock.Today();
-        var now = realClock.GetUtcNow();
-        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            if (!await store.ClaimReviewAsync(connection, transaction, id, outcome, staff, reason, today, now + CorrectionNotifier.Lease, cancellationToken))
-            {
-                return texts.Problem(StatusCodes.Status409Conflict, "alreadyReviewed");
-            }
-
-            if (outcome == CorrectionStatus.Approved)
-            {
-                // A category change also ends and starts spans of the category history, as a change list does; the
-                // policy's import lock keeps a running import from planning on the codes being replaced.
-                IReadOnlyList<string>? categoriesBefore = null;
-                if (correction.Field == ResidentField.Category)
-                {
-                    await imports.LockPolicyAsync(connection, transaction, correction.PolicyId, cancellationToken);
-                    categoriesBefore = await store.LockCategoriesAsync(connection, transaction, correction.ResidentId, cancellationToken);
-                }
-
-                var change = await editor.ChangeAsync(connection, transaction, correction.ResidentId, correction.Field, correction.NewValue, correction.Id, staff, today, cancellationToken);
-                if (change != ResidentChangeOutcome.Applied)
-                {
-                    await transaction.RollbackAsync(cancellationToken);
-                    return change switch
-                    {
-                        ResidentChangeOutcome.IdNumberTaken => texts.Problem(StatusCodes.Status409Conflict, "idNumberTaken"),
-                        ResidentChangeOutcome.ResidentMissing => texts.Problem(StatusCodes.Status404NotFound, "residentMissing"),
-                        _ => texts.Problem(StatusCodes.Status422UnprocessableEntity, "valueMissing", ("field", texts.Word("field." + CorrectionNames.Name(correction.Field)))),
-                    };
-                }
-
-                if (categoriesBefore is not null)
-                {
-                    await categoryHistory.RecordChangeAsync(
-                        connection, transaction, correction.ResidentId, categoriesBefore, CorrectionStore.Codes(correction.NewValue), today, CategorySource.Correction(correction.Id), cancellationToken);
-                }
-            }
-
-            await audit.RecordAsync(connection, transaction, staff, outcome == CorrectionStatus.Approved ? ApproveAction : RejectAction, correction.ResidentId, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        // The review stands whatever WeChat answers; the request's own cancellation must not skip recording it. Should
-        // this node stop before the send, the retry job sends it once the lease is over.
-        await notifier.SendAsync((await store.GetAsync(id, CancellationToken.None))!, CancellationToken.None);
-        var reviewed = await store.GetAsync(id, cancellationToken);
-        var resident = (await registry.GetAsync([correction.ResidentId], cancellationToken)).Single();
-        return TypedResults.Ok(Row(reviewed!, resident));
+        var scope = AdminResidentEndpoints.TryScope(user, null, null, null, out var allowed) ? allowed : null;
+        var step = await services.Review.ReviewAsync(id, scope, outcome, reason, StaffName(user), cancellationToken);
+        return step.Refusal is { } refusal
+            ? services.Texts.Problem(refusal.Status, refusal.Key, refusal.Values)
+            : TypedResults.Ok(Row(step.Correction!, step.Resident!));
     }
 
     private static async Task<Correction?> FindInScopeAsync(long id, ClaimsPrincipal user, CorrectionStore store, CancellationToken cancellationToken)
@@ -245,13 +132,7 @@ internal static class AdminCorrectionEndpoints
             return null;
         }
 
-        var correction = await store.GetAsync(id, cancellationToken);
-        return correction is not null
-            && (scope.PolicyId is null || scope.PolicyId == correction.PolicyId)
-            && (scope.Township is null || scope.Township == correction.Township)
-            && (scope.Village is null || scope.Village == correction.Village)
-            ? correction
-            : null;
+        return await store.GetInScopeAsync(id, scope, cancellationToken);
     }
 
     private static string? CurrentValue(ResidentField field, Resident resident) => field switch

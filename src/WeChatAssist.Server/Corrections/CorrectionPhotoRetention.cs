@@ -43,7 +43,7 @@ internal sealed partial class CorrectionPhotoRetention(
                 photos.Delete(photo.PhotoFile);
                 await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                if (await store.MarkPhotoDeletedAsync(connection, transaction, photo, now, cancellationToken))
+                if (await CorrectionStore.MarkPhotoDeletedAsync(connection, transaction, photo, now, cancellationToken))
                 {
                     await audit.RecordAsync(connection, transaction, SystemUser, DeletedAction, photo.ResidentId, cancellationToken);
                     deleted++;

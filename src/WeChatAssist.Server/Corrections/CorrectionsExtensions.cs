@@ -23,6 +23,8 @@ internal static class CorrectionsExtensions
         builder.Services.AddSingleton<CorrectionNotifier>();
         builder.Services.AddSingleton<CorrectionChannelFailures>();
         builder.Services.TryAddSingleton<MessageChannels>();
+        builder.Services.AddSingleton<CorrectionSubmission>();
+        builder.Services.AddSingleton<CorrectionReview>();
         builder.Services.AddSingleton<CorrectionPhotoRetention>();
         builder.Services.AddProblemTexts(ProblemTextKeys.Corrections);
         builder.Services.AddScoped<CorrectionOutcomeMessageJob>();

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.WeChat;
 
@@ -14,8 +15,8 @@ namespace WeChatAssist.Server.Reminders;
 /// depend on it, so a person gets one row per occurrence whichever channel carries it.</param>
 /// <param name="Payload">JSON the dispatcher renders the message from.</param>
 /// <param name="BenefitYear">The policy's benefit year: owing kinds go only to residents not paid for it.</param>
-/// <param name="ResidentFilter">Adds its parameters to the command and returns an extra SQL condition on <c>r</c> (residents).</param>
-internal sealed record OutboxInsert(string PolicyId, string Rule, string Kind, string Occurrence, string Channel, string Payload, int BenefitYear, Func<DbCommand, string> ResidentFilter)
+/// <param name="ResidentFilter">Adds its parameters and returns an extra SQL condition on <c>r</c> (residents).</param>
+internal sealed record OutboxInsert(string PolicyId, string Rule, string Kind, string Occurrence, string Channel, string Payload, int BenefitYear, Func<DynamicParameters, string> ResidentFilter)
 {
     /// <summary>Staff user name for manual reminders.</summary>
     public string? RequestedBy { get; init; }
@@ -50,35 +51,48 @@ internal static class OutboxSql
     /// aggregate that spills to disk.</summary>
     public const string FirstBinding = "resident_bindings b ON b.resident_id = r.id AND NOT EXISTS (SELECT 1 FROM resident_bindings earlier WHERE earlier.resident_id = r.id AND earlier.id < b.id)";
 
-    public static async Task<int> InsertAsync(DbConnection connection, DbTransaction? transaction, DatabaseProvider provider, OutboxInsert insert, DateTimeOffset start, TimeSpan spread, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<int> InsertAsync(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, OutboxInsert insert, DateTimeOffset start, TimeSpan spread, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(dialect);
         ArgumentNullException.ThrowIfNull(insert);
-        var postgres = provider == DatabaseProvider.Postgres;
         var owing = ReminderKinds.IsOwing(insert.Kind) ? "AND (r.paid_year IS NULL OR r.paid_year < @year)" : "";
-        var sendAfter = postgres ? "@start + (random() * @spread) * interval '1 millisecond'" : "@start + (abs(random()) % (@spread + 1))";
-        var payload = postgres ? "CAST(@payload AS jsonb)" : "@payload";
-        var optedOut = postgres ? "p.opted_out" : "p.opted_out = 1";
-        var subscribed = postgres ? "f.subscribed" : "f.subscribed = 1";
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandTimeout = 600;
+        var parameters = new DynamicParameters(new
+        {
+            policy = insert.PolicyId,
+            rule = insert.Rule,
+            kind = insert.Kind,
+            occurrence = insert.Occurrence,
+            channel = insert.Channel,
+            payload = insert.Payload,
+            year = insert.BenefitYear,
+            requestedBy = insert.RequestedBy,
+            broadcast = insert.BroadcastId,
+            start,
+            spread = (long)spread.TotalMilliseconds,
+            now,
+            official = insert.Routes?.OfficialAppId,
+            consentTemplate = insert.ConsentTemplateId,
+            miniTemplate = insert.MiniProgramTemplateId,
+            mini = insert.Routes?.MiniProgramAppIds.ToArray() ?? [],
+        });
 
         // Where the binding is a mini-program user, the official account reaches them only as the follower sharing
         // the binding's unionid; a binding made on the official account itself is reached there directly.
         var routes = insert.Routes;
-        var onMini = routes is null ? "1 = 0" : "b.app_id IN " + InList(command, "mini", routes.MiniProgramAppIds, a => a);
-        var follower = routes?.OfficialAppId is null ? "1 = 0" : $"b.union_id IS NOT NULL AND f.union_id = b.union_id AND f.app_id = @official AND {subscribed}";
+        var onMini = routes is null || routes.MiniProgramAppIds.Count == 0 ? "1 = 0" : "b.app_id " + dialect.AnyOf("@mini");
+        var follower = routes?.OfficialAppId is null ? "1 = 0" : $"b.union_id IS NOT NULL AND f.union_id = b.union_id AND f.app_id = @official AND {dialect.IsTrue("f.subscribed")}";
         var officialApp = $"CASE WHEN {onMini} THEN f.app_id ELSE b.app_id END";
         var officialOpen = $"CASE WHEN {onMini} THEN f.open_id ELSE b.open_id END";
         var miniConsent = insert.MiniProgramTemplateId is null ? "1 = 0"
             : $"({onMini} AND EXISTS (SELECT 1 FROM subscribe_consents mc WHERE mc.app_id = b.app_id AND mc.open_id = b.open_id AND mc.template_id = @miniTemplate AND mc.remaining > 0))";
         var officialConsent = insert.ConsentTemplateId is null ? "1 = 0"
             : $"EXISTS (SELECT 1 FROM subscribe_consents oc WHERE oc.app_id = {officialApp} AND oc.open_id = {officialOpen} AND oc.template_id = @consentTemplate AND oc.remaining > 0)";
-        command.CommandText = $"""
+        var sql = $"""
             INSERT INTO reminder_outbox (dedupe_key, policy_id, rule, kind, resident_id, app_id, open_id, channel, payload, send_after, status, attempts, created_at, requested_by, broadcast_id)
             SELECT @policy || ':' || @rule || ':' || CAST(t.resident_id AS text) || ':' || @occurrence || ':' || @channel,
-                   @policy, @rule, @kind, t.resident_id, t.app_id, t.open_id, t.channel, {payload}, {sendAfter}, 'pending', 0, @now, CAST(@requestedBy AS text), CAST(@broadcast AS bigint)
+                   @policy, @rule, @kind, t.resident_id, t.app_id, t.open_id, t.channel, {dialect.Json("@payload")}, {dialect.AddMilliseconds("@start", dialect.RandomMilliseconds("@spread"))},
+                   'pending', 0, @now, CAST(@requestedBy AS text), CAST(@broadcast AS bigint)
             FROM (
               SELECT r.id AS resident_id, b.app_id AS binding_app, b.open_id AS binding_open,
                      CASE WHEN {miniConsent} THEN b.app_id ELSE {officialApp} END AS app_id,
@@ -87,61 +101,29 @@ internal static class OutboxSql
               FROM residents r
               JOIN {FirstBinding}
               LEFT JOIN wechat_followers f ON {follower}
-              WHERE r.policy_id = @policy {owing} AND ({insert.ResidentFilter(command)})
+              WHERE r.policy_id = @policy {owing} AND ({insert.ResidentFilter(parameters)})
             ) t
             WHERE t.app_id IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM reminder_preferences p WHERE p.kind = @kind AND {optedOut}
+              AND NOT EXISTS (SELECT 1 FROM reminder_preferences p WHERE p.kind = @kind AND {dialect.IsTrue("p.opted_out")}
                               AND ((p.app_id = t.app_id AND p.open_id = t.open_id) OR (p.app_id = t.binding_app AND p.open_id = t.binding_open)))
             ON CONFLICT (dedupe_key) DO NOTHING
             """;
-        command.AddParameter("@policy", insert.PolicyId);
-        command.AddParameter("@rule", insert.Rule);
-        command.AddParameter("@kind", insert.Kind);
-        command.AddParameter("@occurrence", insert.Occurrence);
-        command.AddParameter("@channel", insert.Channel);
-        command.AddParameter("@payload", insert.Payload);
-        command.AddParameter("@year", insert.BenefitYear);
-        command.AddParameter("@requestedBy", insert.RequestedBy);
-        command.AddParameter("@broadcast", insert.BroadcastId);
-        command.AddInstant(provider, "@start", start);
-        command.AddParameter("@spread", postgres ? spread.TotalMilliseconds : (long)spread.TotalMilliseconds);
-        command.AddInstant(provider, "@now", now);
-        if (routes?.OfficialAppId is { } official)
-        {
-            command.AddParameter("@official", official);
-        }
-
-        if (insert.ConsentTemplateId is { } consentTemplate)
-        {
-            command.AddParameter("@consentTemplate", consentTemplate);
-        }
-
-        if (insert.MiniProgramTemplateId is { } miniTemplate)
-        {
-            command.AddParameter("@miniTemplate", miniTemplate);
-        }
-
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, commandTimeout: 600, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Adds <c>@{prefix}0…</c> parameters and returns the SQL list <c>(@p0, @p1, …)</c>; an empty list
-    /// yields <c>(NULL)</c>, which matches nothing.</summary>
-    public static string InList<T>(DbCommand command, string prefix, IReadOnlyList<T> values, Func<T, object?> convert)
+    /// <summary>Adds list parameter <c>@{name}</c> and returns "is one of its values" for <paramref name="column"/>;
+    /// an empty list matches nothing.</summary>
+    public static string AnyOf<T>(ISqlDialect dialect, DynamicParameters parameters, string column, string name, IReadOnlyCollection<T> values)
     {
-        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0)
         {
-            return "(NULL)";
+            return "1 = 0";
         }
 
-        var names = new string[values.Count];
-        for (var i = 0; i < values.Count; i++)
-        {
-            names[i] = $"@{prefix}{i}";
-            command.AddParameter(names[i], convert(values[i]));
-        }
-
-        return "(" + string.Join(", ", names) + ")";
+        parameters.Add(name, values.ToArray());
+        return $"{column} {dialect.AnyOf("@" + name)}";
     }
 }

@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeChatAssist.Policy;
-using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Csv;
-using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.MiniProgram;
 using WeChatAssist.Server.Staff;
@@ -13,9 +11,6 @@ namespace WeChatAssist.Server.Reminders;
 
 /// <summary>A rule as the rules endpoint lists it.</summary>
 internal sealed record ReminderRuleResponse(string Id, string Kind, DateOnly? DueDate, int DaysBefore, DateOnly? SendOn, IReadOnlyList<string> Cites);
-
-/// <summary>Counts of one kind and status.</summary>
-internal sealed record ReminderCount(string Kind, string Status, long Count);
 
 /// <summary>Failed rows to retry; all failed rows in the caller's scope when <see cref="Ids"/> is empty.</summary>
 internal sealed record RetryRequest(IReadOnlyList<long>? Ids);
@@ -28,6 +23,18 @@ internal sealed record StaffReminderRequest(IReadOnlyList<long>? ResidentIds);
 
 /// <summary>Reminder choices per kind (true: wanted).</summary>
 internal sealed record ReminderPreferencesBody(IReadOnlyDictionary<string, bool>? Kinds);
+
+/// <summary>What the reminder endpoints use, bundled (bound with <c>[AsParameters]</c>) so a handler's signature names
+/// only what the request carries.</summary>
+internal sealed record ReminderServices(
+    PolicyCatalog Catalog,
+    RemindersOptions Options,
+    [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts Texts,
+    ReminderOutbox Outbox,
+    ReminderPlanner Planner,
+    ReminderRetry Retry,
+    IStaffReminderRequests Requests,
+    ReminderPreferences Preferences);
 
 /// <summary><c>/api/v1/admin/reminders</c> (rules, plan, summary, retry, failed.csv, staff requests) and
 /// <c>/api/v1/mp/reminder-preferences</c>.</summary>
@@ -49,8 +56,9 @@ internal static class ReminderEndpoints
         return endpoints;
     }
 
-    internal static Results<Ok<ReminderRuleResponse[]>, ProblemHttpResult> Rules(string? policyId, ClaimsPrincipal user, PolicyCatalog catalog, RemindersOptions options, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts)
+    internal static Results<Ok<ReminderRuleResponse[]>, ProblemHttpResult> Rules(string? policyId, ClaimsPrincipal user, [AsParameters] ReminderServices services)
     {
+        var (catalog, options, texts) = (services.Catalog, services.Options, services.Texts);
         var id = string.IsNullOrWhiteSpace(policyId) ? user.FindFirstValue(StaffClaims.PolicyId) : policyId.Trim();
         if (id is null || catalog.Find(id) is not { } policy)
         {
@@ -60,65 +68,36 @@ internal static class ReminderEndpoints
         return TypedResults.Ok(ReminderRules.For(policy, options).Select(r => new ReminderRuleResponse(r.Id, r.Kind, r.DueDate, r.DaysBefore, r.SendOn, r.Cites)).ToArray());
     }
 
-    internal static async Task<Ok<IReadOnlyList<PlannedRule>>> Plan(ReminderPlanner planner, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await planner.PlanAsync(cancellationToken));
+    internal static async Task<Ok<IReadOnlyList<PlannedRule>>> Plan([AsParameters] ReminderServices services, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await services.Planner.PlanAsync(cancellationToken));
 
-    internal static async Task<Ok<ReminderCount[]>> Summary(ClaimsPrincipal user, DatabaseTarget database, CancellationToken cancellationToken)
+    internal static async Task<Ok<ReminderCount[]>> Summary(ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await services.Outbox.CountAsync(user.FindFirstValue(StaffClaims.PolicyId), cancellationToken)).ToArray());
+
+    internal static async Task<Ok<RetryResponse>> Retry(RetryRequest? request, ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new RetryResponse(await services.Retry.RetryAsync(user.FindFirstValue(StaffClaims.PolicyId), request?.Ids ?? [], cancellationToken)));
+
+    internal static async Task<FileContentHttpResult> FailedCsv(ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken)
     {
-        var policyId = user.FindFirstValue(StaffClaims.PolicyId);
-        await using var command = database.DataSource.CreateCommand(
-            "SELECT kind, status, COUNT(*) FROM reminder_outbox" + (policyId is null ? "" : " WHERE policy_id = @policy") + " GROUP BY kind, status ORDER BY kind, status");
-        command.AddParameter("@policy", policyId);
-        var counts = new List<ReminderCount>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts.Add(new ReminderCount(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-        }
-
-        return TypedResults.Ok(counts.ToArray());
-    }
-
-    internal static async Task<Ok<RetryResponse>> Retry(RetryRequest? request, ClaimsPrincipal user, DatabaseTarget database, BusinessClock clock, CancellationToken cancellationToken)
-    {
-        var policyId = user.FindFirstValue(StaffClaims.PolicyId);
-        await using var command = database.DataSource.CreateCommand();
-        var ids = request?.Ids ?? [];
-        var only = ids.Count == 0 ? "" : " AND id IN " + OutboxSql.InList(command, "id", ids, id => id);
-        command.CommandText = "UPDATE reminder_outbox SET status = 'pending', attempts = 0, send_after = @now, last_error = NULL, last_error_code = NULL WHERE status = 'failed'"
-            + (policyId is null ? "" : " AND policy_id = @policy") + only;
-        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        command.AddParameter("@policy", policyId);
-        return TypedResults.Ok(new RetryResponse(await command.ExecuteNonQueryAsync(cancellationToken)));
-    }
-
-    internal static async Task<FileContentHttpResult> FailedCsv(ClaimsPrincipal user, DatabaseTarget database, CancellationToken cancellationToken)
-    {
-        var policyId = user.FindFirstValue(StaffClaims.PolicyId);
-        await using var command = database.DataSource.CreateCommand(
-            "SELECT id, policy_id, rule, kind, resident_id, channel, attempts, last_error_code, last_error, created_at FROM reminder_outbox WHERE status = 'failed'"
-            + (policyId is null ? "" : " AND policy_id = @policy") + " ORDER BY id");
-        command.AddParameter("@policy", policyId);
         var csv = new CsvWriter().Row("id", "policy_id", "rule", "kind", "resident_id", "channel", "attempts", "last_error_code", "last_error", "created_at");
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        foreach (var row in await services.Outbox.FailedAsync(user.FindFirstValue(StaffClaims.PolicyId), cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            object?[] values = [row.Id, row.PolicyId, row.Rule, row.Kind, row.ResidentId, row.Channel, row.Attempts, row.LastErrorCode, row.LastError];
+            foreach (var value in values)
             {
-                for (var i = 0; i < 9; i++)
-                {
-                    csv.Cell(reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "");
-                }
-
-                csv.Cell(reader.GetInstant(database.Provider, 9).ToString("O", CultureInfo.InvariantCulture)).EndRow();
+                csv.Cell(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
             }
+
+            csv.Cell(row.CreatedAt.ToString("O", CultureInfo.InvariantCulture)).EndRow();
         }
 
         return TypedResults.File(csv.ToUtf8WithBom(), CsvWriter.ContentType, "reminders-failed.csv");
     }
 
     internal static async Task<Results<Ok<StaffReminderResult>, ProblemHttpResult>> Request(
-        StaffReminderRequest request, ClaimsPrincipal user, IStaffReminderRequests requests, RemindersOptions options, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        StaffReminderRequest request, ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken)
     {
+        var (requests, options, texts) = (services.Requests, services.Options, services.Texts);
         var ids = request.ResidentIds ?? [];
         if (ids.Count == 0)
         {
@@ -133,16 +112,18 @@ internal static class ReminderEndpoints
         return TypedResults.Ok(await requests.RequestAsync([.. ids], user.Identity?.Name ?? "", cancellationToken));
     }
 
-    internal static async Task<Ok<IReadOnlyDictionary<string, bool>>> GetPreferences(ClaimsPrincipal user, ReminderPreferences preferences, CancellationToken cancellationToken)
+    internal static async Task<Ok<IReadOnlyDictionary<string, bool>>> GetPreferences(ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken)
     {
+        var preferences = services.Preferences;
         var session = MiniProgramAuthentication.Session(user);
         var stated = await preferences.GetAsync(session.AppId, session.OpenId, cancellationToken);
         return TypedResults.Ok<IReadOnlyDictionary<string, bool>>(ReminderKinds.All.ToDictionary(k => k, k => stated.GetValueOrDefault(k, true), StringComparer.Ordinal));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> SetPreferences(
-        ReminderPreferencesBody body, ClaimsPrincipal user, ReminderPreferences preferences, [FromKeyedServices(ProblemTextKeys.Reminders)] ProblemTexts texts, CancellationToken cancellationToken)
+        ReminderPreferencesBody body, ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken)
     {
+        var (preferences, texts) = (services.Preferences, services.Texts);
         if (body.Kinds is not { Count: > 0 } kinds)
         {
             return texts.Problem(StatusCodes.Status400BadRequest, "preferencesEmpty");

@@ -46,7 +46,7 @@ internal static partial class ReminderMetrics
     }
 
     /// <summary>Counts the outbox by status every 15 seconds (the partial indexes on status keep it cheap).</summary>
-    internal sealed partial class OutboxDepthSampler(DatabaseTarget database, ILogger<OutboxDepthSampler> logger) : BackgroundService
+    internal sealed partial class OutboxDepthSampler(ReminderOutbox outbox, ILogger<OutboxDepthSampler> logger) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
@@ -55,17 +55,7 @@ internal static partial class ReminderMetrics
             {
                 try
                 {
-                    await using var connection = await database.DataSource.OpenConnectionAsync(stoppingToken);
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = "SELECT "
-                        + "(SELECT count(*) FROM reminder_outbox WHERE status = 'pending'), "
-                        + "(SELECT count(*) FROM reminder_outbox WHERE status = 'deferred'), "
-                        + "(SELECT count(*) FROM reminder_outbox WHERE status = 'leased')";
-                    await using var reader = await command.ExecuteReaderAsync(stoppingToken);
-                    if (await reader.ReadAsync(stoppingToken))
-                    {
-                        Volatile.Write(ref s_depth, [reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)]);
-                    }
+                    Volatile.Write(ref s_depth, await outbox.DepthAsync(stoppingToken));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.WeChat;
 
@@ -29,6 +30,15 @@ internal sealed record OutboxOutcome(long Id, OutboxStatus Status, DateTimeOffse
     public MessageTarget? Reroute { get; init; }
 }
 
+/// <summary>A failed row as the failed-rows export lists it.</summary>
+internal sealed record FailedReminder(long Id, string PolicyId, string Rule, string Kind, long? ResidentId, string Channel, int Attempts, int? LastErrorCode, string? LastError, DateTimeOffset CreatedAt);
+
+/// <summary>Counts of one kind and status.</summary>
+internal sealed record ReminderCount(string Kind, string Status, long Count);
+
+/// <summary>One per-resident message of a broadcast.</summary>
+internal sealed record BroadcastMessage(long Id, long? ResidentId, string Status, int? LastErrorCode, long? MsgId, DateTimeOffset? SentAt);
+
 /// <summary>How one channel refused a row.</summary>
 internal sealed record OutboxChannelFailure(string AppId, string OpenId, string Channel, int ErrorCode, string? Error);
 
@@ -36,10 +46,10 @@ internal sealed record OutboxChannelFailure(string AppId, string OpenId, string 
 /// LOCKED</c> on PostgreSQL so nodes never claim the same row; SQLite (one node) claims in an immediate
 /// transaction. A claim stamps its rows with a lease token and expiry; completion only touches rows still holding
 /// that token, so a row a sweeper returned and another node re-claimed is not overwritten.</summary>
-internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels channels)
+internal sealed class ReminderOutbox(DatabaseTarget database, ISqlDialect dialect, MessageChannels channels)
 {
     private const string ItemColumns = """
-        o.id, o.policy_id, o.rule, o.kind, o.resident_id, o.app_id, o.open_id, o.channel, CAST(o.payload AS text), o.attempts,
+        o.id, o.policy_id, o.rule, o.kind, o.resident_id, o.app_id, o.open_id, o.channel, CAST(o.payload AS text) AS payload, o.attempts,
         r.birth_date, r.category_codes, r.paid_year, r.paid_on
         """;
 
@@ -48,70 +58,34 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
     /// claim stays an index range scan however many rows the outbox holds.</summary>
     public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string leaseToken, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
     {
-        var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ids = new List<long>();
-        await using (var claim = connection.CreateCommand())
-        {
-            claim.Transaction = transaction;
-            var skipLocked = provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
-            claim.CommandText = $"""
-                UPDATE reminder_outbox SET status = 'leased', lease_owner = @token, lease_until = @until, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM reminder_outbox
-                             WHERE status IN ('pending', 'deferred') AND send_after <= @now
-                             ORDER BY send_after LIMIT @limit {skipLocked})
-                """;
-            claim.AddParameter("@token", leaseToken);
-            claim.AddInstant(provider, "@until", leaseUntil);
-            claim.AddInstant(provider, "@now", now);
-            claim.AddParameter("@limit", limit);
-            claim.CommandText += " RETURNING id";
-            await using var claimed = await claim.ExecuteReaderAsync(cancellationToken);
-            while (await claimed.ReadAsync(cancellationToken))
-            {
-                ids.Add(claimed.GetInt64(0));
-            }
-        }
-
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition($"""
+            UPDATE reminder_outbox SET status = 'leased', lease_owner = @leaseToken, lease_until = @leaseUntil, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM reminder_outbox
+                         WHERE status IN ('pending', 'deferred') AND send_after <= @now
+                         ORDER BY send_after LIMIT @limit{dialect.ForUpdateSkipLocked})
+            RETURNING id
+            """,
+            new { leaseToken, leaseUntil, now, limit },
+            transaction,
+            cancellationToken: cancellationToken))).AsList();
         if (ids.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
             return [];
         }
 
-        var items = new List<OutboxItem>();
-        await using (var read = connection.CreateCommand())
-        {
-            // By primary key: the lease token has no index, and a scan of a million-row outbox per claim is what
-            // would make dispatch slow down as the table grows.
-            read.Transaction = transaction;
-            string idList;
-            if (provider == DatabaseProvider.Postgres)
-            {
-                read.AddParameter("@ids", ids.ToArray());
-                idList = "= ANY(@ids)";
-            }
-            else
-            {
-                idList = "IN " + OutboxSql.InList(read, "id", ids, id => id);
-            }
-
-            read.CommandText = $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN residents r ON r.id = o.resident_id WHERE o.id {idList}";
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(new OutboxItem(
-                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
-                    Convert.ToInt32(reader.GetValue(9), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetDate(provider, 10),
-                    reader.IsDBNull(11) ? [] : reader.GetString(11).Split(',', StringSplitOptions.RemoveEmptyEntries),
-                    reader.IsDBNull(12) ? null : Convert.ToInt32(reader.GetValue(12), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetDate(provider, 13)));
-            }
-        }
-
+        // By primary key: the lease token has no index, and a scan of a million-row outbox per claim is what
+        // would make dispatch slow down as the table grows.
+        var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(
+            $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN residents r ON r.id = o.resident_id WHERE o.id {dialect.AnyOf("@ids")}",
+            new { ids = ids.ToArray() },
+            transaction,
+            cancellationToken: cancellationToken));
+        var items = rows.Select(r => new OutboxItem(
+            r.Id, r.PolicyId, r.Rule, r.Kind, r.ResidentId, r.AppId, r.OpenId, r.Channel, r.Payload, r.Attempts,
+            r.BirthDate, r.CategoryCodes is null ? [] : r.CategoryCodes.Split(',', StringSplitOptions.RemoveEmptyEntries), r.PaidYear, r.PaidOn)).ToList();
         await transaction.CommitAsync(cancellationToken);
         return items;
     }
@@ -125,7 +99,6 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
             return;
         }
 
-        var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         const string Sql = """
@@ -150,13 +123,13 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
                 {
                     var failure = batch.CreateBatchCommand();
                     failure.CommandText = FailureSql;
-                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, provider);
+                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, dialect);
                     batch.BatchCommands.Add(failure);
                 }
 
                 var command = batch.CreateBatchCommand();
                 command.CommandText = Sql;
-                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, provider);
+                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, dialect);
                 batch.BatchCommands.Add(command);
             }
 
@@ -171,14 +144,14 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
                     await using var failure = connection.CreateCommand();
                     failure.Transaction = transaction;
                     failure.CommandText = FailureSql;
-                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, provider);
+                    BindFailure(failure.Parameters, failure.CreateParameter, outcome, leaseToken, now, dialect);
                     await failure.ExecuteNonQueryAsync(cancellationToken);
                 }
 
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = Sql;
-                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, provider);
+                Bind(command.Parameters, command.CreateParameter, outcome, leaseToken, now, dialect);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -188,13 +161,8 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
 
     /// <summary>Returns rows whose lease expired (their dispatcher died or hung) to <c>pending</c>. Their message may
     /// have been accepted by WeChat before the dispatcher died: that in-flight batch is the at-most-once window.</summary>
-    public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "UPDATE reminder_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'leased' AND lease_until < @now");
-        command.AddInstant(database.Provider, "@now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("UPDATE reminder_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'leased' AND lease_until < @now", new { now }, cancellationToken);
 
     /// <summary>Uses one subscribe consent; false when none is left (the resident must accept again).</summary>
     public Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -210,7 +178,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
         _ => "cancelled",
     };
 
-    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, DatabaseProvider provider)
+    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, ISqlDialect dialect)
     {
         void Add(string name, object? value)
         {
@@ -220,14 +188,12 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
             parameters.Add(parameter);
         }
 
-        object Instant(DateTimeOffset instant) => provider == DatabaseProvider.Postgres ? instant.ToUniversalTime() : instant.ToUnixTimeMilliseconds();
-
         Add("@status", Name(outcome.Status));
-        Add("@sendAfter", outcome.SendAfter is { } after ? Instant(after) : null);
+        Add("@sendAfter", outcome.SendAfter is { } after ? dialect.Instant(after) : null);
         Add("@code", outcome.ErrorCode);
         Add("@error", outcome.Error);
         Add("@msgid", outcome.MsgId);
-        Add("@now", Instant(now));
+        Add("@now", dialect.Instant(now));
         Add("@id", outcome.Id);
         Add("@token", token);
         // Typed, so PostgreSQL accepts a null in COALESCE.
@@ -241,7 +207,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
         }
     }
 
-    private static void BindFailure(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, DatabaseProvider provider)
+    private static void BindFailure(DbParameterCollection parameters, Func<DbParameter> create, OutboxOutcome outcome, string token, DateTimeOffset now, ISqlDialect dialect)
     {
         void Add(string name, object? value, System.Data.DbType? type = null)
         {
@@ -264,7 +230,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
         Add("@failOpen", failure.OpenId);
         Add("@failCode", failure.ErrorCode);
         Add("@failError", failure.Error, System.Data.DbType.String);
-        Add("@now", provider == DatabaseProvider.Postgres ? now.ToUniversalTime() : now.ToUnixTimeMilliseconds());
+        Add("@now", dialect.Instant(now));
     }
 
     /// <summary>The next channel of the row's person that has not refused this row yet, in the shared order of
@@ -282,18 +248,123 @@ internal sealed class ReminderOutbox(DatabaseTarget database, MessageChannels ch
 
         var tried = new HashSet<(string, string)> { (item.AppId, item.Channel) };
         await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
-        await using (var command = connection.CreateCommand())
+        foreach (var failed in await connection.QueryAsync<(string AppId, string Channel)>(new CommandDefinition(
+            "SELECT app_id, channel FROM reminder_channel_failures WHERE outbox_id = @Id", new { item.Id }, cancellationToken: cancellationToken)))
         {
-            command.CommandText = "SELECT app_id, channel FROM reminder_channel_failures WHERE outbox_id = @id";
-            command.AddParameter("@id", item.Id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                tried.Add((reader.GetString(0), reader.GetString(1)));
-            }
+            tried.Add(failed);
         }
 
         var candidates = await channels.ForResidentAsync(residentId, routes, new MessageTemplates(miniTemplate, officialConsentTemplate, OfficialTemplate: true), cancellationToken);
         return candidates.FirstOrDefault(c => !tried.Contains((c.AppId, c.Channel)));
     }
+
+    /// <summary>Rows per kind and status, of one policy or of all when <paramref name="policyId"/> is null.</summary>
+    public async Task<IReadOnlyList<ReminderCount>> CountAsync(string? policyId, CancellationToken cancellationToken) =>
+        await database.QueryAsync<ReminderCount>(
+            "SELECT kind, status, COUNT(*) AS count FROM reminder_outbox" + (policyId is null ? "" : " WHERE policy_id = @policyId") + " GROUP BY kind, status ORDER BY kind, status",
+            new { policyId },
+            cancellationToken);
+
+    /// <summary>Puts failed rows (of one policy, or of all when <paramref name="policyId"/> is null; only
+    /// <paramref name="ids"/> when any are given) back to pending with a fresh count of attempts; returns how many.</summary>
+    public Task<int> RetryFailedAsync(string? policyId, IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return database.ExecuteAsync(
+            "UPDATE reminder_outbox SET status = 'pending', attempts = 0, send_after = @now, last_error = NULL, last_error_code = NULL WHERE status = 'failed'"
+            + (policyId is null ? "" : " AND policy_id = @policyId") + (ids.Count == 0 ? "" : " AND id " + dialect.AnyOf("@ids")),
+            new { now, policyId, ids = ids.ToArray() },
+            cancellationToken);
+    }
+
+    /// <summary>Failed rows, of one policy or of all when <paramref name="policyId"/> is null, oldest first.</summary>
+    public async Task<IReadOnlyList<FailedReminder>> FailedAsync(string? policyId, CancellationToken cancellationToken) =>
+        await database.QueryAsync<FailedReminder>(
+            "SELECT id, policy_id, rule, kind, resident_id, channel, attempts, last_error_code, last_error, created_at FROM reminder_outbox WHERE status = 'failed'"
+            + (policyId is null ? "" : " AND policy_id = @policyId") + " ORDER BY id",
+            new { policyId },
+            cancellationToken);
+
+    /// <summary>A broadcast's rows per status.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> BroadcastTotalsAsync(long broadcastId, CancellationToken cancellationToken) =>
+        (await database.QueryAsync<(string Status, long Count)>("SELECT status, COUNT(*) FROM reminder_outbox WHERE broadcast_id = @broadcastId GROUP BY status", new { broadcastId }, cancellationToken))
+            .ToDictionary(t => t.Status, t => t.Count, StringComparer.Ordinal);
+
+    /// <summary>The first <paramref name="limit"/> per-resident messages of a broadcast, in the order they were queued.</summary>
+    public async Task<IReadOnlyList<BroadcastMessage>> BroadcastMessagesAsync(long broadcastId, int limit, CancellationToken cancellationToken) =>
+        await database.QueryAsync<BroadcastMessage>(
+            "SELECT id, resident_id, status, last_error_code, msgid AS msg_id, sent_at FROM reminder_outbox WHERE broadcast_id = @broadcastId ORDER BY id LIMIT @limit",
+            new { broadcastId, limit },
+            cancellationToken);
+
+    /// <summary>Rows waiting, deferred and leased (the outbox-depth gauge; the partial indexes on status keep it cheap).</summary>
+    public async Task<long[]> DepthAsync(CancellationToken cancellationToken)
+    {
+        var (pending, deferred, leased) = await database.QuerySingleOrDefaultAsync<(long, long, long)>("SELECT "
+            + "(SELECT count(*) FROM reminder_outbox WHERE status = 'pending'), "
+            + "(SELECT count(*) FROM reminder_outbox WHERE status = 'deferred'), "
+            + "(SELECT count(*) FROM reminder_outbox WHERE status = 'leased')", null, cancellationToken);
+        return [pending, deferred, leased];
+    }
+
+    /// <summary>Cancels, inside the caller's transaction, the waiting rows that ask for payment of the residents paid
+    /// for <paramref name="benefitYear"/> in payment batch <paramref name="batchId"/>.</summary>
+    public static async Task CancelPaidAsync(DbConnection connection, DbTransaction transaction, string policyId, string batchId, int benefitYear, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE reminder_outbox SET status = 'cancelled', last_error = 'paid'
+            WHERE status IN ('pending', 'deferred') AND policy_id = @policyId AND kind IN ({ReminderKinds.OwingSqlList})
+              AND resident_id IN (SELECT resident_id FROM payment_events WHERE batch_id = @batchId AND benefit_year = @benefitYear)
+            """,
+            new { policyId, batchId, benefitYear },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Cancels, inside the caller's transaction, a follower's waiting rows of a kind they opted out of.</summary>
+    public static async Task CancelOptedOutAsync(DbConnection connection, DbTransaction transaction, string appId, string openId, string kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE reminder_outbox SET status = 'cancelled', last_error = 'opted out' WHERE app_id = @appId AND open_id = @openId AND kind = @kind AND status IN ('pending', 'deferred')",
+            new { appId, openId, kind },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Manual reminders a staff member queued on the business day <paramref name="today"/>.</summary>
+    public Task<int> ManualCountAsync(string requestedBy, DateOnly today, CancellationToken cancellationToken) =>
+        database.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM reminder_outbox WHERE requested_by = @requestedBy AND kind = 'manual' AND rule = 'manual' AND dedupe_key LIKE @day",
+            new { requestedBy, day = "%:" + today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ":%" },
+            cancellationToken);
+
+    /// <summary>Whether any row of the broadcast has left the queue (leased, sent, failed), inside the caller's transaction.</summary>
+    public static async Task<bool> BroadcastStartedAsync(DbConnection connection, DbTransaction transaction, long broadcastId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM reminder_outbox WHERE broadcast_id = @broadcastId AND status NOT IN ('pending', 'deferred', 'cancelled')",
+            new { broadcastId },
+            transaction,
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>Cancels the broadcast's waiting rows inside the caller's transaction.</summary>
+    public static async Task CancelBroadcastAsync(DbConnection connection, DbTransaction transaction, long broadcastId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE reminder_outbox SET status = 'cancelled', last_error = 'broadcast cancelled' WHERE broadcast_id = @broadcastId AND status IN ('pending', 'deferred')",
+            new { broadcastId },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A claimed row as <see cref="ItemColumns"/> reads it, in column order.</summary>
+    private sealed record ClaimedRow(
+        long Id, string PolicyId, string Rule, string Kind, long? ResidentId, string AppId, string OpenId, string Channel, string Payload, int Attempts,
+        DateOnly? BirthDate, string? CategoryCodes, int? PaidYear, DateOnly? PaidOn);
+
 }

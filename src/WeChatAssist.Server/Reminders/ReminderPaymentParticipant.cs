@@ -21,29 +21,16 @@ internal sealed class ReminderPaymentParticipant(DatabaseTarget database, Policy
         var (start, spread) = hours.Window(now);
         foreach (var policy in catalog.All)
         {
-            await using (var cancel = connection.CreateCommand())
-            {
-                cancel.Transaction = transaction;
-                cancel.CommandText = $"""
-                    UPDATE reminder_outbox SET status = 'cancelled', last_error = 'paid'
-                    WHERE status IN ('pending', 'deferred') AND policy_id = @policy AND kind IN ({ReminderKinds.OwingSqlList})
-                      AND resident_id IN (SELECT resident_id FROM payment_events WHERE batch_id = @batch AND benefit_year = @year)
-                    """;
-                cancel.AddParameter("@policy", policy.Id);
-                cancel.AddParameter("@batch", batchId);
-                cancel.AddParameter("@year", policy.BenefitYear);
-                await cancel.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            await ReminderOutbox.CancelPaidAsync(connection, transaction, policy.Id, batchId, policy.BenefitYear, cancellationToken);
             var occurrence = policy.BenefitYear.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var receipt = new OutboxInsert(policy.Id, ReminderKinds.Receipt, ReminderKinds.Receipt, occurrence, ReminderPlanner.Channel, "{}", policy.BenefitYear,
-                command =>
+                parameters =>
                 {
-                    command.AddParameter("@batch", batchId);
-                    command.AddParameter("@enrollment", EnrollmentSource);
+                    parameters.Add("batch", batchId);
+                    parameters.Add("enrollment", EnrollmentSource);
                     return "r.id IN (SELECT e.resident_id FROM payment_events e WHERE e.batch_id = @batch AND e.benefit_year = @year AND e.source <> @enrollment)";
                 });
-            await OutboxSql.InsertAsync(connection, transaction, database.Provider, receipt, start, spread, now, cancellationToken);
+            await OutboxSql.InsertAsync(connection, transaction, database.Dialect, receipt, start, spread, now, cancellationToken);
         }
     }
 }

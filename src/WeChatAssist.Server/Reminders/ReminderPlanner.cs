@@ -36,7 +36,7 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
             foreach (var (rule, occurrence, insert) in Due(policy, today).Select(d => Channels(d, routes)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var queued = await OutboxSql.InsertAsync(connection, transaction, database.Provider, insert, start, spread, now, cancellationToken);
+                var queued = await OutboxSql.InsertAsync(connection, transaction, database.Dialect, insert, start, spread, now, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 planned.Add(new PlannedRule(policy.Id, rule.Id, rule.Kind, occurrence, insert.Channel, queued));
             }
@@ -73,7 +73,7 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
                 if (births.Count > 0)
                 {
                     yield return (rule, occurrence, new OutboxInsert(policy.Id, rule.Id, rule.Kind, occurrence, Channel, Payload(target), policy.BenefitYear,
-                        command => "r.birth_date IN " + OutboxSql.InList(command, "birth", births, d => SqlValues.Date(database.Provider, d))));
+                        parameters => OutboxSql.AnyOf(database.Dialect, parameters, "r.birth_date", "birth", births)));
                 }
             }
             else if (rule.Kind == ReminderKinds.WaitingEnd)
@@ -82,10 +82,10 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
                 if (paidOn.Count > 0)
                 {
                     yield return (rule, occurrence, new OutboxInsert(policy.Id, rule.Id, rule.Kind, occurrence, Channel, Payload(target), policy.BenefitYear,
-                        command =>
+                        parameters =>
                         {
-                            command.AddParameter("@paidYear", policy.BenefitYear);
-                            return "r.paid_year = @paidYear AND r.paid_on IN " + OutboxSql.InList(command, "paid", paidOn, d => SqlValues.Date(database.Provider, d));
+                            parameters.Add("paidYear", policy.BenefitYear);
+                            return "r.paid_year = @paidYear AND " + OutboxSql.AnyOf(database.Dialect, parameters, "r.paid_on", "paid", paidOn);
                         }));
                 }
             }

@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Persistence;
@@ -15,33 +16,21 @@ internal sealed class ReminderPreferences(DatabaseTarget database, BusinessClock
     public async Task SetAsync(string appId, string openId, IReadOnlyDictionary<string, bool> wanted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wanted);
-        var provider = database.Provider;
         var now = clock.GetUtcNow();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var (kind, wants) in wanted)
         {
-            await using var upsert = connection.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = """
-                INSERT INTO reminder_preferences (app_id, open_id, kind, opted_out, updated_at) VALUES (@app, @open, @kind, @out, @now)
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO reminder_preferences (app_id, open_id, kind, opted_out, updated_at) VALUES (@appId, @openId, @kind, @optedOut, @now)
                 ON CONFLICT (app_id, open_id, kind) DO UPDATE SET opted_out = excluded.opted_out, updated_at = excluded.updated_at
-                """;
-            upsert.AddParameter("@app", appId);
-            upsert.AddParameter("@open", openId);
-            upsert.AddParameter("@kind", kind);
-            upsert.AddParameter("@out", SqlValues.Flag(provider, !wants));
-            upsert.AddInstant(provider, "@now", now);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+                """,
+                new { appId, openId, kind, optedOut = database.Dialect.Flag(!wants), now },
+                transaction,
+                cancellationToken: cancellationToken));
             if (!wants)
             {
-                await using var cancel = connection.CreateCommand();
-                cancel.Transaction = transaction;
-                cancel.CommandText = "UPDATE reminder_outbox SET status = 'cancelled', last_error = 'opted out' WHERE app_id = @app AND open_id = @open AND kind = @kind AND status IN ('pending', 'deferred')";
-                cancel.AddParameter("@app", appId);
-                cancel.AddParameter("@open", openId);
-                cancel.AddParameter("@kind", kind);
-                await cancel.ExecuteNonQueryAsync(cancellationToken);
+                await ReminderOutbox.CancelOptedOutAsync(connection, transaction, appId, openId, kind, cancellationToken);
             }
         }
 
@@ -51,18 +40,17 @@ internal sealed class ReminderPreferences(DatabaseTarget database, BusinessClock
     /// <summary>The follower's stated choices (kinds never stated are absent: they are wanted).</summary>
     public async Task<IReadOnlyDictionary<string, bool>> GetAsync(string appId, string openId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand("SELECT kind, opted_out FROM reminder_preferences WHERE app_id = @app AND open_id = @open");
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", openId);
         var choices = new Dictionary<string, bool>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var row in await database.QueryAsync<PreferenceRow>(
+            "SELECT kind, opted_out FROM reminder_preferences WHERE app_id = @appId AND open_id = @openId", new { appId, openId }, cancellationToken))
         {
-            choices[reader.GetString(0)] = !Convert.ToBoolean(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+            choices[row.Kind] = !row.OptedOut;
         }
 
         return choices;
     }
+
+    private sealed record PreferenceRow(string Kind, bool OptedOut);
 }
 
 /// <summary>The chat's 退订/订阅 (<see cref="IReminderSubscriptions"/>): keeps the chat's own record and sets every

@@ -7,7 +7,6 @@ using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Localization;
 using WeChatAssist.Server.Payments;
-using WeChatAssist.WeChat.Webhook;
 using WeChatAssist.Server.Scheduling;
 using WeChatAssist.Server.WeChat;
 
@@ -38,6 +37,7 @@ internal static class RemindersExtensions
         builder.Services.TryAddSingleton<MessageChannels>();
         builder.Services.AddSingleton<SendBudgets>();
         builder.Services.AddSingleton<ReminderPlanner>();
+        builder.Services.AddSingleton<ReminderRetry>();
         builder.Services.AddSingleton<ReminderDispatcher>();
         builder.Services.AddSingleton<ReminderPreferences>();
         builder.Services.AddSingleton<IStaffReminderRequests, StaffReminderRequests>();
@@ -47,19 +47,9 @@ internal static class RemindersExtensions
         builder.Services.AddSingleton(sp => new DbReminderSubscriptions(sp.GetRequiredService<DatabaseTarget>().DataSource, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IReminderSubscriptions, ChatReminderSubscriptions>();
 
-        // Consents are counted before the account's own handler (the chatbot) sees the event.
+        // Consents are counted before the chatbot answers: it calls its observers first, so nothing here wraps its handler.
         builder.Services.AddSingleton<SubscribeConsents>();
-        var inner = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IWeChatMessageHandler));
-        if (inner?.ImplementationType is { } handlerType)
-        {
-            builder.Services.Remove(inner);
-            builder.Services.AddScoped(handlerType);
-            builder.Services.AddScoped<IWeChatMessageHandler>(sp => new SubscribeConsentHandler((IWeChatMessageHandler)sp.GetRequiredService(handlerType), sp.GetRequiredService<SubscribeConsents>()));
-        }
-        else if (inner is null)
-        {
-            builder.Services.AddScoped<IWeChatMessageHandler>(sp => new SubscribeConsentHandler(null, sp.GetRequiredService<SubscribeConsents>()));
-        }
+        builder.Services.AddSingleton<IChatMessageObserver, SubscribeConsentObserver>();
 
         if (builder.Configuration.GetSection(RemindersOptions.SectionName).GetValue(nameof(RemindersOptions.DispatcherEnabled), true))
         {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dapper;
 using WeChatAssist.Server.Data;
 
 namespace WeChatAssist.Server.Reminders;
@@ -9,45 +9,31 @@ namespace WeChatAssist.Server.Reminders;
 /// back the rest, and a hold whose lease expired (the node died) is given back whole by
 /// <see cref="ReleaseExpiredAsync"/>. So <c>used</c> counts the messages WeChat was seen to accept, as WeChat's own
 /// quota counts successful calls.</summary>
-internal sealed class SendBudgets(DatabaseTarget database)
+internal sealed class SendBudgets(DatabaseTarget database, ISqlDialect dialect)
 {
     /// <summary>Takes up to <paramref name="wanted"/> sends from the app's budget for the quota day and holds them
     /// for the batch leased to <paramref name="leaseToken"/> until <paramref name="leaseUntil"/>; returns how many
     /// were granted (0 when the budget is used up).</summary>
     public async Task<int> ReserveAsync(string appId, DateOnly day, int wanted, int dailyBudget, string leaseToken, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
-        var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var ensure = connection.Command(transaction, "INSERT INTO send_budgets (app_id, day, used) VALUES (@app, @day, 0) ON CONFLICT (app_id, day) DO NOTHING"))
-        {
-            ensure.AddParameter("@app", appId);
-            ensure.AddParameter("@day", SqlValues.Date(provider, day));
-            await ensure.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO send_budgets (app_id, day, used) VALUES (@appId, @day, 0) ON CONFLICT (app_id, day) DO NOTHING", new { appId, day }, transaction, cancellationToken: cancellationToken));
 
-        int used;
-        await using (var read = connection.Command(transaction, "SELECT used FROM send_budgets WHERE app_id = @app AND day = @day" + (provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "")))
-        {
-            // FOR UPDATE: two nodes reserving at once queue on the row instead of both reading the same "used".
-            read.AddParameter("@app", appId);
-            read.AddParameter("@day", SqlValues.Date(provider, day));
-            used = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
+        // FOR UPDATE: two nodes reserving at once queue on the row instead of both reading the same "used".
+        var used = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT used FROM send_budgets WHERE app_id = @appId AND day = @day" + dialect.ForUpdate, new { appId, day }, transaction, cancellationToken: cancellationToken));
         var granted = Math.Clamp(dailyBudget - used, 0, wanted);
         if (granted > 0)
         {
-            await using var take = connection.Command(transaction, """
-                UPDATE send_budgets SET used = used + @granted WHERE app_id = @app AND day = @day;
-                INSERT INTO send_budget_holds (lease_token, app_id, day, held, expires_at) VALUES (@token, @app, @day, @granted, @until)
-                """);
-            take.AddParameter("@granted", granted);
-            take.AddParameter("@app", appId);
-            take.AddParameter("@day", SqlValues.Date(provider, day));
-            take.AddParameter("@token", leaseToken);
-            take.AddInstant(provider, "@until", leaseUntil);
-            await take.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE send_budgets SET used = used + @granted WHERE app_id = @appId AND day = @day;
+                INSERT INTO send_budget_holds (lease_token, app_id, day, held, expires_at) VALUES (@leaseToken, @appId, @day, @granted, @leaseUntil)
+                """,
+                new { granted, appId, day, leaseToken, leaseUntil },
+                transaction,
+                cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -66,30 +52,20 @@ internal sealed class SendBudgets(DatabaseTarget database)
             return;
         }
 
-        var postgres = database.Provider == DatabaseProvider.Postgres;
+        // Where rows are locked (PostgreSQL), the hold row is locked first; a concurrent sweep waits for it.
+        var lockHold = dialect.ForUpdate.Length == 0 ? "" : "SELECT 1 FROM send_budget_holds WHERE lease_token = @leaseToken AND app_id = @appId" + dialect.ForUpdate + ";\n";
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var settle = connection.Command(transaction, $"""
+        await connection.ExecuteAsync(new CommandDefinition(lockHold + """
             UPDATE send_budgets SET used = CASE WHEN used > @back THEN used - @back ELSE 0 END
-            WHERE @back > 0 AND EXISTS (SELECT 1 FROM send_budget_holds h WHERE h.lease_token = @token AND h.app_id = @app
+            WHERE @back > 0 AND EXISTS (SELECT 1 FROM send_budget_holds h WHERE h.lease_token = @leaseToken AND h.app_id = @appId
                                         AND h.app_id = send_budgets.app_id AND h.day = send_budgets.day);
-            UPDATE send_budget_holds SET held = held - @settled WHERE lease_token = @token AND app_id = @app;
-            DELETE FROM send_budget_holds WHERE lease_token = @token AND app_id = @app AND held <= 0
-            """))
-        {
-            settle.AddParameter("@back", notAccepted);
-            settle.AddParameter("@settled", accepted + notAccepted);
-            settle.AddParameter("@token", leaseToken);
-            settle.AddParameter("@app", appId);
-            if (postgres)
-            {
-                // The hold row is locked by the first statement that touches it; a concurrent sweep waits for it.
-                settle.CommandText = "SELECT 1 FROM send_budget_holds WHERE lease_token = @token AND app_id = @app FOR UPDATE;\n" + settle.CommandText;
-            }
-
-            await settle.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+            UPDATE send_budget_holds SET held = held - @settled WHERE lease_token = @leaseToken AND app_id = @appId;
+            DELETE FROM send_budget_holds WHERE lease_token = @leaseToken AND app_id = @appId AND held <= 0
+            """,
+            new { back = notAccepted, settled = accepted + notAccepted, leaseToken, appId },
+            transaction,
+            cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -98,29 +74,24 @@ internal sealed class SendBudgets(DatabaseTarget database)
     /// again. Returns the number of messages given back.</summary>
     public async Task<int> ReleaseExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        int released;
-        await using (var total = connection.Command(transaction,
-            "SELECT COALESCE(SUM(held), 0) FROM " + (provider == DatabaseProvider.Postgres
-                ? "(SELECT held FROM send_budget_holds WHERE expires_at < @now FOR UPDATE) expired"
-                : "send_budget_holds WHERE expires_at < @now")))
-        {
-            total.AddInstant(provider, "@now", now);
-            released = Convert.ToInt32(await total.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
+        var released = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT COALESCE(SUM(held), 0) FROM (SELECT held FROM send_budget_holds WHERE expires_at < @now{dialect.ForUpdate}) expired",
+            new { now },
+            transaction,
+            cancellationToken: cancellationToken));
         if (released > 0)
         {
-            await using var release = connection.Command(transaction, """
+            await connection.ExecuteAsync(new CommandDefinition("""
                 UPDATE send_budgets SET used = CASE WHEN used > held.total THEN used - held.total ELSE 0 END
                 FROM (SELECT app_id, day, SUM(held) AS total FROM send_budget_holds WHERE expires_at < @now GROUP BY app_id, day) held
                 WHERE send_budgets.app_id = held.app_id AND send_budgets.day = held.day;
                 DELETE FROM send_budget_holds WHERE expires_at < @now
-                """);
-            release.AddInstant(provider, "@now", now);
-            await release.ExecuteNonQueryAsync(cancellationToken);
+                """,
+                new { now },
+                transaction,
+                cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using System.Text.Json;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
@@ -14,7 +15,7 @@ namespace WeChatAssist.Server.Reminders;
 /// <see cref="ArgumentException"/>) and <see cref="RemindersOptions.MaxStaffRemindersPerDay"/> rows per staff member
 /// and day (the rest are skipped as <c>dailyLimit</c>).</summary>
 internal sealed class StaffReminderRequests(
-    DatabaseTarget database, StaffStore staff, PolicyCatalog catalog, RemindersOptions options, SendingHours hours, BusinessClock clock) : IStaffReminderRequests
+    DatabaseTarget database, ReminderOutbox outbox, StaffStore staff, PolicyCatalog catalog, RemindersOptions options, SendingHours hours, BusinessClock clock) : IStaffReminderRequests
 {
     public async Task<StaffReminderResult> RequestAsync(IReadOnlyCollection<long> residentIds, string requestedBy, CancellationToken cancellationToken)
     {
@@ -38,7 +39,6 @@ internal sealed class StaffReminderRequests(
         var user = await staff.FindAsync(requestedBy, cancellationToken);
         var now = clock.GetUtcNow();
         var today = clock.Today();
-        var provider = database.Provider;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var eligible = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         if (user is null)
@@ -48,57 +48,45 @@ internal sealed class StaffReminderRequests(
         }
 
         var found = new HashSet<long>();
-        await using (var read = connection.CreateCommand())
+        var dialect = database.Dialect;
+        var rows = await connection.QueryAsync<CandidateRow>(new CommandDefinition($"""
+            SELECT r.id, r.policy_id, r.township, r.village, r.paid_year, b.open_id,
+                   (SELECT COUNT(*) FROM reminder_preferences p WHERE p.app_id = b.app_id AND p.open_id = b.open_id AND p.kind = 'manual' AND {dialect.IsTrue("p.opted_out")}) AS opted_out
+            FROM residents r
+            LEFT JOIN {OutboxSql.FirstBinding}
+            WHERE r.id {dialect.AnyOf("@ids")}
+            """,
+            new { ids = ids.ToArray() },
+            cancellationToken: cancellationToken));
+        foreach (var row in rows)
         {
-            var optedOut = provider == DatabaseProvider.Postgres ? "p.opted_out" : "p.opted_out = 1";
-            var list = OutboxSql.InList(read, "id", ids, id => id);
-            read.CommandText = $"""
-                SELECT r.id, r.policy_id, r.township, r.village, r.paid_year, b.open_id,
-                       (SELECT COUNT(*) FROM reminder_preferences p WHERE p.app_id = b.app_id AND p.open_id = b.open_id AND p.kind = 'manual' AND {optedOut})
-                FROM residents r
-                LEFT JOIN {OutboxSql.FirstBinding}
-                WHERE r.id IN {list}
-                """;
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            found.Add(row.Id);
+            var policy = catalog.Find(row.PolicyId);
+            if (policy is null || !InScope(user, row.PolicyId, row.Township, row.Village))
             {
-                var id = reader.GetInt64(0);
-                found.Add(id);
-                var policy = catalog.Find(reader.GetString(1));
-                if (policy is null || !InScope(user, reader.GetString(1), reader.GetString(2), reader.GetString(3)))
-                {
-                    Skip("outOfScope");
-                }
-                else if (!reader.IsDBNull(4) && reader.GetInt32(4) >= policy.BenefitYear)
-                {
-                    Skip("paid");
-                }
-                else if (reader.IsDBNull(5))
-                {
-                    Skip("noWeChatUser");
-                }
-                else if (Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture) > 0)
-                {
-                    Skip("optedOut");
-                }
-                else
-                {
-                    (eligible.TryGetValue(policy.Id, out var l) ? l : eligible[policy.Id] = []).Add(id);
-                }
+                Skip("outOfScope");
+            }
+            else if (row.PaidYear is { } paid && paid >= policy.BenefitYear)
+            {
+                Skip("paid");
+            }
+            else if (row.OpenId is null)
+            {
+                Skip("noWeChatUser");
+            }
+            else if (row.OptedOut > 0)
+            {
+                Skip("optedOut");
+            }
+            else
+            {
+                (eligible.TryGetValue(policy.Id, out var l) ? l : eligible[policy.Id] = []).Add(row.Id);
             }
         }
 
         Skip("outOfScope", ids.Count(id => !found.Contains(id)));
 
-        int alreadyToday;
-        await using (var count = connection.CreateCommand())
-        {
-            count.CommandText = "SELECT COUNT(*) FROM reminder_outbox WHERE requested_by = @user AND kind = 'manual' AND rule = 'manual' AND dedupe_key LIKE @today";
-            count.AddParameter("@user", requestedBy);
-            count.AddParameter("@today", "%:" + Iso(today) + ":%");
-            alreadyToday = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
+        var alreadyToday = await outbox.ManualCountAsync(requestedBy, today, cancellationToken);
         var allowance = Math.Max(0, options.MaxStaffRemindersPerDay - alreadyToday);
         var (start, spread) = hours.Window(now);
         var queued = 0;
@@ -114,9 +102,9 @@ internal sealed class StaffReminderRequests(
 
             var payload = JsonSerializer.Serialize(new ReminderPayload { Due = today <= policy.CollectionWindow.To ? policy.CollectionWindow.To : null }, JsonSerializerOptions.Web);
             var insert = new OutboxInsert(policyId, ReminderKinds.Manual, ReminderKinds.Manual, Iso(today), ReminderPlanner.Channel, payload, policy.BenefitYear,
-                command => "r.id IN " + OutboxSql.InList(command, "pick", take, id => id))
+                parameters => OutboxSql.AnyOf(dialect, parameters, "r.id", "pick", take))
             { RequestedBy = requestedBy };
-            var inserted = await OutboxSql.InsertAsync(connection, null, provider, insert, start, spread, now, cancellationToken);
+            var inserted = await OutboxSql.InsertAsync(connection, null, dialect, insert, start, spread, now, cancellationToken);
             queued += inserted;
             allowance -= inserted;
             Skip("alreadyQueued", take.Count - inserted);
@@ -129,6 +117,9 @@ internal sealed class StaffReminderRequests(
         (user.PolicyId is null || string.Equals(user.PolicyId, policyId, StringComparison.Ordinal))
         && (user.Role == StaffRole.Bureau || string.Equals(user.Township, township, StringComparison.Ordinal))
         && (user.Role != StaffRole.Village || string.Equals(user.Village, village, StringComparison.Ordinal));
+
+    /// <summary>A chosen resident with their first binding's follower and whether that follower opted out of manual reminders.</summary>
+    private sealed record CandidateRow(long Id, string PolicyId, string Township, string Village, int? PaidYear, string? OpenId, long OptedOut);
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,7 @@
+using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.WeChat.Messages;
-using WeChatAssist.WeChat.Replies;
 using WeChatAssist.WeChat.Webhook;
 
 namespace WeChatAssist.Server.Reminders;
@@ -17,27 +17,25 @@ internal sealed class SubscribeConsents(DatabaseTarget database, BusinessClock c
         foreach (var choice in choices)
         {
             var accepted = string.Equals(choice.SubscribeStatus, "accept", StringComparison.Ordinal);
-            await using var command = database.DataSource.CreateCommand(accepted
-                ? """
-                  INSERT INTO subscribe_consents (app_id, open_id, template_id, remaining, updated_at) VALUES (@app, @open, @template, 1, @now)
-                  ON CONFLICT (app_id, open_id, template_id) DO UPDATE SET remaining = subscribe_consents.remaining + 1, updated_at = excluded.updated_at
-                  """
-                : "UPDATE subscribe_consents SET remaining = 0, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template");
-            command.AddParameter("@app", appId);
-            command.AddParameter("@open", openId);
-            command.AddParameter("@template", choice.TemplateId);
-            command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await database.ExecuteAsync(
+                accepted
+                    ? """
+                      INSERT INTO subscribe_consents (app_id, open_id, template_id, remaining, updated_at) VALUES (@appId, @openId, @TemplateId, 1, @now)
+                      ON CONFLICT (app_id, open_id, template_id) DO UPDATE SET remaining = subscribe_consents.remaining + 1, updated_at = excluded.updated_at
+                      """
+                    : "UPDATE subscribe_consents SET remaining = 0, updated_at = @now WHERE app_id = @appId AND open_id = @openId AND template_id = @TemplateId",
+                new { appId, openId, choice.TemplateId, now = clock.GetUtcNow() },
+                cancellationToken);
         }
     }
 }
 
 /// <summary>Counts subscribe-message consents from <c>subscribe_msg_popup_event</c>, <c>subscribe_msg_change_event</c> and
-/// refused deliveries in <c>subscribe_msg_sent_event</c>, on the official account and the mini-program alike,
-/// then lets the account's own handler (the chatbot) handle the message as before.</summary>
-internal sealed class SubscribeConsentHandler(IWeChatMessageHandler? inner, SubscribeConsents consents) : IWeChatMessageHandler
+/// refused deliveries in <c>subscribe_msg_sent_event</c>, on the official account and the mini-program alike, before
+/// the chatbot answers (it calls every <see cref="IChatMessageObserver"/> first).</summary>
+internal sealed class SubscribeConsentObserver(SubscribeConsents consents) : IChatMessageObserver
 {
-    public async ValueTask<WeChatReply?> HandleAsync(WeChatMessageContext context, CancellationToken cancellationToken)
+    public async ValueTask ObserveAsync(WeChatMessageContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         switch (context.Message)
@@ -54,7 +52,5 @@ internal sealed class SubscribeConsentHandler(IWeChatMessageHandler? inner, Subs
                     [.. sent.Deliveries.Where(d => d.ErrorCode == WeChatAssist.WeChat.Api.WeChatErrorCodes.UserRefused).Select(d => new SubscribeMessageChoice(d.TemplateId, "reject", null))], cancellationToken);
                 break;
         }
-
-        return inner is null ? null : await inner.HandleAsync(context, cancellationToken);
     }
 }
