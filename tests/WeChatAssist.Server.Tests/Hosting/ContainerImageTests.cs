@@ -138,7 +138,7 @@ public sealed class ContainerImageTests
             var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             await using (var file = File.OpenRead(path))
             {
-                // The SDK writes the archive uncompressed whatever its extension; accept both.
+                // Whatever the extension says, the archive may be a plain or a gzip-compressed tar: accept both.
                 var magic = new byte[2];
                 await file.ReadExactlyAsync(magic);
                 file.Position = 0;
