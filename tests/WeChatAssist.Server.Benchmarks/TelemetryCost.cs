@@ -36,9 +36,11 @@ internal static class TelemetryCost
         var rounds = int.Parse(options.GetValueOrDefault("rounds", "8"), CultureInfo.InvariantCulture);
         var seconds = int.Parse(options.GetValueOrDefault("seconds", "10"), CultureInfo.InvariantCulture);
         var concurrency = int.Parse(options.GetValueOrDefault("concurrency", "16"), CultureInfo.InvariantCulture);
+        // Telemetry__Traces of the "on" server: unset (its default: traces only with an OTLP collector), true or false.
+        var traces = options.GetValueOrDefault("traces", "");
         if (!File.Exists(serverDll) || postgres.Length == 0)
         {
-            Console.Error.WriteLine($"usage: {Verb} --server <published WeChatAssist.Server.dll> --postgres \"Host=…;Username=…;Password=…\" [--rounds 8] [--seconds 10] [--concurrency 16]");
+            Console.Error.WriteLine($"usage: {Verb} --server <published WeChatAssist.Server.dll> --postgres \"Host=…;Username=…;Password=…\" [--rounds 8] [--seconds 10] [--concurrency 16] [--traces true|false]");
             return 2;
         }
 
@@ -65,15 +67,15 @@ internal static class TelemetryCost
         var wechatApi = new Uri(new Uri(simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), SimulatorEndpoints.DefaultPrefix + "/");
         try
         {
-            servers.Add(await Server.StartAsync("on", serverDll, await CreateDatabaseAsync(postgres, $"telemetry_on_{run}"), account, wechatApi, telemetry: true, metricsPort));
-            servers.Add(await Server.StartAsync("off", serverDll, await CreateDatabaseAsync(postgres, $"telemetry_off_{run}"), account, wechatApi, telemetry: false, 0));
+            servers.Add(await Server.StartAsync("on", serverDll, await CreateDatabaseAsync(postgres, $"telemetry_on_{run}"), account, wechatApi, telemetry: true, metricsPort, traces));
+            servers.Add(await Server.StartAsync("off", serverDll, await CreateDatabaseAsync(postgres, $"telemetry_off_{run}"), account, wechatApi, telemetry: false, 0, ""));
             var on = servers[0];
             var off = servers[1];
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { Timeout = TimeSpan.FromSeconds(10) };
             var push = new WeChatPushSimulator(http);
             var msgId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
-            Console.WriteLine($"{Verb}: {rounds} rounds of {seconds} s, {concurrency} senders, safe mode, chatbot answering, PostgreSQL; load average {LoadAverage()}");
+            Console.WriteLine($"{Verb}: {rounds} rounds of {seconds} s, {concurrency} senders, safe mode, chatbot answering, PostgreSQL, traces {(traces.Length > 0 ? traces : "default")}; load average {LoadAverage()}");
             foreach (var server in servers)
             {
                 // Warm-up outside the measurement: JIT, tiered compilation, connection pools, the first queries.
@@ -230,7 +232,7 @@ internal static class TelemetryCost
             }
         }
 
-        public static async Task<Server> StartAsync(string name, string dll, string connectionString, WeChatAccountOptions account, Uri wechatApi, bool telemetry, int metricsPort)
+        public static async Task<Server> StartAsync(string name, string dll, string connectionString, WeChatAccountOptions account, Uri wechatApi, bool telemetry, int metricsPort, string traces)
         {
             var port = FreePort();
             var start = new ProcessStartInfo("dotnet", [dll])
@@ -255,6 +257,10 @@ internal static class TelemetryCost
             environment["Telemetry__Enabled"] = telemetry ? "true" : "false";
             environment["Telemetry__PrometheusPort"] = metricsPort.ToString(CultureInfo.InvariantCulture);
             environment["Telemetry__PrometheusHost"] = "127.0.0.1";
+            if (traces.Length > 0)
+            {
+                environment["Telemetry__Traces"] = traces;
+            }
             var process = Process.Start(start)!;
             var output = new System.Text.StringBuilder();
             process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

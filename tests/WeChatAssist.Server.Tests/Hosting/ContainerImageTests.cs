@@ -64,6 +64,110 @@ public sealed class ContainerImageTests
         Assert.Equal(baseImage.DiffIds.Count + 1, diffIds.Count);
         Assert.Contains("app/WeChatAssist.Server.dll", image.Files);
         Assert.Contains("usr/share/dotnet/dotnet", image.Files);
+
+        // Run it, as a container runtime would, where this machine allows it (root: chroot into the unpacked layers):
+        // the entry point as user 1654 with the image's environment, then the health check the deploy examples use.
+        if (Environment.UserName == "root")
+        {
+            await RunInsideAsync(image, Path.Combine(baseImage.Directory, "rootfs"), environment);
+        }
+    }
+
+    private static async Task RunInsideAsync(ImageArchive image, string rootfs, Dictionary<string, string> imageEnvironment)
+    {
+        Directory.CreateDirectory(rootfs);
+        foreach (var layer in image.LayerFiles)
+        {
+            // GNU tar, not TarFile: the image's absolute symbolic links (/usr/bin/dotnet) are meant for its own root.
+            await LocalBaseImage.RunAsync("tar", "--numeric-owner", "-xpf", layer, "-C", rootfs);
+        }
+
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        ProcessStartInfo Inside(string[] command)
+        {
+            var start = new ProcessStartInfo("chroot") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in (string[])["--userspec=1654:1654", rootfs, .. command])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment.Clear();
+            foreach (var (name, value) in imageEnvironment)
+            {
+                start.Environment[name] = value;
+            }
+
+            // What `docker run -e` would add: a port free on this machine, and SQLite in the image's /tmp (no PostgreSQL
+            // needed to see the node start and answer /healthz).
+            start.Environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["Database__Provider"] = "Sqlite";
+            start.Environment["ConnectionStrings__Default"] = "Data Source=/tmp/wechatassist.db";
+            start.Environment["Database__DataDirectory"] = "/tmp";
+            start.Environment["HOME"] = "/home/app";
+            return start;
+        }
+
+        // A container runtime gives the process the basic devices (Guid.NewGuid reads /dev/urandom) …
+        Directory.CreateDirectory(Path.Combine(rootfs, "dev"));
+        foreach (var (device, minor) in new[] { ("null", "3"), ("zero", "5"), ("random", "8"), ("urandom", "9") })
+        {
+            await LocalBaseImage.RunAsync("mknod", "-m", "666", Path.Combine(rootfs, "dev", device), "c", "1", minor);
+        }
+
+        // … and /proc (the .NET runtime reads its memory limits there; without it it
+        // cannot start: "Failed to create CoreCLR, HRESULT: 0x8007000E").
+        var proc = Path.Combine(rootfs, "proc");
+        Directory.CreateDirectory(proc);
+        await LocalBaseImage.RunAsync("mount", "-t", "proc", "proc", proc);
+        try
+        {
+            await RunServerAndHealthCheckAsync(Inside, port);
+        }
+        finally
+        {
+            await LocalBaseImage.RunAsync("umount", "--lazy", proc);
+        }
+    }
+
+    private static async Task RunServerAndHealthCheckAsync(Func<string[], ProcessStartInfo> inside, int port)
+    {
+        using var server = Process.Start(inside(["dotnet", "/app/WeChatAssist.Server.dll"]))!;
+        var output = new System.Text.StringBuilder();
+        server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        server.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            var healthy = false;
+            string last = "";
+            for (var attempt = 0; attempt < 120 && !healthy && !server.HasExited; attempt++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                using var check = Process.Start(inside(["dotnet", "/app/WeChatAssist.Server.dll", "healthcheck"]))!;
+                last = await check.StandardOutput.ReadToEndAsync() + await check.StandardError.ReadToEndAsync();
+                await check.WaitForExitAsync();
+                healthy = check.ExitCode == 0;
+            }
+
+            lock (output)
+            {
+                Assert.True(healthy, $"healthcheck inside the image: {last}\nserver:\n{output}");
+            }
+
+            Assert.Contains($"http://127.0.0.1:{port}/healthz 200", last, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+            }
+        }
     }
 
     [Fact]
@@ -129,7 +233,7 @@ public sealed class ContainerImageTests
 
     /// <summary>An image archive as <c>docker load</c> reads it (<c>manifest.json</c>) or as an OCI layout
     /// (<c>index.json</c>): its config and the paths in its layers.</summary>
-    private sealed record ImageArchive(JsonElement Configuration, IReadOnlyList<string> Files, IReadOnlyDictionary<string, string> Texts)
+    private sealed record ImageArchive(JsonElement Configuration, IReadOnlyList<string> Files, IReadOnlyDictionary<string, string> Texts, IReadOnlyList<string> LayerFiles)
     {
         public string Text(string path) => Texts[path];
 
@@ -173,9 +277,12 @@ public sealed class ContainerImageTests
 
             var files = new List<string>();
             var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+            var layerFiles = new List<string>();
             foreach (var layer in layerNames)
             {
                 var bytes = entries[layer];
+                layerFiles.Add(path + "." + layerFiles.Count + ".layer");
+                await File.WriteAllBytesAsync(layerFiles[^1], bytes);
                 Stream stream = bytes is [0x1f, 0x8b, ..] ? new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress) : new MemoryStream(bytes);
                 await using var reader = new TarReader(stream);
                 while (await reader.GetNextEntryAsync(copyData: false) is { } entry)
@@ -190,7 +297,7 @@ public sealed class ContainerImageTests
                 }
             }
 
-            return new ImageArchive(JsonDocument.Parse(entries[configName]).RootElement.Clone(), files, texts);
+            return new ImageArchive(JsonDocument.Parse(entries[configName]).RootElement.Clone(), files, texts, layerFiles);
         }
 
         private static string Blob(string digest) => "blobs/" + digest.Replace(':', '/');
