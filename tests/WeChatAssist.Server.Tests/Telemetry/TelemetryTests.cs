@@ -70,22 +70,20 @@ public sealed class TelemetryTests(PostgresServer postgres) : IClassFixture<Post
             exported = [.. spans.ToArray()];
         }
 
+        foreach (var span in exported)
         {
-            foreach (var span in exported)
+            traced.AppendLine(span.DisplayName).AppendLine(span.StatusDescription);
+            foreach (var (key, value) in span.TagObjects)
             {
-                traced.AppendLine(span.DisplayName).AppendLine(span.StatusDescription);
-                foreach (var (key, value) in span.TagObjects)
+                traced.Append(key).Append('=').AppendLine(Convert.ToString(value, CultureInfo.InvariantCulture));
+            }
+
+            foreach (var e in span.Events)
+            {
+                traced.AppendLine(e.Name);
+                foreach (var (key, value) in e.Tags)
                 {
                     traced.Append(key).Append('=').AppendLine(Convert.ToString(value, CultureInfo.InvariantCulture));
-                }
-
-                foreach (var e in span.Events)
-                {
-                    traced.AppendLine(e.Name);
-                    foreach (var (key, value) in e.Tags)
-                    {
-                        traced.Append(key).Append('=').AppendLine(Convert.ToString(value, CultureInfo.InvariantCulture));
-                    }
                 }
             }
         }
