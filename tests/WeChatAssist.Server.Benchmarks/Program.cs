@@ -29,6 +29,13 @@ if (args.Length > 0 && args[0] == "console-load")
     return await ConsoleLoad.RunAsync(args);
 }
 
+// tests/WeChatAssist.Server.Benchmarks/telemetry-cost.sh (a throwaway PostgreSQL, a Release publish, then)
+// dotnet run -c Release --project tests/WeChatAssist.Server.Benchmarks -- telemetry-cost --server <publish>/WeChatAssist.Server.dll --postgres "Host=…" --rounds 8 --seconds 10
+if (args.Length > 0 && args[0] == TelemetryCost.Verb)
+{
+    return await TelemetryCost.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "webhook-load")
 {
     return await WebhookLoad.RunAsync(args);

@@ -13,7 +13,7 @@ namespace WeChatAssist.Server.Benchmarks;
 /// </summary>
 internal static class WebhookLoad
 {
-    private static readonly string[] Questions =
+    internal static readonly string[] Questions =
     [
         "交多少钱", "低保户一档交多少钱", "什么时候截止", "怎么交", "1月15号交什么时候能用", "我是特困人员", "二档和一档有什么区别", "转人工",
     ];
@@ -95,7 +95,7 @@ internal static class WebhookLoad
         return failures.Count == 0 ? 0 : 1;
     }
 
-    private static async Task<string?> SendAsync(WeChatPushSimulator push, Uri url, WeChatAccountOptions account, string openId, string question, long msgId, CancellationToken cancellationToken)
+    internal static async Task<string?> SendAsync(WeChatPushSimulator push, Uri url, WeChatAccountOptions account, string openId, string question, long msgId, CancellationToken cancellationToken)
     {
         try
         {

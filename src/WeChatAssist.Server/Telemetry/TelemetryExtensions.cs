@@ -50,7 +50,13 @@ internal static class TelemetryExtensions
                 {
                     metrics.AddOtlpExporter(exporter => exporter.Endpoint = otlp);
                 }
-            })
+            });
+        if (!options.RecordsTraces)
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {
                 // Query strings are redacted by the instrumentation (signatures, OpenIDs, access tokens live there).

@@ -28,6 +28,8 @@ public sealed class TelemetryTests(PostgresServer postgres) : IClassFixture<Post
             {
                 ["Telemetry:PrometheusPort"] = port.ToString(CultureInfo.InvariantCulture),
                 ["Telemetry:PrometheusHost"] = "127.0.0.1",
+                // No OTLP collector here: the spans go to the in-memory exporter below.
+                ["Telemetry:Traces"] = "true",
             },
             services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
         const string name = "欧阳望舒";
@@ -60,23 +62,28 @@ public sealed class TelemetryTests(PostgresServer postgres) : IClassFixture<Post
 
         server.Services.GetRequiredService<TracerProvider>().ForceFlush();
         var traced = new StringBuilder();
+        // The in-memory exporter appends without a lock while the server keeps working (jobs, the outbox sampler):
+        // read a copy.
+        Activity[] exported;
         lock (spans)
         {
-            foreach (var span in spans)
+            exported = [.. spans.ToArray()];
+        }
+
+        foreach (var span in exported)
+        {
+            traced.AppendLine(span.DisplayName).AppendLine(span.StatusDescription);
+            foreach (var (key, value) in span.TagObjects)
             {
-                traced.AppendLine(span.DisplayName).AppendLine(span.StatusDescription);
-                foreach (var (key, value) in span.TagObjects)
+                traced.Append(key).Append('=').AppendLine(Convert.ToString(value, CultureInfo.InvariantCulture));
+            }
+
+            foreach (var e in span.Events)
+            {
+                traced.AppendLine(e.Name);
+                foreach (var (key, value) in e.Tags)
                 {
                     traced.Append(key).Append('=').AppendLine(Convert.ToString(value, CultureInfo.InvariantCulture));
-                }
-
-                foreach (var e in span.Events)
-                {
-                    traced.AppendLine(e.Name);
-                    foreach (var (key, value) in e.Tags)
-                    {
-                        traced.Append(key).Append('=').AppendLine(Convert.ToString(value, CultureInfo.InvariantCulture));
-                    }
                 }
             }
         }
