@@ -125,8 +125,8 @@ internal static class AnswerComposer
         }
 
         var facts = Facts(context);
-        var (quote, movedFrom) = QuoteOn(context, facts, context.Slots.Date ?? context.Today);
-        var single = QuoteAnswer(ChatIntent.AmountDue, quote, context);
+        var (quote, movedFrom, onlyLastYearsPayers) = QuoteOn(context, facts, context.Slots.Date ?? context.Today);
+        var single = QuoteAnswer(ChatIntent.AmountDue, new Quoted(quote, movedFrom, onlyLastYearsPayers), context);
         if (single.Template is not ("quote_ok" or "quote_options"))
         {
             return single;
@@ -164,8 +164,9 @@ internal static class AnswerComposer
         foreach (var member in context.Slots.Members)
         {
             var memberContext = context with { Slots = member.Slots with { Date = member.Slots.Date ?? context.Slots.Date, Members = [] } };
-            var (quote, _) = QuoteOn(memberContext, Facts(memberContext), memberContext.Slots.Date ?? context.Today);
-            var single = QuoteAnswer(ChatIntent.AmountDue, quote, memberContext);
+            var quoted = QuoteOn(memberContext, Facts(memberContext), memberContext.Slots.Date ?? context.Today);
+            var quote = quoted.Quote;
+            var single = QuoteAnswer(ChatIntent.AmountDue, quoted, memberContext);
             if (single.Template.StartsWith("ask_", StringComparison.Ordinal))
             {
                 return single with { PendingIntent = ChatIntent.None };
@@ -207,19 +208,32 @@ internal static class AnswerComposer
     }
 
     /// <summary>The quote for paying on <paramref name="date"/>, or on the next day payment is taken when that day
-    /// takes none (004 stops from the 26th): what the resident can actually do.</summary>
-    private static (PolicyQuote Quote, DateOnly? MovedFrom) QuoteOn(AnswerContext context, ResidentFacts facts, DateOnly date)
+    /// takes none (004 stops from the 26th): what the resident can actually do. A late regime open only to last
+    /// year's payers (004 五、（二）) is the only way the notice gives to pay late: when the resident has not said, the
+    /// answer is that regime's, with its condition stated (and the notice's silence on everyone else), not a question.</summary>
+    private static Quoted QuoteOn(AnswerContext context, ResidentFacts facts, DateOnly date)
     {
         var quote = context.Policy.Quote(facts, date);
+        DateOnly? movedFrom = null;
         if (!quote.Payable && quote.NextPayableDate is { } next && next > date && next <= context.Policy.BenefitPeriod.To)
         {
-            return (context.Policy.Quote(facts, next), date);
+            quote = context.Policy.Quote(facts, next);
+            movedFrom = date;
         }
 
-        return (quote, null);
+        if (quote is { Outcome: QuoteOutcome.MissingFact, Missing: MissingFact.PaidLastYear } && facts.PaidLastYear is null)
+        {
+            var assumed = context.Policy.Quote(facts with { PaidLastYear = true }, quote.PaidOn);
+            if (assumed.Outcome is QuoteOutcome.Ok or QuoteOutcome.MissingFact && assumed.Missing != MissingFact.PaidLastYear)
+            {
+                return new Quoted(assumed, movedFrom, OnlyLastYearsPayers: true);
+            }
+        }
+
+        return new Quoted(quote, movedFrom, OnlyLastYearsPayers: false);
     }
 
-    private static ComposedAnswer QuoteAnswer(ChatIntent intent, (PolicyQuote Quote, DateOnly? MovedFrom) quoted, AnswerContext context)
+    private static ComposedAnswer QuoteAnswer(ChatIntent intent, Quoted quoted, AnswerContext context)
     {
         var answer = QuoteAnswer(intent, quoted.Quote, context);
         if (quoted.MovedFrom is { } from)
@@ -227,8 +241,17 @@ internal static class AnswerComposer
             answer.Model["movedFrom"] = context.Format.Date(from);
         }
 
+        if (quoted.OnlyLastYearsPayers)
+        {
+            answer.Model["onlyLastYearsPayers"] = true;
+        }
+
         return answer;
     }
+
+    /// <summary>A quote as the answer gives it: the day it was moved from (a day taking no payments) and whether it is
+    /// the late regime of last year's payers, assumed because the resident did not say.</summary>
+    private readonly record struct Quoted(PolicyQuote Quote, DateOnly? MovedFrom, bool OnlyLastYearsPayers);
 
     private static ResidentFacts Facts(AnswerContext context, bool? newborn = null, StudentKind? student = null)
     {
@@ -371,6 +394,7 @@ internal static class AnswerComposer
         if (quote.AppliedCategory is { } code && policy.FindCategoryByCode(code) is { } category)
         {
             model["category"] = format.CategoryName(category);
+            model["categoryScope"] = format.CategoryScope(category);
         }
         else if (context.Slots.Categories.Count > 0 && policy.FindCategoryByCode(context.Slots.Categories[0]) is { } named)
         {
@@ -486,9 +510,20 @@ internal static class AnswerComposer
     {
         var policy = context.Policy;
         var window = policy.CollectionWindow;
-        var quote = policy.Quote(Facts(context), context.Today);
+        var facts = Facts(context);
+        var quote = policy.Quote(facts, context.Today);
+        var onlyLastYearsPayers = false;
+        if (quote is { Outcome: QuoteOutcome.MissingFact, Missing: MissingFact.PaidLastYear } && facts.PaidLastYear is null
+            && policy.Quote(facts with { PaidLastYear = true }, context.Today) is { Outcome: QuoteOutcome.Ok } assumed)
+        {
+            // After the window only last year's payers may pay late (004 五、（二）): their figures, the condition said.
+            quote = assumed;
+            onlyLastYearsPayers = true;
+        }
+
         var answer = QuoteAnswer(ChatIntent.Deadline, quote, context);
         var model = answer.Model;
+        model["onlyLastYearsPayers"] = onlyLastYearsPayers;
         model["stopDay"] = policy.NoPaymentFromDay;
         model["beforeWindow"] = context.Today < window.From;
         model["inWindow"] = window.Contains(context.Today);
