@@ -221,6 +221,12 @@ internal sealed partial class ChatEngine(
                 : (ChatIntent.None, prediction.Confidence);
         }
 
+        // "明天能交了吗", "这周五能交吗": a day still to come is not a payment record; it asks whether that day takes payment.
+        if (prediction.Intent == ChatIntent.PaymentStatus && understood.Slots.Date is { } day && day > today)
+        {
+            return (ChatIntent.Deadline, prediction.Confidence);
+        }
+
         // "好久能报", "从哪天开始能用", "管到什么时候": the day cover starts or ends, which the late-payment quote gives.
         if (prediction.Intent is ChatIntent.Coverage or ChatIntent.PaymentStatus && WhenPattern().IsMatch(understood.Canonical))
         {

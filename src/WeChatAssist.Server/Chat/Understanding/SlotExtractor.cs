@@ -402,6 +402,29 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     private static DateOnly? RelativeDate(string canonical, DateOnly today, bool[] consumed)
     {
+        // "这周五", "下周一", "下个星期三", "礼拜天": a day of this week (Monday first) or of a later one; a bare weekday
+        // is the next such day (today included).
+        if (WeekdayPattern().Match(canonical) is { Success: true } weekday && !IsConsumed(consumed, weekday.Index, weekday.Length))
+        {
+            var wanted = "一二三四五六".IndexOf(weekday.Groups["d"].Value[0], StringComparison.Ordinal) is var i and >= 0 ? i : 6;
+            var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+            var which = weekday.Groups["w"].Value;
+            DateOnly day;
+            if (which.Length == 0)
+            {
+                day = monday.AddDays(wanted);
+                day = day < today ? day.AddDays(7) : day;
+            }
+            else
+            {
+                var weeks = which switch { "下下" => 2, "下" => 1, "上" => -1, _ => 0 };
+                day = monday.AddDays((7 * weeks) + wanted);
+            }
+
+            Consume(consumed, weekday.Index, weekday.Length);
+            return day;
+        }
+
         (string Word, DateOnly Date)[] words =
         [
             ("下个月底", EndOfMonth(today.AddMonths(1))),
@@ -414,6 +437,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             ("月末", EndOfMonth(today)),
             ("年底", new DateOnly(today.Year, 12, 31)),
             ("年末", new DateOnly(today.Year, 12, 31)),
+            ("大后天", today.AddDays(3)),
             ("后天", today.AddDays(2)),
             ("昨天", today.AddDays(-1)),
             ("前天", today.AddDays(-2)),
@@ -570,6 +594,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"(?:20)?(?<yy>\d{2})年(?:都|也)?(?<neg>没有|没|未)?(?:有医保|有保险|交了|交过|交的|参保了|参保|参加了|参加|买了|买过)")]
     private static partial Regex PaidInYearPattern();
+
+    [GeneratedRegex(@"(?:(?<w>这|本|下下|下|上)个?)?(?:周|星期|礼拜)(?<d>[一二三四五六日天])")]
+    private static partial Regex WeekdayPattern();
 
     [GeneratedRegex(@"以后|之后|过后|后(?!天)")]
     private static partial Regex AfterPattern();
