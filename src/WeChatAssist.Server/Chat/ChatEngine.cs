@@ -212,6 +212,12 @@ internal sealed partial class ChatEngine(
         }
 
         var prediction = understood.Prediction;
+        // "西平县的医保多少钱": another county's contribution is not this notice's to answer.
+        if (understood.Slots.OtherPlace)
+        {
+            return (ChatIntent.OutOfScope, prediction.Confidence);
+        }
+
         if (prediction.FellBack)
         {
             // Facts alone with nothing pending: the commonest question about them is what they pay.
@@ -219,6 +225,12 @@ internal sealed partial class ChatEngine(
             return IsFactsOnly(understood) || understood.Slots.AmountFen is not null
                 ? (ChatIntent.AmountDue, prediction.Confidence)
                 : (ChatIntent.None, prediction.Confidence);
+        }
+
+        // "刚生的小孩交多少" where the notice has no newborn rule: the one standard every resident pays.
+        if (prediction.Intent == ChatIntent.Newborn && policy.Newborn is null && AmountAskPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
         // "明天能交了吗", "这周五能交吗": a day still to come is not a payment record; it asks whether that day takes payment.

@@ -263,7 +263,8 @@ internal static class AnswerComposer
             Tier = slots.Tier,
             // "60多岁": at least that age on the business date, so born on or before that day that many years ago.
             BirthDate = slots.BirthDate ?? (slots.Age is { } age ? context.Today.AddYears(-age) : resident?.BirthDate),
-            Newborn = newborn ?? (slots.Newborn ? true : null),
+            // A notice without a newborn rule quotes a baby as any resident ("刚生的小孩交多少": the one standard).
+            Newborn = context.Policy.Newborn is null ? null : newborn ?? (slots.Newborn ? true : null),
             Student = student ?? (slots.Student != StudentKind.None ? slots.Student : resident?.Student ?? StudentKind.None),
             PaidLastYear = slots.PaidLastYear ?? resident?.PaidLastYear,
             MonitoringRiskCleared = slots.RiskCleared,
@@ -436,9 +437,15 @@ internal static class AnswerComposer
             model["waitingDays"] = format.Days(waiting);
         }
 
+        // "奖扶的政府资助好多钱" without a tier: each tier's subsidy beside its amount.
         var options = quote.Options
             .Where(o => o.IndividualDueFen is not null)
-            .Select(o => new Dictionary<string, object?> { ["tier"] = o.Tier, ["amount"] = format.Yuan(o.IndividualDueFen!.Value) })
+            .Select(o => new Dictionary<string, object?>
+            {
+                ["tier"] = o.Tier,
+                ["amount"] = format.Yuan(o.IndividualDueFen!.Value),
+                ["subsidy"] = context.Slots.AsksSubsidy && o.SubsidyFen is > 0 and var s ? format.Yuan(s) : null,
+            })
             .ToList();
         model["options"] = options;
         model["windowFrom"] = format.Date(policy.CollectionWindow.From);
