@@ -64,7 +64,7 @@ internal sealed partial class ChatEngine(
         }
         else if (understood.Condition is { } condition && understood.Menu is null && !continues
             && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
-                || (intent is ChatIntent.Students or ChatIntent.SubsidisedGroups && AmountAskPattern().IsMatch(understood.Canonical))))
+                || (intent is ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))))
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             composed = AnswerComposer.AskCondition(context, condition);
@@ -76,7 +76,9 @@ internal sealed partial class ChatEngine(
             // is answered (its answer names what it answers), never a question back for the classifier's doubt.
             // A weak guess ("你叫什么名字") still gets the numbered choice.
             var weak = understood.Prediction.Score < options.MinimumScore * 1.5;
-            composed = ClauseFor(understood, context, intent) is { } byClause
+            // "学生医保多少钱": an amount asked of an amount reading is computed, not a clause about the group.
+            var amountAsked = AmountAskPattern().IsMatch(understood.Canonical) && IsAmountLike(understood.Prediction.Intent);
+            composed = !amountAsked && ClauseFor(understood, context, intent) is { } byClause
                 ? byClause
                 : weak
                     ? AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp])
@@ -227,6 +229,25 @@ internal sealed partial class ChatEngine(
                 : (ChatIntent.None, prediction.Confidence);
         }
 
+        // "有港澳台居住证的交多少", "外地户口在这交多少": who may enrol is answered by what they pay when that is asked.
+        if (prediction.Intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration && AmountAskPattern().IsMatch(understood.Canonical)
+            && !prediction.Ambiguous)
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        // "没得职工医保的交二档要好多": a tier is this scheme's, whatever other insurance the message mentions.
+        if (prediction.Intent == ChatIntent.OutOfScope && understood.Slots.Tier is not null && AmountAskPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        // "今天交怎么交不上 啥时候能交": when, not how.
+        if (prediction.Intent == ChatIntent.HowToPay && TimeAskPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.Deadline, prediction.Confidence);
+        }
+
         // "刚生的小孩交多少" where the notice has no newborn rule: the one standard every resident pays.
         if (prediction.Intent == ChatIntent.Newborn && policy.Newborn is null && AmountAskPattern().IsMatch(understood.Canonical))
         {
@@ -332,6 +353,10 @@ internal sealed partial class ChatEngine(
     [System.Text.RegularExpressions.GeneratedRegex(@"哪天|几号|好久|多久|什么时候|啥时候|几时|从哪|管到|到哪天|到什么时候|开始能|才能|能报了|开始报|起报|哪一天")]
     private static partial System.Text.RegularExpressions.Regex WhenPattern();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"多少|好多|几多|多钱|交几|要几")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
+    private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
+
+    // "好多年", "多少次" count something else than money.
+    [System.Text.RegularExpressions.GeneratedRegex(@"多少(?![年天人次遍])|好多(?![年天人次遍])|几多|多钱|交几|要几")]
     private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
 }

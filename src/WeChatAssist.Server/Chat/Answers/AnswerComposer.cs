@@ -307,7 +307,27 @@ internal static class AnswerComposer
         }
 
         var answer = QuoteAnswer(intent, QuoteOn(context, Facts(context), context.Slots.Date ?? context.Today), context);
+        PeriodSoFar(answer, context);
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = intent } : answer;
+    }
+
+    /// <summary>"六月份交的" asked in June: the month so far is the period, so its first day and today (the latest the
+    /// payment can have been) are both answered when cover starts on different days for them.</summary>
+    private static void PeriodSoFar(ComposedAnswer answer, AnswerContext context)
+    {
+        if (!context.Slots.DateIsPeriod || context.Slots.Date is not { } from || from >= context.Today
+            || from.Year != context.Today.Year || from.Month != context.Today.Month || answer.Template is not ("quote_ok" or "quote_options"))
+        {
+            return;
+        }
+
+        var first = context.Policy.Quote(Facts(context), from);
+        var latest = context.Policy.Quote(Facts(context), context.Today);
+        if ((latest.Outcome == QuoteOutcome.Ok || latest.Missing == MissingFact.Tier) && latest.Payable && latest.BenefitStart is { } start && start != first.BenefitStart)
+        {
+            answer.Model["periodLastPaidOn"] = context.Format.Date(context.Today);
+            answer.Model["periodLastStart"] = context.Format.Date(start);
+        }
     }
 
     private static ComposedAnswer Newborn(AnswerContext context)
@@ -343,12 +363,18 @@ internal static class AnswerComposer
         }
 
         var kind = context.Slots.Student != StudentKind.None ? context.Slots.Student : context.Resident?.Student ?? StudentKind.None;
+        var policy = context.Policy;
+        if (kind == StudentKind.None && policy.College is null && policy.Tiers.All(t => t.CollegeFen is null))
+        {
+            // One standard for every resident, students included ("学生医保多少钱" in 002): nothing to ask.
+            return Amount(context);
+        }
+
         if (kind == StudentKind.None)
         {
             return new ComposedAnswer("ask_student", BaseModel(context), [], false, ChatIntent.Students);
         }
 
-        var policy = context.Policy;
         if (kind == StudentKind.College && policy.College is null && policy.Tiers.All(t => t.CollegeFen is null))
         {
             return NotStatedTopic("college", context, policy.CategoryListCites);

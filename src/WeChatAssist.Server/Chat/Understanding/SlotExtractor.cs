@@ -325,6 +325,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 continue;
             }
 
+            // "我在单位有职工医保": that person is insured elsewhere and pays nothing here.
+            if (EmployeeInsuredPattern().IsMatch(segment))
+            {
+                continue;
+            }
+
             var slots = Extract(segment, policy, today);
             var count = MemberCount(segment);
             // "三个人都交二档", "两人先交多少": a head count that says what all do, or nothing of its own, is the
@@ -417,7 +423,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
         var endOfMonth = match.Groups["end"].Success;
         var day = match.Groups["d"].Success ? Number(match.Groups["d"].Value) : endOfMonth ? DateTime.DaysInMonth(year, month) : 1;
-        return TryDate(year, month, day);
+        // "2月29号" said without a year in March 2024: next year has no 29 February, this year's is the day meant.
+        return TryDate(year, month, day) ?? (yearText.Length == 0 ? TryDate(today.Year, month, day) : null);
     }
 
     private static DateOnly? RelativeDate(string canonical, DateOnly today, bool[] consumed)
@@ -621,6 +628,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"(?:(?<w>这|本|下下|下|上)个?)?(?:周|星期|礼拜)(?<d>[一二三四五六日天])")]
     private static partial Regex WeekdayPattern();
+
+    [GeneratedRegex(@"(?<!没|没有|不是|无)(?:有|交了|交的|参加了|是)(?:城镇)?职工(?:医保|医疗保险)")]
+    private static partial Regex EmployeeInsuredPattern();
 
     // Words before 县/区/市 that are not a place's name (我们县, 本县, 咱们区).
     private static readonly string[] NotAPlace = ["我", "俺", "咱", "你", "您", "本", "全", "这", "那", "该", "县", "城", "社", "市", "郊", "辖", "老家", "外"];
