@@ -224,8 +224,14 @@ internal sealed partial class ChatEngine(
         {
             // Facts alone with nothing pending: the commonest question about them is what they pay.
             // Facts alone, or an amount to confirm ("交380对吗"): the commonest question about them is what they pay.
-            return IsFactsOnly(understood) || understood.Slots.AmountFen is not null
-                ? (ChatIntent.AmountDue, prediction.Confidence)
+            if (IsFactsOnly(understood) || understood.Slots.AmountFen is not null)
+            {
+                return (ChatIntent.AmountDue, prediction.Confidence);
+            }
+
+            // "下周一能去交吗", "这礼拜五去交行不": a day and paying, nothing else: whether that day takes payment.
+            return understood.Slots.Date is not null && understood.Canonical.Contains('交', StringComparison.Ordinal)
+                ? (ChatIntent.Deadline, prediction.Confidence)
                 : (ChatIntent.None, prediction.Confidence);
         }
 

@@ -722,8 +722,9 @@ internal static class AnswerComposer
     private static string CategoryExamples(AnswerContext context) =>
         string.Join(context.Format.Language == ChatLanguage.English ? ", " : "、", context.Policy.Categories
             .Where(c => c.Status != SubsidyStatus.NoSubsidy)
-            .Take(3)
-            .Select(context.Format.CategoryName));
+            .Select(context.Format.CategoryName)
+            .Distinct()
+            .Take(3));
 
     private static Dictionary<string, object?> BaseModel(AnswerContext context)
     {

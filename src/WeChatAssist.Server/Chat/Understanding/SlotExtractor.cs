@@ -184,11 +184,17 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         var otherPlace = false;
         foreach (Match place in PlacePattern().Matches(canonical))
         {
+            // The match may start early ("在闻喜县的医保"): a name is known when any ending of it of two or more
+            // characters is a place of the notice or no place at all (我们县).
             var name = place.Groups["name"].Value;
-            if (!NotAPlace.Any(w => name.StartsWith(w, StringComparison.Ordinal)) && !words.Places.Contains(name, StringComparison.Ordinal))
+            var known = false;
+            for (var start = 0; start <= name.Length - 2 && !known; start++)
             {
-                otherPlace = true;
+                var ending = name[start..];
+                known = NotAPlace.Any(w => ending.StartsWith(w, StringComparison.Ordinal)) || words.Places.Contains(ending, StringComparison.Ordinal);
             }
+
+            otherPlace |= !known;
         }
 
         long? amount = null;
