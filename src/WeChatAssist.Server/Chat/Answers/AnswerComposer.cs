@@ -546,17 +546,18 @@ internal static class AnswerComposer
         var facts = Facts(context);
         var quote = policy.Quote(facts, context.Today);
         var onlyLastYearsPayers = false;
-        if (quote is { Outcome: QuoteOutcome.MissingFact, Missing: MissingFact.PaidLastYear } && facts.PaidLastYear is null
-            && policy.Quote(facts with { PaidLastYear = true }, context.Today) is { Outcome: QuoteOutcome.Ok } assumed)
+        DateOnly? movedFrom = null;
+        if (context.Today > window.To)
         {
-            // After the window only last year's payers may pay late (004 五、（二）): their figures, the condition said.
-            quote = assumed;
-            onlyLastYearsPayers = true;
+            // After the window the question is late payment: on the first day that takes it (004 stops from the
+            // 26th), and where only last year's payers may pay late (004 五、（二）) their figures with the condition said.
+            (quote, movedFrom, onlyLastYearsPayers) = QuoteOn(context, facts, context.Today);
         }
 
         var answer = QuoteAnswer(ChatIntent.Deadline, quote, context);
         var model = answer.Model;
         model["onlyLastYearsPayers"] = onlyLastYearsPayers;
+        model["movedFrom"] = movedFrom is { } from ? context.Format.Date(from) : null;
         model["stopDay"] = policy.NoPaymentFromDay;
         model["beforeWindow"] = context.Today < window.From;
         model["inWindow"] = window.Contains(context.Today);
