@@ -64,7 +64,7 @@ internal sealed partial class ChatEngine(
         }
         else if (understood.Condition is { } condition && understood.Menu is null && !continues
             && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
-                || (intent is ChatIntent.Students or ChatIntent.SubsidisedGroups && AmountAskPattern().IsMatch(understood.Canonical))))
+                || (intent is ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))))
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             composed = AnswerComposer.AskCondition(context, condition);
@@ -76,7 +76,9 @@ internal sealed partial class ChatEngine(
             // is answered (its answer names what it answers), never a question back for the classifier's doubt.
             // A weak guess ("你叫什么名字") still gets the numbered choice.
             var weak = understood.Prediction.Score < options.MinimumScore * 1.5;
-            composed = ClauseFor(understood, context, intent) is { } byClause
+            // "学生医保多少钱": an amount asked of an amount reading is computed, not a clause about the group.
+            var amountAsked = AmountAskPattern().IsMatch(understood.Canonical) && IsAmountLike(understood.Prediction.Intent);
+            composed = !amountAsked && ClauseFor(understood, context, intent) is { } byClause
                 ? byClause
                 : weak
                     ? AnswerComposer.Clarify(context, [understood.Prediction.Intent, understood.Prediction.RunnerUp])
@@ -212,13 +214,56 @@ internal sealed partial class ChatEngine(
         }
 
         var prediction = understood.Prediction;
+        // "西平县的医保多少钱": another county's contribution is not this notice's to answer.
+        if (understood.Slots.OtherPlace)
+        {
+            return (ChatIntent.OutOfScope, prediction.Confidence);
+        }
+
         if (prediction.FellBack)
         {
             // Facts alone with nothing pending: the commonest question about them is what they pay.
             // Facts alone, or an amount to confirm ("交380对吗"): the commonest question about them is what they pay.
-            return IsFactsOnly(understood) || understood.Slots.AmountFen is not null
-                ? (ChatIntent.AmountDue, prediction.Confidence)
+            if (IsFactsOnly(understood) || understood.Slots.AmountFen is not null)
+            {
+                return (ChatIntent.AmountDue, prediction.Confidence);
+            }
+
+            // "下周一能去交吗", "这礼拜五去交行不": a day and paying, nothing else: whether that day takes payment.
+            return understood.Slots.Date is not null && understood.Canonical.Contains('交', StringComparison.Ordinal)
+                ? (ChatIntent.Deadline, prediction.Confidence)
                 : (ChatIntent.None, prediction.Confidence);
+        }
+
+        // "有港澳台居住证的交多少", "外地户口在这交多少": who may enrol is answered by what they pay when that is asked.
+        if (prediction.Intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration && AmountAskPattern().IsMatch(understood.Canonical)
+            && !prediction.Ambiguous)
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        // "没得职工医保的交二档要好多": a tier is this scheme's, whatever other insurance the message mentions.
+        if (prediction.Intent == ChatIntent.OutOfScope && understood.Slots.Tier is not null && AmountAskPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        // "今天交怎么交不上 啥时候能交": when, not how.
+        if (prediction.Intent == ChatIntent.HowToPay && TimeAskPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.Deadline, prediction.Confidence);
+        }
+
+        // "刚生的小孩交多少" where the notice has no newborn rule: the one standard every resident pays.
+        if (prediction.Intent == ChatIntent.Newborn && policy.Newborn is null && AmountAskPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
+        // "明天能交了吗", "这周五能交吗": a day still to come is not a payment record; it asks whether that day takes payment.
+        if (prediction.Intent == ChatIntent.PaymentStatus && understood.Slots.Date is { } day && day > today)
+        {
+            return (ChatIntent.Deadline, prediction.Confidence);
         }
 
         // "好久能报", "从哪天开始能用", "管到什么时候": the day cover starts or ends, which the late-payment quote gives.
@@ -314,6 +359,10 @@ internal sealed partial class ChatEngine(
     [System.Text.RegularExpressions.GeneratedRegex(@"哪天|几号|好久|多久|什么时候|啥时候|几时|从哪|管到|到哪天|到什么时候|开始能|才能|能报了|开始报|起报|哪一天")]
     private static partial System.Text.RegularExpressions.Regex WhenPattern();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"多少|好多|几多|多钱|交几|要几")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
+    private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
+
+    // "好多年", "多少次" count something else than money.
+    [System.Text.RegularExpressions.GeneratedRegex(@"多少(?![年天人次遍])|好多(?![年天人次遍])|几多|多钱|交几|要几")]
     private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
 }

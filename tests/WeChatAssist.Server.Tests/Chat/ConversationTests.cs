@@ -185,17 +185,20 @@ public sealed class ConversationTests
     }
 
     [Fact]
-    public async Task Wenxi_after_the_window_offers_late_payment_to_last_years_payers_and_quotes_the_first_payable_day()
+    public async Task Wenxi_after_the_window_quotes_late_payment_for_last_years_payers_and_says_the_condition()
     {
         var chat = new ChatTestEngine();
         var today = new DateOnly(2023, 12, 28);
         var first = await chat.AskAsync("wenxi-2024", "现在还能交医保吗", today);
-        Assert.Contains("回复“去年交了”", first.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ask_", first.Template, StringComparison.Ordinal);
+        Assert.Contains("只有上年度参保并缴费的居民可以补缴", first.Text, StringComparison.Ordinal);
+        Assert.Contains("1020元", first.Text, StringComparison.Ordinal);
+        Assert.Contains("2023年12月28日不办理缴费，最早2024年1月1日可以交", first.Text, StringComparison.Ordinal);
+        Assert.Contains("五、（二）", first.Text, StringComparison.Ordinal);
 
-        var late = await chat.AskAsync("wenxi-2024", "去年交了", today);
+        var late = await chat.AskAsync("wenxi-2024", "去年交了 现在补交多少", today);
         Assert.Contains("1020元", late.Text, StringComparison.Ordinal);
-        Assert.Contains("2023年12月28日不办理缴费，最早2024年1月1日可以交", late.Text, StringComparison.Ordinal);
-        Assert.Contains("五、（二）", late.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("只有上年度参保", late.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -233,14 +236,16 @@ public sealed class ConversationTests
     }
 
     [Fact]
-    public async Task Late_payment_in_wenxi_asks_whether_paid_last_year_then_answers()
+    public async Task Late_payment_in_wenxi_is_answered_for_last_years_payers_and_someone_who_did_not_pay_is_told_the_notice_is_silent()
     {
         var chat = new ChatTestEngine();
-        var ask = await chat.AskAsync("wenxi-2024", "明年一月补交什么时候能用");
-        Assert.Equal("ask_paid_last_year", ask.Template);
-        var answer = await chat.AskAsync("wenxi-2024", "去年交了", today: new DateOnly(2023, 11, 15));
+        var answer = await chat.AskAsync("wenxi-2024", "明年一月补交什么时候能用");
         Assert.Equal(ChatIntent.LatePayment, answer.Intent);
+        Assert.Contains("只有上年度参保并缴费的居民可以补缴", answer.Text, StringComparison.Ordinal);
         Assert.Contains("待遇从", answer.Text, StringComparison.Ordinal);
+
+        var notPaid = await chat.AskAsync("wenxi-2024", "去年没交 明年一月补交什么时候能用");
+        Assert.DoesNotContain("待遇从", notPaid.Text, StringComparison.Ordinal);
     }
 
     [Fact]

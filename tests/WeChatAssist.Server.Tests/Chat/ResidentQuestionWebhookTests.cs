@@ -38,6 +38,26 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // Membership decided by a condition the resident did not give: asked, never assumed.
     [InlineData("suiping-2025", "2024-10-15", "我是残疾人交多少", "几级", "残疾")]
     [InlineData("pengshui-2024", "2023-11-15", "我家娃读大学 交一档好多", "在渝高校", "请问")]
+    // Late payment open only to last year's payers (004 五、（二）): that regime's figures with its condition, not a question.
+    [InlineData("wenxi-2024", "2024-02-05", "过了截止日期还能补交吗 交了多久能用", "只有上年度参保并缴费的居民可以补缴", "2024年5月6日")]
+    // Weekdays: a day that takes no payment (004: 26th to month end) moves to the next one that does.
+    [InlineData("wenxi-2024", "2023-11-21", "下周一能去交吗", "2023年11月27日不办理缴费", "2023年12月1日")]
+    [InlineData("wenxi-2024", "2023-10-17", "这礼拜五去交行不", "2023年10月20日", "380元")]
+    // A month so far: its first day and today.
+    [InlineData("dianjiang-xinmin-2024", "2024-07-20", "七月份交的 哪天开始能报", "2024年9月30日", "2024年10月19日")]
+    // A birthday only this year has.
+    [InlineData("dianjiang-xinmin-2024", "2024-03-10", "儿子2月29号出生的 最晚哪天参保", "2024年5月29日", "二、（三）")]
+    // Households: the subsidy and how it reaches them; the subsidy asked without a tier, per tier.
+    [InlineData("suiping-2025", "2024-10-15", "我家三口都是脱贫户 一共先交多少", "1200元", "先正常缴费")]
+    [InlineData("pengshui-2024", "2023-11-15", "低保户政府给补多少", "资助342元", "资助380元")]
+    // Group words: a child meets 004's minor condition; risk not cleared; a newborn where the notice has no newborn rule.
+    [InlineData("wenxi-2024", "2023-11-15", "低收入家庭的娃上初中 交多少", "190元", "二、（八）")]
+    [InlineData("suiping-2025", "2024-10-15", "监测户风险没消掉 交多少钱", "0元", "监测对象")]
+    [InlineData("suiping-2025", "2024-10-15", "娃刚出生 医保交多少钱", "400元", "2025年度")]
+    // 建档立卡 where the notice also has 返贫致贫 and monitored groups: asked.
+    [InlineData("suiping-2025", "2024-10-15", "建档立卡贫困户医保交多少钱", "请问", "脱贫")]
+    // Another county's contribution: declined.
+    [InlineData("pengshui-2024", "2023-11-15", "黔江区的医保交多少钱", "答不了", "彭水")]
     public async Task Resident_question_gets_an_answer_from_everything_it_carries(string policyId, string day, string question, string expected, string expectedToo)
     {
         var account = new WeChatAccountOptions

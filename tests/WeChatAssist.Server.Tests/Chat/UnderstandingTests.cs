@@ -157,4 +157,35 @@ public sealed class UnderstandingTests
     [InlineData("二月份交的话什么时候开始报销", "2023-12-28", "2024-02-01")]
     public void A_month_said_to_be_gone_by_is_this_years_and_one_still_to_come_is_next_years(string text, string today, string expected) =>
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Layer.Understand(text, ChatTestEngine.Catalog.Get("dianjiang-xinmin-2024"), DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture)).Slots.Date);
+
+    [Theory]
+    // 2023-11-15 is a Wednesday.
+    [InlineData("这周五能交吗", "2023-11-17")]
+    [InlineData("本周一交的", "2023-11-13")]
+    [InlineData("下周一去交", "2023-11-20")]
+    [InlineData("下个星期三交行不", "2023-11-22")]
+    [InlineData("礼拜天能交吗", "2023-11-19")]
+    [InlineData("周二能交吗", "2023-11-21")]
+    [InlineData("大后天交", "2023-11-18")]
+    public void Weekday_is_a_day_of_this_or_a_later_week(string text, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Slots(text).Date);
+
+    [Theory]
+    [InlineData("监测户风险没消", false)]
+    [InlineData("风险还没消除", false)]
+    [InlineData("监测户风险已经消了", true)]
+    public void Monitored_risk_said_in_everyday_words(string text, bool cleared) =>
+        Assert.Equal(cleared, Slots(text, "suiping-2025").RiskCleared);
+
+    [Fact]
+    public void A_place_the_notice_does_not_name_is_another_county() =>
+        Assert.True(Slots("西安市的医保多少钱").OtherPlace);
+
+    [Fact]
+    public void The_notices_own_places_are_not_another_county()
+    {
+        Assert.False(Slots("运城市的医保多少钱").OtherPlace);
+        Assert.False(Slots("我在闻喜县的医保交多少").OtherPlace);
+        Assert.False(Slots("我们县的医保交多少").OtherPlace);
+    }
 }

@@ -125,8 +125,8 @@ internal static class AnswerComposer
         }
 
         var facts = Facts(context);
-        var (quote, movedFrom) = QuoteOn(context, facts, context.Slots.Date ?? context.Today);
-        var single = QuoteAnswer(ChatIntent.AmountDue, quote, context);
+        var (quote, movedFrom, onlyLastYearsPayers) = QuoteOn(context, facts, context.Slots.Date ?? context.Today);
+        var single = QuoteAnswer(ChatIntent.AmountDue, new Quoted(quote, movedFrom, onlyLastYearsPayers), context);
         if (single.Template is not ("quote_ok" or "quote_options"))
         {
             return single;
@@ -164,8 +164,9 @@ internal static class AnswerComposer
         foreach (var member in context.Slots.Members)
         {
             var memberContext = context with { Slots = member.Slots with { Date = member.Slots.Date ?? context.Slots.Date, Members = [] } };
-            var (quote, _) = QuoteOn(memberContext, Facts(memberContext), memberContext.Slots.Date ?? context.Today);
-            var single = QuoteAnswer(ChatIntent.AmountDue, quote, memberContext);
+            var quoted = QuoteOn(memberContext, Facts(memberContext), memberContext.Slots.Date ?? context.Today);
+            var quote = quoted.Quote;
+            var single = QuoteAnswer(ChatIntent.AmountDue, quoted, memberContext);
             if (single.Template.StartsWith("ask_", StringComparison.Ordinal))
             {
                 return single with { PendingIntent = ChatIntent.None };
@@ -207,19 +208,32 @@ internal static class AnswerComposer
     }
 
     /// <summary>The quote for paying on <paramref name="date"/>, or on the next day payment is taken when that day
-    /// takes none (004 stops from the 26th): what the resident can actually do.</summary>
-    private static (PolicyQuote Quote, DateOnly? MovedFrom) QuoteOn(AnswerContext context, ResidentFacts facts, DateOnly date)
+    /// takes none (004 stops from the 26th): what the resident can actually do. A late regime open only to last
+    /// year's payers (004 五、（二）) is the only way the notice gives to pay late: when the resident has not said, the
+    /// answer is that regime's, with its condition stated (and the notice's silence on everyone else), not a question.</summary>
+    private static Quoted QuoteOn(AnswerContext context, ResidentFacts facts, DateOnly date)
     {
         var quote = context.Policy.Quote(facts, date);
+        DateOnly? movedFrom = null;
         if (!quote.Payable && quote.NextPayableDate is { } next && next > date && next <= context.Policy.BenefitPeriod.To)
         {
-            return (context.Policy.Quote(facts, next), date);
+            quote = context.Policy.Quote(facts, next);
+            movedFrom = date;
         }
 
-        return (quote, null);
+        if (quote is { Outcome: QuoteOutcome.MissingFact, Missing: MissingFact.PaidLastYear } && facts.PaidLastYear is null)
+        {
+            var assumed = context.Policy.Quote(facts with { PaidLastYear = true }, quote.PaidOn);
+            if (assumed.Outcome is QuoteOutcome.Ok or QuoteOutcome.MissingFact && assumed.Missing != MissingFact.PaidLastYear)
+            {
+                return new Quoted(assumed, movedFrom, OnlyLastYearsPayers: true);
+            }
+        }
+
+        return new Quoted(quote, movedFrom, OnlyLastYearsPayers: false);
     }
 
-    private static ComposedAnswer QuoteAnswer(ChatIntent intent, (PolicyQuote Quote, DateOnly? MovedFrom) quoted, AnswerContext context)
+    private static ComposedAnswer QuoteAnswer(ChatIntent intent, Quoted quoted, AnswerContext context)
     {
         var answer = QuoteAnswer(intent, quoted.Quote, context);
         if (quoted.MovedFrom is { } from)
@@ -227,8 +241,17 @@ internal static class AnswerComposer
             answer.Model["movedFrom"] = context.Format.Date(from);
         }
 
+        if (quoted.OnlyLastYearsPayers)
+        {
+            answer.Model["onlyLastYearsPayers"] = true;
+        }
+
         return answer;
     }
+
+    /// <summary>A quote as the answer gives it: the day it was moved from (a day taking no payments) and whether it is
+    /// the late regime of last year's payers, assumed because the resident did not say.</summary>
+    private readonly record struct Quoted(PolicyQuote Quote, DateOnly? MovedFrom, bool OnlyLastYearsPayers);
 
     private static ResidentFacts Facts(AnswerContext context, bool? newborn = null, StudentKind? student = null)
     {
@@ -240,7 +263,8 @@ internal static class AnswerComposer
             Tier = slots.Tier,
             // "60多岁": at least that age on the business date, so born on or before that day that many years ago.
             BirthDate = slots.BirthDate ?? (slots.Age is { } age ? context.Today.AddYears(-age) : resident?.BirthDate),
-            Newborn = newborn ?? (slots.Newborn ? true : null),
+            // A notice without a newborn rule quotes a baby as any resident ("刚生的小孩交多少": the one standard).
+            Newborn = context.Policy.Newborn is null ? null : newborn ?? (slots.Newborn ? true : null),
             Student = student ?? (slots.Student != StudentKind.None ? slots.Student : resident?.Student ?? StudentKind.None),
             PaidLastYear = slots.PaidLastYear ?? resident?.PaidLastYear,
             MonitoringRiskCleared = slots.RiskCleared,
@@ -283,7 +307,27 @@ internal static class AnswerComposer
         }
 
         var answer = QuoteAnswer(intent, QuoteOn(context, Facts(context), context.Slots.Date ?? context.Today), context);
+        PeriodSoFar(answer, context);
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = intent } : answer;
+    }
+
+    /// <summary>"六月份交的" asked in June: the month so far is the period, so its first day and today (the latest the
+    /// payment can have been) are both answered when cover starts on different days for them.</summary>
+    private static void PeriodSoFar(ComposedAnswer answer, AnswerContext context)
+    {
+        if (!context.Slots.DateIsPeriod || context.Slots.Date is not { } from || from >= context.Today
+            || from.Year != context.Today.Year || from.Month != context.Today.Month || answer.Template is not ("quote_ok" or "quote_options"))
+        {
+            return;
+        }
+
+        var first = context.Policy.Quote(Facts(context), from);
+        var latest = context.Policy.Quote(Facts(context), context.Today);
+        if ((latest.Outcome == QuoteOutcome.Ok || latest.Missing == MissingFact.Tier) && latest.Payable && latest.BenefitStart is { } start && start != first.BenefitStart)
+        {
+            answer.Model["periodLastPaidOn"] = context.Format.Date(context.Today);
+            answer.Model["periodLastStart"] = context.Format.Date(start);
+        }
     }
 
     private static ComposedAnswer Newborn(AnswerContext context)
@@ -319,12 +363,18 @@ internal static class AnswerComposer
         }
 
         var kind = context.Slots.Student != StudentKind.None ? context.Slots.Student : context.Resident?.Student ?? StudentKind.None;
+        var policy = context.Policy;
+        if (kind == StudentKind.None && policy.College is null && policy.Tiers.All(t => t.CollegeFen is null))
+        {
+            // One standard for every resident, students included ("学生医保多少钱" in 002): nothing to ask.
+            return Amount(context);
+        }
+
         if (kind == StudentKind.None)
         {
             return new ComposedAnswer("ask_student", BaseModel(context), [], false, ChatIntent.Students);
         }
 
-        var policy = context.Policy;
         if (kind == StudentKind.College && policy.College is null && policy.Tiers.All(t => t.CollegeFen is null))
         {
             return NotStatedTopic("college", context, policy.CategoryListCites);
@@ -371,6 +421,7 @@ internal static class AnswerComposer
         if (quote.AppliedCategory is { } code && policy.FindCategoryByCode(code) is { } category)
         {
             model["category"] = format.CategoryName(category);
+            model["categoryScope"] = format.CategoryScope(category);
         }
         else if (context.Slots.Categories.Count > 0 && policy.FindCategoryByCode(context.Slots.Categories[0]) is { } named)
         {
@@ -412,9 +463,15 @@ internal static class AnswerComposer
             model["waitingDays"] = format.Days(waiting);
         }
 
+        // "奖扶的政府资助好多钱" without a tier: each tier's subsidy beside its amount.
         var options = quote.Options
             .Where(o => o.IndividualDueFen is not null)
-            .Select(o => new Dictionary<string, object?> { ["tier"] = o.Tier, ["amount"] = format.Yuan(o.IndividualDueFen!.Value) })
+            .Select(o => new Dictionary<string, object?>
+            {
+                ["tier"] = o.Tier,
+                ["amount"] = format.Yuan(o.IndividualDueFen!.Value),
+                ["subsidy"] = context.Slots.AsksSubsidy && o.SubsidyFen is > 0 and var s ? format.Yuan(s) : null,
+            })
             .ToList();
         model["options"] = options;
         model["windowFrom"] = format.Date(policy.CollectionWindow.From);
@@ -492,9 +549,21 @@ internal static class AnswerComposer
     {
         var policy = context.Policy;
         var window = policy.CollectionWindow;
-        var quote = policy.Quote(Facts(context), context.Today);
+        var facts = Facts(context);
+        var quote = policy.Quote(facts, context.Today);
+        var onlyLastYearsPayers = false;
+        DateOnly? movedFrom = null;
+        if (context.Today > window.To)
+        {
+            // After the window the question is late payment: on the first day that takes it (004 stops from the
+            // 26th), and where only last year's payers may pay late (004 五、（二）) their figures with the condition said.
+            (quote, movedFrom, onlyLastYearsPayers) = QuoteOn(context, facts, context.Today);
+        }
+
         var answer = QuoteAnswer(ChatIntent.Deadline, quote, context);
         var model = answer.Model;
+        model["onlyLastYearsPayers"] = onlyLastYearsPayers;
+        model["movedFrom"] = movedFrom is { } from ? context.Format.Date(from) : null;
         model["stopDay"] = policy.NoPaymentFromDay;
         model["beforeWindow"] = context.Today < window.From;
         model["inWindow"] = window.Contains(context.Today);
@@ -660,8 +729,9 @@ internal static class AnswerComposer
     private static string CategoryExamples(AnswerContext context) =>
         string.Join(context.Format.Language == ChatLanguage.English ? ", " : "、", context.Policy.Categories
             .Where(c => c.Status != SubsidyStatus.NoSubsidy)
-            .Take(3)
-            .Select(context.Format.CategoryName));
+            .Select(context.Format.CategoryName)
+            .Distinct()
+            .Take(3));
 
     private static Dictionary<string, object?> BaseModel(AnswerContext context)
     {

@@ -63,4 +63,12 @@ internal sealed class AnswerFormat(ChatLanguage language, TextNormalizer normali
         var open = category.Name.IndexOfAny(['（', '(']);
         return Text(open > 0 ? category.Name[..open] : category.Name);
     }
+
+    /// <summary>The parenthesised part of a category's name (who it includes, "县财政定额资助夫妇1人"), or null.</summary>
+    public string? CategoryScope(SubsidyCategory category)
+    {
+        var open = category.Name.IndexOfAny(['（', '(']);
+        var close = category.Name.LastIndexOfAny(['）', ')']);
+        return open > 0 && close > open + 1 ? Text(category.Name[(open + 1)..close]) : null;
+    }
 }

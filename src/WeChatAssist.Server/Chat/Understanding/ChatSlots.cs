@@ -64,6 +64,9 @@ internal sealed record ChatSlots
     /// <summary>The message asks what the government pays ("国家给补多少", "个人加国家总共多少"), this message only.</summary>
     public bool AsksSubsidy { get; init; }
 
+    /// <summary>The message asks about a place the notice does not name ("西平县的医保多少钱"): another county's question.</summary>
+    public bool OtherPlace { get; init; }
+
     /// <summary>Text left after removing the slot words and pronouns; short residue means "only slots".</summary>
     public int ResidueLength { get; init; }
 

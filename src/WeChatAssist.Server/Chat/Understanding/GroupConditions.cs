@@ -11,12 +11,12 @@ internal sealed class GroupConditions
     /// <summary>File name inside <see cref="ChatVocabulary.Folder"/>.</summary>
     public const string FileName = "group-conditions.zh-Hans.yaml";
 
-    private readonly IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask)> _rules;
+    private readonly IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> _rules;
     private readonly string[] _collegeWords;
     private readonly string _collegeAsk;
     private readonly string _studentAsk;
 
-    private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask)> rules, string[] collegeWords, string collegeAsk, string studentAsk)
+    private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk)
     {
         _rules = rules;
         _collegeWords = collegeWords;
@@ -30,7 +30,7 @@ internal sealed class GroupConditions
         ArgumentNullException.ThrowIfNull(normalize);
         var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
         var file = deserializer.Deserialize<ConditionsFile>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty.");
-        var rules = new List<(string[], string[], string[], string)>();
+        var rules = new List<(string[], string[], string[], string, bool)>();
         foreach (var rule in file.Conditions)
         {
             if (rule.Words.Count == 0 || rule.Groups.Count == 0 || string.IsNullOrWhiteSpace(rule.Ask))
@@ -38,7 +38,7 @@ internal sealed class GroupConditions
                 throw new InvalidDataException($"{path}: every condition needs words, groups and ask.");
             }
 
-            rules.Add(([.. rule.Words.Select(normalize).OrderByDescending(w => w.Length)], [.. rule.Unless.Select(normalize)], [.. rule.Groups], rule.Ask.Trim()));
+            rules.Add(([.. rule.Words.Select(normalize).OrderByDescending(w => w.Length)], [.. rule.Unless.Select(normalize)], [.. rule.Groups], rule.Ask.Trim(), rule.AlsoWhenNamed));
         }
 
         if (file.College.Words.Count == 0 || string.IsNullOrWhiteSpace(file.College.Ask) || string.IsNullOrWhiteSpace(file.Student.Ask))
@@ -67,13 +67,21 @@ internal sealed class GroupConditions
             return _studentAsk;
         }
 
-        if (slots.Categories.Count > 0 || slots.Ordinary)
+        if (slots.Ordinary)
         {
             return null;
         }
 
-        foreach (var (words, unless, groups, ask) in _rules)
+        foreach (var (words, unless, groups, ask, alsoWhenNamed) in _rules)
         {
+            // A word that resolved to one of the rule's own groups ("建档立卡户" → 脱贫人口 where the notice also has
+            // 返贫致贫 and monitored groups the same households may now belong to) still leaves the condition open.
+            var named = slots.Categories.Count > 0;
+            if (named && !(alsoWhenNamed && slots.Categories.All(code => groups.Any(g => policy.FindCategory(g)?.Code == code))))
+            {
+                continue;
+            }
+
             if (words.Any(w => Affirmed(canonical, w)) && !unless.Any(w => canonical.Contains(w, StringComparison.Ordinal))
                 && groups.Any(g => policy.FindCategory(g) is not null))
             {
@@ -117,5 +125,7 @@ internal sealed class GroupConditions
         public List<string> Groups { get; set; } = [];
 
         public string Ask { get; set; } = string.Empty;
+
+        public bool AlsoWhenNamed { get; set; }
     }
 }

@@ -128,6 +128,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         date ??= RelativeDate(canonical, today, consumed);
 
         int? people = null;
+        var childrenOnly = false;
         if (HeadCountPattern().Match(canonical) is { Success: true } headCount && !IsConsumed(consumed, headCount.Index, headCount.Length))
         {
             var n = headCount.Groups["n"].Value;
@@ -139,6 +140,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             // "两个娃都在重庆读大学", "俩孩子": that many children, plus me and each relative joined to them.
             var relatives = ConnectorPattern().IsMatch(canonical) ? KinCount(canonical) : 0;
             people = (int)count + relatives + (relatives > 0 || canonical.Contains("我跟", StringComparison.Ordinal) || canonical.Contains("我和", StringComparison.Ordinal) ? 1 : 0);
+            childrenOnly = people == count;
             Consume(consumed, children.Index, children.Length);
         }
         else if (ConnectorPattern().IsMatch(canonical))
@@ -170,6 +172,29 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 age = (int)years;
                 Consume(consumed, ageMatch.Index, ageMatch.Length);
             }
+        }
+
+        // "低收入家庭的小孩", "俩孩子上小学": a child at school or younger is a minor throughout the benefit year; the
+        // age conditions (004 未成年人) are met from it. Not a university student, not when adults are counted too.
+        if (age is null && (people is null || childrenOnly) && MinorPattern().IsMatch(canonical) && !CollegePattern().IsMatch(canonical))
+        {
+            age = MinorAge;
+        }
+
+        var otherPlace = false;
+        foreach (Match place in PlacePattern().Matches(canonical))
+        {
+            // The match may start early ("在闻喜县的医保"): a name is known when any ending of it of two or more
+            // characters is a place of the notice or no place at all (我们县).
+            var name = place.Groups["name"].Value;
+            var known = false;
+            for (var start = 0; start <= name.Length - 2 && !known; start++)
+            {
+                var ending = name[start..];
+                known = NotAPlace.Any(w => ending.StartsWith(w, StringComparison.Ordinal)) || words.Places.Contains(ending, StringComparison.Ordinal);
+            }
+
+            otherPlace |= !known;
         }
 
         long? amount = null;
@@ -285,6 +310,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             RiskCleared = riskCleared,
             ResidueLength = Residue(canonical, consumed),
             AsksSubsidy = SubsidyQuestionPattern().IsMatch(canonical),
+            OtherPlace = otherPlace,
         };
     }
 
@@ -301,6 +327,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         foreach (var segment in segments)
         {
             if (segment.Length == 0)
+            {
+                continue;
+            }
+
+            // "我在单位有职工医保": that person is insured elsewhere and pays nothing here.
+            if (EmployeeInsuredPattern().IsMatch(segment))
             {
                 continue;
             }
@@ -397,11 +429,35 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
         var endOfMonth = match.Groups["end"].Success;
         var day = match.Groups["d"].Success ? Number(match.Groups["d"].Value) : endOfMonth ? DateTime.DaysInMonth(year, month) : 1;
-        return TryDate(year, month, day);
+        // "2月29号" said without a year in March 2024: next year has no 29 February, this year's is the day meant.
+        return TryDate(year, month, day) ?? (yearText.Length == 0 ? TryDate(today.Year, month, day) : null);
     }
 
     private static DateOnly? RelativeDate(string canonical, DateOnly today, bool[] consumed)
     {
+        // "这周五", "下周一", "下个星期三", "礼拜天": a day of this week (Monday first) or of a later one; a bare weekday
+        // is the next such day (today included).
+        if (WeekdayPattern().Match(canonical) is { Success: true } weekday && !IsConsumed(consumed, weekday.Index, weekday.Length))
+        {
+            var wanted = "一二三四五六".IndexOf(weekday.Groups["d"].Value[0], StringComparison.Ordinal) is var i and >= 0 ? i : 6;
+            var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+            var which = weekday.Groups["w"].Value;
+            DateOnly day;
+            if (which.Length == 0)
+            {
+                day = monday.AddDays(wanted);
+                day = day < today ? day.AddDays(7) : day;
+            }
+            else
+            {
+                var weeks = which switch { "下下" => 2, "下" => 1, "上" => -1, _ => 0 };
+                day = monday.AddDays((7 * weeks) + wanted);
+            }
+
+            Consume(consumed, weekday.Index, weekday.Length);
+            return day;
+        }
+
         (string Word, DateOnly Date)[] words =
         [
             ("下个月底", EndOfMonth(today.AddMonths(1))),
@@ -414,6 +470,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             ("月末", EndOfMonth(today)),
             ("年底", new DateOnly(today.Year, 12, 31)),
             ("年末", new DateOnly(today.Year, 12, 31)),
+            ("大后天", today.AddDays(3)),
             ("后天", today.AddDays(2)),
             ("昨天", today.AddDays(-1)),
             ("前天", today.AddDays(-2)),
@@ -539,9 +596,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             }
         }
 
+        // Every place the notice itself names (its county, townships, prefecture, province): a place outside this text
+        // asked about ("西平县的医保多少钱") is another county's question.
+        var places = string.Join('\n', [policy.Name, policy.Title, .. policy.Clauses.Select(c => c.Text), .. townships.Select(t => t.Name)]);
         return new PolicyWords(
             categories.OrderByDescending(c => c.Word.Length).ToList(),
-            townships.OrderByDescending(t => t.Word.Length).ToList());
+            townships.OrderByDescending(t => t.Word.Length).ToList(),
+            places);
     }
 
     private static string StripParenthesised(string name)
@@ -554,7 +615,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     private static readonly string[] TownshipSuffixes = ["街道", "镇", "乡"];
 
-    private sealed record PolicyWords(IReadOnlyList<(string Word, string Code)> Categories, IReadOnlyList<(string Word, string Name)> Townships);
+    private sealed record PolicyWords(IReadOnlyList<(string Word, string Code)> Categories, IReadOnlyList<(string Word, string Name)> Townships, string Places);
 
     [GeneratedRegex(@"(?<iy>\d{4})[-/.](?<im>\d{1,2})[-/.](?<id>\d{1,2})|(?:(?<y>\d{4}|\d{2}|[今明去前后本下上])年)?(?<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?:(?<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?:[日号]|(?=[交缴办买]))|(?<end>底|末))?")]
     private static partial Regex DatePattern();
@@ -570,6 +631,25 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"(?:20)?(?<yy>\d{2})年(?:都|也)?(?<neg>没有|没|未)?(?:有医保|有保险|交了|交过|交的|参保了|参保|参加了|参加|买了|买过)")]
     private static partial Regex PaidInYearPattern();
+
+    [GeneratedRegex(@"(?:(?<w>这|本|下下|下|上)个?)?(?:周|星期|礼拜)(?<d>[一二三四五六日天])")]
+    private static partial Regex WeekdayPattern();
+
+    [GeneratedRegex(@"(?<!没|没有|不是|无)(?:有|交了|交的|参加了|是)(?:城镇)?职工(?:医保|医疗保险)")]
+    private static partial Regex EmployeeInsuredPattern();
+
+    // Words before 县/区/市 that are not a place's name (我们县, 本县, 咱们区).
+    private static readonly string[] NotAPlace = ["我", "俺", "咱", "你", "您", "本", "全", "这", "那", "该", "县", "城", "社", "市", "郊", "辖", "老家", "外"];
+
+    // A place named right before what is asked of it: "西平县的医保", "驻马店市区居民医保" (居民医保 is 医保 by now).
+    [GeneratedRegex(@"(?<name>[\u4e00-\u9fa5]{2,4}?)(?:市区|县城|县|区|市)(?:的|里的|那边的?|那里的?)?医保")]
+    private static partial Regex PlacePattern();
+
+    // An age every child named by MinorPattern has at most, well below 18 a year later.
+    private const int MinorAge = 10;
+
+    [GeneratedRegex(@"小孩|孩子|小朋友|儿童|未成年|小学|初中|幼儿园|托幼|在园幼儿")]
+    private static partial Regex MinorPattern();
 
     [GeneratedRegex(@"以后|之后|过后|后(?!天)")]
     private static partial Regex AfterPattern();
@@ -638,7 +718,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?:去年|上年|上一年|上年度|去年度)(?<neg>没有|没|未|不)?(?:有)?(?:交|参保|参加|买)")]
     private static partial Regex PaidLastYearPattern();
 
-    [GeneratedRegex(@"风险(?<neg>未|没有|没|还没)?(?:已经|已)?(?:消除|解除)|(?<neg>未|没有|没)消除")]
+    [GeneratedRegex(@"风险(?:还|都)?(?<neg>未|没有|没|还没有|还没|不)?(?:已经|已|都)?(?:消除|解除|消掉|销号|消)|(?<neg>未|没有|没)(?:消除|销号)|(?<neg>没有|没|未)(?:解除|消除)风险")]
     private static partial Regex RiskPattern();
 
     [GeneratedRegex(@"^(?:我|我们|我家)?(?:是|就是|只是|属于)?(?:普通|一般)(?:人|的|居民|老百姓|农民|群众|人员)?|^(?:都)?(?:不是|没有|不属于|都不是)(?:的|啊|呀|哦)?$")]
