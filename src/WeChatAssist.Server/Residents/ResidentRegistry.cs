@@ -105,6 +105,22 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
         return rows.ConvertAll(Decrypt);
     }
 
+    /// <summary>The first <paramref name="limit"/> residents of <paramref name="policyId"/> who are neither bound nor
+    /// paid, oldest first (the demo's binding form offers them).</summary>
+    public async Task<IReadOnlyList<Resident>> ListUnboundUnpaidAsync(string policyId, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await database.QueryAsync<ResidentRow>(
+            $"""
+            SELECT {Columns} FROM residents r
+            WHERE r.policy_id = @policyId AND r.paid_year IS NULL
+              AND NOT EXISTS (SELECT 1 FROM resident_bindings b WHERE b.resident_id = r.id)
+            ORDER BY r.id LIMIT @limit
+            """,
+            new { policyId, limit },
+            cancellationToken);
+        return rows.ConvertAll(Decrypt);
+    }
+
     /// <summary>The encrypted name of the first resident, or <see langword="null"/> when the registry is empty: what
     /// the start-up key check tries to open.</summary>
     public Task<string?> FirstStoredNameAsync(CancellationToken cancellationToken) =>
