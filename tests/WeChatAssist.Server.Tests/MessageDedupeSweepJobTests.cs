@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Tests.Infrastructure;
@@ -18,15 +17,11 @@ public sealed class MessageDedupeSweepJobTests(PostgresServer postgres) : IClass
             : ServerFactory.ForSqlite(file.ConnectionString);
         _ = server.CreateClient();
         var now = DateTimeOffset.UtcNow;
-        await using (var scope = server.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<WeChatAssistDbContext>();
-            db.MessageDedupes.AddRange(
-                new MessageDedupe { Account = "county", DedupeKey = "expired", ExpiresAt = now.AddMinutes(-1) },
-                new MessageDedupe { Account = "county", DedupeKey = "expired-other-offset", ExpiresAt = now.AddMinutes(-1).ToOffset(TimeSpan.FromHours(8)) },
-                new MessageDedupe { Account = "county", DedupeKey = "live", ExpiresAt = now.AddMinutes(10) });
-            await db.SaveChangesAsync();
-        }
+        var store = server.Services.GetRequiredService<MessageDedupeStore>();
+        var claimedAt = now.AddMinutes(-2);
+        Assert.True(await store.TryClaimAsync("county", "expired", now.AddMinutes(-1), claimedAt, CancellationToken.None));
+        Assert.True(await store.TryClaimAsync("county", "expired-other-offset", now.AddMinutes(-1).ToOffset(TimeSpan.FromHours(8)), claimedAt, CancellationToken.None));
+        Assert.True(await store.TryClaimAsync("county", "live", now.AddMinutes(10), claimedAt, CancellationToken.None));
 
         Assert.Equal("*/5 * * * *", server.Services.RecurringJobs()["message-dedupe-sweep"].Cron);
         server.Services.TriggerRecurringJob<MessageDedupeSweepJob>();
@@ -40,9 +35,7 @@ public sealed class MessageDedupeSweepJobTests(PostgresServer postgres) : IClass
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            await using var scope = server.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<WeChatAssistDbContext>();
-            var keys = await db.MessageDedupes.Select(d => d.DedupeKey).OrderBy(k => k).ToListAsync();
+            var keys = await server.Services.GetRequiredService<MessageDedupeStore>().KeysAsync("county", CancellationToken.None);
             if (done(keys) || DateTime.UtcNow > deadline)
             {
                 return keys;

@@ -18,7 +18,7 @@ internal sealed class LiveUpdatesOptions : IValidatableObject
 
     /// <summary>Whether a recorded batch is signalled inside this process (SQLite, or the backplane fans it out)
     /// rather than through PostgreSQL's <c>NOTIFY</c> to every node's listener.</summary>
-    public bool SignalsInProcess(Data.DatabaseProvider provider) => UsesBackplane || provider != Data.DatabaseProvider.Postgres;
+    public bool SignalsInProcess(Data.ISqlDialect dialect) => UsesBackplane || !dialect.HasNotifications;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

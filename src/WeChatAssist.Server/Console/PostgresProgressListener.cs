@@ -9,7 +9,7 @@ internal sealed partial class PostgresProgressListener(DatabaseTarget database, 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (live.Value.SignalsInProcess(database.Provider))
+        if (live.Value.SignalsInProcess(database.Dialect))
         {
             return;
         }

@@ -31,7 +31,7 @@ internal sealed class ProgressSignal(DatabaseTarget database, ProgressFeed feed,
     public async Task OnPaymentsRecordedAsync(DbConnection connection, DbTransaction transaction, string batchId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (live.Value.SignalsInProcess(database.Provider))
+        if (live.Value.SignalsInProcess(database.Dialect))
         {
             feed.Post(batchId);
             return;

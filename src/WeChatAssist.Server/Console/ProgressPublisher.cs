@@ -45,7 +45,7 @@ internal sealed partial class ProgressPublisher(DatabaseTarget database, Progres
 
         var deadline = DateTimeOffset.UtcNow + VisibleWithin;
         var areas = await AreasAsync(batchId, cancellationToken);
-        while (areas.Count == 0 && live.Value.SignalsInProcess(database.Provider) && DateTimeOffset.UtcNow < deadline)
+        while (areas.Count == 0 && live.Value.SignalsInProcess(database.Dialect) && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
             areas = await AreasAsync(batchId, cancellationToken);

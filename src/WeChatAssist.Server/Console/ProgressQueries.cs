@@ -24,7 +24,7 @@ internal sealed class ProgressQueries(DatabaseTarget database, PolicyCatalog pol
         Task<List<(string Area, long Registered, long Paid)>> areas;
         Task<List<(string Codes, long Registered, long Paid)>> groups;
         Task<List<DayCount>> trend;
-        if (database.Provider == DatabaseProvider.Postgres)
+        if (database.Dialect.ParallelReads)
         {
             areas = AreasAsync(scope, year, cancellationToken);
             groups = CategoriesAsync(scope, year, cancellationToken);

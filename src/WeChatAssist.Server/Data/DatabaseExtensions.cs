@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Data.Schema;
@@ -6,7 +5,7 @@ using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Data;
 
-/// <summary>Registers persistence: options, the resolved database, EF Core and the start-up migrator.</summary>
+/// <summary>Registers persistence: options, the resolved database and its dialect, the stores of the shared tables and the start-up migrator.</summary>
 internal static class DatabaseExtensions
 {
     /// <summary>Adds the database. Call before <c>AddScheduling</c>: the migrator has to start before the job server.</summary>
@@ -30,19 +29,8 @@ internal static class DatabaseExtensions
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationHostedService>();
 
-        builder.Services.AddDbContext<WeChatAssistDbContext>((sp, options) =>
-        {
-            var target = sp.GetRequiredService<DatabaseTarget>();
-            if (target.Provider == DatabaseProvider.Postgres)
-            {
-                options.UseNpgsql((Npgsql.NpgsqlDataSource)target.DataSource);
-            }
-            else
-            {
-                options.UseSqlite(target.ConnectionString);
-            }
-        });
-
+        builder.Services.AddSingleton<AppSettings>();
+        builder.Services.AddSingleton<MessageDedupeStore>();
         builder.Services.AddRecurringJob<MessageDedupeSweepJob>("message-dedupe-sweep", "*/5 * * * *");
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

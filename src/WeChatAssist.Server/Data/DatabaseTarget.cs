@@ -5,7 +5,7 @@ using Npgsql;
 namespace WeChatAssist.Server.Data;
 
 /// <summary>The one database this node uses, resolved from validated <see cref="DatabaseOptions"/>:
-/// the migrator, EF Core, the job storage (PostgreSQL) and the health check all connect through <see cref="DataSource"/>.</summary>
+/// the migrator, the stores, the job storage (PostgreSQL) and the health check all connect through <see cref="DataSource"/>.</summary>
 internal sealed class DatabaseTarget : IAsyncDisposable
 {
     /// <summary>The SQLite file name used when no connection string is configured.</summary>

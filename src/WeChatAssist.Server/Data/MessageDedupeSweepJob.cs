@@ -1,16 +1,14 @@
-using Microsoft.EntityFrameworkCore;
 using WeChatAssist.Server.Scheduling;
 
 namespace WeChatAssist.Server.Data;
 
 /// <summary>Deletes WeChat de-duplication keys whose retry window has passed. Runs on one node of the cluster at a
 /// time; expiry is protocol time, so it uses the real clock, never the business clock.</summary>
-internal sealed partial class MessageDedupeSweepJob(WeChatAssistDbContext db, TimeProvider realClock, ILogger<MessageDedupeSweepJob> logger) : IRecurringJob
+internal sealed partial class MessageDedupeSweepJob(MessageDedupeStore store, TimeProvider realClock, ILogger<MessageDedupeSweepJob> logger) : IRecurringJob
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var now = realClock.GetUtcNow();
-        var deleted = await db.MessageDedupes.Where(d => d.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await store.DeleteExpiredAsync(realClock.GetUtcNow(), cancellationToken);
         if (deleted > 0)
         {
             LogSwept(logger, deleted);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -95,6 +96,11 @@ internal sealed class PostgresDialect : ISqlDialect
         await writer.CompleteAsync(cancellationToken);
         return count;
     }
+
+    // A million ids from the sequence is one statement that may outlast the default 30 s on a busy server.
+    public async Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, string table, int count, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT nextval(pg_get_serial_sequence(@table, 'id')) FROM generate_series(1, @count)", new { table, count }, transaction, 600, cancellationToken: cancellationToken))).AsList();
 
     private static NpgsqlDbType NpgsqlType(BulkType type) => type switch
     {

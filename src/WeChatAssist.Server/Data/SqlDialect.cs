@@ -88,6 +88,12 @@ internal interface ISqlDialect
     /// runs on such a connection; SQLite's <c>Default Timeout</c>): for bulk work such as an import.</summary>
     DbDataSource CreateDataSource(string connectionString, int commandTimeoutSeconds);
 
+    /// <summary>Reserves <paramref name="count"/> new values of <paramref name="table"/>'s <c>id</c> for rows a bulk path
+    /// writes itself: from the sequence on PostgreSQL (concurrent writers may interleave; each id nextval hands out
+    /// is ours), past the highest id and AUTOINCREMENT's high-water mark on SQLite (the transaction holds the write
+    /// lock; explicit ids move the high-water mark on).</summary>
+    Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, string table, int count, CancellationToken cancellationToken);
+
     /// <summary>The dialect of <paramref name="provider"/>, for the static helpers that predate injection.</summary>
     static ISqlDialect For(DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres ? PostgresDialect.Instance : SqliteDialect.Instance;

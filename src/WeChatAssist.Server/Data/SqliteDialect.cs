@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Dapper;
 
 namespace WeChatAssist.Server.Data;
 
@@ -61,6 +62,13 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public Task DropTemporaryTableAsync(DbConnection connection, DbTransaction transaction, string table, CancellationToken cancellationToken) =>
         BulkRows.ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS temp.{table}", cancellationToken);
+
+    public async Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, string table, int count, CancellationToken cancellationToken)
+    {
+        var first = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = @table), 0), COALESCE((SELECT MAX(id) FROM {table}), 0))", new { table }, transaction, cancellationToken: cancellationToken)) + 1;
+        return [.. Enumerable.Range(0, count).Select(i => first + i)];
+    }
 
     public async Task<int> WriteRowsAsync<T>(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Func<T, object?[]> values, CancellationToken cancellationToken)
     {

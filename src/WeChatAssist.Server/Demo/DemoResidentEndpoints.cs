@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.WeChat.Configuration;
 
@@ -21,36 +20,20 @@ internal static class DemoResidentEndpoints
         return endpoints;
     }
 
-    internal static async Task<Results<Ok<DemoResidentView[]>, NotFound>> ListAsync(
-        string? account, IOptionsMonitor<WeChatOptions> weChat, DatabaseTarget database, ResidentRegistry registry, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<DemoResidentView[]>, NotFound>> ListAsync([AsParameters] DemoResidentsRequest request, CancellationToken cancellationToken)
     {
-        if (account is null || !weChat.CurrentValue.Accounts.TryGetValue(account, out var configured))
+        if (request.Account is null || !request.WeChat.CurrentValue.Accounts.TryGetValue(request.Account, out var configured))
         {
             return TypedResults.NotFound();
         }
 
-        var ids = new List<long>();
-        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
-        await using (var command = connection.Command(null, """
-            SELECT r.id FROM residents r
-            WHERE r.policy_id = @policy AND r.paid_year IS NULL
-              AND NOT EXISTS (SELECT 1 FROM resident_bindings b WHERE b.resident_id = r.id)
-            ORDER BY r.id LIMIT 3
-            """))
-        {
-            command.AddParameter("@policy", configured.PolicyId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-        }
-
-        var residents = await registry.GetAsync(ids, cancellationToken);
-        return TypedResults.Ok(residents.OrderBy(r => r.Id)
-            .Select(r => new DemoResidentView(r.Name, r.IdNumber, r.Township, r.Village, r.CategoryCodes)).ToArray());
+        var residents = await request.Registry.ListUnboundUnpaidAsync(configured.PolicyId, 3, cancellationToken);
+        return TypedResults.Ok(residents.Select(r => new DemoResidentView(r.Name, r.IdNumber, r.Township, r.Village, r.CategoryCodes)).ToArray());
     }
 }
+
+/// <summary>What <see cref="DemoResidentEndpoints.ListAsync"/> needs: the account from the query and its services.</summary>
+internal sealed record DemoResidentsRequest(string? Account, IOptionsMonitor<WeChatOptions> WeChat, ResidentRegistry Registry);
 
 /// <summary>A made-up resident for the simulator's binding form.</summary>
 internal sealed record DemoResidentView(string Name, string IdNumber, string Township, string Village, IReadOnlyList<string> CategoryCodes);

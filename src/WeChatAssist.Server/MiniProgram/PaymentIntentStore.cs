@@ -1,4 +1,3 @@
-using System.Globalization;
 using WeChatAssist.Server.Data;
 
 namespace WeChatAssist.Server.MiniProgram;
@@ -9,22 +8,12 @@ internal sealed record NewPaymentIntent(long ResidentId, string AppId, string Op
 /// <summary><c>payment_intents</c>: who started paying for whom, which tier, how much and through which channel.</summary>
 internal sealed class PaymentIntentStore(DatabaseTarget database, TimeProvider clock)
 {
-    public async Task<long> InsertAsync(NewPaymentIntent intent, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public Task<long> InsertAsync(NewPaymentIntent intent, CancellationToken cancellationToken) =>
+        database.ExecuteScalarAsync<long>(
+            """
             INSERT INTO payment_intents (resident_id, app_id, open_id, benefit_year, tier, amount_fen, channel, created_at)
-            VALUES (@resident, @app, @open, @year, @tier, @amount, @channel, @now) RETURNING id
-            """;
-        command.AddParameter("@resident", intent.ResidentId);
-        command.AddParameter("@app", intent.AppId);
-        command.AddParameter("@open", intent.OpenId);
-        command.AddParameter("@year", intent.BenefitYear);
-        command.AddParameter("@tier", intent.Tier);
-        command.AddParameter("@amount", intent.AmountFen);
-        command.AddParameter("@channel", intent.Channel);
-        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-    }
+            VALUES (@ResidentId, @AppId, @OpenId, @BenefitYear, @Tier, @AmountFen, @Channel, @now) RETURNING id
+            """,
+            new { intent.ResidentId, intent.AppId, intent.OpenId, intent.BenefitYear, intent.Tier, intent.AmountFen, intent.Channel, now = clock.GetUtcNow() },
+            cancellationToken);
 }

@@ -1,9 +1,9 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.PersonalData;
 
@@ -13,7 +13,7 @@ namespace WeChatAssist.Server.PersonalData;
 /// fingerprint of each key in <c>app_settings</c> (an HMAC of a fixed text, which does not reveal the key); a
 /// database from before the fingerprints is checked by decrypting one stored name. Runs after the schema migrator and
 /// before the server listens.</summary>
-internal sealed class PersonalDataKeyCheck(DatabaseTarget database, IOptions<PersonalDataOptions> options, PersonalDataProtector protector) : IHostedService
+internal sealed class PersonalDataKeyCheck(AppSettings settings, ResidentRegistry residents, IOptions<PersonalDataOptions> options, PersonalDataProtector protector) : IHostedService
 {
     public const string SettingKey = "personal-data.key-fingerprints";
 
@@ -26,14 +26,13 @@ internal sealed class PersonalDataKeyCheck(DatabaseTarget database, IOptions<Per
         }
 
         const string Section = PersonalDataOptions.SectionName;
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var stored = await ReadAsync(connection, cancellationToken);
+        var stored = await settings.FindAsync(SettingKey, cancellationToken) is { } json ? JsonSerializer.Deserialize<Fingerprints>(json) : null;
         var current = Fingerprints.Of(o);
         var failures = new List<string>();
         if (stored is null)
         {
             // Written before fingerprints existed (or empty): one stored name must open with the configured keys.
-            if (await OneStoredNameAsync(connection, cancellationToken) is { } name)
+            if (await residents.FirstStoredNameAsync(cancellationToken) is { } name)
             {
                 try
                 {
@@ -75,45 +74,11 @@ internal sealed class PersonalDataKeyCheck(DatabaseTarget database, IOptions<Per
         var merged = stored is null ? current : stored with { Keys = new Dictionary<string, string>(stored.Keys.Concat(current.Keys.Where(k => !stored.Keys.ContainsKey(k.Key))), StringComparer.Ordinal) };
         if (stored is null || merged.Keys.Count != stored.Keys.Count)
         {
-            await WriteAsync(connection, merged, cancellationToken);
+            await settings.SetAsync(SettingKey, JsonSerializer.Serialize(merged), DateTimeOffset.UtcNow, cancellationToken);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static async Task<Fingerprints?> ReadAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM app_settings WHERE key = @key";
-        Add(command, "key", SettingKey);
-        return await command.ExecuteScalarAsync(cancellationToken) is string json ? JsonSerializer.Deserialize<Fingerprints>(json) : null;
-    }
-
-    private static async Task<string?> OneStoredNameAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name_encrypted FROM residents ORDER BY id LIMIT 1";
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
-    private static async Task WriteAsync(DbConnection connection, Fingerprints fingerprints, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO app_settings (key, value, updated_at) VALUES (@key, @value, @at) "
-            + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
-        Add(command, "key", SettingKey);
-        Add(command, "value", JsonSerializer.Serialize(fingerprints));
-        Add(command, "at", DateTimeOffset.UtcNow);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     /// <summary>HMAC-SHA256 of a fixed text under each key, first 16 bytes in hex.</summary>
     internal sealed record Fingerprints(string Lookup, Dictionary<string, string> Keys)

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using System.Globalization;
+using Dapper;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.PersonalData;
 
@@ -54,16 +54,16 @@ internal sealed class ResidentEditor(DatabaseTarget database, PersonalDataProtec
         }
 
         string? oldValue;
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.AddParameter("@id", residentId);
+        string column;
+        object? value = newValue;
+        string? hash = null;
+        DateOnly? birth = null;
         switch (field)
         {
             case ResidentField.Name:
                 oldValue = protector.Unprotect(current.NameEncrypted);
                 newValue = ResidentRegistry.NormaliseName(newValue);
-                update.CommandText = "UPDATE residents SET name_encrypted = @value WHERE id = @id";
-                update.AddParameter("@value", protector.Protect(newValue));
+                (column, value) = ("name_encrypted", protector.Protect(newValue));
                 break;
             case ResidentField.IdNumber:
                 if (!ResidentIdNumber.TryParse(newValue, today, out var number, out _))
@@ -73,47 +73,40 @@ internal sealed class ResidentEditor(DatabaseTarget database, PersonalDataProtec
 
                 oldValue = protector.Unprotect(current.IdNumberEncrypted);
                 newValue = number.Value.Value;
-                var hash = protector.LookupHash(newValue);
-                if (await IdHashTakenAsync(connection, transaction, current.PolicyId, hash, residentId, cancellationToken))
+                hash = protector.LookupHash(newValue);
+                if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        "SELECT COUNT(*) FROM residents WHERE policy_id = @PolicyId AND id_hash = @hash AND id <> @residentId",
+                        new { current.PolicyId, hash, residentId }, transaction, cancellationToken: cancellationToken)) > 0)
                 {
                     return ResidentChangeOutcome.IdNumberTaken;
                 }
 
-                update.CommandText = "UPDATE residents SET id_number_encrypted = @value, id_hash = @hash, birth_date = @birth WHERE id = @id";
-                update.AddParameter("@value", protector.Protect(newValue));
-                update.AddParameter("@hash", hash);
-                update.AddParameter("@birth", SqlValues.Date(database.Provider, number.Value.BirthDate));
+                (column, value, birth) = ("id_number_encrypted", protector.Protect(newValue), number.Value.BirthDate);
                 break;
             case ResidentField.Address:
                 oldValue = current.AddressEncrypted is null ? null : protector.Unprotect(current.AddressEncrypted);
-                update.CommandText = "UPDATE residents SET address_encrypted = @value WHERE id = @id";
-                update.AddParameter("@value", protector.Protect(newValue));
+                (column, value) = ("address_encrypted", protector.Protect(newValue));
                 break;
             case ResidentField.Township:
-                oldValue = current.Township;
-                update.CommandText = "UPDATE residents SET township = @value WHERE id = @id";
-                update.AddParameter("@value", newValue);
+                (oldValue, column) = (current.Township, "township");
                 break;
             case ResidentField.Village:
-                oldValue = current.Village;
-                update.CommandText = "UPDATE residents SET village = @value WHERE id = @id";
-                update.AddParameter("@value", newValue);
+                (oldValue, column) = (current.Village, "village");
                 break;
             case ResidentField.Household:
-                oldValue = current.Household;
-                update.CommandText = "UPDATE residents SET household_code = @value WHERE id = @id";
-                update.AddParameter("@value", newValue);
+                (oldValue, column) = (current.HouseholdCode, "household_code");
                 break;
             default:
-                oldValue = current.Categories;
-                update.CommandText = "UPDATE residents SET category_codes = @value WHERE id = @id";
-                update.AddParameter("@value", newValue);
+                (oldValue, column) = (current.CategoryCodes, "category_codes");
                 break;
         }
 
+        // The column comes from the switch above, never from input; a new ID number brings its hash and birth date.
+        var extra = field == ResidentField.IdNumber ? ", id_hash = @hash, birth_date = @birth" : "";
         try
         {
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE residents SET {column} = @value{extra} WHERE id = @residentId", new { value, hash, birth, residentId }, transaction, cancellationToken: cancellationToken));
         }
         catch (DbException ex) when (field == ResidentField.IdNumber && IsUniqueViolation(ex))
         {
@@ -121,49 +114,41 @@ internal sealed class ResidentEditor(DatabaseTarget database, PersonalDataProtec
             return ResidentChangeOutcome.IdNumberTaken;
         }
 
-        await using var history = connection.CreateCommand();
-        history.Transaction = transaction;
-        history.CommandText = """
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
             INSERT INTO resident_history (resident_id, field, old_value_encrypted, new_value_encrypted, correction_id, staff_user, at)
-            VALUES (@resident, @field, @old, @new, @correction, @user, @now)
-            """;
-        history.AddParameter("@resident", residentId);
-        history.AddParameter("@field", FieldName(field));
-        history.AddParameter("@old", oldValue is null ? null : protector.Protect(oldValue));
-        history.AddParameter("@new", protector.Protect(newValue));
-        history.AddParameter("@correction", correctionId);
-        history.AddParameter("@user", staffUser);
-        history.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        await history.ExecuteNonQueryAsync(cancellationToken);
+            VALUES (@residentId, @field, @old, @new, @correctionId, @staffUser, @now)
+            """,
+            new
+            {
+                residentId,
+                field = FieldName(field),
+                old = oldValue is null ? null : protector.Protect(oldValue),
+                @new = protector.Protect(newValue),
+                correctionId,
+                staffUser,
+                now = clock.GetUtcNow(),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
         return ResidentChangeOutcome.Applied;
     }
 
     /// <summary>A resident's changes, oldest first, values decrypted.</summary>
     public async Task<IReadOnlyList<ResidentHistoryEntry>> HistoryAsync(long residentId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, resident_id, field, old_value_encrypted, new_value_encrypted, correction_id, staff_user, at
-            FROM resident_history WHERE resident_id = @resident ORDER BY id
-            """;
-        command.AddParameter("@resident", residentId);
-        var rows = new List<ResidentHistoryEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var rows = await database.QueryAsync<ResidentHistoryEntry>(
+            """
+            SELECT id, resident_id, field, old_value_encrypted AS old_value, new_value_encrypted AS new_value, correction_id, staff_user, at
+            FROM resident_history WHERE resident_id = @residentId ORDER BY id
+            """,
+            new { residentId },
+            cancellationToken);
+        return rows.ConvertAll(row => row with
         {
-            rows.Add(new ResidentHistoryEntry(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : protector.Unprotect(reader.GetString(3)),
-                reader.IsDBNull(4) ? null : protector.Unprotect(reader.GetString(4)),
-                reader.IsDBNull(5) ? null : reader.GetInt64(5),
-                reader.GetString(6),
-                reader.GetInstant(database.Provider, 7)));
-        }
-
-        return rows;
+            OldValue = row.OldValue is null ? null : protector.Unprotect(row.OldValue),
+            NewValue = row.NewValue is null ? null : protector.Unprotect(row.NewValue),
+        });
     }
 
     /// <summary>The field's name in <c>resident_history</c> and on the wire.</summary>
@@ -182,39 +167,12 @@ internal sealed class ResidentEditor(DatabaseTarget database, PersonalDataProtec
         ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
         || ex is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
 
-    private static async Task<bool> IdHashTakenAsync(DbConnection connection, DbTransaction transaction, string policyId, string hash, long residentId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT COUNT(*) FROM residents WHERE policy_id = @policy AND id_hash = @hash AND id <> @id";
-        command.AddParameter("@policy", policyId);
-        command.AddParameter("@hash", hash);
-        command.AddParameter("@id", residentId);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
-    }
+    private static Task<CurrentRow?> ReadCurrentAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<CurrentRow>(new CommandDefinition(
+            "SELECT policy_id, township, village, name_encrypted, id_number_encrypted, address_encrypted, household_code, category_codes FROM residents WHERE id = @residentId",
+            new { residentId },
+            transaction,
+            cancellationToken: cancellationToken));
 
-    private static async Task<CurrentRow?> ReadCurrentAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT policy_id, township, village, name_encrypted, id_number_encrypted, address_encrypted, household_code, category_codes FROM residents WHERE id = @id";
-        command.AddParameter("@id", residentId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new CurrentRow(
-            reader.GetString(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.GetString(4),
-            reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.GetString(7));
-    }
-
-    private sealed record CurrentRow(string PolicyId, string Township, string Village, string NameEncrypted, string IdNumberEncrypted, string? AddressEncrypted, string? Household, string Categories);
+    private sealed record CurrentRow(string PolicyId, string Township, string Village, string NameEncrypted, string IdNumberEncrypted, string? AddressEncrypted, string? HouseholdCode, string CategoryCodes);
 }

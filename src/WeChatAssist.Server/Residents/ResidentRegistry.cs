@@ -39,72 +39,44 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
 {
     private const string Columns = "id, policy_id, township, village, name_encrypted, id_number_encrypted, birth_date, category_codes, paid_year, paid_on, address_encrypted, household_code";
 
-    public async Task<long> InsertAsync(NewResident resident, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public Task<long> InsertAsync(NewResident resident, CancellationToken cancellationToken) =>
+        database.ExecuteScalarAsync<long>(
+            """
             INSERT INTO residents (policy_id, township, village, name_encrypted, id_number_encrypted, id_hash, birth_date, category_codes, paid_year, paid_on, created_at)
-            VALUES (@policy, @township, @village, @name, @number, @hash, @birth, @categories, @paidYear, @paidOn, @now)
+            VALUES (@PolicyId, @Township, @Village, @name, @number, @hash, @birth, @categories, @PaidYear, @PaidOn, @now)
             RETURNING id
-            """;
-        command.AddParameter("@policy", resident.PolicyId);
-        command.AddParameter("@township", resident.Township);
-        command.AddParameter("@village", resident.Village);
-        command.AddParameter("@name", protector.Protect(NormaliseName(resident.Name)));
-        command.AddParameter("@number", protector.Protect(resident.IdNumber.Value));
-        command.AddParameter("@hash", protector.LookupHash(resident.IdNumber.Value));
-        command.AddParameter("@birth", SqlValues.Date(database.Provider, resident.IdNumber.BirthDate));
-        command.AddParameter("@categories", string.Join(',', resident.CategoryCodes));
-        command.AddParameter("@paidYear", resident.PaidYear);
-        command.AddParameter("@paidOn", SqlValues.Date(database.Provider, resident.PaidOn));
-        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
+            """,
+            new
+            {
+                resident.PolicyId,
+                resident.Township,
+                resident.Village,
+                name = protector.Protect(NormaliseName(resident.Name)),
+                number = protector.Protect(resident.IdNumber.Value),
+                hash = protector.LookupHash(resident.IdNumber.Value),
+                birth = resident.IdNumber.BirthDate,
+                categories = string.Join(',', resident.CategoryCodes),
+                resident.PaidYear,
+                resident.PaidOn,
+                now = clock.GetUtcNow(),
+            },
+            cancellationToken);
 
     /// <summary>Reserves <paramref name="count"/> new <c>residents.id</c> values for rows a bulk path writes itself:
     /// from the sequence on PostgreSQL (concurrent writers may interleave; each id nextval hands out is ours), past the
     /// highest id and AUTOINCREMENT's high-water mark on SQLite (the transaction holds the write lock; explicit ids
-    /// move the high-water mark on).</summary>
-    public static async Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int count, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-
-        // A million ids from the sequence is one statement that may outlast the default 30 s on a busy server.
-        command.CommandTimeout = 600;
-        if (provider == DatabaseProvider.Postgres)
-        {
-            command.CommandText = "SELECT nextval(pg_get_serial_sequence('residents', 'id')) FROM generate_series(1, @count)";
-            command.AddParameter("@count", count);
-            var allocated = new List<long>(count);
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    allocated.Add(reader.GetInt64(0));
-                }
-            }
-
-            return allocated;
-        }
-
-        command.CommandText = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'residents'), 0), COALESCE((SELECT MAX(id) FROM residents), 0))";
-        var first = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) + 1;
-        return [.. Enumerable.Range(0, count).Select(i => first + i)];
-    }
+    /// move the high-water mark on). The SQL is the dialect's (<see cref="ISqlDialect.AllocateIdsAsync"/>).</summary>
+    public static Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int count, CancellationToken cancellationToken) =>
+        ISqlDialect.For(provider).AllocateIdsAsync(connection, transaction, "residents", count, cancellationToken);
 
     /// <summary>The resident of <paramref name="policyId"/> with this ID number, found by its keyed hash.</summary>
     public async Task<Resident?> FindAsync(string policyId, ResidentIdNumber idNumber, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM residents WHERE policy_id = @policy AND id_hash = @hash";
-        command.AddParameter("@policy", policyId);
-        command.AddParameter("@hash", protector.LookupHash(idNumber.Value));
-        var rows = await ReadAsync(command, cancellationToken);
-        return rows.Count == 0 ? null : rows[0];
+        var rows = await database.QueryAsync<ResidentRow>(
+            $"SELECT {Columns} FROM residents WHERE policy_id = @policyId AND id_hash = @hash",
+            new { policyId, hash = protector.LookupHash(idNumber.Value) },
+            cancellationToken);
+        return rows.Count == 0 ? null : Decrypt(rows[0]);
     }
 
     public async Task<IReadOnlyList<Resident>> GetAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
@@ -114,34 +86,45 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
             return [];
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        var names = ids.Select((id, i) => "@id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        command.CommandText = $"SELECT {Columns} FROM residents WHERE id IN ({string.Join(", ", names)}) ORDER BY id";
-        foreach (var (id, name) in ids.Zip(names))
-        {
-            command.AddParameter(name, id);
-        }
-
-        return await ReadAsync(command, cancellationToken);
+        var rows = await database.QueryAsync<ResidentRow>(
+            $"SELECT {Columns} FROM residents WHERE id {database.Dialect.AnyOf("@ids")} ORDER BY id", new { ids = ids.ToArray() }, cancellationToken);
+        return rows.ConvertAll(Decrypt);
     }
 
     /// <summary>Residents within <paramref name="scope"/>, oldest first, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<Resident>> ListAsync(ResidentScope scope, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        var rows = await database.QueryAsync<ResidentRow>(
+            $"""
             SELECT {Columns} FROM residents
-            WHERE (@policy IS NULL OR policy_id = @policy) AND (@township IS NULL OR township = @township) AND (@village IS NULL OR village = @village)
+            WHERE (@PolicyId IS NULL OR policy_id = @PolicyId) AND (@Township IS NULL OR township = @Township) AND (@Village IS NULL OR village = @Village)
             ORDER BY id LIMIT @limit
-            """;
-        command.AddText("@policy", scope.PolicyId);
-        command.AddText("@township", scope.Township);
-        command.AddText("@village", scope.Village);
-        command.AddParameter("@limit", limit);
-        return await ReadAsync(command, cancellationToken);
+            """,
+            new { scope.PolicyId, scope.Township, scope.Village, limit },
+            cancellationToken);
+        return rows.ConvertAll(Decrypt);
     }
+
+    /// <summary>The first <paramref name="limit"/> residents of <paramref name="policyId"/> who are neither bound nor
+    /// paid, oldest first (the demo's binding form offers them).</summary>
+    public async Task<IReadOnlyList<Resident>> ListUnboundUnpaidAsync(string policyId, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await database.QueryAsync<ResidentRow>(
+            $"""
+            SELECT {Columns} FROM residents r
+            WHERE r.policy_id = @policyId AND r.paid_year IS NULL
+              AND NOT EXISTS (SELECT 1 FROM resident_bindings b WHERE b.resident_id = r.id)
+            ORDER BY r.id LIMIT @limit
+            """,
+            new { policyId, limit },
+            cancellationToken);
+        return rows.ConvertAll(Decrypt);
+    }
+
+    /// <summary>The encrypted name of the first resident, or <see langword="null"/> when the registry is empty: what
+    /// the start-up key check tries to open.</summary>
+    public Task<string?> FirstStoredNameAsync(CancellationToken cancellationToken) =>
+        database.QuerySingleOrDefaultAsync<string>("SELECT name_encrypted FROM residents ORDER BY id LIMIT 1", null, cancellationToken);
 
     /// <summary>Names compare without spaces (full-width ones included) and with the middle dots of minority names unified.</summary>
     public static string NormaliseName(string name)
@@ -158,27 +141,32 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
         return builder.ToString();
     }
 
-    private async Task<List<Resident>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        var rows = new List<Resident>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new Resident(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                protector.Unprotect(reader.GetString(4)),
-                protector.Unprotect(reader.GetString(5)),
-                reader.GetDate(database.Provider, 6)!.Value,
-                reader.GetString(7).Split(',', StringSplitOptions.RemoveEmptyEntries),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                reader.GetDate(database.Provider, 9),
-                reader.IsDBNull(10) ? null : protector.Unprotect(reader.GetString(10)),
-                reader.IsDBNull(11) ? null : reader.GetString(11)));
-        }
+    private Resident Decrypt(ResidentRow row) => new(
+        row.Id,
+        row.PolicyId,
+        row.Township,
+        row.Village,
+        protector.Unprotect(row.NameEncrypted),
+        protector.Unprotect(row.IdNumberEncrypted),
+        row.BirthDate,
+        row.CategoryCodes.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        row.PaidYear,
+        row.PaidOn,
+        row.AddressEncrypted is null ? null : protector.Unprotect(row.AddressEncrypted),
+        row.HouseholdCode);
 
-        return rows;
-    }
+    /// <summary>A <c>residents</c> row as stored (<see cref="Columns"/>, in order).</summary>
+    private sealed record ResidentRow(
+        long Id,
+        string PolicyId,
+        string Township,
+        string Village,
+        string NameEncrypted,
+        string IdNumberEncrypted,
+        DateOnly BirthDate,
+        string CategoryCodes,
+        int? PaidYear,
+        DateOnly? PaidOn,
+        string? AddressEncrypted,
+        string? HouseholdCode);
 }

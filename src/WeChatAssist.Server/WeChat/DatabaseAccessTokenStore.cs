@@ -23,50 +23,22 @@ internal sealed class DatabaseAccessTokenStore(DatabaseTarget database, TimeProv
 
     private const string ReleaseSql = "UPDATE access_tokens SET lease_owner = NULL, lease_until = NULL WHERE token_key = @key AND lease_owner = @owner";
 
-    public async ValueTask<StoredAccessToken?> GetAsync(string key, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = GetSql;
-        command.AddParameter("@key", key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) && !await reader.IsDBNullAsync(1, cancellationToken)
-            ? new StoredAccessToken(reader.GetString(0), reader.GetInstant(database.Provider, 1))
+    public async ValueTask<StoredAccessToken?> GetAsync(string key, CancellationToken cancellationToken) =>
+        await database.QuerySingleOrDefaultAsync<TokenRow>(GetSql, new { key }, cancellationToken) is { ExpiresAt: { } expires } row
+            ? new StoredAccessToken(row.Token, expires)
             : null;
-    }
 
     public async ValueTask<bool> TryAcquireRefreshLeaseAsync(string key, string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = LeaseSql;
-        command.AddParameter("@key", key);
-        command.AddParameter("@owner", owner);
-        command.AddInstant(database.Provider, "@until", now + duration);
-        command.AddInstant(database.Provider, "@now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await database.ExecuteAsync(LeaseSql, new { key, owner, until = now + duration, now }, cancellationToken) == 1;
     }
 
-    public async ValueTask SaveAsync(string key, StoredAccessToken token, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SaveSql;
-        command.AddParameter("@key", key);
-        command.AddParameter("@token", token.Value);
-        command.AddInstant(database.Provider, "@expires", token.ExpiresAt);
-        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public async ValueTask SaveAsync(string key, StoredAccessToken token, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(SaveSql, new { key, token = token.Value, expires = token.ExpiresAt, now = clock.GetUtcNow() }, cancellationToken);
 
-    public async ValueTask ReleaseRefreshLeaseAsync(string key, string owner, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = ReleaseSql;
-        command.AddParameter("@key", key);
-        command.AddParameter("@owner", owner);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public async ValueTask ReleaseRefreshLeaseAsync(string key, string owner, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(ReleaseSql, new { key, owner }, cancellationToken);
+
+    private sealed record TokenRow(string Token, DateTimeOffset? ExpiresAt);
 }

@@ -31,7 +31,7 @@ public sealed class DatabaseStoreTests(PostgresServer postgres) : IClassFixture<
     public async Task A_message_key_is_claimed_once_until_it_expires(string provider)
     {
         var clock = new FakeTimeProvider(Start);
-        var dedupe = new DatabaseMessageDeduplicator(await NodeAsync(provider), clock);
+        var dedupe = new DatabaseMessageDeduplicator(new MessageDedupeStore(await NodeAsync(provider)), clock);
 
         Assert.True(await dedupe.TryClaimAsync("wenxi", "oResident|1001", TimeSpan.FromMinutes(10), default));
         Assert.False(await dedupe.TryClaimAsync("wenxi", "oResident|1001", TimeSpan.FromMinutes(10), default));
@@ -46,7 +46,7 @@ public sealed class DatabaseStoreTests(PostgresServer postgres) : IClassFixture<
     public async Task Two_nodes_racing_for_one_retried_message_claim_it_once(string provider)
     {
         var clock = new FakeTimeProvider(Start);
-        var nodes = new[] { new DatabaseMessageDeduplicator(await NodeAsync(provider), clock), new DatabaseMessageDeduplicator(await NodeAsync(provider), clock) };
+        var nodes = new[] { new DatabaseMessageDeduplicator(new MessageDedupeStore(await NodeAsync(provider)), clock), new DatabaseMessageDeduplicator(new MessageDedupeStore(await NodeAsync(provider)), clock) };
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => nodes[i % 2].TryClaimAsync("wenxi", "oRetry|42", TimeSpan.FromMinutes(10), default).AsTask())));
 

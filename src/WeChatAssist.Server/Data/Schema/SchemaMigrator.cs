@@ -35,7 +35,7 @@ internal sealed partial class SchemaMigrator(
         }
         else if (target.SqliteFilePath is not null)
         {
-            // WAL lets the scheduler, EF Core and readers share the file; the setting persists in the file.
+            // WAL lets the scheduler, the stores and readers share the file; the setting persists in the file.
             await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
