@@ -27,6 +27,11 @@ internal sealed class ChatOptions
     [Range(0.0, 1.0)]
     public double ClauseMinimumMatched { get; set; } = 0.5;
 
+    /// <summary>The share of content words a clause sentence needs when the message asks something the notice says in
+    /// words (who, which office, what to bring: <c>localization/chat/clause-words.zh-Hans.yaml</c>) and no amount or date.</summary>
+    [Range(0.0, 1.0)]
+    public double ClauseWordsMinimumMatched { get; set; } = 0.3;
+
     /// <summary>How long a follower's dialogue state (pending question, facts, language) is kept after the last message.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(30);

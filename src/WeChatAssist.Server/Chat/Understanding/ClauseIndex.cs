@@ -20,8 +20,11 @@ internal sealed record ClauseQuery(KeyValuePair<string, double>[] Terms, double 
 /// <summary>Retrieves the clause sentence that answers a question the engine cannot compute: BM25 over each
 /// policy's clause sentences, terms are jieba words (weight 1) and character bigrams (weight 0.5) of the canonical
 /// text, so "可以交现金吗" finds the sentence forbidding refusing cash.</summary>
-internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer normalizer)
+internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer normalizer, ClauseWords? words = null)
 {
+    // The notice terms a resident's everyday words stand for weigh less than the words said.
+    private const double ExpansionWeight = 0.7;
+
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const double BigramWeight = 0.5;
@@ -53,7 +56,17 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         ArgumentNullException.ThrowIfNull(canonical);
         var terms = Terms(canonical, question: true);
         // The share matched counts words only: bigrams straddling a question word ("要带") would dilute it.
-        return new ClauseQuery([.. terms], terms.Where(q => q.Key[0] != '\u0001').Sum(q => q.Value));
+        var wordWeight = terms.Where(q => q.Key[0] != '\u0001').Sum(q => q.Value);
+        // "屋头的人帮我交" also searches for the notice's 委托他人: each term cut as the clauses are.
+        foreach (var term in (words ?? ClauseWords.Empty).Expansions(canonical).Distinct(StringComparer.Ordinal))
+        {
+            foreach (var (key, weight) in Terms(term, question: true))
+            {
+                terms[key] = Math.Max(terms.GetValueOrDefault(key), weight * ExpansionWeight);
+            }
+        }
+
+        return new ClauseQuery([.. terms], wordWeight);
     }
 
     /// <summary>The best sentence for <paramref name="canonical"/> in <paramref name="policy"/>'s clauses, or null.</summary>
@@ -125,7 +138,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 }
             }
 
-            return new ClauseHit(best.Clause, best.Sentence, scores[bestUnit], query.WordWeight == 0 ? 0 : matched / query.WordWeight, distinctive);
+            return new ClauseHit(best.Clause, best.Sentence, scores[bestUnit], query.WordWeight == 0 ? 0 : Math.Min(1, matched / query.WordWeight), distinctive);
         }
         finally
         {
@@ -152,6 +165,23 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 {
                     units.Add(new Unit(clause, sentence, terms, terms.Values.Sum(), clauseTerms));
                 }
+            }
+        }
+
+        // The attachments' task tables are clauses too: "沈寨镇的任务多少人" finds the township's row.
+        foreach (var table in policy.Targets)
+        {
+            if (table.Cites.Count == 0)
+            {
+                continue;
+            }
+
+            var clause = table.Cites[0];
+            var clauseTerms = Terms(Canonical(table.Title), question: false).Keys.ToHashSet(StringComparer.Ordinal);
+            foreach (var sentence in table.Rows.Select(r => $"{table.Title}：{r.Name}{r.Count}{table.Unit}").Append($"{table.Title}：合计{table.Total}{table.Unit}"))
+            {
+                var terms = Terms(Canonical(sentence), question: false);
+                units.Add(new Unit(clause, sentence, terms, terms.Values.Sum(), clauseTerms));
             }
         }
 
