@@ -37,6 +37,12 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
             return null;
         }
 
+        // Two close readings with an amount or a date asked: the better reading is the engine's to answer.
+        if (composed is null && asksComputed)
+        {
+            return null;
+        }
+
         var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
         if (!computed)
         {

@@ -35,7 +35,12 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         "怎么", "怎么办", "怎样", "如何", "什么", "哪里", "哪儿", "哪个", "哪些", "多少", "可以", "能不能", "能", "吗", "呢", "吧",
         "需要", "要", "是不是", "是否", "有没有", "没有", "一下", "请问", "我", "我们", "你们", "他", "她", "的", "了", "是", "在",
         "有", "和", "还", "也", "都", "就", "去", "给", "啥", "咋", "咋个", "啥子", "嘛", "不", "会", "得", "到", "这个", "那个",
+        "谁", "哪", "哪家", "为什么", "为何", "怎么回事", "算不算", "会不会", "管不管", "对不对", "行不行", "要不要", "没", "么",
+        "医保", "交医保", "一下", "这", "那", "个", "些", "吧",
     };
+
+    // A sentence this short is a heading ("宣传发动。"): the answer carries the clause's next sentence too.
+    private const int HeadingLength = 16;
 
     private readonly ConcurrentDictionary<string, PolicyIndex> _indexes = new(StringComparer.Ordinal);
 
@@ -158,12 +163,15 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         foreach (var clause in policy.Clauses)
         {
             var clauseTerms = Terms(Canonical(clause.Text), question: false).Keys.ToHashSet(StringComparer.Ordinal);
-            foreach (var sentence in Sentences(clause.Text))
+            var sentences = Sentences(clause.Text);
+            for (var i = 0; i < sentences.Count; i++)
             {
+                var sentence = sentences[i];
                 var terms = Terms(Canonical(sentence), question: false);
                 if (terms.Count > 0)
                 {
-                    units.Add(new Unit(clause, sentence, terms, terms.Values.Sum(), clauseTerms));
+                    var said = sentence.Length < HeadingLength && i + 1 < sentences.Count ? sentence + sentences[i + 1] : sentence;
+                    units.Add(new Unit(clause, said, terms, terms.Values.Sum(), clauseTerms));
                 }
             }
         }
