@@ -31,8 +31,10 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
         var words = understanding.ClauseWords;
         var asksComputed = words.AsksComputed(understood.Canonical);
         var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
+        var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
         var hit = understanding.Clauses.Find(understood, context.Policy);
-        if (hit is null || !Answers(hit, asksWords))
+        // Nothing computed fits (fallback, "not stated"): any clause the words plainly point to is the better answer.
+        if (hit is null || !Answers(hit, asksWords || composed is not null && !computed))
         {
             return null;
         }
@@ -43,7 +45,6 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
             return null;
         }
 
-        var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
         if (!computed)
         {
             return AnswerComposer.Clause(context, hit);
@@ -105,7 +106,7 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
         && hit.Matched >= (asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);
 
     private static bool IsDeclined(UnderstoodMessage understood, ChatIntent intent) =>
-        intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous;
+        intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous && !understood.Prediction.FellBack;
 
     // Intents answered from a list or office, where a clause may say more precisely what was asked.
     private static bool IsWordsIntent(ChatIntent intent) =>

@@ -15,7 +15,8 @@ internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Sc
 /// <summary>A message's retrieval terms (jieba words and character bigrams with their weights), cut once.</summary>
 /// <param name="Terms">Term and weight; bigrams are prefixed with U+0001.</param>
 /// <param name="WordWeight">The summed weight of the words (bigrams excluded).</param>
-internal sealed record ClauseQuery(KeyValuePair<string, double>[] Terms, double WordWeight);
+/// <param name="Words">The words said (no bigrams, no expansions), for the share matched.</param>
+internal sealed record ClauseQuery(KeyValuePair<string, double>[] Terms, double WordWeight, KeyValuePair<string, double>[]? Words = null);
 
 /// <summary>Retrieves the clause sentence that answers a question the engine cannot compute: BM25 over each
 /// policy's clause sentences, terms are jieba words (weight 1) and character bigrams (weight 0.5) of the canonical
@@ -24,6 +25,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 {
     // The notice terms a resident's everyday words stand for weigh less than the words said.
     private const double ExpansionWeight = 0.7;
+    private const double UnknownWordShare = 0.5;
 
     private const double K1 = 1.2;
     private const double B = 0.75;
@@ -61,7 +63,8 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         ArgumentNullException.ThrowIfNull(canonical);
         var terms = Terms(canonical, question: true);
         // The share matched counts words only: bigrams straddling a question word ("要带") would dilute it.
-        var wordWeight = terms.Where(q => q.Key[0] != '\u0001').Sum(q => q.Value);
+        KeyValuePair<string, double>[] said = [.. terms.Where(q => q.Key[0] != '\u0001')];
+        var wordWeight = said.Sum(q => q.Value);
         // "屋头的人帮我交" also searches for the notice's 委托他人: each term cut as the clauses are.
         foreach (var term in (words ?? ClauseWords.Empty).Expansions(canonical).Distinct(StringComparer.Ordinal))
         {
@@ -71,7 +74,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
         }
 
-        return new ClauseQuery([.. terms], wordWeight);
+        return new ClauseQuery([.. terms], wordWeight, said);
     }
 
     /// <summary>The best sentence for <paramref name="canonical"/> in <paramref name="policy"/>'s clauses, or null.</summary>
@@ -143,7 +146,9 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 }
             }
 
-            return new ClauseHit(best.Clause, best.Sentence, scores[bestUnit], query.WordWeight == 0 ? 0 : Math.Min(1, matched / query.WordWeight), distinctive);
+            // A word the notice never uses ("屋头", "爸妈") cannot point to any clause: it weighs half in the share.
+            var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
+            return new ClauseHit(best.Clause, best.Sentence, scores[bestUnit], said == 0 ? 0 : Math.Min(1, matched / said), distinctive);
         }
         finally
         {
@@ -164,14 +169,17 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         {
             var clauseTerms = Terms(Canonical(clause.Text), question: false).Keys.ToHashSet(StringComparer.Ordinal);
             var sentences = Sentences(clause.Text);
+            string? lead = null;
             for (var i = 0; i < sentences.Count; i++)
             {
                 var sentence = sentences[i];
-                var terms = Terms(Canonical(sentence), question: false);
+                // Numbered items keep the words that introduce them ("县财政全额资助对象：" + "1、民政局认定的特困人员").
+                lead = sentence[^1] is '：' or ':' ? sentence : char.IsAsciiDigit(sentence[0]) ? lead : null;
+                var terms = Terms(Canonical(lead is not null && lead != sentence ? lead + sentence : sentence), question: false);
                 if (terms.Count > 0)
                 {
                     var said = sentence.Length < HeadingLength && i + 1 < sentences.Count ? sentence + sentences[i + 1] : sentence;
-                    units.Add(new Unit(clause, said, terms, terms.Values.Sum(), clauseTerms));
+                    units.Add(new Unit(clause, lead is not null && lead != sentence ? lead + said : said, terms, terms.Values.Sum(), clauseTerms));
                 }
             }
         }
