@@ -26,6 +26,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     // The notice terms a resident's everyday words stand for weigh less than the words said.
     private const double ExpansionWeight = 0.7;
     private const double UnknownWordShare = 0.5;
+    private const double SecondSentenceShare = 0.6;
 
     private const double K1 = 1.2;
     private const double B = 0.75;
@@ -135,6 +136,22 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
 
             var best = index.Units[bestUnit];
+            // The clause's other sentence that scores nearly as well is said too, in the notice's order: the key words
+            // of one answer are often split over two sentences ("考核指标有两项" … "两项均完成的为A档").
+            var second = -1;
+            for (var i = bestUnit - 1; i >= 0 && index.Units[i].Clause == best.Clause; i--)
+            {
+                second = scores[i] >= scores[bestUnit] * SecondSentenceShare && (second < 0 || scores[i] > scores[second]) ? i : second;
+            }
+
+            for (var i = bestUnit + 1; i < count && index.Units[i].Clause == best.Clause; i++)
+            {
+                second = scores[i] >= scores[bestUnit] * SecondSentenceShare && (second < 0 || scores[i] > scores[second]) ? i : second;
+            }
+
+            var sentence = second < 0 || index.Units[second].Sentence.Contains(best.Sentence, StringComparison.Ordinal) || best.Sentence.Contains(index.Units[second].Sentence, StringComparison.Ordinal)
+                ? best.Sentence
+                : second < bestUnit ? index.Units[second].Sentence + best.Sentence : best.Sentence + index.Units[second].Sentence;
             double matched = 0;
             double distinctive = 0;
             foreach (var (term, weight) in query.Terms)
@@ -148,7 +165,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 
             // A word the notice never uses ("屋头", "爸妈") cannot point to any clause: it weighs half in the share.
             var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
-            return new ClauseHit(best.Clause, best.Sentence, scores[bestUnit], said == 0 ? 0 : Math.Min(1, matched / said), distinctive);
+            return new ClauseHit(best.Clause, sentence, scores[bestUnit], said == 0 ? 0 : Math.Min(1, matched / said), distinctive);
         }
         finally
         {
