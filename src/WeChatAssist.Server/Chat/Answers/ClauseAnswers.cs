@@ -33,8 +33,10 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
         var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
         var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
         var hit = understanding.Clauses.Find(understood, context.Policy);
-        // Nothing computed fits (fallback, "not stated"): any clause the words plainly point to is the better answer.
-        if (hit is null || !Answers(hit, asksWords || composed is not null && !computed))
+        // Nothing computed fits (fallback, "not stated"), or only a list (offices, channels): a clause the words
+        // plainly point to is the better answer.
+        var lenient = asksWords || composed is not null && (!computed || IsWordsIntent(intent));
+        if (hit is null || !Answers(hit, lenient) && !(composed?.Template is "not_stated" or "topic_not_stated" && Answers(hit, options.ClauseNotStatedMinimumMatched)))
         {
             return null;
         }
@@ -63,8 +65,9 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
             return composed!.Template.StartsWith("quote_", StringComparison.Ordinal) && understood.Slots.HasResidentFacts ? null : AnswerComposer.Clause(context, hit);
         }
 
-        // A list answer (offices, channels) or a question back stands when it already rests on the clause found.
-        return IsWordsIntent(intent) && !composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id)
+        // A list answer (offices, channels) or a question back stands when it already rests on the clause found;
+        // otherwise the clause the words point to says more precisely what was asked.
+        return IsWordsIntent(intent) && !composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id) && (Answers(hit, asksWords: false) || !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
             ? AnswerComposer.Clause(context, hit)
             : null;
     }
@@ -89,7 +92,11 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
 
         var asksWords = understanding.ClauseWords.AsksWords(understood.Canonical);
         var cited = composed.Citations.Any(c => c.ClauseId == hit.Clause.Id);
-        var noted = Answers(hit, asksWords: false) && !cited || asksWords && Answers(hit, asksWords: true) && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
+        // A clause the answer cites but does not quote, matched by nearly every word ("特困人员要自己去交医保吗" →
+        // 免征代缴), is quoted when it states no figure of its own (amounts and dates are the engine's).
+        var quoted = hit.Matched >= options.ClauseQuoteMinimumMatched && !hit.Sentence.Any(char.IsAsciiDigit)
+            && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
+        var noted = Answers(hit, asksWords: false) && (!cited || quoted) || asksWords && Answers(hit, asksWords: true) && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
         return noted ? AnswerComposer.Clause(context, hit) with { Template = "clause_note" } : null;
     }
 
@@ -102,8 +109,10 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
     }
 
     private bool Answers(ClauseHit hit, bool asksWords) =>
-        hit.Score >= options.ClauseMinimumScore && hit.Distinctive >= DistinctiveIdf
-        && hit.Matched >= (asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);
+        Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);
+
+    private bool Answers(ClauseHit hit, double matched) =>
+        hit.Score >= options.ClauseMinimumScore && hit.Distinctive >= DistinctiveIdf && hit.Matched >= matched;
 
     private static bool IsDeclined(UnderstoodMessage understood, ChatIntent intent) =>
         intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous && !understood.Prediction.FellBack;
