@@ -29,7 +29,8 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
         }
 
         var words = understanding.ClauseWords;
-        var asksComputed = words.AsksComputed(understood.Canonical);
+        // A tier said ("交一档好多") asks what it costs.
+        var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null;
         var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
         var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
         var hit = understanding.Clauses.Find(understood, context.Policy);
