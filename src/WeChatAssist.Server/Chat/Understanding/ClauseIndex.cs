@@ -27,6 +27,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private const double ExpansionWeight = 0.7;
     private const double UnknownWordShare = 0.5;
     private const double SecondSentenceShare = 0.6;
+    private const double PreferredBoost = 1.3;
 
     private const double K1 = 1.2;
     private const double B = 0.75;
@@ -87,12 +88,16 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     {
         ArgumentNullException.ThrowIfNull(understood);
         understood.ClauseQuery ??= Query(understood.Canonical);
-        return Find(understood.ClauseQuery, policy);
+        // "计生奖扶对象由哪个部门认定": the clauses defining the group named are the likelier answer.
+        var named = understood.Slots.Categories.Count == 0
+            ? null
+            : understood.Slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>().SelectMany(c => c.Cites).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        return Find(understood.ClauseQuery, policy, named);
     }
 
     /// <summary>The best sentence for <paramref name="query"/>: only the sentences sharing a term with it (the
     /// inverted index built once per policy) are scored.</summary>
-    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy)
+    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy, IReadOnlySet<string>? preferred = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(policy);
@@ -117,6 +122,14 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                     {
                         scores[unit] += weight * idf * (tf * (K1 + 1)) / (tf + index.Norms[unit]);
                     }
+                }
+            }
+
+            if (preferred is { Count: > 0 })
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    scores[i] *= preferred.Contains(index.Units[i].Clause.Id) ? PreferredBoost : 1;
                 }
             }
 
