@@ -26,7 +26,7 @@ public sealed partial class ClauseQuestionWebhookTests : IDisposable
     // 002 一、（二）: which office decides severe disability.
     [InlineData("suiping-2025", "2024-10-15", "重度残疾是谁来认定", "残联认定", "一、（二）")]
     // 003 三、: which office decides the family-planning group.
-    [InlineData("pengshui-2024", "2023-11-15", "计生奖扶对象由哪个部门认定", "县卫生健康委", "三")]
+    [InlineData("pengshui-2024", "2023-11-15", "奖扶对象是哪个部门认定的", "县卫生健康委", "三")]
     // 003 六、（六）: the insurance belongs where the household is registered and may not be moved at will.
     [InlineData("pengshui-2024", "2023-11-15", "我想把参保关系迁到隔壁乡镇行不行", "随意转移", "六、（六）")]
     // 004 三、: payment pauses from the 26th each month for the tax office's reconciliation.
@@ -37,8 +37,8 @@ public sealed partial class ClauseQuestionWebhookTests : IDisposable
     {
         var reply = await AskAsync(policyId, day, question);
 
-        Assert.Contains(phrase, reply, StringComparison.Ordinal);
-        Assert.Contains(numbering, reply, StringComparison.Ordinal);
+        Assert.True(reply.Contains(phrase, StringComparison.Ordinal), $"'{phrase}' not in: {reply}");
+        Assert.True(reply.Contains(numbering, StringComparison.Ordinal), $"'{numbering}' not in: {reply}");
         Assert.DoesNotContain("没有写明", reply, StringComparison.Ordinal);
         Assert.DoesNotContain("没太听懂", reply, StringComparison.Ordinal);
     }
