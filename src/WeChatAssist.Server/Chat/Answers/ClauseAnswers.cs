@@ -42,8 +42,10 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
             return null;
         }
 
-        // Two close readings with an amount or a date asked: the better reading is the engine's to answer.
-        if (composed is null && asksComputed)
+        // Two close readings with an amount or a date asked: the better reading is the engine's to answer; so is an
+        // amount the engine finds not stated ("低保户交多少钱" where the notice defers to other documents: its
+        // "not stated" quote already says what the notice does say, and a clause must not state an amount).
+        if (asksComputed && composed?.Template is null or "not_stated")
         {
             return null;
         }
