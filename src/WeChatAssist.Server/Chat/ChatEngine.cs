@@ -34,6 +34,8 @@ internal sealed partial class ChatEngine(
     IReminderSubscriptions reminders,
     ChatOptions options)
 {
+    private readonly ClauseAnswers _clauses = new(understanding, options);
+
     /// <summary>The understanding layer (for the evaluation's explanations).</summary>
     public ChatUnderstanding Understanding => understanding;
 
@@ -62,12 +64,20 @@ internal sealed partial class ChatEngine(
         {
             composed = AnswerComposer.Plain("menu", context, fellBack: true);
         }
+        else if (understood.Menu is null && !continues && _clauses.IsForeign(understood, context))
+        {
+            // "西平县的医保多少钱" asked of 遂平县: another county's question, declined without an amount.
+            composed = AnswerComposer.Plain("out_of_scope", context, fellBack: true);
+            intent = ChatIntent.OutOfScope;
+        }
         else if (understood.Condition is { } condition && understood.Menu is null && !continues
             && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
                 || (intent is ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))))
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
-            composed = AnswerComposer.AskCondition(context, condition);
+            // "残疾人要几级才有资助" asks the condition itself: the clause stating it answers.
+            var ask = AnswerComposer.AskCondition(context, condition);
+            composed = ClauseFor(understood, context, intent, ask) ?? ask;
             intent = intent == ChatIntent.None ? ChatIntent.AmountDue : intent;
         }
         else if (intent == ChatIntent.None && understood.Prediction.Ambiguous && !understood.Prediction.FellBack && understood.Menu is null)
@@ -104,17 +114,7 @@ internal sealed partial class ChatEngine(
 
         // A computed answer that does not rest on the clause the question's own words point to gets that clause's
         // sentence as a note ("为啥过了六月交要多交那么多钱" → the amount and 二、（四）'s sentence on the fiscal subsidy).
-        ComposedAnswer? note = null;
-        if (understood.Menu is null && !continues && !composed.FellBack && composed.Template is not ("clause" or "menu" or "thanks" or "language_switched" or "subscribed" or "unsubscribed" or "subscribed_window_over")
-            && !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
-        {
-            var hit = understanding.Clauses.Find(understood, request.Policy);
-            if (hit is not null && hit.Score >= options.ClauseMinimumScore && hit.Matched >= options.ClauseMinimumMatched && hit.Distinctive >= DistinctiveIdf
-                && !composed.Citations.Any(c => c.ClauseId == hit.Clause.Id))
-            {
-                note = AnswerComposer.Clause(context, hit) with { Template = "clause_note" };
-            }
-        }
+        var note = understood.Menu is null && !continues ? _clauses.Note(understood, context, intent, composed) : null;
 
         var text = Render(language, composed);
         if (intent == ChatIntent.PaymentStatus && resident is { Household.Count: > 0 } && composed.Template.StartsWith("status_", StringComparison.Ordinal))
@@ -143,48 +143,8 @@ internal sealed partial class ChatEngine(
         return new ChatAnswer(text, composed.Citations, composed.FellBack ? ChatIntent.None : intent, confidence, composed.FellBack, composed.Template);
     }
 
-    // A clause found through common words only (交, 医保, 参保: in a large share of a notice's sentences) does not answer.
-    private const double DistinctiveIdf = 2.0;
-
-    // Intents answered from a list or office, where a clause may say more precisely what was asked.
-    private static bool IsWordsIntent(ChatIntent intent) =>
-        intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration or ChatIntent.Coverage or ChatIntent.ContactPerson
-            or ChatIntent.HowToPay or ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None;
-
-    /// <summary>The clause answer when no computed answer fits: the bot fell back, the engine found the case not
-    /// stated, or a list answer (offices, channels) where a clause matches the question's own words better.</summary>
-    private ComposedAnswer? ClauseFor(UnderstoodMessage understood, AnswerContext context, ChatIntent intent, ComposedAnswer? composed = null)
-    {
-        if (intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous)
-        {
-            return null;
-        }
-
-        var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
-        if (computed && !IsWordsIntent(intent))
-        {
-            return null;
-        }
-
-        if (composed?.Template is "groups" && understood.Slots.Categories.Count == 0 && !computed)
-        {
-            return null;
-        }
-
-        var hit = understanding.Clauses.Find(understood, context.Policy);
-        if (hit is null || hit.Score < options.ClauseMinimumScore || hit.Matched < options.ClauseMinimumMatched || hit.Distinctive < DistinctiveIdf)
-        {
-            return null;
-        }
-
-        // A list answer stands when it already rests on the clause found.
-        if (computed && composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id))
-        {
-            return null;
-        }
-
-        return AnswerComposer.Clause(context, hit);
-    }
+    private ComposedAnswer? ClauseFor(UnderstoodMessage understood, AnswerContext context, ChatIntent intent, ComposedAnswer? composed = null) =>
+        _clauses.Instead(understood, context, intent, composed);
 
     /// <summary>Renders a section outside a conversation turn (welcome on subscribe, voice without recognition).</summary>
     public ChatAnswer Special(string template, InsurancePolicy policy, ChatLanguage language, DateOnly today)

@@ -27,6 +27,21 @@ internal sealed class ChatOptions
     [Range(0.0, 1.0)]
     public double ClauseMinimumMatched { get; set; } = 0.5;
 
+    /// <summary>The share of content words a clause sentence needs when the message asks something the notice says in
+    /// words (who, which office, what to bring: <c>localization/chat/clause-words.zh-Hans.yaml</c>) and no amount or date.</summary>
+    [Range(0.0, 1.0)]
+    public double ClauseWordsMinimumMatched { get; set; } = 0.3;
+
+    /// <summary>The share a clause sentence needs to replace a "not stated" answer: the notice saying something
+    /// related is better than saying it is silent.</summary>
+    [Range(0.0, 1.0)]
+    public double ClauseNotStatedMinimumMatched { get; set; } = 0.2;
+
+    /// <summary>The share a clause sentence needs to be quoted under a computed answer that cites its clause without
+    /// quoting it (the sentence states no amount or date).</summary>
+    [Range(0.0, 1.0)]
+    public double ClauseQuoteMinimumMatched { get; set; } = 0.8;
+
     /// <summary>How long a follower's dialogue state (pending question, facts, language) is kept after the last message.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(30);

@@ -17,8 +17,11 @@ internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentP
 }
 
 /// <summary>The understanding layer: normaliser, slot extractor and intent classifier together.</summary>
-internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalizer normalizer, SlotExtractor slots, IntentClassifier classifier, ClauseIndex clauses, GroupConditions conditions)
+internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextNormalizer normalizer, SlotExtractor slots, IntentClassifier classifier, ClauseIndex clauses, GroupConditions conditions, ClauseWords clauseWords)
 {
+    /// <summary>Residents' words for what the notices say in words.</summary>
+    public ClauseWords ClauseWords => clauseWords;
+
     /// <summary>Clause retrieval for questions the engine cannot compute.</summary>
     public ClauseIndex Clauses => clauses;
 
@@ -47,10 +50,11 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
         var loaded = policies.ToList();
         var segmenter = ChineseSegmenter.Create(baseDirectory, loaded, residentWords, w => normalizer.Canonicalize(normalizer.Clean(w)));
         // Each policy's inverted index is built at load, not on its first message.
-        var clauses = new ClauseIndex(segmenter, normalizer);
+        var clauseWords = ClauseWords.Load(Path.Combine(folder, ClauseWords.FileName), w => normalizer.Canonicalize(normalizer.Clean(w)));
+        var clauses = new ClauseIndex(segmenter, normalizer, clauseWords);
         clauses.Prepare(loaded);
         return new ChatUnderstanding(vocabulary, normalizer, new SlotExtractor(residentWords, normalizer), classifier, clauses,
-            GroupConditions.Load(Path.Combine(folder, GroupConditions.FileName), w => normalizer.Canonicalize(normalizer.Clean(w))));
+            GroupConditions.Load(Path.Combine(folder, GroupConditions.FileName), w => normalizer.Canonicalize(normalizer.Clean(w))), clauseWords);
     }
 
     /// <summary>Understands <paramref name="text"/> asked to <paramref name="policy"/> on <paramref name="today"/>.</summary>

@@ -15,13 +15,20 @@ internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Sc
 /// <summary>A message's retrieval terms (jieba words and character bigrams with their weights), cut once.</summary>
 /// <param name="Terms">Term and weight; bigrams are prefixed with U+0001.</param>
 /// <param name="WordWeight">The summed weight of the words (bigrams excluded).</param>
-internal sealed record ClauseQuery(KeyValuePair<string, double>[] Terms, double WordWeight);
+/// <param name="Words">The words said (no bigrams, no expansions), for the share matched.</param>
+internal sealed record ClauseQuery(KeyValuePair<string, double>[] Terms, double WordWeight, KeyValuePair<string, double>[]? Words = null);
 
 /// <summary>Retrieves the clause sentence that answers a question the engine cannot compute: BM25 over each
 /// policy's clause sentences, terms are jieba words (weight 1) and character bigrams (weight 0.5) of the canonical
 /// text, so "可以交现金吗" finds the sentence forbidding refusing cash.</summary>
-internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer normalizer)
+internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer normalizer, ClauseWords? words = null)
 {
+    // The notice terms a resident's everyday words stand for weigh less than the words said.
+    private const double ExpansionWeight = 0.7;
+    private const double UnknownWordShare = 0.5;
+    private const double SecondSentenceShare = 0.6;
+    private const double PreferredBoost = 1.3;
+
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const double BigramWeight = 0.5;
@@ -32,7 +39,12 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         "怎么", "怎么办", "怎样", "如何", "什么", "哪里", "哪儿", "哪个", "哪些", "多少", "可以", "能不能", "能", "吗", "呢", "吧",
         "需要", "要", "是不是", "是否", "有没有", "没有", "一下", "请问", "我", "我们", "你们", "他", "她", "的", "了", "是", "在",
         "有", "和", "还", "也", "都", "就", "去", "给", "啥", "咋", "咋个", "啥子", "嘛", "不", "会", "得", "到", "这个", "那个",
+        "谁", "哪", "哪家", "为什么", "为何", "怎么回事", "算不算", "会不会", "管不管", "对不对", "行不行", "要不要", "没", "么",
+        "医保", "交医保", "一下", "这", "那", "个", "些", "吧",
     };
+
+    // A sentence this short is a heading ("宣传发动。"): the answer carries the clause's next sentence too.
+    private const int HeadingLength = 16;
 
     private readonly ConcurrentDictionary<string, PolicyIndex> _indexes = new(StringComparer.Ordinal);
 
@@ -53,7 +65,18 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         ArgumentNullException.ThrowIfNull(canonical);
         var terms = Terms(canonical, question: true);
         // The share matched counts words only: bigrams straddling a question word ("要带") would dilute it.
-        return new ClauseQuery([.. terms], terms.Where(q => q.Key[0] != '\u0001').Sum(q => q.Value));
+        KeyValuePair<string, double>[] said = [.. terms.Where(q => q.Key[0] != '\u0001')];
+        var wordWeight = said.Sum(q => q.Value);
+        // "屋头的人帮我交" also searches for the notice's 委托他人: each term cut as the clauses are.
+        foreach (var term in (words ?? ClauseWords.Empty).Expansions(canonical).Distinct(StringComparer.Ordinal))
+        {
+            foreach (var (key, weight) in Terms(term, question: true))
+            {
+                terms[key] = Math.Max(terms.GetValueOrDefault(key), weight * ExpansionWeight);
+            }
+        }
+
+        return new ClauseQuery([.. terms], wordWeight, said);
     }
 
     /// <summary>The best sentence for <paramref name="canonical"/> in <paramref name="policy"/>'s clauses, or null.</summary>
@@ -65,12 +88,16 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     {
         ArgumentNullException.ThrowIfNull(understood);
         understood.ClauseQuery ??= Query(understood.Canonical);
-        return Find(understood.ClauseQuery, policy);
+        // "计生奖扶对象由哪个部门认定": the clauses defining the group named are the likelier answer.
+        var named = understood.Slots.Categories.Count == 0
+            ? null
+            : understood.Slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>().SelectMany(c => c.Cites).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        return Find(understood.ClauseQuery, policy, named);
     }
 
     /// <summary>The best sentence for <paramref name="query"/>: only the sentences sharing a term with it (the
     /// inverted index built once per policy) are scored.</summary>
-    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy)
+    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy, IReadOnlySet<string>? preferred = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(policy);
@@ -98,6 +125,14 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 }
             }
 
+            if (preferred is { Count: > 0 })
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    scores[i] *= preferred.Contains(index.Units[i].Clause.Id) ? PreferredBoost : 1;
+                }
+            }
+
             // Ties keep the earlier sentence, as the full scan did.
             var bestUnit = -1;
             for (var i = 0; i < count; i++)
@@ -114,6 +149,22 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
 
             var best = index.Units[bestUnit];
+            // The clause's other sentence that scores nearly as well is said too, in the notice's order: the key words
+            // of one answer are often split over two sentences ("考核指标有两项" … "两项均完成的为A档").
+            var second = -1;
+            for (var i = bestUnit - 1; i >= 0 && index.Units[i].Clause == best.Clause; i--)
+            {
+                second = scores[i] >= scores[bestUnit] * SecondSentenceShare && (second < 0 || scores[i] > scores[second]) ? i : second;
+            }
+
+            for (var i = bestUnit + 1; i < count && index.Units[i].Clause == best.Clause; i++)
+            {
+                second = scores[i] >= scores[bestUnit] * SecondSentenceShare && (second < 0 || scores[i] > scores[second]) ? i : second;
+            }
+
+            var sentence = second < 0 || index.Units[second].Sentence.Contains(best.Sentence, StringComparison.Ordinal) || best.Sentence.Contains(index.Units[second].Sentence, StringComparison.Ordinal)
+                ? best.Sentence
+                : second < bestUnit ? index.Units[second].Sentence + best.Sentence : best.Sentence + index.Units[second].Sentence;
             double matched = 0;
             double distinctive = 0;
             foreach (var (term, weight) in query.Terms)
@@ -125,7 +176,9 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 }
             }
 
-            return new ClauseHit(best.Clause, best.Sentence, scores[bestUnit], query.WordWeight == 0 ? 0 : matched / query.WordWeight, distinctive);
+            // A word the notice never uses ("屋头", "爸妈") cannot point to any clause: it weighs half in the share.
+            var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
+            return new ClauseHit(best.Clause, sentence, scores[bestUnit], said == 0 ? 0 : Math.Min(1, matched / said), distinctive);
         }
         finally
         {
@@ -145,13 +198,36 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         foreach (var clause in policy.Clauses)
         {
             var clauseTerms = Terms(Canonical(clause.Text), question: false).Keys.ToHashSet(StringComparer.Ordinal);
-            foreach (var sentence in Sentences(clause.Text))
+            var sentences = Sentences(clause.Text);
+            string? lead = null;
+            for (var i = 0; i < sentences.Count; i++)
             {
-                var terms = Terms(Canonical(sentence), question: false);
+                var sentence = sentences[i];
+                // Numbered items keep the words that introduce them ("县财政全额资助对象：" + "1、民政局认定的特困人员").
+                lead = sentence[^1] is '：' or ':' ? sentence : char.IsAsciiDigit(sentence[0]) ? lead : null;
+                var terms = Terms(Canonical(lead is not null && lead != sentence ? lead + sentence : sentence), question: false);
                 if (terms.Count > 0)
                 {
-                    units.Add(new Unit(clause, sentence, terms, terms.Values.Sum(), clauseTerms));
+                    var said = sentence.Length < HeadingLength && i + 1 < sentences.Count ? sentence + sentences[i + 1] : sentence;
+                    units.Add(new Unit(clause, lead is not null && lead != sentence ? lead + said : said, terms, terms.Values.Sum(), clauseTerms));
                 }
+            }
+        }
+
+        // The attachments' task tables are clauses too: "沈寨镇的任务多少人" finds the township's row.
+        foreach (var table in policy.Targets)
+        {
+            if (table.Cites.Count == 0)
+            {
+                continue;
+            }
+
+            var clause = table.Cites[0];
+            var clauseTerms = Terms(Canonical(table.Title), question: false).Keys.ToHashSet(StringComparer.Ordinal);
+            foreach (var sentence in table.Rows.Select(r => $"{table.Title}：{r.Name}{r.Count}{table.Unit}").Append($"{table.Title}：合计{table.Total}{table.Unit}"))
+            {
+                var terms = Terms(Canonical(sentence), question: false);
+                units.Add(new Unit(clause, sentence, terms, terms.Values.Sum(), clauseTerms));
             }
         }
 

@@ -1,0 +1,127 @@
+using WeChatAssist.Server.Chat.Understanding;
+
+namespace WeChatAssist.Server.Chat.Answers;
+
+/// <summary>Chooses between a computed answer and the notice's own clause: the clause answers what the notice says
+/// in words (who pays for whom, what to bring, which office decides, whether cash is taken), the policy engine what it
+/// computes (amounts, dates). "Not stated" stands only when neither a rule nor a clause covers the question.</summary>
+internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions options)
+{
+    // A clause found through common words only (交, 医保, 参保: in a large share of a notice's sentences) does not answer.
+    private const double DistinctiveIdf = 2.0;
+
+    // Answers that are not the policy's: no clause replaces or follows them.
+    private static readonly HashSet<string> OwnAnswers = new(StringComparer.Ordinal)
+    {
+        "clause", "menu", "thanks", "language_switched", "subscribed", "unsubscribed", "subscribed_window_over", "clarify", "out_of_scope",
+    };
+
+    /// <summary>The clause answer that replaces <paramref name="composed"/> (null: keep it): when no computed answer
+    /// fits (fallback, "not stated", the list of groups for a group not named), when a list answer (offices,
+    /// channels) does not rest on the clause the words point to, or when the message asks words and no amount or date.</summary>
+    public ComposedAnswer? Instead(UnderstoodMessage understood, AnswerContext context, ChatIntent intent, ComposedAnswer? composed)
+    {
+        ArgumentNullException.ThrowIfNull(understood);
+        ArgumentNullException.ThrowIfNull(context);
+        if (IsDeclined(understood, intent) || composed?.Template is "clause")
+        {
+            return null;
+        }
+
+        var words = understanding.ClauseWords;
+        // A tier said ("交一档好多") asks what it costs.
+        var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null;
+        var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
+        var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
+        var hit = understanding.Clauses.Find(understood, context.Policy);
+        // Nothing computed fits (fallback, "not stated"), or only a list (offices, channels): a clause the words
+        // plainly point to is the better answer.
+        var lenient = asksWords || composed is not null && (!computed || IsWordsIntent(intent));
+        if (hit is null || !Answers(hit, lenient) && !(composed?.Template is "not_stated" or "topic_not_stated" && Answers(hit, options.ClauseNotStatedMinimumMatched)))
+        {
+            return null;
+        }
+
+        // Two close readings with an amount or a date asked: the better reading is the engine's to answer; so is an
+        // amount the engine finds not stated ("低保户交多少钱" where the notice defers to other documents: its
+        // "not stated" quote already says what the notice does say, and a clause must not state an amount).
+        if (asksComputed && composed?.Template is null or "not_stated")
+        {
+            return null;
+        }
+
+        if (!computed)
+        {
+            return AnswerComposer.Clause(context, hit);
+        }
+
+        // An amount or a date asked is the engine's answer; a clause may only follow it as a note.
+        if (asksComputed)
+        {
+            return null;
+        }
+
+        if (asksWords)
+        {
+            // "特困人员的医保谁给出钱": the quote for the group named stays and the clause follows it as a note;
+            // "谁负责收医保": the clause's sentence is the answer.
+            return composed!.Template.StartsWith("quote_", StringComparison.Ordinal) && understood.Slots.HasResidentFacts ? null : AnswerComposer.Clause(context, hit);
+        }
+
+        // A list answer (offices, channels) or a question back stands when it already rests on the clause found;
+        // otherwise the clause the words point to says more precisely what was asked.
+        return IsWordsIntent(intent) && !composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id) && (Answers(hit, asksWords: false) || !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
+            ? AnswerComposer.Clause(context, hit)
+            : null;
+    }
+
+    /// <summary>The clause sentence added under a computed answer: the one the question's words point to when the
+    /// answer does not rest on it ("为啥过了六月交要多交那么多钱" → the amount and the sentence on the fiscal subsidy), or
+    /// when the message asks words beside an amount or a date; null when none.</summary>
+    public ComposedAnswer? Note(UnderstoodMessage understood, AnswerContext context, ChatIntent intent, ComposedAnswer composed)
+    {
+        ArgumentNullException.ThrowIfNull(understood);
+        ArgumentNullException.ThrowIfNull(composed);
+        if (composed.FellBack || OwnAnswers.Contains(composed.Template) || composed.Template.StartsWith("ask_", StringComparison.Ordinal) || IsDeclined(understood, intent))
+        {
+            return null;
+        }
+
+        var hit = understanding.Clauses.Find(understood, context.Policy);
+        if (hit is null)
+        {
+            return null;
+        }
+
+        var asksWords = understanding.ClauseWords.AsksWords(understood.Canonical);
+        var cited = composed.Citations.Any(c => c.ClauseId == hit.Clause.Id);
+        // A clause the answer cites but does not quote, matched by nearly every word ("特困人员要自己去交医保吗" →
+        // 免征代缴), is quoted when it states no figure of its own (amounts and dates are the engine's).
+        var quoted = hit.Matched >= options.ClauseQuoteMinimumMatched && !hit.Sentence.Any(char.IsAsciiDigit)
+            && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
+        var noted = Answers(hit, asksWords: false) && (!cited || quoted) || asksWords && Answers(hit, asksWords: true) && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
+        return noted ? AnswerComposer.Clause(context, hit) with { Template = "clause_note" } : null;
+    }
+
+    /// <summary>Whether the message is another county's or another scheme's question, which no clause answers.</summary>
+    public bool IsForeign(UnderstoodMessage understood, AnswerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(understood);
+        ArgumentNullException.ThrowIfNull(context);
+        return !understanding.ClauseWords.AsksWords(understood.Canonical) && understanding.ClauseWords.ForeignPlace(understood.Clean, context.Policy) is not null;
+    }
+
+    private bool Answers(ClauseHit hit, bool asksWords) =>
+        Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);
+
+    private bool Answers(ClauseHit hit, double matched) =>
+        hit.Score >= options.ClauseMinimumScore && hit.Distinctive >= DistinctiveIdf && hit.Matched >= matched;
+
+    private static bool IsDeclined(UnderstoodMessage understood, ChatIntent intent) =>
+        intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous && !understood.Prediction.FellBack;
+
+    // Intents answered from a list or office, where a clause may say more precisely what was asked.
+    private static bool IsWordsIntent(ChatIntent intent) =>
+        intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration or ChatIntent.Coverage or ChatIntent.ContactPerson
+            or ChatIntent.HowToPay or ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None;
+}

@@ -1,0 +1,171 @@
+using WeChatAssist.Policy;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace WeChatAssist.Server.Chat.Understanding;
+
+/// <summary>Residents' words for what the notices say in words (<c>localization/chat/clause-words.zh-Hans.yaml</c>):
+/// whether a message asks words or a computed amount/date, the notice terms its everyday words stand for, and the
+/// place names that make it another county's question.</summary>
+internal sealed class ClauseWords
+{
+    /// <summary>File name inside <see cref="ChatVocabulary.Folder"/>.</summary>
+    public const string FileName = "clause-words.zh-Hans.yaml";
+
+    private readonly string[] _asksWords;
+    private readonly string[] _asksComputed;
+    private readonly (string Word, string[] Terms)[] _expansions;
+    private readonly char[] _placeEnds;
+    private readonly string[] _notPlaces;
+
+    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces)
+    {
+        _asksWords = asksWords;
+        _asksComputed = asksComputed;
+        _expansions = expansions;
+        _placeEnds = placeEnds;
+        _notPlaces = notPlaces;
+    }
+
+    /// <summary>No words: nothing asked in words, nothing expanded (for callers without the file).</summary>
+    public static ClauseWords Empty { get; } = new([], [], [], [], []);
+
+    /// <summary>Loads the file, each word normalised as messages are.</summary>
+    public static ClauseWords Load(string path, Func<string, string> normalize)
+    {
+        ArgumentNullException.ThrowIfNull(normalize);
+        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+        var file = deserializer.Deserialize<WordsFile>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty.");
+        if (file.AsksWords.Count == 0 || file.AsksComputed.Count == 0)
+        {
+            throw new InvalidDataException($"{path}: asksWords and asksComputed are required.");
+        }
+
+        // Each resident word lists every notice term it stands for, so one lookup per word expands the message.
+        var byWord = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (term, words) in file.Expansions)
+        {
+            foreach (var word in words.Select(normalize).Where(w => w.Length > 0))
+            {
+                if (!byWord.TryGetValue(word, out var terms))
+                {
+                    byWord[word] = terms = [];
+                }
+
+                terms.Add(normalize(term));
+            }
+        }
+
+        return new ClauseWords(
+            [.. file.AsksWords.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)],
+            [.. file.AsksComputed.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)],
+            [.. byWord.Select(p => (p.Key, p.Value.Distinct(StringComparer.Ordinal).ToArray()))],
+            [.. file.Places.Where(p => p.Length == 1).Select(p => p[0])],
+            [.. file.NotPlaces.Where(w => w.Length > 0)]);
+    }
+
+    /// <summary>The message asks something the notice answers in words (who, which office, what to bring…).</summary>
+    public bool AsksWords(string canonical) => _asksWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+
+    /// <summary>The message asks an amount or a date.</summary>
+    public bool AsksComputed(string canonical) => _asksComputed.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+
+    /// <summary>The notice terms the everyday words of <paramref name="canonical"/> stand for.</summary>
+    public IEnumerable<string> Expansions(string canonical)
+    {
+        foreach (var (word, terms) in _expansions)
+        {
+            if (canonical.Contains(word, StringComparison.Ordinal))
+            {
+                foreach (var term in terms)
+                {
+                    yield return term;
+                }
+            }
+        }
+    }
+
+    /// <summary>A place named in <paramref name="text"/> (two or three characters before 县, 区 or 市) that the
+    /// county's notice never mentions, or null: "西平县的医保多少钱" asked of 遂平县 is another county's question.</summary>
+    public string? ForeignPlace(string text, InsurancePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(policy);
+        for (var i = 2; i < text.Length; i++)
+        {
+            if (Array.IndexOf(_placeEnds, text[i]) < 0 || _notPlaces.Any(w => Covers(text, i, w)))
+            {
+                continue;
+            }
+
+            foreach (var length in (ReadOnlySpan<int>)[3, 2])
+            {
+                // "在外县", "住的县": a word of the sentence, not the start of a name.
+                if (i - length < 0 || !IsHan(text.AsSpan(i - length, length)) || NotNameStart.Contains(text[i - length]))
+                {
+                    continue;
+                }
+
+                var name = text.Substring(i - length, length);
+                if (!Mentioned(policy, name) && !Mentioned(policy, name[^2..]))
+                {
+                    return name + text[i];
+                }
+
+                break;
+            }
+        }
+
+        return null;
+    }
+
+    // The notice, its county and townships name the place: "新民镇", "闻喜县", "重庆市医疗保障局".
+    private static bool Mentioned(InsurancePolicy policy, string name) =>
+        policy.Name.Contains(name, StringComparison.Ordinal)
+        || policy.Title.Contains(name, StringComparison.Ordinal)
+        || policy.Issuer.Contains(name, StringComparison.Ordinal)
+        || policy.Clauses.Any(c => c.Text.Contains(name, StringComparison.Ordinal))
+        || policy.Targets.Any(t => t.Rows.Any(r => r.Name.Contains(name, StringComparison.Ordinal)))
+        || policy.Contacts.Any(c => c.Name.Contains(name, StringComparison.Ordinal));
+
+    private const string NotNameStart = "在的了住到去是我你他她和跟从给对这那哪个各外本全该别其我们每";
+
+    private static bool Covers(string text, int at, string word)
+    {
+        for (var start = Math.Max(0, at - word.Length + 1); start <= at && start + word.Length <= text.Length; start++)
+        {
+            if (string.CompareOrdinal(text, start, word, 0, word.Length) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsHan(ReadOnlySpan<char> span)
+    {
+        foreach (var c in span)
+        {
+            if (c is < '\u4e00' or > '\u9fff')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private sealed class WordsFile
+    {
+        public List<string> AsksWords { get; set; } = [];
+
+        public List<string> AsksComputed { get; set; } = [];
+
+        public Dictionary<string, List<string>> Expansions { get; set; } = [];
+
+        public List<string> Places { get; set; } = [];
+
+        public List<string> NotPlaces { get; set; } = [];
+    }
+}

@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using WeChatAssist.Server.Tests.Infrastructure;
+using WeChatAssist.WeChat.Configuration;
+using WeChatAssist.WeChat.Simulator.Push;
+
+namespace WeChatAssist.Server.Tests.Chat;
+
+/// <summary>Questions each notice answers in words (who may pay for someone, cash, what the township's task is, which
+/// office decides, why payment pauses), pushed signed and encrypted to /wechat/{account} on the real server: the
+/// answer is the clause's own sentence with its numbering, never "not stated"; another county's question is declined
+/// without an amount. Written from the notices in /work/shared/seeds/, not taken from the resident set.</summary>
+public sealed partial class ClauseQuestionWebhookTests : IDisposable
+{
+    private readonly TempSqliteFile _file = new();
+
+    public void Dispose() => _file.Dispose();
+
+    [Theory]
+    // 001 四、（二）3.: someone living elsewhere may have another person pay at home.
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "我长期在外面住 可以请亲戚在老家帮我交费吗", "委托他人", "四、（二）")]
+    // 001 五、（三）: villages must not refuse cash.
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "村里收不收现金", "现金", "五、（三）")]
+    // 002 附件2: a township's collection task, from the attachment's table.
+    [InlineData("suiping-2025", "2024-10-15", "车站街道的征缴任务有多少人", "25319", "附件2")]
+    // 002 一、（二）: which office decides severe disability.
+    [InlineData("suiping-2025", "2024-10-15", "重度残疾是谁来认定", "残联认定", "一、（二）")]
+    // 003 三、: which office decides the family-planning group.
+    [InlineData("pengshui-2024", "2023-11-15", "奖扶对象是哪个部门认定的", "县卫生健康委", "三")]
+    // 003 六、（六）: the insurance belongs where the household is registered and may not be moved at will.
+    [InlineData("pengshui-2024", "2023-11-15", "我想把参保关系迁到隔壁乡镇行不行", "随意转移", "六、（六）")]
+    // 004 三、: payment pauses from the 26th each month for the tax office's reconciliation.
+    [InlineData("wenxi-2024", "2023-10-10", "为什么每月月底办不了缴费", "业务对账", "三")]
+    // 004 五、（一）: where a first registration is made.
+    [InlineData("wenxi-2024", "2023-10-10", "头一回参保要到哪里办登记", "便民服务中心", "五、（一）")]
+    public async Task A_question_the_notice_answers_in_words_gets_the_clause_and_its_numbering(string policyId, string day, string question, string phrase, string numbering)
+    {
+        var reply = await AskAsync(policyId, day, question);
+
+        Assert.True(reply.Contains(phrase, StringComparison.Ordinal), $"'{phrase}' not in: {reply}");
+        Assert.True(reply.Contains(numbering, StringComparison.Ordinal), $"'{numbering}' not in: {reply}");
+        Assert.DoesNotContain("没有写明", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("没太听懂", reply, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // Another county of the same province, asked of 遂平县 and 闻喜县: declined, no amount.
+    [InlineData("suiping-2025", "2024-10-15", "上蔡县今年居民医保交多少钱")]
+    [InlineData("wenxi-2024", "2023-10-10", "临猗县的医保一年交多少")]
+    public async Task Another_countys_question_is_declined_without_an_amount(string policyId, string day, string question)
+    {
+        var reply = await AskAsync(policyId, day, question);
+
+        Assert.Contains("答不了", reply, StringComparison.Ordinal);
+        Assert.DoesNotMatch(Amount(), reply);
+    }
+
+    private async Task<string> AskAsync(string policyId, string day, string question)
+    {
+        var account = new WeChatAccountOptions
+        {
+            AppId = "wx" + RandomNumberGenerator.GetHexString(16, lowercase: true),
+            AppSecret = RandomNumberGenerator.GetHexString(32, lowercase: true),
+            Token = RandomNumberGenerator.GetHexString(20, lowercase: true),
+            EncodingAESKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))[..43],
+            PolicyId = policyId,
+        };
+        await using var server = ServerFactory.ForSqlite(_file.ConnectionString, extra: new Dictionary<string, string?>
+        {
+            ["Clock:Now"] = day + "T10:00:00+08:00",
+            ["WeChat:Accounts:county:AppId"] = account.AppId,
+            ["WeChat:Accounts:county:AppSecret"] = account.AppSecret,
+            ["WeChat:Accounts:county:Token"] = account.Token,
+            ["WeChat:Accounts:county:EncodingAESKey"] = account.EncodingAESKey,
+            ["WeChat:Accounts:county:PolicyId"] = account.PolicyId,
+        });
+        var client = server.CreateClient();
+        await HealthProbe.WaitForHealthyAsync(client);
+
+        var xml = WeChatPushSimulator.TextMessage("gh_test", "oResident" + RandomNumberGenerator.GetHexString(8), question, msgId: 11, createTime: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var result = await new WeChatPushSimulator(client).PushAsync(new Uri(client.BaseAddress!, "/wechat/county"), account, xml, encrypt: true, CancellationToken.None);
+        Assert.Equal(200, result.StatusCode);
+        Assert.NotNull(result.ReplyText);
+        return result.ReplyText;
+    }
+
+    [GeneratedRegex(@"\d+(\.\d+)?元")]
+    private static partial Regex Amount();
+}
