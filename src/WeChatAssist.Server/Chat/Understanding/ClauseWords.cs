@@ -12,17 +12,19 @@ internal sealed class ClauseWords
     /// <summary>File name inside <see cref="ChatVocabulary.Folder"/>.</summary>
     public const string FileName = "clause-words.zh-Hans.yaml";
 
-    private readonly string[] _asksWords;
-    private readonly string[] _asksComputed;
+    private readonly WordIndex _asksWords;
+    private readonly WordIndex _asksComputed;
     private readonly (string Word, string[] Terms)[] _expansions;
+    private readonly WordIndex _expansionWords;
     private readonly char[] _placeEnds;
     private readonly string[] _notPlaces;
 
     private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces)
     {
-        _asksWords = asksWords;
-        _asksComputed = asksComputed;
+        _asksWords = new WordIndex(asksWords);
+        _asksComputed = new WordIndex(asksComputed);
         _expansions = expansions;
+        _expansionWords = new WordIndex(expansions.Select(e => e.Item1));
         _placeEnds = placeEnds;
         _notPlaces = notPlaces;
     }
@@ -65,22 +67,20 @@ internal sealed class ClauseWords
     }
 
     /// <summary>The message asks something the notice answers in words (who, which office, what to bring…).</summary>
-    public bool AsksWords(string canonical) => _asksWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+    public bool AsksWords(string canonical) => _asksWords.FirstIn(canonical) >= 0;
 
     /// <summary>The message asks an amount or a date.</summary>
-    public bool AsksComputed(string canonical) => _asksComputed.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+    public bool AsksComputed(string canonical) => _asksComputed.FirstIn(canonical) >= 0;
 
     /// <summary>The notice terms the everyday words of <paramref name="canonical"/> stand for.</summary>
     public IEnumerable<string> Expansions(string canonical)
     {
-        foreach (var (word, terms) in _expansions)
+        // In the file's order, as a scan of every word would give them.
+        foreach (var found in _expansionWords.AllIn(canonical))
         {
-            if (canonical.Contains(word, StringComparison.Ordinal))
+            foreach (var term in _expansions[found].Terms)
             {
-                foreach (var term in terms)
-                {
-                    yield return term;
-                }
+                yield return term;
             }
         }
     }
@@ -154,6 +154,61 @@ internal sealed class ClauseWords
         }
 
         return true;
+    }
+
+    /// <summary>Words grouped by their first character, so a message is read once rather than once per word (the
+    /// file holds hundreds of words and every message is checked against them).</summary>
+    private sealed class WordIndex
+    {
+        private readonly Dictionary<char, (string Word, int Position)[]> _byFirst;
+
+        public WordIndex(IEnumerable<string> words) =>
+            _byFirst = words.Select((word, position) => (word, position))
+                .Where(w => w.word.Length > 0)
+                .GroupBy(w => w.word[0])
+                .ToDictionary(g => g.Key, g => g.ToArray());
+
+        /// <summary>The position in the list of the first word found, or -1.</summary>
+        public int FirstIn(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (_byFirst.TryGetValue(text[i], out var words))
+                {
+                    foreach (var (word, position) in words)
+                    {
+                        if (i + word.Length <= text.Length && string.CompareOrdinal(text, i, word, 0, word.Length) == 0)
+                        {
+                            return position;
+                        }
+                    }
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>The positions in the list of every word found, in list order.</summary>
+        public List<int> AllIn(string text)
+        {
+            var found = new List<int>();
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (_byFirst.TryGetValue(text[i], out var words))
+                {
+                    foreach (var (word, position) in words)
+                    {
+                        if (i + word.Length <= text.Length && string.CompareOrdinal(text, i, word, 0, word.Length) == 0 && !found.Contains(position))
+                        {
+                            found.Add(position);
+                        }
+                    }
+                }
+            }
+
+            found.Sort();
+            return found;
+        }
     }
 
     private sealed class WordsFile
