@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Hangfire;
+using WeChatAssist.Server.Imports;
 using WeChatAssist.Server.Broadcasts;
 using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Clock;
@@ -183,6 +184,7 @@ internal static class ReminderLoad
 
         // Every feature whose recurring jobs are declared comes along, so each job finds its services.
         builder.AddMiniProgram();
+        builder.AddImports();
         builder.AddCorrections();
         var app = builder.Build();
         app.MapWeChatChannel();
