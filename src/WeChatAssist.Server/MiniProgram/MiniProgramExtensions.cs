@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using WeChatAssist.Server.Chat;
 using WeChatAssist.Server.Chat.Residents;
 using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Scheduling;
-using WeChatAssist.WeChat.Webhook;
 
 namespace WeChatAssist.Server.MiniProgram;
 
@@ -29,15 +29,9 @@ internal static class MiniProgramExtensions
         builder.Services.AddSingleton<IResidentDirectory, BoundResidentDirectory>();
         builder.Services.AddSingleton<IBindingInvitation, MiniProgramBindingInvitation>();
 
-        // Followers' unionids are fetched before the chatbot (registered by AddChat) handles their message. The
-        // wrapper keeps an implementation type, so later decorators (reminder consents) can wrap it in turn.
-        var inner = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IWeChatMessageHandler) && !d.IsKeyedService);
-        if (inner?.ImplementationType is { } handlerType)
-        {
-            builder.Services.Remove(inner);
-            builder.Services.AddKeyedScoped(typeof(IWeChatMessageHandler), FollowerIdentityHandler.InnerKey, handlerType);
-            builder.Services.AddScoped<IWeChatMessageHandler, FollowerIdentityHandler>();
-        }
+        // Followers' unionids are fetched before the chatbot answers their message: the chatbot calls its observers
+        // first, in registration order (this one before the reminders' consent observer, as Program.cs composes them).
+        builder.Services.AddSingleton<IChatMessageObserver, FollowerIdentityObserver>();
 
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, MiniProgramAuthentication>(MiniProgramAuthentication.SchemeName, null);

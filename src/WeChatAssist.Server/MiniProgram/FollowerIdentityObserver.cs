@@ -1,24 +1,21 @@
 using Microsoft.Extensions.Options;
+using WeChatAssist.Server.Chat;
 using WeChatAssist.WeChat.Configuration;
 using WeChatAssist.WeChat.Messages;
-using WeChatAssist.WeChat.Replies;
 using WeChatAssist.WeChat.Webhook;
 
 namespace WeChatAssist.Server.MiniProgram;
 
 /// <summary>Looks up an official-account follower's unionid (<c>cgi-bin/user/info</c>) when they subscribe and when
 /// they first write, before the account's own handler (the chatbot) answers, so the first question of a resident who
-/// bound themself in the mini-program is already answered with their bindings. Unsubscribes are noted.</summary>
-internal sealed partial class FollowerIdentityHandler(
-    [FromKeyedServices(FollowerIdentityHandler.InnerKey)] IWeChatMessageHandler inner,
+/// bound themself in the mini-program is already answered with their bindings. Unsubscribes are noted. An observer
+/// the chatbot calls, not a wrapper of its handler, so no feature rewrites another's registration.</summary>
+internal sealed partial class FollowerIdentityObserver(
     FollowerIdentities identities,
     IOptionsMonitor<WeChatOptions> wechatOptions,
-    ILogger<FollowerIdentityHandler> logger) : IWeChatMessageHandler
+    ILogger<FollowerIdentityObserver> logger) : IChatMessageObserver
 {
-    /// <summary>The service key the wrapped handler is registered under.</summary>
-    public const string InnerKey = "WeChatAssist.FollowerIdentity.Inner";
-
-    public async ValueTask<WeChatReply?> HandleAsync(WeChatMessageContext context, CancellationToken cancellationToken)
+    public async ValueTask ObserveAsync(WeChatMessageContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (wechatOptions.CurrentValue.Accounts.TryGetValue(context.AccountName, out var account) && account.Kind == WeChatAccountKind.OfficialAccount)
@@ -44,8 +41,6 @@ internal sealed partial class FollowerIdentityHandler(
                 LogFailed(logger, context.AccountName, e);
             }
         }
-
-        return await inner.HandleAsync(context, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Follower identity lookup on account '{Account}' failed; answering without it.")]
