@@ -34,7 +34,23 @@ internal sealed partial class AccountMenuPublisher(
             }
         }
 
-        await PublishChangedAsync(options.CurrentValue, stoppingToken);
+        // A push that failed for a passing reason (WeChat busy, the network, a slow start) is tried again, less often
+        // each time; a refusal of the menu itself is logged once and waits for the setting to change.
+        var delay = TimeSpan.FromSeconds(2);
+        for (var attempt = 0; !await PublishChangedAsync(options.CurrentValue, stoppingToken) && attempt < 20; attempt++)
+        {
+            try
+            {
+                await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+        }
+
         using var subscription = options.OnChange(changed => _ = PublishChangedAsync(changed, stoppingToken));
         try
         {
@@ -51,7 +67,8 @@ internal sealed partial class AccountMenuPublisher(
         base.Dispose();
     }
 
-    private async Task PublishChangedAsync(AccountMenuOptions current, CancellationToken cancellationToken)
+    /// <summary>Pushes every changed menu; false when a push failed for a passing reason and is worth trying again.</summary>
+    private async Task<bool> PublishChangedAsync(AccountMenuOptions current, CancellationToken cancellationToken)
     {
         try
         {
@@ -59,8 +76,10 @@ internal sealed partial class AccountMenuPublisher(
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
-            return;
+            return true;
         }
+
+        var settled = true;
 
         try
         {
@@ -78,11 +97,28 @@ internal sealed partial class AccountMenuPublisher(
                     continue;
                 }
 
-                var result = await wechat.CreateMenuAsync(account, buttons, cancellationToken);
+                WeChatResult<WeChatOk> result;
+                try
+                {
+                    result = await wechat.CreateMenuAsync(account, buttons, cancellationToken);
+                }
+                catch (Exception e) when (e is HttpRequestException or TimeoutException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    LogUnreachable(logger, account, e.GetType().Name);
+                    settled = false;
+                    continue;
+                }
+
                 if (result.IsSuccess)
                 {
                     _published[account] = fingerprint;
                     LogPublished(logger, account, buttons.Count);
+                }
+                else if (result.Error!.ErrorCode == -1)
+                {
+                    // -1: WeChat is busy; not a judgement of the menu.
+                    LogUnreachable(logger, account, "errcode -1");
+                    settled = false;
                 }
                 else
                 {
@@ -102,6 +138,8 @@ internal sealed partial class AccountMenuPublisher(
         {
             _gate.Release();
         }
+
+        return settled;
     }
 
     private static WeChatMenuButton ToButton(AccountMenuButton button) => new(
@@ -172,6 +210,9 @@ internal sealed partial class AccountMenuPublisher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "WeChat refused the menu of account '{Account}' (errcode {ErrorCode} {ErrorMessage}): {Problem}; fix WeChat:Accounts:{Account}:Menu, the account keeps its previous menu.")]
     private static partial void LogRefused(ILogger logger, string account, int errorCode, string errorMessage, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Menu of account '{Account}' not pushed yet ({Reason}); trying again shortly.")]
+    private static partial void LogUnreachable(ILogger logger, string account, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "WeChat menus not published: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
