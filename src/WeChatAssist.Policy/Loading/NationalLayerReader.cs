@@ -1,6 +1,3 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
-
 namespace WeChatAssist.Policy;
 
 /// <summary>Reads and validates one national layer file (<c>Policies/national/*.yaml</c>).</summary>
@@ -15,26 +12,7 @@ internal sealed class NationalLayerReader
 
     public static NationalLayer Read(TextReader text, string file)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(text);
-        }
-        catch (YamlException ex)
-        {
-            throw new PolicyLoadException(file, (int)ex.Start.Line, (int)ex.Start.Column, "not valid YAML: " + ex.Message, ex);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new PolicyLoadException(file, 0, "not valid YAML: " + ex.Message, ex);
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new PolicyLoadException(file, 1, 1, "a national layer file must hold exactly one mapping");
-        }
-
-        return new NationalLayerReader(file).ReadRoot(new YamlMap(file, root, NationalVocabulary.Root));
+        return new NationalLayerReader(file).ReadRoot(YamlMap.LoadRoot(text, file, NationalVocabulary.Root, "a national layer file"));
     }
 
     private NationalLayer ReadRoot(YamlMap root)

@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace WeChatAssist.Policy;
 
@@ -18,27 +16,7 @@ internal sealed class PolicyFileReader
 
     public static InsurancePolicy Read(TextReader text, string file)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(text);
-        }
-        catch (YamlException ex)
-        {
-            throw new PolicyLoadException(file, (int)ex.Start.Line, (int)ex.Start.Column, "not valid YAML: " + ex.Message, ex);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet reports some scanner errors without a position.
-            throw new PolicyLoadException(file, 0, "not valid YAML: " + ex.Message, ex);
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new PolicyLoadException(file, 1, 1, "a policy file must hold exactly one mapping");
-        }
-
-        return new PolicyFileReader(file).ReadRoot(new YamlMap(file, root, PolicyVocabulary.Root));
+        return new PolicyFileReader(file).ReadRoot(YamlMap.LoadRoot(text, file, PolicyVocabulary.Root, "a policy file"));
     }
 
     private InsurancePolicy ReadRoot(YamlMap root)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace WeChatAssist.Policy;
@@ -13,6 +14,33 @@ internal sealed class YamlMap
     private readonly YamlMappingNode _node;
     private readonly Vocabulary _vocabulary;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    /// <summary>Parses <paramref name="text"/> as one YAML document holding one mapping, the root of a policy or a
+    /// national layer file; <paramref name="fileKind"/> names the file in the error ("a policy file").</summary>
+    public static YamlMap LoadRoot(TextReader text, string file, Vocabulary vocabulary, string fileKind)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(text);
+        }
+        catch (YamlException ex)
+        {
+            throw new PolicyLoadException(file, (int)ex.Start.Line, (int)ex.Start.Column, "not valid YAML: " + ex.Message, ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some scanner errors without a position.
+            throw new PolicyLoadException(file, 0, "not valid YAML: " + ex.Message, ex);
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new PolicyLoadException(file, 1, 1, $"{fileKind} must hold exactly one mapping");
+        }
+
+        return new YamlMap(file, root, vocabulary);
+    }
 
     public YamlMap(string file, YamlMappingNode node, Vocabulary vocabulary)
     {
