@@ -24,6 +24,10 @@ internal sealed class JobsOptions
     /// <summary>How long a recurring job waits for the same job running elsewhere before skipping this occurrence.</summary>
     public TimeSpan SingleInstanceWait { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a run someone asked for (a recurring job's class run on demand, e.g. the bureau's follower
+    /// backfill) waits for the same job running elsewhere; it is never skipped, and fails to be retried after this.</summary>
+    public TimeSpan OnDemandWait { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long stopping waits for running jobs; their cancellation token is signalled first.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -18,7 +18,7 @@ internal static class SchedulingExtensions
         var services = builder.Services;
         services.AddOptions<JobsOptions>()
             .Bind(builder.Configuration.GetSection(JobsOptions.SectionName))
-            .Validate(o => o.PollInterval > TimeSpan.Zero && o.InvisibilityTimeout > TimeSpan.Zero && o.ShutdownTimeout >= TimeSpan.Zero && o.SingleInstanceWait >= TimeSpan.Zero, "Jobs:PollInterval and Jobs:InvisibilityTimeout must be positive; Jobs:ShutdownTimeout and Jobs:SingleInstanceWait must not be negative.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.InvisibilityTimeout > TimeSpan.Zero && o.ShutdownTimeout >= TimeSpan.Zero && o.SingleInstanceWait >= TimeSpan.Zero && o.OnDemandWait >= TimeSpan.Zero, "Jobs:PollInterval and Jobs:InvisibilityTimeout must be positive; Jobs:ShutdownTimeout, Jobs:SingleInstanceWait and Jobs:OnDemandWait must not be negative.")
             .Validate(o => o.WorkerCount is >= 1 and <= 100, "Jobs:WorkerCount must be between 1 and 100.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.SqliteFile), "Jobs:SqliteFile must name a file.")
             .ValidateOnStart();
@@ -32,7 +32,8 @@ internal static class SchedulingExtensions
         services.AddSingleton<IJobFilterProvider>(sp =>
         {
             var own = new JobFilterCollection();
-            own.Add(new SingleInstanceFilter(sp.GetRequiredService<IOptions<JobsOptions>>().Value.SingleInstanceWait, sp.GetRequiredService<ILogger<SingleInstanceFilter>>()));
+            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+            own.Add(new SingleInstanceFilter(jobs.SingleInstanceWait, jobs.OnDemandWait, sp.GetRequiredService<ILogger<SingleInstanceFilter>>()));
             own.Add(new Telemetry.JobRunMetrics());
             return new JobFilterProviderCollection([.. JobFilterProviders.Providers, own]);
         });

@@ -23,6 +23,31 @@ internal static class JobAccess
         return Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).ToDictionary(j => j.Id, StringComparer.Ordinal);
     }
 
+    /// <summary>The state a job is in now ("Enqueued", "Processing", "Succeeded"...), or null when unknown.</summary>
+    public static string? JobState(this IServiceProvider services, string jobId)
+    {
+        using var connection = services.GetRequiredService<JobStorage>().GetConnection();
+        return connection.GetStateData(jobId)?.Name;
+    }
+
+    /// <summary>Holds <typeparamref name="TJob"/>'s single-instance lock, as a run on another node would, until disposed.</summary>
+    public static IDisposable HoldSingleInstanceLock<TJob>(this IServiceProvider services)
+        where TJob : IRecurringJob
+    {
+        var connection = services.GetRequiredService<JobStorage>().GetConnection();
+        var held = connection.AcquireDistributedLock(SingleInstanceFilter.ResourceFor(typeof(TJob)), TimeSpan.FromSeconds(10));
+        return new HeldLock(connection, held);
+    }
+
+    private sealed class HeldLock(IDisposable connection, IDisposable held) : IDisposable
+    {
+        public void Dispose()
+        {
+            held.Dispose();
+            connection.Dispose();
+        }
+    }
+
     /// <summary>The scheduled (not yet enqueued) jobs of <typeparamref name="TJob"/> whose first argument is
     /// <paramref name="firstArgument"/>, with the time each is due.</summary>
     public static List<(string Id, DateTime? EnqueueAt)> ScheduledJobs<TJob>(this IServiceProvider services, long firstArgument)

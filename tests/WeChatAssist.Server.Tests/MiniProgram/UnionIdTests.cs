@@ -359,6 +359,43 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.Equal(0, await server.CountAsync($"SELECT COUNT(*) FROM wechat_followers WHERE open_id = '{early[0]}' AND subscribed <> {(provider == "postgres" ? "true" : "1")}"));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task While_a_backfill_runs_elsewhere_a_nightly_occurrence_is_skipped_but_the_bureaus_request_waits_for_it_and_then_runs(string provider)
+    {
+        await using var server = await StartAsync(provider, ResidentServer.BusinessNow, openPlatform: true);
+        var log = server.Services.GetRequiredService<SimulatorCallLog>();
+        var faults = server.Services.GetRequiredService<SimulatorFaults>();
+        faults.Inject(new SimulatorFault("cgi-bin/user/info", SimulatorFaultKind.ErrorCode, Count: 10_000) { ErrorCode = 48001 });
+        await FollowThroughQrCodeAsync(server, 3);
+        faults.Clear();
+        using var bureau = await StaffSession.SignInAsync(server, ResidentServer.AdminUser, ResidentServer.AdminPassword);
+
+        string requested;
+        using (server.Services.HoldSingleInstanceLock<FollowerBackfillJob>())
+        {
+            // The nightly occurrence finds another node's run in progress: it is dropped (Hangfire files a job its
+            // filter cancelled as deleted) without asking WeChat.
+            var nightly = server.Services.TriggerRecurringJob<FollowerBackfillJob>();
+            Assert.Equal("Deleted", await EventuallyStateAsync(server, nightly, "Deleted"));
+            Assert.Empty(log.Calls("cgi-bin/user/info/batchget"));
+
+            // The bureau's request is not dropped: it waits while the other run holds the lock.
+            var started = await bureau.PostAsync("/api/v1/admin/followers/backfill");
+            Assert.Equal(HttpStatusCode.Accepted, started.Status);
+            requested = started.Body.GetProperty("jobId").GetString()!;
+            Assert.Equal("Processing", await EventuallyStateAsync(server, requested, "Processing"));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Equal("Processing", server.Services.JobState(requested));
+            Assert.Empty(log.Calls("cgi-bin/user/info/batchget"));
+        }
+
+        Assert.Equal(3, await EventuallyCountAsync(server, "SELECT COUNT(*) FROM wechat_followers WHERE open_id LIKE 'oQr%' AND union_id IS NOT NULL", atLeast: 3));
+        Assert.Equal("Succeeded", await EventuallyStateAsync(server, requested, "Succeeded"));
+        Assert.Single(log.Calls("cgi-bin/user/info/batchget"));
+    }
+
     private Task<ResidentServer> StartAsync(string provider, string businessNow, bool openPlatform, IReadOnlyDictionary<string, string?>? extra = null) =>
         StartAsync(provider == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, businessNow, openPlatform, extra);
 
@@ -411,6 +448,21 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
             if (count >= atLeast || DateTime.UtcNow > deadline)
             {
                 return count;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<string?> EventuallyStateAsync(ResidentServer server, string jobId, string state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var now = server.Services.JobState(jobId);
+            if (now == state || DateTime.UtcNow > deadline)
+            {
+                return now;
             }
 
             await Task.Delay(100);
