@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Dapper;
+
 namespace WeChatAssist.Server.Data;
 
 /// <summary>The column types staging uses.</summary>
@@ -41,19 +43,17 @@ internal static class BulkRows
         CancellationToken cancellationToken) =>
         ISqlDialect.For(provider).WriteRowsAsync(connection, transaction, table, columns, rows, values, cancellationToken);
 
-    /// <summary>Runs one statement on the transaction and returns the rows it affected.</summary>
-    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    /// <summary>Runs one statement on the transaction and returns the rows it affected; bulk statements may take
+    /// minutes. The parameters are bound by Dapper, as every store's are.</summary>
+    public static Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.CommandTimeout = 600;
+        var bound = new DynamicParameters();
         foreach (var (name, value) in parameters)
         {
-            command.AddParameter(name, value);
+            bound.Add(name, value);
         }
 
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return connection.ExecuteAsync(new CommandDefinition(sql, bound, transaction, 600, cancellationToken: cancellationToken));
     }
 
     /// <summary>"name type, …" for a CREATE TABLE.</summary>

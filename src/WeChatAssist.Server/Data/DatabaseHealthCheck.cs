@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace WeChatAssist.Server.Data;
@@ -15,9 +14,7 @@ internal sealed class DatabaseHealthCheck(DatabaseTarget target, Schema.SchemaCa
         };
         try
         {
-            await using var command = target.DataSource.CreateCommand("SELECT MAX(version) FROM schema_version");
-            var result = await command.ExecuteScalarAsync(cancellationToken);
-            var version = result is null or DBNull ? 0 : Convert.ToInt32(result, CultureInfo.InvariantCulture);
+            var version = await target.ExecuteScalarAsync<int?>("SELECT MAX(version) FROM schema_version", null, cancellationToken) ?? 0;
             data["schemaVersion"] = version;
             return version >= catalog.LatestVersion
                 ? HealthCheckResult.Healthy($"{target.Description} answers at schema version {version}.", data)

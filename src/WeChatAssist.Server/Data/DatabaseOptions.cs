@@ -10,7 +10,7 @@ internal sealed class DatabaseOptions
 
     /// <summary><c>Sqlite</c> or <c>Postgres</c>, case-insensitive. A string rather than the enum so a typo is
     /// reported by validation, naming the key, instead of failing inside the configuration binder.</summary>
-    public string Provider { get; set; } = nameof(DatabaseProvider.Sqlite);
+    public string Provider { get; set; } = IDatabaseEngine.Default.Provider.ToString();
 
     /// <summary>Folder of the SQLite file when no connection string is given; relative to the content root.</summary>
     public string DataDirectory { get; set; } = "data";
@@ -22,9 +22,8 @@ internal sealed class DatabaseOptions
     /// <summary>How start-up waits for a database that is not reachable yet.</summary>
     public ConnectRetryOptions ConnectRetry { get; set; } = new();
 
-    /// <summary>The provider as an enum, or <see langword="null"/> when <see cref="Provider"/> names none.</summary>
-    public DatabaseProvider? ProviderKind =>
-        Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var kind) && Enum.IsDefined(kind) ? kind : null;
+    /// <summary>The engine (and dialect) <see cref="Provider"/> names, or <see langword="null"/> when it names none.</summary>
+    public IDatabaseEngine? Engine => IDatabaseEngine.Named(Provider);
 }
 
 /// <summary>Bounded exponential backoff for the first connection (<c>Database:ConnectRetry</c>).</summary>

@@ -1,48 +1,20 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace WeChatAssist.Server.Data;
 
-/// <summary>Checks the provider and connection string, naming the configuration key in every message.</summary>
+/// <summary>Checks the provider and, through its engine, the connection string, naming the configuration key in every message.</summary>
 internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
 {
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
     {
         var failures = new List<string>();
-        switch (options.ProviderKind)
+        if (options.Engine is { } engine)
         {
-            case null:
-                failures.Add($"Database:Provider: '{options.Provider}' is not supported; use 'Sqlite' or 'Postgres'.");
-                break;
-            case DatabaseProvider.Postgres when string.IsNullOrWhiteSpace(options.ConnectionString):
-                failures.Add($"{DatabaseOptions.ConnectionStringKey}: is required when Database:Provider is 'Postgres' (set it in an environment variable or user secrets).");
-                break;
-            case DatabaseProvider.Postgres:
-                try
-                {
-                    _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-                }
-                catch (ArgumentException ex)
-                {
-                    failures.Add($"{DatabaseOptions.ConnectionStringKey}: is not a valid PostgreSQL connection string ({ex.Message}).");
-                }
-
-                break;
-            case DatabaseProvider.Sqlite when string.IsNullOrWhiteSpace(options.ConnectionString) && string.IsNullOrWhiteSpace(options.DataDirectory):
-                failures.Add("Database:DataDirectory: must not be empty when no connection string is given.");
-                break;
-            case DatabaseProvider.Sqlite when !string.IsNullOrWhiteSpace(options.ConnectionString):
-                try
-                {
-                    _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString);
-                }
-                catch (ArgumentException ex)
-                {
-                    // Usually a PostgreSQL connection string with Database:Provider left at its default.
-                    failures.Add($"{DatabaseOptions.ConnectionStringKey}: is not a valid SQLite connection string ({ex.Message}); for PostgreSQL set Database:Provider to 'Postgres'.");
-                }
-
-                break;
+            engine.Validate(options, failures);
+        }
+        else
+        {
+            failures.Add($"Database:Provider: '{options.Provider}' is not supported; use 'Sqlite' or 'Postgres'.");
         }
 
         var retry = options.ConnectRetry;

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace WeChatAssist.Server.Data;
 
@@ -13,20 +11,23 @@ internal sealed class DatabaseTarget : IAsyncDisposable
 
     static DatabaseTarget() => SqlTypeHandlers.Register();
 
-    private DatabaseTarget(DatabaseProvider provider, string connectionString, DbDataSource dataSource, string description, string? sqliteFilePath)
+    /// <summary>Built by the provider's engine (<see cref="IDatabaseEngine.CreateTarget"/>).</summary>
+    internal DatabaseTarget(IDatabaseEngine engine, string connectionString, DbDataSource dataSource, string description, string? sqliteFilePath)
     {
-        Provider = provider;
-        Dialect = ISqlDialect.For(provider);
+        Engine = engine;
         ConnectionString = connectionString;
         DataSource = dataSource;
         Description = description;
         SqliteFilePath = sqliteFilePath;
     }
 
-    public DatabaseProvider Provider { get; }
+    public DatabaseProvider Provider => Engine.Provider;
 
-    /// <summary>Everything that differs between the providers; registered as <see cref="ISqlDialect"/>.</summary>
-    public ISqlDialect Dialect { get; }
+    /// <summary>How this provider is reached and migrated; the data layer's plumbing only.</summary>
+    public IDatabaseEngine Engine { get; }
+
+    /// <summary>Everything that differs between the providers' SQL; registered as <see cref="ISqlDialect"/>.</summary>
+    public ISqlDialect Dialect => Engine.Dialect;
 
     public string ConnectionString { get; }
 
@@ -38,39 +39,10 @@ internal sealed class DatabaseTarget : IAsyncDisposable
     /// <summary>The absolute SQLite file path, or <see langword="null"/> for PostgreSQL and in-memory SQLite.</summary>
     public string? SqliteFilePath { get; }
 
-    /// <summary>Resolves the target; relative SQLite paths are taken from <paramref name="contentRoot"/>.</summary>
-    public static DatabaseTarget Create(DatabaseOptions options, string contentRoot)
-    {
-        if (options.ProviderKind == DatabaseProvider.Postgres)
-        {
-            var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-            var description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
-            return new DatabaseTarget(DatabaseProvider.Postgres, builder.ConnectionString, NpgsqlDataSource.Create(builder), description, null);
-        }
-
-        var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, DefaultSqliteFileName) }
-            : new SqliteConnectionStringBuilder(options.ConnectionString);
-        string? filePath = null;
-        if (!IsInMemory(sqlite))
-        {
-            filePath = Path.GetFullPath(sqlite.DataSource, contentRoot);
-            sqlite.DataSource = filePath;
-        }
-
-        // Pooling keeps the file open between commands; the 30 s default timeout rides out a writer holding the lock.
-        sqlite.Pooling = true;
-        var connectionString = sqlite.ConnectionString;
-        return new DatabaseTarget(
-            DatabaseProvider.Sqlite,
-            connectionString,
-            SqliteFactory.Instance.CreateDataSource(connectionString),
-            filePath is null ? "SQLite in memory" : $"SQLite file '{filePath}'",
-            filePath);
-    }
+    /// <summary>Resolves the target through the engine <c>Database:Provider</c> names (the default's when it names
+    /// none, which validation reports before anything connects); relative SQLite paths are taken from <paramref name="contentRoot"/>.</summary>
+    public static DatabaseTarget Create(DatabaseOptions options, string contentRoot) =>
+        (options.Engine ?? IDatabaseEngine.Default).CreateTarget(options, contentRoot);
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
-
-    private static bool IsInMemory(SqliteConnectionStringBuilder builder) =>
-        builder.Mode == SqliteOpenMode.Memory || string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal);
 }

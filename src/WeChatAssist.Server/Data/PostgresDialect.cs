@@ -5,16 +5,22 @@ using NpgsqlTypes;
 
 namespace WeChatAssist.Server.Data;
 
-/// <summary>PostgreSQL: <c>timestamptz</c>, <c>date</c>, <c>boolean</c>, <c>jsonb</c>, row locks, binary COPY.</summary>
-internal sealed class PostgresDialect : ISqlDialect
+/// <summary>PostgreSQL: <c>timestamptz</c>, <c>date</c>, <c>boolean</c>, <c>jsonb</c>, row locks, binary COPY; a shared
+/// server reached through one pooled <see cref="NpgsqlDataSource"/>, waited for at start-up, migrated under an advisory lock.</summary>
+internal sealed class PostgresDialect : ISqlDialect, IDatabaseEngine
 {
     public static readonly PostgresDialect Instance = new();
+
+    // How long a migration statement, and so a wait for another node's migration lock, may take.
+    private const int MigrationLockWaitSeconds = 600;
 
     private PostgresDialect()
     {
     }
 
     public DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    public ISqlDialect Dialect => this;
 
     public string ScriptSuffix => "postgres";
 
@@ -101,6 +107,67 @@ internal sealed class PostgresDialect : ISqlDialect
     public async Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, string table, int count, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT nextval(pg_get_serial_sequence(@table, 'id')) FROM generate_series(1, @count)", new { table, count }, transaction, 600, cancellationToken: cancellationToken))).AsList();
+
+    public void Validate(DatabaseOptions options, ICollection<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add($"{DatabaseOptions.ConnectionStringKey}: is required when Database:Provider is 'Postgres' (set it in an environment variable or user secrets).");
+            return;
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            failures.Add($"{DatabaseOptions.ConnectionStringKey}: is not a valid PostgreSQL connection string ({ex.Message}).");
+        }
+    }
+
+    public DatabaseTarget CreateTarget(DatabaseOptions options, string contentRoot)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        var description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        return new DatabaseTarget(this, builder.ConnectionString, NpgsqlDataSource.Create(builder), description, null);
+    }
+
+    public async Task<DbConnection> OpenCheckedAsync(DatabaseTarget target, CancellationToken cancellationToken)
+    {
+        var connection = target.DataSource.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ConnectFailure ClassifyConnectFailure(Exception exception) => exception switch
+    {
+        NpgsqlException or TimeoutException => DatabaseConnector.IsTransient(exception) ? ConnectFailure.Transient : ConnectFailure.Refused,
+        _ => ConnectFailure.None,
+    };
+
+    public string SchemaVersionTable =>
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL)";
+
+    public string ScriptOf(Schema.SchemaMigration migration) => migration.PostgresSql;
+
+    // Session-level, so it spans the per-version transactions; a lock wait may last as long as another node's migration.
+    public Task BeginMigratingAsync(DbConnection connection, DatabaseTarget target, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = Schema.SchemaMigrator.AdvisoryLockKey }, commandTimeout: MigrationLockWaitSeconds, cancellationToken: cancellationToken));
+
+    public Task EndMigratingAsync(DbConnection connection) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = Schema.SchemaMigrator.AdvisoryLockKey }, commandTimeout: MigrationLockWaitSeconds));
+
+    public async Task<DbTransaction?> BeginMigrationTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken);
 
     private static NpgsqlDbType NpgsqlType(BulkType type) => type switch
     {

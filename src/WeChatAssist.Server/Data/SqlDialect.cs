@@ -60,7 +60,8 @@ internal interface ISqlDialect
     /// Dapper parameters of type <see cref="DateTimeOffset"/> need not use it (<see cref="SqlTypeHandlers"/>).</summary>
     object Instant(DateTimeOffset instant);
 
-    /// <summary>An instant for the one column SQLite keeps as ISO text, <c>app_settings.updated_at</c> (EF Core's old mapping).</summary>
+    /// <summary>An instant for the columns SQLite keeps as ISO text: <c>app_settings.updated_at</c> (EF Core's old
+    /// mapping) and <c>schema_version.applied_at</c>.</summary>
     object TextInstant(DateTimeOffset instant);
 
     /// <summary>A calendar date as the schema stores it (<c>date</c>; <c>yyyy-MM-dd</c> text).</summary>
@@ -95,6 +96,78 @@ internal interface ISqlDialect
     Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, string table, int count, CancellationToken cancellationToken);
 
     /// <summary>The dialect of <paramref name="provider"/>, for the static helpers that predate injection.</summary>
-    static ISqlDialect For(DatabaseProvider provider) =>
+    static ISqlDialect For(DatabaseProvider provider) => IDatabaseEngine.For(provider).Dialect;
+}
+
+/// <summary>The other half of the dialect component: how a provider is configured, reached and migrated, where
+/// <see cref="ISqlDialect"/> is what its SQL looks like. The same object per provider implements both; it is chosen
+/// once from <c>Database:Provider</c> (<see cref="Named"/>, the only place that maps the configured name) and carried
+/// by <see cref="DatabaseTarget.Engine"/>. Only the data layer's own plumbing (options validation, the target, the
+/// connector, the schema migrator) uses it; stores use <see cref="ISqlDialect"/>.</summary>
+internal interface IDatabaseEngine
+{
+    /// <summary>The provider for logs and health data; nothing branches on it.</summary>
+    DatabaseProvider Provider { get; }
+
+    /// <summary>The SQL dialect of this provider (the same object).</summary>
+    ISqlDialect Dialect { get; }
+
+    /// <summary>Adds to <paramref name="failures"/> what is wrong with the connection string or data folder for this
+    /// provider, each message naming its configuration key.</summary>
+    void Validate(DatabaseOptions options, ICollection<string> failures);
+
+    /// <summary>Resolves the database of validated <paramref name="options"/>; relative paths are taken from <paramref name="contentRoot"/>.</summary>
+    DatabaseTarget CreateTarget(DatabaseOptions options, string contentRoot);
+
+    /// <summary>Opens a connection to <paramref name="target"/> and proves it usable. A failure worth retrying or
+    /// reporting as refused is left to <see cref="ClassifyConnectFailure"/>; one that retrying cannot mend (a file
+    /// that is not a database) is thrown as <see cref="DatabaseStartupException"/>.</summary>
+    Task<DbConnection> OpenCheckedAsync(DatabaseTarget target, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="exception"/>, thrown while opening the first connection, means the server is
+    /// not reachable yet (retry), refused us (give up), or is no connection failure at all (let it through).</summary>
+    ConnectFailure ClassifyConnectFailure(Exception exception);
+
+    /// <summary><c>CREATE TABLE IF NOT EXISTS schema_version …</c> in this provider's types.</summary>
+    string SchemaVersionTable { get; }
+
+    /// <summary>This provider's script of <paramref name="migration"/>.</summary>
+    string ScriptOf(Schema.SchemaMigration migration);
+
+    /// <summary>Before the first version is applied on <paramref name="connection"/>: takes the session lock nodes
+    /// starting together serialise on (a PostgreSQL advisory lock), or prepares the file for shared use (SQLite WAL).</summary>
+    Task BeginMigratingAsync(DbConnection connection, DatabaseTarget target, CancellationToken cancellationToken);
+
+    /// <summary>Releases what <see cref="BeginMigratingAsync"/> took, on a connection still open.</summary>
+    Task EndMigratingAsync(DbConnection connection);
+
+    /// <summary>Begins the transaction one schema version is applied in, excluding other migrators: a driver
+    /// transaction (PostgreSQL, already serialised by the advisory lock), or <see langword="null"/> after a
+    /// <c>BEGIN EXCLUSIVE</c> statement that <c>COMMIT;</c>/<c>ROLLBACK;</c> end (SQLite: a second process must wait
+    /// there and then re-read the versions, which the driver's IMMEDIATE transaction would not make it do).</summary>
+    Task<DbTransaction?> BeginMigrationTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>The provider used when <c>Database:Provider</c> is not set.</summary>
+    static IDatabaseEngine Default => SqliteDialect.Instance;
+
+    /// <summary>The engine of <paramref name="provider"/>.</summary>
+    static IDatabaseEngine For(DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres ? PostgresDialect.Instance : SqliteDialect.Instance;
+
+    /// <summary>The engine named by <c>Database:Provider</c> (case-insensitive), or <see langword="null"/> when it names none.</summary>
+    static IDatabaseEngine? Named(string? provider) =>
+        Enum.TryParse<DatabaseProvider>(provider, ignoreCase: true, out var kind) && Enum.IsDefined(kind) ? For(kind) : null;
+}
+
+/// <summary>What a failure to open the first connection means (<see cref="IDatabaseEngine.ClassifyConnectFailure"/>).</summary>
+internal enum ConnectFailure
+{
+    /// <summary>Not a connection failure; it propagates unchanged.</summary>
+    None,
+
+    /// <summary>The server answered and refused (bad password, unknown database): retrying will not help.</summary>
+    Refused,
+
+    /// <summary>The server is not reachable or not ready yet: worth another attempt after a delay.</summary>
+    Transient,
 }

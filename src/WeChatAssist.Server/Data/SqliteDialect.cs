@@ -1,20 +1,31 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace WeChatAssist.Server.Data;
 
 /// <summary>SQLite: instants as Unix milliseconds, dates as <c>yyyy-MM-dd</c> text, flags as 0/1, JSON as text; one
-/// writer at a time, so no row locks are needed.</summary>
-internal sealed class SqliteDialect : ISqlDialect
+/// writer at a time, so no row locks are needed; an embedded file (or memory), refused at start-up when it is not a
+/// database, migrated one exclusive transaction per version.</summary>
+internal sealed class SqliteDialect : ISqlDialect, IDatabaseEngine
 {
     public static readonly SqliteDialect Instance = new();
+
+    // SQLite primary result codes for "this is not a database" and "the database is damaged".
+    private const int SqliteNotADatabase = 26;
+    private const int SqliteCorrupt = 11;
+
+    // How long a migration statement, and so a wait for another process's exclusive transaction, may take.
+    private const int MigrationLockWaitSeconds = 600;
 
     private SqliteDialect()
     {
     }
 
     public DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public ISqlDialect Dialect => this;
 
     public string ScriptSuffix => "sqlite";
 
@@ -30,8 +41,8 @@ internal sealed class SqliteDialect : ISqlDialect
     public string ForUpdateSkipLocked => "";
 
     public DbDataSource CreateDataSource(string connectionString, int commandTimeoutSeconds) =>
-        Microsoft.Data.Sqlite.SqliteFactory.Instance.CreateDataSource(
-            new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = commandTimeoutSeconds }.ConnectionString);
+        SqliteFactory.Instance.CreateDataSource(
+            new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = commandTimeoutSeconds }.ConnectionString);
 
     public string? TransactionLock => null;
 
@@ -103,4 +114,122 @@ internal sealed class SqliteDialect : ISqlDialect
 
         return count;
     }
+
+    public void Validate(DatabaseOptions options, ICollection<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            if (string.IsNullOrWhiteSpace(options.DataDirectory))
+            {
+                failures.Add("Database:DataDirectory: must not be empty when no connection string is given.");
+            }
+
+            return;
+        }
+
+        try
+        {
+            _ = new SqliteConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // Usually a PostgreSQL connection string with Database:Provider left at its default.
+            failures.Add($"{DatabaseOptions.ConnectionStringKey}: is not a valid SQLite connection string ({ex.Message}); for PostgreSQL set Database:Provider to 'Postgres'.");
+        }
+    }
+
+    public DatabaseTarget CreateTarget(DatabaseOptions options, string contentRoot)
+    {
+        var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, DatabaseTarget.DefaultSqliteFileName) }
+            : new SqliteConnectionStringBuilder(options.ConnectionString);
+        string? filePath = null;
+        if (!IsInMemory(sqlite))
+        {
+            filePath = Path.GetFullPath(sqlite.DataSource, contentRoot);
+            sqlite.DataSource = filePath;
+        }
+
+        // Pooling keeps the file open between commands; the 30 s default timeout rides out a writer holding the lock.
+        sqlite.Pooling = true;
+        var connectionString = sqlite.ConnectionString;
+        return new DatabaseTarget(
+            this,
+            connectionString,
+            SqliteFactory.Instance.CreateDataSource(connectionString),
+            filePath is null ? "SQLite in memory" : $"SQLite file '{filePath}'",
+            filePath);
+    }
+
+    public async Task<DbConnection> OpenCheckedAsync(DatabaseTarget target, CancellationToken cancellationToken)
+    {
+        if (target.SqliteFilePath is { } path)
+        {
+            var directory = Path.GetDirectoryName(path)!;
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DatabaseStartupException($"The data folder '{directory}' cannot be created ({ex.Message}). Set Database:DataDirectory or {DatabaseOptions.ConnectionStringKey} to a writable place.", ex);
+            }
+        }
+
+        var connection = target.DataSource.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // Opening is lazy; the first read of the header is what finds a file that is not a database.
+            await connection.ExecuteScalarAsync(new CommandDefinition("PRAGMA schema_version;", cancellationToken: cancellationToken));
+            return connection;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        {
+            await connection.DisposeAsync();
+            throw new DatabaseStartupException(
+                $"{target.Description} is not a usable SQLite database ({ex.Message.TrimEnd('.')}). It was left untouched: move it aside or restore it from a backup, then start again.",
+                ex);
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync();
+            throw new DatabaseStartupException($"{target.Description} cannot be opened: {ex.Message}", ex);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    // Every failure to open a file is mapped by OpenCheckedAsync; nothing is waited for.
+    public ConnectFailure ClassifyConnectFailure(Exception exception) => ConnectFailure.None;
+
+    public string SchemaVersionTable =>
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+    public string ScriptOf(Schema.SchemaMigration migration) => migration.SqliteSql;
+
+    // WAL lets the scheduler, the stores and readers share the file; the setting persists in the file. Processes
+    // migrating together serialise on BeginMigrationTransactionAsync's exclusive transaction instead of a lock.
+    public async Task BeginMigratingAsync(DbConnection connection, DatabaseTarget target, CancellationToken cancellationToken)
+    {
+        if (target.SqliteFilePath is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL;", commandTimeout: MigrationLockWaitSeconds, cancellationToken: cancellationToken));
+        }
+    }
+
+    public Task EndMigratingAsync(DbConnection connection) => Task.CompletedTask;
+
+    public async Task<DbTransaction?> BeginMigrationTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("BEGIN EXCLUSIVE;", commandTimeout: MigrationLockWaitSeconds, cancellationToken: cancellationToken));
+        return null;
+    }
+
+    private static bool IsInMemory(SqliteConnectionStringBuilder builder) =>
+        builder.Mode == SqliteOpenMode.Memory || string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal);
 }

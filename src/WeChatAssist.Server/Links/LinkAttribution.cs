@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Payments;
 
@@ -14,11 +15,12 @@ internal sealed class LinkAttribution : IPaymentsRecordedParticipant
     public async Task OnPaymentsRecordedAsync(DbConnection connection, DbTransaction transaction, string batchId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+
         // The residents who came through a link are few: their first link is found once, as a set, and joined to the
-        // batch, so a 500,000-row tax file does not look up each payer's bindings.
-        command.CommandText = """
+        // batch, so a 500,000-row tax file does not look up each payer's bindings. No timeout of its own: an import
+        // runs this on its data source, whose commands may run as long as the import allows.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
             INSERT INTO link_payments (resident_id, benefit_year, code, paid_on)
             SELECT p.resident_id, p.benefit_year, first_link.code, p.paid_on
             FROM payment_events p
@@ -26,10 +28,11 @@ internal sealed class LinkAttribution : IPaymentsRecordedParticipant
                   FROM resident_bindings b
                   JOIN follower_scene f ON f.open_id = b.open_id AND f.scene LIKE 'link:%'
                   JOIN share_links l ON l.code = substr(f.scene, 6)) first_link ON first_link.resident_id = p.resident_id AND first_link.n = 1
-            WHERE p.batch_id = @batch
+            WHERE p.batch_id = @batchId
             ON CONFLICT (resident_id, benefit_year) DO NOTHING
-            """;
-        command.AddParameter("@batch", batchId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """,
+            new { batchId },
+            transaction,
+            cancellationToken: cancellationToken));
     }
 }

@@ -56,37 +56,27 @@ internal sealed partial class FollowerBackfillJob(
     private async Task<IReadOnlyList<string>> UnknownAsync(string account, string appId, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        await using var command = database.DataSource.CreateCommand($"""
+        return await database.QueryAsync<string>(
+            """
             SELECT open_id FROM (
               SELECT k.open_id, MIN(f.fetched_at) AS fetched_at
               FROM (
-                SELECT open_id FROM subscribe_consents WHERE app_id = @app
-                UNION SELECT open_id FROM resident_bindings WHERE app_id = @app
-                UNION SELECT open_id FROM broadcast_tag_members WHERE app_id = @app
+                SELECT open_id FROM subscribe_consents WHERE app_id = @appId
+                UNION SELECT open_id FROM resident_bindings WHERE app_id = @appId
+                UNION SELECT open_id FROM broadcast_tag_members WHERE app_id = @appId
                 UNION SELECT open_id FROM follower_scene WHERE account = @account
                 UNION SELECT open_id FROM chat_dialogue_state WHERE account = @account
-                UNION SELECT open_id FROM wechat_followers WHERE app_id = @app
+                UNION SELECT open_id FROM wechat_followers WHERE app_id = @appId
               ) k
-              LEFT JOIN wechat_followers f ON f.app_id = @app AND f.open_id = k.open_id
+              LEFT JOIN wechat_followers f ON f.app_id = @appId AND f.open_id = k.open_id
               WHERE f.open_id IS NULL OR (f.union_id IS NULL AND f.subscribed = @yes AND f.fetched_at < @recheck)
               GROUP BY k.open_id
             ) u
             ORDER BY u.fetched_at IS NOT NULL, u.fetched_at, u.open_id
             LIMIT @limit
-            """);
-        command.AddParameter("@app", appId);
-        command.AddParameter("@account", account);
-        command.AddParameter("@yes", SqlValues.Flag(database.Provider, true));
-        command.AddInstant(database.Provider, "@recheck", clock.GetUtcNow() - o.FollowerRecheckAfter);
-        command.AddParameter("@limit", o.FollowerBackfillPerRun);
-        var openIds = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            openIds.Add(reader.GetString(0));
-        }
-
-        return openIds;
+            """,
+            new { appId, account, yes = database.Dialect.Flag(true), recheck = clock.GetUtcNow() - o.FollowerRecheckAfter, limit = o.FollowerBackfillPerRun },
+            cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Follower backfill on '{Account}': asked {Asked} OpenIDs, stored {Stored}, {WithUnionId} with a unionid.")]

@@ -22,20 +22,11 @@ internal sealed partial class FollowerIdentities(
     ILogger<FollowerIdentities> logger)
 {
     /// <summary>The stored identity, or null when the follower was never looked up.</summary>
-    public async Task<FollowerIdentity?> FindAsync(string appId, string openId, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "SELECT union_id, subscribed, fetched_at FROM wechat_followers WHERE app_id = @app AND open_id = @open");
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", openId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new FollowerIdentity(appId, openId, reader.IsDBNull(0) ? null : reader.GetString(0), Convert.ToBoolean(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), reader.GetInstant(database.Provider, 2));
-    }
+    public Task<FollowerIdentity?> FindAsync(string appId, string openId, CancellationToken cancellationToken) =>
+        database.QuerySingleOrDefaultAsync<FollowerIdentity>(
+            "SELECT app_id, open_id, union_id, subscribed, fetched_at FROM wechat_followers WHERE app_id = @appId AND open_id = @openId",
+            new { appId, openId },
+            cancellationToken);
 
     /// <summary>The stored identity, fetched from WeChat first when the follower was never looked up. A failed lookup
     /// is logged and yields null (the follower stays unknown; the next message tries again).</summary>
@@ -103,32 +94,21 @@ internal sealed partial class FollowerIdentities(
     }
 
     /// <summary>Notes an unsubscribe (the unionid is kept: it still names the same person).</summary>
-    public async Task MarkUnsubscribedAsync(string appId, string openId, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "UPDATE wechat_followers SET subscribed = @no, fetched_at = @now WHERE app_id = @app AND open_id = @open");
-        command.AddParameter("@no", SqlValues.Flag(database.Provider, false));
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", openId);
-        command.AddInstant(database.Provider, "@now", clock.GetUtcNow());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkUnsubscribedAsync(string appId, string openId, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(
+            "UPDATE wechat_followers SET subscribed = @no, fetched_at = @now WHERE app_id = @appId AND open_id = @openId",
+            new { appId, openId, no = database.Dialect.Flag(false), now = clock.GetUtcNow() },
+            cancellationToken);
 
-    private async Task SaveAsync(FollowerIdentity identity, string? language, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand("""
-            INSERT INTO wechat_followers (app_id, open_id, union_id, subscribed, language, fetched_at) VALUES (@app, @open, @union, @subscribed, @language, @now)
+    private Task<int> SaveAsync(FollowerIdentity identity, string? language, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(
+            """
+            INSERT INTO wechat_followers (app_id, open_id, union_id, subscribed, language, fetched_at) VALUES (@AppId, @OpenId, @UnionId, @subscribed, @language, @FetchedAt)
             ON CONFLICT (app_id, open_id) DO UPDATE SET union_id = COALESCE(excluded.union_id, wechat_followers.union_id),
                 subscribed = excluded.subscribed, language = COALESCE(excluded.language, wechat_followers.language), fetched_at = excluded.fetched_at
-            """);
-        command.AddParameter("@app", identity.AppId);
-        command.AddParameter("@open", identity.OpenId);
-        command.AddText("@union", identity.UnionId);
-        command.AddParameter("@subscribed", SqlValues.Flag(database.Provider, identity.Subscribed));
-        command.AddText("@language", language);
-        command.AddInstant(database.Provider, "@now", identity.FetchedAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """,
+            new { identity.AppId, identity.OpenId, identity.UnionId, subscribed = database.Dialect.Flag(identity.Subscribed), language, identity.FetchedAt },
+            cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat user/info for account '{Account}' failed with {ErrorCode}: {ErrorMessage}; the follower's unionid stays unknown.")]
     private static partial void LogLookupFailed(ILogger logger, string account, int errorCode, string errorMessage);

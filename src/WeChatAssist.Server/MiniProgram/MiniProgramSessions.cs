@@ -24,21 +24,13 @@ internal sealed class MiniProgramSessions(DatabaseTarget database, PersonalDataP
         var id = RandomNumberGenerator.GetHexString(32, lowercase: true);
         var now = clock.GetUtcNow();
         var expires = now + lifetime;
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+        await database.ExecuteAsync(
+            """
             INSERT INTO mp_sessions (session_id, account, app_id, open_id, union_id, session_key_encrypted, created_at, expires_at)
-            VALUES (@id, @account, @app, @open, @union, @key, @now, @expires)
-            """;
-        command.AddParameter("@id", id);
-        command.AddParameter("@account", account);
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", session.OpenId);
-        command.AddParameter("@union", string.IsNullOrEmpty(session.UnionId) ? null : session.UnionId);
-        command.AddParameter("@key", protector.Protect(session.SessionKey));
-        command.AddInstant(database.Provider, "@now", now);
-        command.AddInstant(database.Provider, "@expires", expires);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            VALUES (@id, @account, @appId, @OpenId, @unionId, @key, @now, @expires)
+            """,
+            new { id, account, appId, session.OpenId, unionId = string.IsNullOrEmpty(session.UnionId) ? null : session.UnionId, key = protector.Protect(session.SessionKey), now, expires },
+            cancellationToken);
         return (_tokens.Protect(id, expires), expires);
     }
 
@@ -63,20 +55,19 @@ internal sealed class MiniProgramSessions(DatabaseTarget database, PersonalDataP
             return cached;
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT account, app_id, open_id, union_id, expires_at FROM mp_sessions WHERE session_id = @id AND expires_at > @now";
-        command.AddParameter("@id", id);
-        command.AddInstant(database.Provider, "@now", now);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var row = await database.QuerySingleOrDefaultAsync<SessionRow>(
+            "SELECT account, app_id, open_id, union_id, expires_at FROM mp_sessions WHERE session_id = @id AND expires_at > @now", new { id, now }, cancellationToken);
+        if (row is null)
         {
             return null;
         }
 
-        var session = new MiniProgramSession(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
-        var expires = reader.GetInstant(database.Provider, 4);
+        var session = new MiniProgramSession(id, row.Account, row.AppId, row.OpenId, row.UnionId);
+        var expires = row.ExpiresAt;
         cache.Set(key, session, new MemoryCacheEntryOptions { AbsoluteExpiration = expires < now + CacheFor ? expires : now + CacheFor, Size = 1 });
         return session;
     }
+
+    /// <summary>An <c>mp_sessions</c> row as <see cref="FindAsync"/> reads it.</summary>
+    private sealed record SessionRow(string Account, string AppId, string OpenId, string? UnionId, DateTimeOffset ExpiresAt);
 }

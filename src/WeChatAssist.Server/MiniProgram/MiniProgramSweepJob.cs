@@ -19,14 +19,8 @@ internal sealed partial class MiniProgramSweepJob(DatabaseTarget database, IOpti
         }
     }
 
-    private async Task<int> DeleteAsync(string sql, DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.AddInstant(database.Provider, "@before", before);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task<int> DeleteAsync(string sql, DateTimeOffset before, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(sql, new { before }, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Sessions} expired mini-program sessions and {Attempts} old binding attempts.")]
     private static partial void LogSwept(ILogger logger, int sessions, int attempts);

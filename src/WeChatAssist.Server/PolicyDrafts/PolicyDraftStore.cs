@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
+using Dapper;
 using System.Text.Json;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Data;
@@ -32,39 +32,22 @@ internal sealed class PolicyDraftStore(DatabaseTarget database, TimeProvider clo
 
     private const string DraftColumns = "id, policy_id, county, file_name, yaml, faults, status, uploaded_by, uploaded_at, approved_by, approved_at";
 
-    public async Task<long> AddDraftAsync(string? policyId, string? county, string fileName, string yaml, IReadOnlyList<PolicyFault> faults, string uploadedBy, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(null, """
+    public Task<long> AddDraftAsync(string? policyId, string? county, string fileName, string yaml, IReadOnlyList<PolicyFault> faults, string uploadedBy, CancellationToken cancellationToken) =>
+        database.ExecuteScalarAsync<long>(
+            """
             INSERT INTO policy_drafts (policy_id, county, file_name, yaml, faults, status, uploaded_by, uploaded_at)
-            VALUES (@policy, @county, @file, @yaml, @faults, 'draft', @user, @at) RETURNING id
-            """);
-        command.AddText("@policy", policyId);
-        command.AddText("@county", county);
-        command.AddText("@file", fileName);
-        command.AddText("@yaml", yaml);
-        command.AddText("@faults", JsonSerializer.Serialize(faults, JsonSerializerOptions.Web));
-        command.AddText("@user", uploadedBy);
-        command.AddInstant(database.Provider, "@at", clock.GetUtcNow());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-    }
+            VALUES (@policyId, @county, @fileName, @yaml, @faults, 'draft', @uploadedBy, @at) RETURNING id
+            """,
+            new { policyId, county, fileName, yaml, faults = JsonSerializer.Serialize(faults, JsonSerializerOptions.Web), uploadedBy, at = clock.GetUtcNow() },
+            cancellationToken);
 
-    public async Task<PolicyDraft?> GetDraftAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(null, $"SELECT {DraftColumns} FROM policy_drafts WHERE id = @id");
-        command.AddParameter("@id", id);
-        return (await ReadDraftsAsync(command, cancellationToken)).SingleOrDefault();
-    }
+    public async Task<PolicyDraft?> GetDraftAsync(long id, CancellationToken cancellationToken) =>
+        (await database.QuerySingleOrDefaultAsync<DraftRow>($"SELECT {DraftColumns} FROM policy_drafts WHERE id = @id", new { id }, cancellationToken))?.ToDraft();
 
     /// <summary>The newest drafts, newest first.</summary>
-    public async Task<IReadOnlyList<PolicyDraft>> ListDraftsAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(null, $"SELECT {DraftColumns} FROM policy_drafts ORDER BY id DESC LIMIT @limit");
-        command.AddParameter("@limit", limit);
-        return await ReadDraftsAsync(command, cancellationToken);
-    }
+    public async Task<IReadOnlyList<PolicyDraft>> ListDraftsAsync(int limit, CancellationToken cancellationToken) =>
+        (await database.QueryAsync<DraftRow>($"SELECT {DraftColumns} FROM policy_drafts ORDER BY id DESC LIMIT @limit", new { limit }, cancellationToken))
+            .ConvertAll(row => row.ToDraft());
 
     /// <summary>
     /// Publishes a draft as the next version of its policy id, in one transaction with the draft's status; a second
@@ -74,12 +57,8 @@ internal sealed class PolicyDraftStore(DatabaseTarget database, TimeProvider clo
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        PolicyDraft? draft;
-        await using (var read = connection.Command(transaction, $"SELECT {DraftColumns} FROM policy_drafts WHERE id = @id"))
-        {
-            read.AddParameter("@id", id);
-            draft = (await ReadDraftsAsync(read, cancellationToken)).SingleOrDefault();
-        }
+        var draft = (await connection.QuerySingleOrDefaultAsync<DraftRow>(new CommandDefinition(
+            $"SELECT {DraftColumns} FROM policy_drafts WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken)))?.ToDraft();
 
         var refusal = draft switch
         {
@@ -95,94 +74,56 @@ internal sealed class PolicyDraftStore(DatabaseTarget database, TimeProvider clo
         }
 
         var now = clock.GetUtcNow();
-        await using (var claim = connection.Command(transaction, "UPDATE policy_drafts SET status = 'published', approved_by = @user, approved_at = @at WHERE id = @id AND status = 'draft'"))
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE policy_drafts SET status = 'published', approved_by = @approvedBy, approved_at = @now WHERE id = @id AND status = 'draft'",
+            new { id, approvedBy, now },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (claimed != 1)
         {
-            claim.AddParameter("@id", id);
-            claim.AddText("@user", approvedBy);
-            claim.AddInstant(database.Provider, "@at", now);
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                return (PublishOutcome.AlreadyPublished, 0);
-            }
+            return (PublishOutcome.AlreadyPublished, 0);
         }
 
-        int version;
-        await using (var next = connection.Command(transaction, "SELECT COALESCE(MAX(version), 0) + 1 FROM published_policies WHERE policy_id = @policy"))
-        {
-            next.AddText("@policy", draft!.PolicyId);
-            version = Convert.ToInt32(await next.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
-        await using (var insert = connection.Command(transaction, """
+        var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM published_policies WHERE policy_id = @PolicyId", new { draft!.PolicyId }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
             INSERT INTO published_policies (policy_id, version, yaml, draft_id, uploaded_by, approved_by, published_at)
-            VALUES (@policy, @version, @yaml, @draft, @uploader, @approver, @at)
-            """))
-        {
-            insert.AddText("@policy", draft.PolicyId);
-            insert.AddParameter("@version", version);
-            insert.AddText("@yaml", draft.Yaml);
-            insert.AddParameter("@draft", id);
-            insert.AddText("@uploader", draft.UploadedBy);
-            insert.AddText("@approver", approvedBy);
-            insert.AddInstant(database.Provider, "@at", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+            VALUES (@PolicyId, @version, @Yaml, @id, @UploadedBy, @approvedBy, @now)
+            """,
+            new { draft.PolicyId, version, draft.Yaml, id, draft.UploadedBy, approvedBy, now },
+            transaction,
+            cancellationToken: cancellationToken));
 
         await transaction.CommitAsync(cancellationToken);
         return (PublishOutcome.Published, version);
     }
 
     /// <summary>The newest version of each published policy id.</summary>
-    public async Task<IReadOnlyList<PublishedPolicy>> LatestPublishedAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(null, """
+    public async Task<IReadOnlyList<PublishedPolicy>> LatestPublishedAsync(CancellationToken cancellationToken) =>
+        await database.QueryAsync<PublishedPolicy>(
+            """
             SELECT p.policy_id, p.version, p.yaml, p.draft_id, p.uploaded_by, p.approved_by, p.published_at
             FROM published_policies p
             WHERE p.version = (SELECT MAX(q.version) FROM published_policies q WHERE q.policy_id = p.policy_id)
             ORDER BY p.policy_id
-            """);
-        var list = new List<PublishedPolicy>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new PublishedPolicy(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5),
-                reader.GetInstant(database.Provider, 6)));
-        }
-
-        return list;
-    }
+            """,
+            null,
+            cancellationToken);
 
     /// <summary>A cheap fingerprint of everything published (count and newest instant): the poller reloads only when it changes.</summary>
     public async Task<string> PublishedStampAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(null, "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM published_policies");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return string.Create(CultureInfo.InvariantCulture, $"{reader.GetInt64(0)}/{reader.GetInt64(1)}");
+        var (count, versions) = await database.QuerySingleOrDefaultAsync<(long Count, long Versions)>(
+            "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM published_policies", null, cancellationToken);
+        return string.Create(CultureInfo.InvariantCulture, $"{count}/{versions}");
     }
 
-    private async Task<IReadOnlyList<PolicyDraft>> ReadDraftsAsync(DbCommand command, CancellationToken cancellationToken)
+    /// <summary>A <c>policy_drafts</c> row (<see cref="DraftColumns"/>); the faults are JSON text.</summary>
+    private sealed record DraftRow(long Id, string? PolicyId, string? County, string FileName, string Yaml, string Faults, string Status,
+        string UploadedBy, DateTimeOffset UploadedAt, string? ApprovedBy, DateTimeOffset? ApprovedAt)
     {
-        var list = new List<PolicyDraft>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new PolicyDraft(
-                reader.GetInt64(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                JsonSerializer.Deserialize<List<PolicyFault>>(reader.GetString(5), JsonSerializerOptions.Web) ?? [],
-                reader.GetString(6),
-                reader.GetString(7),
-                reader.GetInstant(database.Provider, 8),
-                reader.IsDBNull(9) ? null : reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetInstant(database.Provider, 10)));
-        }
-
-        return list;
+        public PolicyDraft ToDraft() => new(Id, PolicyId, County, FileName, Yaml,
+            JsonSerializer.Deserialize<List<PolicyFault>>(Faults, JsonSerializerOptions.Web) ?? [], Status, UploadedBy, UploadedAt, ApprovedBy, ApprovedAt);
     }
 }

@@ -4,7 +4,6 @@ using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WeChatAssist.Server.Data;
-using WeChatAssist.Server.Data.Schema;
 
 namespace WeChatAssist.Server.Scheduling;
 
@@ -37,8 +36,11 @@ internal sealed partial class JobStorageGate(
         await _opening.WaitAsync(cancellationToken);
         try
         {
-            return _storage ??= database.Provider == DatabaseProvider.Postgres
-                ? await OpenPostgresAsync(cancellationToken)
+            // Hangfire.PostgreSql runs on the node's Npgsql data source (or one of its own on the same server), so that
+            // data source is what decides; Data stays free of Hangfire. Any other database is one node's embedded file,
+            // and its jobs go to a Hangfire.Storage.SQLite file beside it.
+            return _storage ??= database.DataSource is NpgsqlDataSource dataSource
+                ? await OpenPostgresAsync(dataSource, cancellationToken)
                 : OpenSqlite();
         }
         finally
@@ -47,7 +49,7 @@ internal sealed partial class JobStorageGate(
         }
     }
 
-    private async Task<JobStorage> OpenPostgresAsync(CancellationToken cancellationToken)
+    private async Task<JobStorage> OpenPostgresAsync(NpgsqlDataSource nodeDataSource, CancellationToken cancellationToken)
     {
         var options = jobsOptions.Value;
         var separate = configuration[JobsOptions.ConnectionStringKey];
@@ -55,7 +57,7 @@ internal sealed partial class JobStorageGate(
         NpgsqlDataSource dataSource;
         if (string.IsNullOrWhiteSpace(separate))
         {
-            dataSource = (NpgsqlDataSource)database.DataSource;
+            dataSource = nodeDataSource;
         }
         else
         {
@@ -74,7 +76,7 @@ internal sealed partial class JobStorageGate(
         await using var connection = await ConnectAsync(dataSource, key, cancellationToken);
 
         // Hangfire.PostgreSql versions and upgrades its own schema; it runs here under the migrator's lock.
-        await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken);
+        await database.Engine.BeginMigratingAsync(connection, database, cancellationToken);
         try
         {
             return new PostgreSqlStorage(
@@ -94,7 +96,7 @@ internal sealed partial class JobStorageGate(
         }
         finally
         {
-            await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None);
+            await database.Engine.EndMigratingAsync(connection);
         }
     }
 
@@ -151,14 +153,6 @@ internal sealed partial class JobStorageGate(
         {
             throw new JobStorageStartupException($"{Description} cannot be opened ({ex.Message.TrimEnd('.')}). Set {JobsOptions.SectionName}:{nameof(JobsOptions.SqliteFile)} to a writable place.", ex);
         }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("key", SchemaMigrator.AdvisoryLockKey);
-        command.CommandTimeout = 600;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using System.Globalization;
+using Dapper;
 using WeChatAssist.Server.Data;
 using WeChatAssist.WeChat.Api;
 using WeChatAssist.WeChat.Configuration;
@@ -68,38 +68,20 @@ internal sealed class MessageChannels(DatabaseTarget database)
 
     /// <summary>Uses one recorded subscribe consent of this user and template; false when none is left (or none was
     /// ever recorded).</summary>
-    public async Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = database.DataSource.CreateCommand(
-            "UPDATE subscribe_consents SET remaining = remaining - 1, updated_at = @now WHERE app_id = @app AND open_id = @open AND template_id = @template AND remaining > 0");
-        command.AddParameter("@app", appId);
-        command.AddParameter("@open", openId);
-        command.AddParameter("@template", templateId);
-        command.AddInstant(database.Provider, "@now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public async Task<bool> UseConsentAsync(string appId, string openId, string templateId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            "UPDATE subscribe_consents SET remaining = remaining - 1, updated_at = @now WHERE app_id = @appId AND open_id = @openId AND template_id = @templateId AND remaining > 0",
+            new { appId, openId, templateId, now },
+            cancellationToken) > 0;
 
     /// <summary>The candidates for resident <paramref name="residentId"/>'s first binding (the WeChat user reminders
     /// go to), in order; empty when the resident is not bound.</summary>
     public async Task<IReadOnlyList<MessageTarget>> ForResidentAsync(long residentId, MessageRoutes routes, MessageTemplates templates, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        string app, open;
-        string? union;
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT app_id, open_id, union_id FROM resident_bindings WHERE resident_id = @resident ORDER BY id LIMIT 1";
-            command.AddParameter("@resident", residentId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return [];
-            }
-
-            (app, open, union) = (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-        }
-
-        return await CandidatesAsync(connection, app, open, union, routes, templates, cancellationToken);
+        var binding = await connection.QuerySingleOrDefaultAsync<BindingRow>(new CommandDefinition(
+            "SELECT app_id, open_id, union_id FROM resident_bindings WHERE resident_id = @residentId ORDER BY id LIMIT 1", new { residentId }, cancellationToken: cancellationToken));
+        return binding is null ? [] : await CandidatesAsync(connection, binding.AppId, binding.OpenId, binding.UnionId, routes, templates, cancellationToken);
     }
 
     /// <summary>The candidates for one WeChat user (say, the one who submitted a correction), in order; their unionid
@@ -107,30 +89,20 @@ internal sealed class MessageChannels(DatabaseTarget database)
     public async Task<IReadOnlyList<MessageTarget>> ForUserAsync(string appId, string openId, MessageRoutes routes, MessageTemplates templates, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        string? union;
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT union_id FROM resident_bindings WHERE app_id = @app AND open_id = @open AND union_id IS NOT NULL ORDER BY id LIMIT 1";
-            command.AddParameter("@app", appId);
-            command.AddParameter("@open", openId);
-            union = await command.ExecuteScalarAsync(cancellationToken) as string;
-        }
-
+        var union = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT union_id FROM resident_bindings WHERE app_id = @appId AND open_id = @openId AND union_id IS NOT NULL ORDER BY id LIMIT 1",
+            new { appId, openId },
+            cancellationToken: cancellationToken));
         return await CandidatesAsync(connection, appId, openId, union, routes, templates, cancellationToken);
     }
 
     private async Task<IReadOnlyList<MessageTarget>> CandidatesAsync(DbConnection connection, string app, string open, string? union, MessageRoutes routes, MessageTemplates templates, CancellationToken cancellationToken)
     {
-        async Task<long?> ConsentsLeftAsync(string a, string o, string template)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT remaining FROM subscribe_consents WHERE app_id = @app AND open_id = @open AND template_id = @template";
-            command.AddParameter("@app", a);
-            command.AddParameter("@open", o);
-            command.AddParameter("@template", template);
-            var value = await command.ExecuteScalarAsync(cancellationToken);
-            return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
-        }
+        Task<long?> ConsentsLeftAsync(string appId, string openId, string templateId) =>
+            connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
+                "SELECT remaining FROM subscribe_consents WHERE app_id = @appId AND open_id = @openId AND template_id = @templateId",
+                new { appId, openId, templateId },
+                cancellationToken: cancellationToken));
 
         var candidates = new List<MessageTarget>();
         var onMini = routes.MiniProgramAppIds.Contains(app, StringComparer.Ordinal);
@@ -146,12 +118,11 @@ internal sealed class MessageChannels(DatabaseTarget database)
         (string App, string Open)? official = onMini ? null : (app, open);
         if (onMini && union is not null && routes.OfficialAppId is not null)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT open_id FROM wechat_followers WHERE app_id = @app AND union_id = @union AND subscribed = @yes";
-            command.AddParameter("@app", routes.OfficialAppId);
-            command.AddParameter("@union", union);
-            command.AddParameter("@yes", SqlValues.Flag(database.Provider, true));
-            if (await command.ExecuteScalarAsync(cancellationToken) is string follower)
+            var follower = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+                "SELECT open_id FROM wechat_followers WHERE app_id = @OfficialAppId AND union_id = @union AND subscribed = @yes",
+                new { routes.OfficialAppId, union, yes = database.Dialect.Flag(true) },
+                cancellationToken: cancellationToken));
+            if (follower is not null)
             {
                 official = (routes.OfficialAppId, follower);
             }
@@ -172,4 +143,7 @@ internal sealed class MessageChannels(DatabaseTarget database)
 
         return candidates;
     }
+
+    /// <summary>The WeChat user a resident's first binding names.</summary>
+    private sealed record BindingRow(string AppId, string OpenId, string? UnionId);
 }

@@ -29,7 +29,7 @@ public sealed class JobStoreMigrationTests(PostgresServer postgres) : IClassFixt
         }
 
         Assert.Equal(Enumerable.Range(1, 14), await Databases.Migrator(target).MigrateToAsync(14, CancellationToken.None));
-        await Databases.ScalarAsync(target, $"UPDATE schema_version SET checksum = '{SchemaCatalog.EarlierChecksums[(1, provider)]}' WHERE version = 1");
+        await Databases.ScalarAsync(target, $"UPDATE schema_version SET checksum = '{SchemaCatalog.EarlierChecksums[(1, ISqlDialect.For(provider).ScriptSuffix)]}' WHERE version = 1");
         var now = provider == DatabaseProvider.Postgres ? "TIMESTAMPTZ '2024-11-01 00:00:00+08'" : "'2024-10-31T16:00:00.0000000+00:00'";
         var birth = provider == DatabaseProvider.Postgres ? "DATE '1980-01-01'" : "'1980-01-01'";
         var created = provider == DatabaseProvider.Postgres ? "TIMESTAMPTZ '2023-11-10 00:00:00+00'" : "1699574400000";

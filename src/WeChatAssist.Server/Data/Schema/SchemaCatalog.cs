@@ -27,12 +27,13 @@ internal sealed partial class SchemaCatalog
 
     /// <summary>Checksums of released scripts that were later shortened, accepted besides the current ones. Version 1
     /// created the job-store tables of the scheduler Hangfire replaced; version 15 drops them, and version 1 lost their
-    /// DDL so that a new database never creates them. Nothing else may be edited after release.</summary>
-    public static IReadOnlyDictionary<(int Version, DatabaseProvider Provider), string> EarlierChecksums { get; } =
-        new Dictionary<(int, DatabaseProvider), string>
+    /// DDL so that a new database never creates them. Nothing else may be edited after release. Keyed by the script's
+    /// file, <c>NNNN_name.{suffix}.sql</c>: version and <see cref="ISqlDialect.ScriptSuffix"/>.</summary>
+    public static IReadOnlyDictionary<(int Version, string ScriptSuffix), string> EarlierChecksums { get; } =
+        new Dictionary<(int, string), string>
         {
-            [(1, DatabaseProvider.Postgres)] = "cad4c604a79487f778ab8ad12a1351148c22c589e81c7f4bf603a253d0ac7438",
-            [(1, DatabaseProvider.Sqlite)] = "2ed7fd93586e67a3b8b842e741eaf0a09bf8b14951a4ba98356cae875f0d7e82",
+            [(1, "postgres")] = "cad4c604a79487f778ab8ad12a1351148c22c589e81c7f4bf603a253d0ac7438",
+            [(1, "sqlite")] = "2ed7fd93586e67a3b8b842e741eaf0a09bf8b14951a4ba98356cae875f0d7e82",
         };
 
     /// <summary>The newest version this build knows.</summary>

@@ -7,8 +7,8 @@ namespace WeChatAssist.Server.Data.Schema;
 /// <param name="SqliteSql">The script for SQLite.</param>
 internal sealed record SchemaMigration(int Version, string Name, string PostgresSql, string SqliteSql)
 {
-    /// <summary>The script for <paramref name="provider"/>.</summary>
-    public string SqlFor(DatabaseProvider provider) => provider == DatabaseProvider.Postgres ? PostgresSql : SqliteSql;
+    /// <summary>The script for <paramref name="provider"/>; which one is its engine's (<see cref="IDatabaseEngine.ScriptOf"/>).</summary>
+    public string SqlFor(DatabaseProvider provider) => IDatabaseEngine.For(provider).ScriptOf(this);
 
     /// <summary>The provider's script split on lines reading exactly <c>--;;</c> (the separator the first job-store scripts
     /// use, whose statements carry no semicolon). Each batch goes to the database as one command and may itself hold

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
+using Dapper;
 
 namespace WeChatAssist.Server.Data.Schema;
 
@@ -27,21 +27,12 @@ internal sealed partial class SchemaMigrator(
     public async Task<IReadOnlyList<int>> MigrateToAsync(int targetVersion, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, catalog.LatestVersion);
+        var engine = target.Engine;
         await using var connection = await connector.OpenAsync(cancellationToken);
-        var postgres = target.Provider == DatabaseProvider.Postgres;
-        if (postgres)
-        {
-            await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey));
-        }
-        else if (target.SqliteFilePath is not null)
-        {
-            // WAL lets the scheduler, the stores and readers share the file; the setting persists in the file.
-            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        }
-
+        await engine.BeginMigratingAsync(connection, target, cancellationToken);
         try
         {
-            await ExecuteAsync(connection, CreateVersionTableSql(postgres), cancellationToken);
+            await ExecuteAsync(connection, null, engine.SchemaVersionTable, null, cancellationToken);
             var applied = await ReadAppliedAsync(connection, null, cancellationToken);
             VerifyChecksums(applied);
 
@@ -70,9 +61,9 @@ internal sealed partial class SchemaMigrator(
         }
         finally
         {
-            if (postgres && connection.State == System.Data.ConnectionState.Open)
+            if (connection.State == System.Data.ConnectionState.Open)
             {
-                await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey));
+                await engine.EndMigratingAsync(connection);
             }
         }
     }
@@ -80,17 +71,8 @@ internal sealed partial class SchemaMigrator(
     private async Task<bool> ApplyAsync(DbConnection connection, SchemaMigration migration, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        DbTransaction? transaction = null;
-        if (target.Provider == DatabaseProvider.Postgres)
-        {
-            transaction = await connection.BeginTransactionAsync(cancellationToken);
-        }
-        else
-        {
-            // EXCLUSIVE, not the driver's IMMEDIATE: a second process must wait here and then re-read the versions.
-            await ExecuteAsync(connection, "BEGIN EXCLUSIVE;", cancellationToken);
-        }
-
+        var engine = target.Engine;
+        var transaction = await engine.BeginMigrationTransactionAsync(connection, cancellationToken);
         try
         {
             var applied = await ReadAppliedAsync(connection, transaction, cancellationToken);
@@ -102,19 +84,16 @@ internal sealed partial class SchemaMigrator(
 
             foreach (var batch in migration.BatchesFor(target.Provider))
             {
-                await ExecuteAsync(connection, transaction, batch, cancellationToken);
+                await ExecuteAsync(connection, transaction, batch, null, cancellationToken);
             }
 
-            var now = timeProvider.GetUtcNow();
+            // applied_at is timestamptz on PostgreSQL and ISO text on SQLite, as app_settings.updated_at.
             await ExecuteAsync(
                 connection,
                 transaction,
                 "INSERT INTO schema_version (version, name, checksum, applied_at) VALUES (@version, @name, @checksum, @appliedAt)",
-                cancellationToken,
-                ("version", migration.Version),
-                ("name", migration.Name),
-                ("checksum", migration.ChecksumFor(target.Provider)),
-                ("appliedAt", target.Provider == DatabaseProvider.Postgres ? now : now.ToString("O", CultureInfo.InvariantCulture)));
+                new { version = migration.Version, name = migration.Name, checksum = Checksum(migration), appliedAt = target.Dialect.TextInstant(timeProvider.GetUtcNow()) },
+                cancellationToken);
             await CommitAsync(connection, transaction, cancellationToken);
             LogApplied(logger, migration.Version, migration.Name, stopwatch.ElapsedMilliseconds);
             return true;
@@ -135,43 +114,30 @@ internal sealed partial class SchemaMigrator(
         }
     }
 
+    private string Checksum(SchemaMigration migration) => migration.ChecksumFor(target.Provider);
+
     private void VerifyChecksums(Dictionary<int, string> applied)
     {
         foreach (var migration in catalog.Migrations)
         {
             if (applied.TryGetValue(migration.Version, out var recorded)
-                && recorded != migration.ChecksumFor(target.Provider)
-                && !(SchemaCatalog.EarlierChecksums.TryGetValue((migration.Version, target.Provider), out var earlier) && recorded == earlier))
+                && recorded != Checksum(migration)
+                && !(SchemaCatalog.EarlierChecksums.TryGetValue((migration.Version, target.Dialect.ScriptSuffix), out var earlier) && recorded == earlier))
             {
                 throw new DatabaseStartupException(
-                    $"Schema version {migration.Version} ({migration.Name}) on {target.Description} was applied from a different script than this build carries (checksum {recorded[..12]}… vs {migration.ChecksumFor(target.Provider)[..12]}…). Released versions must not be edited; add a new version instead.");
+                    $"Schema version {migration.Version} ({migration.Name}) on {target.Description} was applied from a different script than this build carries (checksum {recorded[..12]}… vs {Checksum(migration)[..12]}…). Released versions must not be edited; add a new version instead.");
             }
         }
     }
 
-    private static async Task<Dictionary<int, string>> ReadAppliedAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT version, checksum FROM schema_version";
-        var applied = new Dictionary<int, string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            applied[Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture)] = reader.GetString(1);
-        }
-
-        return applied;
-    }
-
-    private static string CreateVersionTableSql(bool postgres) => postgres
-        ? "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL)"
-        : "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+    private static async Task<Dictionary<int, string>> ReadAppliedAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<(int Version, string Checksum)>(new CommandDefinition("SELECT version, checksum FROM schema_version", transaction: transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(row => row.Version, row => row.Checksum);
 
     private static Task CommitAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
         transaction is not null
             ? transaction.CommitAsync(cancellationToken)
-            : ExecuteAsync(connection, "COMMIT;", cancellationToken);
+            : ExecuteAsync(connection, null, "COMMIT;", null, cancellationToken);
 
     private static async Task RollbackAsync(DbConnection connection, DbTransaction? transaction)
     {
@@ -183,7 +149,7 @@ internal sealed partial class SchemaMigrator(
             }
             else
             {
-                await ExecuteAsync(connection, "ROLLBACK;", CancellationToken.None);
+                await ExecuteAsync(connection, null, "ROLLBACK;", null, CancellationToken.None);
             }
         }
         catch (DbException)
@@ -192,25 +158,9 @@ internal sealed partial class SchemaMigrator(
         }
     }
 
-    private static Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
-        ExecuteAsync(connection, null, sql, cancellationToken, parameters);
-
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.CommandTimeout = (int)LockWait.TotalSeconds;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    // A version's DDL on a large table may take minutes; ten is the bound.
+    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, object? parameters, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, (int)LockWait.TotalSeconds, cancellationToken: cancellationToken));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema version {Version} ({Name}) in {ElapsedMs} ms.")]
     private static partial void LogApplied(ILogger logger, int version, string name, long elapsedMs);
