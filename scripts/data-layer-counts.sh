@@ -27,4 +27,11 @@ endpoint_sql=$(grep -rlE --include='*Endpoints.cs' '"[^"]*\b(SELECT|INSERT INTO|
 echo "endpoint files with SQL:             $(printf '%s' "$endpoint_sql" | grep -c . || true)"
 printf '%s\n' "$endpoint_sql" | grep . | sed 's/^/  /' || true
 echo "EF Core references (csproj):         $(grep -c 'EntityFrameworkCore' "$src"/*.csproj || true)"
-echo "files querying residents, by folder: $(grep -rlE --include='*.cs' '\b(FROM|JOIN|INTO|UPDATE) residents\b' "$src" | sed "s|$src/||" | cut -d/ -f1 | sort | uniq -c | tr -s ' ' | tr '\n' ',' | sed 's/,$//')"
+# The residents table is owned by Residents/ (issue #16): SQL naming it (statements, and the table name handed to a
+# bulk write or id allocation) counts wherever its text is. Statements elsewhere that compose Residents' published
+# fragments (ResidentSql) are listed apart: their residents SQL lives in Residents/.
+residents_sql='\b(FROM|JOIN|INTO|UPDATE|TABLE) residents\b|, "residents",'
+residents_outside=$(grep -rlE --include='*.cs' "$residents_sql" "$src" | grep -v "^$src/Residents/" || true)
+echo "files querying residents outside Residents/: $(printf '%s' "$residents_outside" | grep -c . || true)"
+printf '%s\n' "$residents_outside" | grep . | sed "s|^$src/|  |" || true
+echo "  files composing ResidentSql, by folder: $(grep -rlE --include='*.cs' 'ResidentSql\.' "$src" | grep -v "^$src/Residents/" | sed "s|$src/||" | cut -d/ -f1 | sort | uniq -c | tr -s ' ' | tr '\n' ',' | sed 's/,$//')"

@@ -1,4 +1,5 @@
 using Dapper;
+using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.Broadcasts;
 
@@ -15,7 +16,7 @@ internal sealed record BroadcastAudience(string Kind, string? Township = null, s
     /// <summary>True when the broadcast goes out as one mass send by tag rather than per-resident messages.</summary>
     public bool IsTag => Kind == "tag";
 
-    /// <summary>Adds <c>@township</c> and <c>@village</c> and returns the SQL condition on residents <c>r</c> that
+    /// <summary>Adds <c>@township</c> and <c>@village</c> and returns the SQL condition on roster residents <c>r</c> (<see cref="ResidentSql.Roster"/>) that
     /// picks this audience (<c>unpaid</c> uses <c>@year</c>, the benefit year, which the caller binds).</summary>
     public string ResidentCondition(DynamicParameters parameters)
     {
@@ -26,7 +27,7 @@ internal sealed record BroadcastAudience(string Kind, string? Township = null, s
         {
             "township" => "r.township = @township",
             "village" => "r.township = @township AND r.village = @village",
-            "unpaid" => "(r.paid_year IS NULL OR r.paid_year < @year)",
+            "unpaid" => ResidentSql.Unpaid("r", "@year"),
             _ => "1 = 1",
         };
     }

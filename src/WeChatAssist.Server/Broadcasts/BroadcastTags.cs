@@ -4,6 +4,7 @@ using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Reminders;
+using WeChatAssist.Server.Residents;
 using WeChatAssist.WeChat.Api;
 using WeChatAssist.WeChat.Configuration;
 
@@ -103,7 +104,7 @@ internal sealed class BroadcastTags(DatabaseTarget database, IWeChatApiClient we
         var parameters = new DynamicParameters(new { policy = policy.Id, app = appId, year = policy.BenefitYear });
         var condition = audience.ResidentCondition(parameters);
         var rows = await database.QueryAsync<(string OpenId, long ResidentId)>($"""
-            SELECT b.open_id, r.id FROM residents r JOIN {OutboxSql.FirstBinding}
+            SELECT b.open_id, r.id FROM {ResidentSql.Roster} r JOIN {OutboxSql.FirstBinding}
             WHERE r.policy_id = @policy AND b.app_id = @app AND ({condition})
             ORDER BY r.id
             """,

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.SignalR;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.StaffConsole;
 
@@ -67,24 +68,14 @@ internal sealed partial class ProgressPublisher(DatabaseTarget database, Progres
         }
     }
 
-    private async Task<List<ProgressChanged>> AreasAsync(string batchId, CancellationToken cancellationToken)
-    {
-        var rows = new List<ProgressChanged>();
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT r.policy_id, r.township, r.village, COUNT(*) FROM payment_events p JOIN residents r ON r.id = p.resident_id
-            WHERE p.batch_id = @batch GROUP BY r.policy_id, r.township, r.village
-            """;
-        command.AddParameter("@batch", batchId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new ProgressChanged(reader.GetString(0), reader.GetString(1), reader.GetString(2), Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        return rows;
-    }
+    private Task<List<ProgressChanged>> AreasAsync(string batchId, CancellationToken cancellationToken) =>
+        database.QueryAsync<ProgressChanged>(
+            $"""
+            SELECT r.policy_id, r.township, r.village, COUNT(*) AS payments FROM payment_events p JOIN {ResidentSql.Roster} r ON r.id = p.resident_id
+            WHERE p.batch_id = @batchId GROUP BY r.policy_id, r.township, r.village
+            """,
+            new { batchId },
+            cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push payment batch {BatchId} to the dashboards")]
     private static partial void LogPublishFailed(ILogger logger, string batchId, Exception exception);

@@ -1,6 +1,5 @@
-using System.Globalization;
-using WeChatAssist.Server.Data;
 using WeChatAssist.Server.PersonalData;
+using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.StaffConsole;
 
@@ -8,8 +7,8 @@ namespace WeChatAssist.Server.StaffConsole;
 /// categories by the notice's names.</summary>
 internal sealed record UnpaidResident(long Id, string Name, string IdNumber, IReadOnlyList<string> Categories, int? PaidYear);
 
-/// <summary>Reads a village's unpaid residents, decrypting only to mask.</summary>
-internal sealed class UnpaidResidents(DatabaseTarget database, PersonalDataProtector protector, WeChatAssist.Policy.PolicyCatalog policies)
+/// <summary>Reads a village's unpaid residents from the registry, decrypted only to mask.</summary>
+internal sealed class UnpaidResidents(ResidentRegistry registry, WeChatAssist.Policy.PolicyCatalog policies)
 {
     /// <summary>At most this many rows per read; a village rarely has more unpaid residents than this.</summary>
     public const int Limit = 2000;
@@ -17,31 +16,19 @@ internal sealed class UnpaidResidents(DatabaseTarget database, PersonalDataProte
     public async Task<IReadOnlyList<UnpaidResident>> ListAsync(ProgressScope scope, int benefitYear, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, name_encrypted, id_number_encrypted, category_codes, paid_year FROM residents
-            WHERE policy_id = @policy AND township = @township AND village = @village AND (paid_year IS NULL OR paid_year < @year)
-            ORDER BY id LIMIT @limit
-            """;
-        command.AddParameter("@policy", scope.PolicyId);
-        command.AddParameter("@township", scope.Township);
-        command.AddParameter("@village", scope.Village);
-        command.AddParameter("@year", benefitYear);
-        command.AddParameter("@limit", Limit);
-        var policy = policies.Find(scope.PolicyId);
-        var rows = new List<UnpaidResident>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        if (scope.Township is null || scope.Village is null)
         {
-            rows.Add(new UnpaidResident(
-                reader.GetInt64(0),
-                PersonalDataMask.Name(protector.Unprotect(reader.GetString(1))),
-                PersonalDataMask.IdNumber(protector.Unprotect(reader.GetString(2))),
-                [.. reader.GetString(3).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => policy?.FindCategoryByCode(c)?.Name ?? c)],
-                reader.IsDBNull(4) ? null : Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture)));
+            // The list is a village's; a wider scope has none.
+            return [];
         }
 
-        return rows;
+        var policy = policies.Find(scope.PolicyId);
+        var residents = await registry.ListUnpaidAsync(scope.PolicyId, scope.Township, scope.Village, benefitYear, Limit, cancellationToken);
+        return [.. residents.Select(r => new UnpaidResident(
+            r.Id,
+            PersonalDataMask.Name(r.Name),
+            PersonalDataMask.IdNumber(r.IdNumber),
+            [.. r.CategoryCodes.Select(c => policy?.FindCategoryByCode(c)?.Name ?? c)],
+            r.PaidYear))];
     }
 }

@@ -72,7 +72,7 @@ internal sealed class CorrectionReview(
                 if (correction.Field == ResidentField.Category)
                 {
                     await imports.LockPolicyAsync(connection, transaction, correction.PolicyId, cancellationToken);
-                    categoriesBefore = await store.LockCategoriesAsync(connection, transaction, correction.ResidentId, cancellationToken);
+                    categoriesBefore = await editor.LockCategoriesAsync(connection, transaction, correction.ResidentId, cancellationToken);
                 }
 
                 var change = await editor.ChangeAsync(connection, transaction, correction.ResidentId, correction.Field, correction.NewValue, correction.Id, staff, today, cancellationToken);

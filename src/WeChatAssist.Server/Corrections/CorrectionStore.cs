@@ -47,12 +47,12 @@ internal sealed record NotificationRecord(NotificationStatus Status, int Attempt
 /// The one store of the table; rows are mapped by Dapper, the few provider differences come from the dialect.</summary>
 internal sealed class CorrectionStore(DatabaseTarget database, ISqlDialect dialect, PersonalDataProtector protector, TimeProvider clock)
 {
-    private const string Select = """
+    private const string Select = $"""
         SELECT c.id, c.resident_id, c.account, c.app_id, c.open_id, c.field, c.new_value_encrypted, c.photo_file, c.photo_content_type,
                c.status, c.reason, c.reviewed_by, c.reviewed_at, c.notified_at, c.notify_error, c.created_at, r.policy_id, r.township, r.village,
                c.reviewed_on, c.notify_status, c.notify_attempts, c.notify_next_at, c.notify_error_code,
                c.photo_deleted_at
-        FROM corrections c JOIN residents r ON r.id = c.resident_id
+        FROM corrections c JOIN {ResidentSql.Roster} r ON r.id = c.resident_id
         """;
 
     public async Task<long> InsertAsync(NewCorrection correction, CancellationToken cancellationToken)
@@ -145,16 +145,6 @@ internal sealed class CorrectionStore(DatabaseTarget database, ISqlDialect diale
             new { status = CorrectionNames.Name(outcome), staffUser, now = clock.GetUtcNow(), reviewedOn, reason, notifyLeaseUntil, id },
             transaction,
             cancellationToken: cancellationToken)) == 1;
-    }
-
-    /// <summary>The resident's category codes, the row locked until the caller's transaction ends (PostgreSQL; SQLite's
-    /// write transaction already excludes other writers).</summary>
-    public async Task<IReadOnlyList<string>> LockCategoriesAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var codes = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT category_codes FROM residents WHERE id = @residentId" + dialect.ForUpdate, new { residentId }, transaction, cancellationToken: cancellationToken));
-        return codes is null ? [] : Codes(codes);
     }
 
     /// <summary>Category codes as <c>residents.category_codes</c> and a category correction's value hold them: comma-separated.</summary>

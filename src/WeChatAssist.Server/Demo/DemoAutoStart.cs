@@ -1,7 +1,6 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using WeChatAssist.Server.Clock;
-using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.StaffConsole;
 
 namespace WeChatAssist.Server.Demo;
@@ -12,7 +11,7 @@ namespace WeChatAssist.Server.Demo;
 internal sealed partial class DemoAutoStart(
     IOptions<DemoOptions> options,
     DemoCountyGenerator generator,
-    DatabaseTarget database,
+    ResidentRegistry registry,
     BusinessClock clock,
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
@@ -38,7 +37,7 @@ internal sealed partial class DemoAutoStart(
                 await started.Task;
             }
 
-            if (await CountAllResidentsAsync(stoppingToken) > 0)
+            if (await registry.CountAsync(null, stoppingToken) > 0)
             {
                 return;
             }
@@ -60,13 +59,6 @@ internal sealed partial class DemoAutoStart(
         {
             LogFailed(logger, policyId, e.Message);
         }
-    }
-
-    private async Task<long> CountAllResidentsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(null, "SELECT COUNT(*) FROM residents");
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo county (Development, empty database): generating {Count:N0} residents of {PolicyId} paid up to {Today:yyyy-MM-dd} in the background (Demo:AutoResidents; 0 skips).")]

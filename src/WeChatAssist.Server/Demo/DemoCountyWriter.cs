@@ -1,4 +1,3 @@
-using System.Globalization;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.Payments;
@@ -7,19 +6,12 @@ using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.Demo;
 
-/// <summary>Writes generated residents, bindings and payments in one transaction through <see cref="BulkRows"/>
-/// (binary COPY on PostgreSQL, prepared inserts on SQLite). Names and ID numbers are encrypted and hashed in parallel first.</summary>
-internal sealed class DemoCountyWriter(DatabaseTarget database, PersonalDataProtector protector, TimeProvider clock)
+/// <summary>Writes generated residents (through <see cref="ResidentRegistry.WriteSealedAsync"/>), bindings and payments
+/// in one transaction through <see cref="BulkRows"/> (binary COPY on PostgreSQL, prepared inserts on SQLite). Names and
+/// ID numbers are encrypted and hashed in parallel first.</summary>
+internal sealed class DemoCountyWriter(DatabaseTarget database, ResidentRegistry registry, PersonalDataProtector protector, TimeProvider clock)
 {
     private const string PaymentSource = "demo";
-
-    private static readonly BulkColumn[] ResidentColumns =
-    [
-        new("id", BulkType.Bigint), new("policy_id", BulkType.Text), new("township", BulkType.Text), new("village", BulkType.Text),
-        new("name_encrypted", BulkType.Text), new("id_number_encrypted", BulkType.Text), new("id_hash", BulkType.Text),
-        new("birth_date", BulkType.Date), new("category_codes", BulkType.Text), new("paid_year", BulkType.Integer),
-        new("paid_on", BulkType.Date), new("created_at", BulkType.Instant),
-    ];
 
     private static readonly BulkColumn[] BindingColumns =
     [
@@ -33,14 +25,7 @@ internal sealed class DemoCountyWriter(DatabaseTarget database, PersonalDataProt
     ];
 
     /// <summary>How many residents <paramref name="policyId"/> already has.</summary>
-    public async Task<long> CountResidentsAsync(string policyId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM residents WHERE policy_id = @policy";
-        command.AddParameter("@policy", policyId);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-    }
+    public Task<long> CountResidentsAsync(string policyId, CancellationToken cancellationToken) => registry.CountAsync(policyId, cancellationToken);
 
     public async Task WriteAsync(InsurancePolicy policy, string? appId, IReadOnlyList<DemoResident> residents, CancellationToken cancellationToken)
     {
@@ -60,11 +45,11 @@ internal sealed class DemoCountyWriter(DatabaseTarget database, PersonalDataProt
         // Ids are reserved first so bindings and payments can refer to the rows.
         var ids = await ResidentRegistry.AllocateIdsAsync(connection, transaction, provider, residents.Count, cancellationToken);
         var indexes = Enumerable.Range(0, residents.Count).ToArray();
-        await BulkRows.WriteAsync(connection, transaction, provider, "residents", ResidentColumns, indexes, i =>
+        await ResidentRegistry.WriteSealedAsync(connection, transaction, database.Dialect, indexes, i =>
         {
             var r = residents[i];
-            return [ids[i], policy.Id, r.Township, r.Village, sealedRows[i].Name, sealedRows[i].IdNumber, sealedRows[i].Hash, r.BirthDate, r.Category ?? "",
-                r.PaidOn is null ? null : policy.BenefitYear, r.PaidOn, now];
+            return new SealedResidentRow(ids[i], policy.Id, r.Township, r.Village, sealedRows[i].Name, sealedRows[i].IdNumber, sealedRows[i].Hash, r.BirthDate, r.Category ?? "",
+                r.PaidOn is null ? null : policy.BenefitYear, r.PaidOn, now);
         }, cancellationToken);
 
         if (appId is not null)

@@ -17,15 +17,14 @@ internal sealed record ImportCounts(
     int PaymentsRecorded,
     int UnchangedRows);
 
-/// <summary>A registry row as the import reads it, name still encrypted.</summary>
-internal sealed record EncryptedResident(long Id, string IdHash, string NameEncrypted, string CategoryCodes);
-
 /// <summary>A new resident ready for staging: encrypted.</summary>
 internal sealed record SealedResident(string IdHash, string Township, string Village, string NameEncrypted, string IdNumberEncrypted, DateOnly BirthDate, string CategoryCodes);
 
 /// <summary>The import tables (<c>imports</c>, <c>import_problems</c>) and the set-based merge into the registry,
 /// the category history and the payment ledger, all on the caller's transaction. Rows map through Dapper; what
-/// differs between PostgreSQL and SQLite (binary COPY, the policy lock, ANALYZE, staging tables) is the dialect's.</summary>
+/// differs between PostgreSQL and SQLite (binary COPY, the policy lock, ANALYZE, staging tables) is the dialect's.
+/// The registry's rows are written and read by <see cref="ResidentRegistry"/>, and joined through
+/// <see cref="ResidentSql"/>: no SQL here names <c>residents</c>.</summary>
 internal sealed partial class ImportStore(DatabaseTarget database, ISqlDialect dialect, ILogger<ImportStore> logger) : IAsyncDisposable
 {
     /// <summary>Seconds a statement of an import may take: marking half a million residents paid is one statement,
@@ -158,25 +157,21 @@ internal sealed partial class ImportStore(DatabaseTarget database, ISqlDialect d
         }
 
         var parameters = new { policy = policyId, year = paymentYear };
-        var residents = (await connection.QueryAsync<EncryptedResident>(Command(
-            "SELECT r.id, r.id_hash, r.name_encrypted, r.category_codes FROM residents r JOIN import_keys k ON k.id_hash = r.id_hash WHERE r.policy_id = @policy",
-            parameters,
-            transaction,
-            cancellationToken))).AsList();
+        var residents = await ResidentRegistry.ReadEncryptedByHashAsync(connection, transaction, policyId, "import_keys", cancellationToken);
 
         List<CategorySpan> spans = !history ? [] : (await connection.QueryAsync<CategorySpan>(Command(
-            """
+            $"""
             SELECT h.resident_id, h.category_code, h.valid_from AS "from", h.valid_to AS "to" FROM resident_category_history h
-            JOIN residents r ON r.id = h.resident_id JOIN import_keys k ON k.id_hash = r.id_hash WHERE r.policy_id = @policy
+            JOIN {ResidentSql.Roster} r ON r.id = h.resident_id JOIN import_keys k ON k.id_hash = r.id_hash WHERE r.policy_id = @policy
             """,
             parameters,
             transaction,
             cancellationToken))).AsList();
 
         List<(long, int)> payments = paymentYear is null ? [] : (await connection.QueryAsync<PaymentYear>(Command(
-            """
+            $"""
             SELECT p.resident_id, p.benefit_year FROM payment_events p
-            JOIN residents r ON r.id = p.resident_id JOIN import_keys k ON k.id_hash = r.id_hash
+            JOIN {ResidentSql.Roster} r ON r.id = p.resident_id JOIN import_keys k ON k.id_hash = r.id_hash
             WHERE r.policy_id = @policy AND p.benefit_year = @year
             """,
             parameters,
@@ -216,24 +211,15 @@ internal sealed partial class ImportStore(DatabaseTarget database, ISqlDialect d
                 ids[residents[i].IdHash] = allocated[i];
             }
 
-            BulkColumn[] columns =
-            [
-                new("id", BulkType.Bigint), new("policy_id", BulkType.Text), new("township", BulkType.Text), new("village", BulkType.Text),
-                new("name_encrypted", BulkType.Text), new("id_number_encrypted", BulkType.Text), new("id_hash", BulkType.Text),
-                new("birth_date", BulkType.Date), new("category_codes", BulkType.Text), new("created_at", BulkType.Instant),
-            ];
-            await StepAsync("copy residents", () => dialect.WriteRowsAsync(connection, transaction, "residents", columns, residents,
-                r => [ids[r.IdHash], policyId, r.Township, r.Village, r.NameEncrypted, r.IdNumberEncrypted, r.IdHash, r.BirthDate, r.CategoryCodes, now], cancellationToken));
+            await StepAsync("copy residents", () => ResidentRegistry.WriteSealedAsync(connection, transaction, dialect, residents,
+                r => new SealedResidentRow(ids[r.IdHash], policyId, r.Township, r.Village, r.NameEncrypted, r.IdNumberEncrypted, r.IdHash, r.BirthDate, r.CategoryCodes, null, null, now),
+                cancellationToken));
         }
 
         if (plan.CodeUpdates.Count > 0)
         {
-            BulkColumn[] columns = [new("resident_id", BulkType.Bigint), new("category_codes", BulkType.Text)];
-            await dialect.CreateTemporaryTableAsync(connection, transaction, "import_codes", columns, cancellationToken);
-            await StepAsync("copy import_codes", () => dialect.WriteRowsAsync(connection, transaction, "import_codes", columns, plan.CodeUpdates, u => [u.Key, string.Join(',', u.Value)], cancellationToken));
-            await StepAsync("update category codes", () => connection.ExecuteAsync(Command(
-                "UPDATE residents SET category_codes = s.category_codes FROM import_codes s WHERE residents.id = s.resident_id", null, transaction, cancellationToken)));
-            await dialect.DropTemporaryTableAsync(connection, transaction, "import_codes", cancellationToken);
+            await StepAsync("update category codes", () => ResidentRegistry.SetCategoryCodesAsync(
+                connection, transaction, dialect, plan.CodeUpdates.Select(u => (u.Key, string.Join(',', u.Value))), cancellationToken));
         }
 
         if (plan.Closes.Count > 0)
@@ -266,9 +252,9 @@ internal sealed partial class ImportStore(DatabaseTarget database, ISqlDialect d
 
             // The registry check PostgreSQL's foreign key no longer makes row by row (schema 12), in one query.
             var orphans = await StepAsync("check history residents", () => connection.ExecuteScalarAsync<int>(Command(
-                """
+                $"""
                 SELECT COUNT(*) FROM resident_category_history h
-                WHERE (h.opened_by_import = @import OR h.closed_by_import = @import) AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.id = h.resident_id)
+                WHERE (h.opened_by_import = @import OR h.closed_by_import = @import) AND NOT {ResidentSql.IsRegistered("h.resident_id")}
                 """,
                 new { import = importId },
                 transaction,
@@ -292,10 +278,10 @@ internal sealed partial class ImportStore(DatabaseTarget database, ISqlDialect d
         // The registry join is the resident check PostgreSQL's foreign key no longer makes (schema 12). SQLite needs a
         // WHERE before ON CONFLICT in INSERT … SELECT anyway (its parser would read ON as a join constraint).
         var inserted = await StepAsync("insert payments", () => connection.ExecuteAsync(Command(
-            """
+            $"""
             INSERT INTO payment_events (resident_id, benefit_year, paid_on, amount_fen, source, batch_id, recorded_at)
             SELECT p.resident_id, p.benefit_year, p.paid_on, p.amount_fen, @source, @batch, @now
-            FROM import_payments p WHERE EXISTS (SELECT 1 FROM residents r WHERE r.id = p.resident_id)
+            FROM import_payments p WHERE {ResidentSql.IsRegistered("p.resident_id")}
             ON CONFLICT (resident_id, benefit_year) DO NOTHING
             """,
             new { source = paymentSource, batch = batchId, now },

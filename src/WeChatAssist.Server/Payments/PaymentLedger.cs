@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Residents;
 
 namespace WeChatAssist.Server.Payments;
 
@@ -31,9 +32,9 @@ internal sealed class PaymentLedger(DatabaseTarget database, IEnumerable<IPaymen
         {
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = """
+            insert.CommandText = $"""
                 INSERT INTO payment_events (resident_id, benefit_year, paid_on, amount_fen, source, batch_id, recorded_at)
-                SELECT @resident, @year, @paidOn, @amount, @source, @batch, @now WHERE EXISTS (SELECT 1 FROM residents WHERE id = @resident)
+                SELECT @resident, @year, @paidOn, @amount, @source, @batch, @now WHERE {ResidentSql.IsRegistered("@resident")}
                 ON CONFLICT (resident_id, benefit_year) DO NOTHING
                 """;
             insert.AddParameter("@resident", payment.ResidentId);
@@ -44,7 +45,7 @@ internal sealed class PaymentLedger(DatabaseTarget database, IEnumerable<IPaymen
             insert.AddParameter("@batch", batchId);
             insert.AddInstant(database.Provider, "@now", now);
             var inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
-            if (inserted == 0 && !await IsRegisteredAsync(connection, transaction, payment.ResidentId, cancellationToken))
+            if (inserted == 0 && !await ResidentRegistry.IsRegisteredAsync(connection, transaction, payment.ResidentId, cancellationToken))
             {
                 throw new ArgumentException($"Resident {payment.ResidentId} is not in the registry; nothing was recorded.", nameof(payments));
             }
@@ -57,30 +58,15 @@ internal sealed class PaymentLedger(DatabaseTarget database, IEnumerable<IPaymen
         return new PaymentBatch(batchId, recorded);
     }
 
-    private static async Task<bool> IsRegisteredAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command(transaction, "SELECT COUNT(*) FROM residents WHERE id = @resident");
-        command.AddParameter("@resident", residentId);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
-    }
-
     /// <summary>Marks the residents of batch <paramref name="batchId"/> paid and runs the participants, on the
     /// caller's transaction. Returns how many payments the batch holds.</summary>
     public async Task<int> CompleteBatchAsync(DbConnection connection, DbTransaction transaction, string batchId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var mark = connection.CreateCommand();
-        mark.Transaction = transaction;
 
-        // A later benefit year wins; an older payment recorded late never un-marks a newer one.
-        mark.CommandText = """
-            UPDATE residents SET paid_year = p.benefit_year, paid_on = p.paid_on
-            FROM payment_events p
-            WHERE p.batch_id = @batch AND p.resident_id = residents.id
-              AND (residents.paid_year IS NULL OR residents.paid_year <= p.benefit_year)
-            """;
-        mark.AddParameter("@batch", batchId);
-        await mark.ExecuteNonQueryAsync(cancellationToken);
+        // The registry marks its residents (a later benefit year wins) from the batch's rows, in one statement.
+        await ResidentRegistry.MarkPaidAsync(
+            connection, transaction, "SELECT resident_id, benefit_year, paid_on FROM payment_events WHERE batch_id = @batch", new { batch = batchId }, cancellationToken);
 
         foreach (var participant in participants)
         {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Reminders;
@@ -15,7 +16,8 @@ namespace WeChatAssist.Server.Reminders;
 /// depend on it, so a person gets one row per occurrence whichever channel carries it.</param>
 /// <param name="Payload">JSON the dispatcher renders the message from.</param>
 /// <param name="BenefitYear">The policy's benefit year: owing kinds go only to residents not paid for it.</param>
-/// <param name="ResidentFilter">Adds its parameters and returns an extra SQL condition on <c>r</c> (residents).</param>
+/// <param name="ResidentFilter">Adds its parameters and returns an extra SQL condition on <c>r</c> (the registry's
+/// <see cref="ResidentSql.Roster"/>).</param>
 internal sealed record OutboxInsert(string PolicyId, string Rule, string Kind, string Occurrence, string Channel, string Payload, int BenefitYear, Func<DynamicParameters, string> ResidentFilter)
 {
     /// <summary>Staff user name for manual reminders.</summary>
@@ -42,10 +44,11 @@ internal sealed record OutboxInsert(string PolicyId, string Rule, string Kind, s
 /// otherwise the official account — the binding itself when it was made there, or the follower with the binding's
 /// unionid — as a subscribe message with a consent there, else a template message. A resident reachable by neither
 /// is not queued. This is the first choice of <see cref="MessageChannels"/>, made for a whole county in one statement;
-/// a row refused on its channel moves on through <see cref="MessageChannels"/> one person at a time.</summary>
+/// a row refused on its channel moves on through <see cref="MessageChannels"/> one person at a time. The residents
+/// come from the registry's published <see cref="ResidentSql.Roster"/>, which the database folds into this statement.</summary>
 internal static class OutboxSql
 {
-    /// <summary>Join target and condition giving <c>b</c>, the first binding of resident <c>r</c> (the WeChat user
+    /// <summary>Join target and condition giving <c>b</c>, the first binding of roster resident <c>r</c> (the WeChat user
     /// messages go to). An anti-join rather than a grouped subquery, so the database reads only the bindings of the
     /// residents the query selects: a policy without residents costs nothing, and 1M residents avoid a 1M-group
     /// aggregate that spills to disk.</summary>
@@ -56,7 +59,7 @@ internal static class OutboxSql
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(dialect);
         ArgumentNullException.ThrowIfNull(insert);
-        var owing = ReminderKinds.IsOwing(insert.Kind) ? "AND (r.paid_year IS NULL OR r.paid_year < @year)" : "";
+        var owing = ReminderKinds.IsOwing(insert.Kind) ? "AND " + ResidentSql.Unpaid("r", "@year") : "";
         var parameters = new DynamicParameters(new
         {
             policy = insert.PolicyId,
@@ -98,7 +101,7 @@ internal static class OutboxSql
                      CASE WHEN {miniConsent} THEN b.app_id ELSE {officialApp} END AS app_id,
                      CASE WHEN {miniConsent} THEN b.open_id ELSE {officialOpen} END AS open_id,
                      CASE WHEN {miniConsent} OR {officialConsent} THEN 'subscribe' ELSE 'template' END AS channel
-              FROM residents r
+              FROM {ResidentSql.Roster} r
               JOIN {FirstBinding}
               LEFT JOIN wechat_followers f ON {follower}
               WHERE r.policy_id = @policy {owing} AND ({insert.ResidentFilter(parameters)})

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.WeChat;
 
 namespace WeChatAssist.Server.Reminders;
@@ -79,7 +80,7 @@ internal sealed class ReminderOutbox(DatabaseTarget database, ISqlDialect dialec
         // By primary key: the lease token has no index, and a scan of a million-row outbox per claim is what
         // would make dispatch slow down as the table grows.
         var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(
-            $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN residents r ON r.id = o.resident_id WHERE o.id {dialect.AnyOf("@ids")}",
+            $"SELECT {ItemColumns} FROM reminder_outbox o LEFT JOIN {ResidentSql.Roster} r ON r.id = o.resident_id WHERE o.id {dialect.AnyOf("@ids")}",
             new { ids = ids.ToArray() },
             transaction,
             cancellationToken: cancellationToken));

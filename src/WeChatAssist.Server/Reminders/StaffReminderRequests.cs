@@ -4,6 +4,7 @@ using System.Text.Json;
 using WeChatAssist.Policy;
 using WeChatAssist.Server.Clock;
 using WeChatAssist.Server.Data;
+using WeChatAssist.Server.Residents;
 using WeChatAssist.Server.Staff;
 
 namespace WeChatAssist.Server.Reminders;
@@ -52,7 +53,7 @@ internal sealed class StaffReminderRequests(
         var rows = await connection.QueryAsync<CandidateRow>(new CommandDefinition($"""
             SELECT r.id, r.policy_id, r.township, r.village, r.paid_year, b.open_id,
                    (SELECT COUNT(*) FROM reminder_preferences p WHERE p.app_id = b.app_id AND p.open_id = b.open_id AND p.kind = 'manual' AND {dialect.IsTrue("p.opted_out")}) AS opted_out
-            FROM residents r
+            FROM {ResidentSql.Roster} r
             LEFT JOIN {OutboxSql.FirstBinding}
             WHERE r.id {dialect.AnyOf("@ids")}
             """,

@@ -134,6 +134,16 @@ internal sealed class ResidentEditor(DatabaseTarget database, PersonalDataProtec
         return ResidentChangeOutcome.Applied;
     }
 
+    /// <summary>The resident's category codes, the row locked until the caller's transaction ends (PostgreSQL; SQLite's
+    /// write transaction already excludes other writers): what a category change starts from.</summary>
+    public async Task<IReadOnlyList<string>> LockCategoriesAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var codes = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT category_codes FROM residents WHERE id = @residentId" + database.Dialect.ForUpdate, new { residentId }, transaction, cancellationToken: cancellationToken));
+        return codes is null ? [] : codes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
     /// <summary>A resident's changes, oldest first, values decrypted.</summary>
     public async Task<IReadOnlyList<ResidentHistoryEntry>> HistoryAsync(long residentId, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using Dapper;
 using WeChatAssist.Server.Data;
 using WeChatAssist.Server.PersonalData;
 
@@ -31,13 +32,45 @@ internal sealed record Resident(
     string? Address = null,
     string? Household = null);
 
+/// <summary>A registry row as a bulk path reads it (an import matching its file): name still encrypted.</summary>
+internal sealed record EncryptedResident(long Id, string IdHash, string NameEncrypted, string CategoryCodes);
+
+/// <summary>A new registry row ready for a bulk write: id reserved (<see cref="ResidentRegistry.AllocateIdsAsync"/>),
+/// name and ID number encrypted and hashed by the caller.</summary>
+internal readonly record struct SealedResidentRow(
+    long Id,
+    string PolicyId,
+    string Township,
+    string Village,
+    string NameEncrypted,
+    string IdNumberEncrypted,
+    string IdHash,
+    DateOnly BirthDate,
+    string CategoryCodes,
+    int? PaidYear,
+    DateOnly? PaidOn,
+    DateTimeOffset CreatedAt);
+
 /// <summary>Which residents a reader may see: a null part means any.</summary>
 internal sealed record ResidentScope(string? PolicyId, string? Township, string? Village);
 
-/// <summary>The resident registry in <c>residents</c>: names and ID numbers encrypted, ID numbers found by keyed hash.</summary>
+/// <summary>The resident registry in <c>residents</c>: names and ID numbers encrypted, ID numbers found by keyed hash.
+/// The table's one store: every write of it is here or in <see cref="ResidentEditor"/> (a staff change with its
+/// history); other features call these methods, on their own transaction where they need one, and compose their
+/// set-based reads from <see cref="ResidentSql"/>.</summary>
 internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProtector protector, TimeProvider clock)
 {
     private const string Columns = "id, policy_id, township, village, name_encrypted, id_number_encrypted, birth_date, category_codes, paid_year, paid_on, address_encrypted, household_code";
+
+    private static readonly BulkColumn[] SealedColumns =
+    [
+        new("id", BulkType.Bigint), new("policy_id", BulkType.Text), new("township", BulkType.Text), new("village", BulkType.Text),
+        new("name_encrypted", BulkType.Text), new("id_number_encrypted", BulkType.Text), new("id_hash", BulkType.Text),
+        new("birth_date", BulkType.Date), new("category_codes", BulkType.Text), new("paid_year", BulkType.Integer),
+        new("paid_on", BulkType.Date), new("created_at", BulkType.Instant),
+    ];
+
+    private static readonly BulkColumn[] CodeColumns = [new("resident_id", BulkType.Bigint), new("category_codes", BulkType.Text)];
 
     public Task<long> InsertAsync(NewResident resident, CancellationToken cancellationToken) =>
         database.ExecuteScalarAsync<long>(
@@ -68,6 +101,88 @@ internal sealed class ResidentRegistry(DatabaseTarget database, PersonalDataProt
     /// move the high-water mark on). The SQL is the dialect's (<see cref="ISqlDialect.AllocateIdsAsync"/>).</summary>
     public static Task<IReadOnlyList<long>> AllocateIdsAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int count, CancellationToken cancellationToken) =>
         ISqlDialect.For(provider).AllocateIdsAsync(connection, transaction, "residents", count, cancellationToken);
+
+    /// <summary>Writes new registry rows on the caller's transaction in one bulk write (binary COPY on PostgreSQL,
+    /// prepared inserts on SQLite): an import's new residents, the demo county. <paramref name="row"/> gives each
+    /// row's values; its id comes from <see cref="AllocateIdsAsync"/>. Returns the rows written.</summary>
+    public static Task<int> WriteSealedAsync<T>(DbConnection connection, DbTransaction transaction, ISqlDialect dialect, IEnumerable<T> rows, Func<T, SealedResidentRow> row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentNullException.ThrowIfNull(row);
+        return dialect.WriteRowsAsync(connection, transaction, "residents", SealedColumns, rows, item =>
+        {
+            var r = row(item);
+            return [r.Id, r.PolicyId, r.Township, r.Village, r.NameEncrypted, r.IdNumberEncrypted, r.IdHash, r.BirthDate, r.CategoryCodes, r.PaidYear, r.PaidOn, r.CreatedAt];
+        }, cancellationToken);
+    }
+
+    /// <summary>Replaces the category codes (comma-separated) of many residents on the caller's transaction: staged
+    /// in bulk, then one set-based update. Returns the rows staged.</summary>
+    public static async Task<int> SetCategoryCodesAsync(DbConnection connection, DbTransaction transaction, ISqlDialect dialect, IEnumerable<(long ResidentId, string CategoryCodes)> codes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        await dialect.CreateTemporaryTableAsync(connection, transaction, "resident_codes", CodeColumns, cancellationToken);
+        var staged = await dialect.WriteRowsAsync(connection, transaction, "resident_codes", CodeColumns, codes, c => [c.ResidentId, c.CategoryCodes], cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE residents SET category_codes = s.category_codes FROM resident_codes s WHERE residents.id = s.resident_id", null, transaction, cancellationToken: cancellationToken));
+        await dialect.DropTemporaryTableAsync(connection, transaction, "resident_codes", cancellationToken);
+        return staged;
+    }
+
+    /// <summary>Marks residents paid from <paramref name="payments"/>, a <c>SELECT</c> of <c>resident_id</c>,
+    /// <c>benefit_year</c>, <c>paid_on</c> (the ledger's rows of one batch) with its <paramref name="parameters"/>, in
+    /// one statement on the caller's transaction. A later benefit year wins; an older payment recorded late never
+    /// un-marks a newer one.</summary>
+    public static Task<int> MarkPaidAsync(DbConnection connection, DbTransaction transaction, string payments, object? parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE residents SET paid_year = p.benefit_year, paid_on = p.paid_on
+            FROM ({payments}) p
+            WHERE p.resident_id = residents.id
+              AND (residents.paid_year IS NULL OR residents.paid_year <= p.benefit_year)
+            """,
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Whether resident <paramref name="residentId"/> is in the registry, read on the caller's transaction.</summary>
+    public static async Task<bool> IsRegisteredAsync(DbConnection connection, DbTransaction transaction, long residentId, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM residents WHERE id = @residentId", new { residentId }, transaction, cancellationToken: cancellationToken)) > 0;
+
+    /// <summary>The residents of <paramref name="policyId"/> whose lookup hash is in <paramref name="hashes"/> (a
+    /// relation with an <c>id_hash</c> column, such as an import's staged keys), names still encrypted, read on the
+    /// caller's transaction.</summary>
+    public static async Task<List<EncryptedResident>> ReadEncryptedByHashAsync(DbConnection connection, DbTransaction transaction, string policyId, string hashes, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<EncryptedResident>(new CommandDefinition(
+            $"SELECT r.id, r.id_hash, r.name_encrypted, r.category_codes FROM residents r JOIN {hashes} k ON k.id_hash = r.id_hash WHERE r.policy_id = @policyId",
+            new { policyId },
+            transaction,
+            cancellationToken: cancellationToken))).AsList();
+
+    /// <summary>How many residents <paramref name="policyId"/> has; all policies' when null.</summary>
+    public Task<long> CountAsync(string? policyId, CancellationToken cancellationToken) =>
+        policyId is null
+            ? database.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM residents", null, cancellationToken)
+            : database.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM residents WHERE policy_id = @policyId", new { policyId }, cancellationToken);
+
+    /// <summary>The residents of one village not paid for <paramref name="benefitYear"/>, oldest first, at most
+    /// <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<Resident>> ListUnpaidAsync(string policyId, string township, string village, int benefitYear, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await database.QueryAsync<ResidentRow>(
+            $"""
+            SELECT {Columns} FROM residents r
+            WHERE r.policy_id = @policyId AND r.township = @township AND r.village = @village AND {ResidentSql.Unpaid("r", "@benefitYear")}
+            ORDER BY r.id LIMIT @limit
+            """,
+            new { policyId, township, village, benefitYear, limit },
+            cancellationToken);
+        return rows.ConvertAll(Decrypt);
+    }
 
     /// <summary>The resident of <paramref name="policyId"/> with this ID number, found by its keyed hash.</summary>
     public async Task<Resident?> FindAsync(string policyId, ResidentIdNumber idNumber, CancellationToken cancellationToken)
