@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using WeChatAssist.Server.Payments;
 using WeChatAssist.Server.Reminders;
 using WeChatAssist.Server.Staff;
 using WeChatAssist.Server.Tests.Infrastructure;
@@ -72,6 +73,28 @@ public sealed class PublishedPolicyReminderTests(PostgresServer postgres) : ICla
         Assert.Equal(2, toDibao.Count);
         Assert.All(toDibao, m => Assert.Equal("1档19元/2档375元", Field(m, "thing3")));
         Assert.All(toDibao, m => Assert.Equal("2024年12月31日", Field(m, "time2")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_resident_registered_under_the_old_year_who_pays_the_published_year_has_its_reminder_cancelled_and_gets_its_receipt(bool onPostgres)
+    {
+        using var sqlite = new TempSqliteFile();
+        await using var server = await ReminderTestServer.StartAsync(onPostgres, sqlite, postgres, DraftDeadlineMinus7, ManualDispatch);
+        var payer = await server.BoundResidentAsync("蒋低保", paidYear: 2024, categories: ["dibao"]);
+        using var admin = await server.StaffClientAsync();
+        await PublishDraftAsync(server);
+        await admin.PostJsonAsync("/api/v1/admin/reminders/plan");
+
+        await server.Services.GetRequiredService<PaymentLedger>().RecordAsync([new PaymentRecord(payer.Id, 2025, new DateOnly(2024, 12, 24), 19_00)], "tax-file", CancellationToken.None);
+
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE resident_id = {payer.Id} AND policy_id = 'pengshui-2025' AND kind = 'deadline' AND status = 'cancelled'"));
+        Assert.Equal(1, await server.CountAsync($"SELECT COUNT(*) FROM reminder_outbox WHERE resident_id = {payer.Id} AND policy_id = 'pengshui-2025' AND kind = 'receipt' AND status = 'pending'"));
+        var round = await server.Services.GetRequiredService<ReminderDispatcher>().DispatchOnceAsync(CancellationToken.None);
+        Assert.Equal(1, round.Sent);
+        var receipt = Assert.Single(server.TemplatesTo(payer.OpenId));
+        Assert.Equal("已收到您2025年度的缴费", Field(receipt, "thing1"));
     }
 
     private static string? Field(JsonElement message, string name) => message.GetProperty("data").GetProperty(name).GetProperty("value").GetString();
