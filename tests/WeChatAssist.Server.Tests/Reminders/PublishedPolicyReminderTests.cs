@@ -73,6 +73,13 @@ public sealed class PublishedPolicyReminderTests(PostgresServer postgres) : ICla
         Assert.Equal(2, toDibao.Count);
         Assert.All(toDibao, m => Assert.Equal("1档19元/2档375元", Field(m, "thing3")));
         Assert.All(toDibao, m => Assert.Equal("2024年12月31日", Field(m, "time2")));
+
+        // Staff of the county (accounts made for pengshui-2024) see the rows of the year that took over in their summary.
+        using var township = await server.NewStaffAsync("township-" + Guid.NewGuid().ToString("N")[..8], StaffRole.Township, "汉葭街道");
+        var summary = (await township.GetJsonAsync("/api/v1/admin/reminders/summary")).EnumerateArray()
+            .Select(c => $"{c.GetProperty("kind").GetString()}|{c.GetProperty("status").GetString()}|{c.GetProperty("count").GetInt64()}").ToList();
+        Assert.Contains("deadline|sent|2", summary);
+        Assert.Contains("manual|cancelled|1", summary);
     }
 
     [Theory]
