@@ -7,13 +7,14 @@ public sealed record PolicyChange(string Area, string Item, string? Before, stri
 
 /// <summary>
 /// What changes for residents between a county's previous policy and a new one (<c>policy diff</c>, the draft review):
-/// amounts per group and tier, windows and deadlines, late regimes and waiting periods, groups added or removed,
-/// channels and contacts. Groups, regimes, channels and contacts are matched by code, id and name.
+/// amounts per group and tier, windows and deadlines, late regimes and waiting periods, national rules that start or
+/// stop applying (a later benefit year comes under 国办发〔2024〕38号), groups added or removed, channels and contacts.
+/// Groups, regimes, national layers, channels and contacts are matched by code, id and name.
 /// </summary>
 public static class PolicyDiff
 {
     /// <summary>Area names, in the order the table lists them.</summary>
-    public const string Header = "notice", Amounts = "amounts", Groups = "groups", Dates = "dates", Late = "late", Channels = "channels", Contacts = "contacts";
+    public const string Header = "notice", Amounts = "amounts", Groups = "groups", Dates = "dates", Late = "late", National = "national", Channels = "channels", Contacts = "contacts";
 
     /// <summary>The changes from <paramref name="before"/> to <paramref name="after"/>, in table order; empty when nothing a resident sees changes.</summary>
     public static IReadOnlyList<PolicyChange> Compare(InsurancePolicy before, InsurancePolicy after)
@@ -103,6 +104,18 @@ public static class PolicyDiff
             Add(Late, $"regime {id} only last year's payers", Flag(a.RequiresPaidLastYear), Flag(b.RequiresPaidLastYear));
         }
 
+        // National layers the notices inherit by benefit year: a resident sees their rules even where the county
+        // notice says nothing, so a layer that starts applying is a change although no line of the county file moved.
+        foreach (var id in Union(before.National.Select(l => l.Id), after.National.Select(l => l.Id)))
+        {
+            var a = before.National.FirstOrDefault(l => l.Id == id);
+            var b = after.National.FirstOrDefault(l => l.Id == id);
+            var document = (b ?? a)!.DocumentNumber;
+            Add(National, document, a is null ? null : $"applies from benefit year {Num(a.FromBenefitYear)}", b is null ? null : $"applies from benefit year {Num(b.FromBenefitYear)}");
+            Add(National, $"{document} waiting period", NationalWaiting(before, a), NationalWaiting(after, b));
+            Add(National, $"{document} incentives", a?.Incentives is { } ia ? Incentives(ia) : null, b?.Incentives is { } ib ? Incentives(ib) : null);
+        }
+
         foreach (var name in Union(before.PaymentChannels.Select(c => c.Name), after.PaymentChannels.Select(c => c.Name)))
         {
             Add(Channels, name, before.PaymentChannels.FirstOrDefault(c => c.Name == name)?.Description, after.PaymentChannels.FirstOrDefault(c => c.Name == name)?.Description);
@@ -147,6 +160,37 @@ public static class PolicyDiff
         _ when r.Waiting is { } w => $"after waiting {Duration(w)}",
         var s => s.ToString(),
     };
+
+    /// <summary>The layer's waiting period as it applies to <paramref name="policy"/>: null without one, or a note
+    /// when the county notice declares that its own late-payment rules override it.</summary>
+    private static string? NationalWaiting(InsurancePolicy policy, NationalLayer? layer)
+    {
+        if (layer?.WaitingPeriod is not { } w)
+        {
+            return null;
+        }
+
+        if (policy.OverridesNationalWaitingPeriod)
+        {
+            return "overridden by the county notice";
+        }
+
+        var text = $"join outside the collection period or after a break: fixed {w.FixedMonths} months, +{w.MonthsPerYearOfBreak} per year of break";
+        if (w.RepairMonthsPerYearPaid > 0)
+        {
+            text += $" (−{w.RepairMonthsPerYearPaid} per missed year paid)";
+        }
+
+        if (w.FloorFromBreakYears > 0)
+        {
+            text += $", at least {w.FloorMonths} months after a break of {w.FloorFromBreakYears}+ years";
+        }
+
+        return text + $"; except {w.Exceptions}";
+    }
+
+    private static string Incentives(NationalIncentives i) =>
+        $"大病保险 maximum raised after {i.ContinuousAfterYears} continuous years and after a year without claims, at least {Yuan(i.MinimumRaiseFen)} a time, at most {i.CapPercentOfOriginal.ToString(CultureInfo.InvariantCulture)}% of the original in all";
 
     private static string RegimeSummary(LateRegime r) =>
         $"{Range(r.Period)}, cover {Start(r)}" + (r.Deadline is { } d ? $", deadline {Day(d)}" : string.Empty);

@@ -7,7 +7,8 @@ using WeChatAssist.Server.WeChat;
 namespace WeChatAssist.Server.Reminders;
 
 /// <summary>What one set-based insert into the outbox is: which rule, for which residents, how it is sent.</summary>
-/// <param name="PolicyId">The residents' policy.</param>
+/// <param name="PolicyId">The policy the rows are rendered from (their <c>policy_id</c>); its residents get them unless
+/// <see cref="OutboxInsert.Audience"/> says whose.</param>
 /// <param name="Rule">Rule id (part of the de-duplication key).</param>
 /// <param name="Kind">One of <see cref="ReminderKinds"/>.</param>
 /// <param name="Occurrence">Which occurrence of the rule (usually the date it leads up to); part of the key.</param>
@@ -35,6 +36,10 @@ internal sealed record OutboxInsert(string PolicyId, string Rule, string Kind, s
 
     /// <summary>The broadcast the rows belong to.</summary>
     public long? BroadcastId { get; init; }
+
+    /// <summary>The policy ids residents must be registered under; null: <see cref="PolicyId"/> alone. A later
+    /// benefit year that has taken over its county (<see cref="ReminderAudiences"/>) serves the earlier years' residents.</summary>
+    public IReadOnlyList<string>? Audience { get; init; }
 }
 
 /// <summary>The one set-based audience insert every producer of outbox rows uses: bound WeChat user (the first
@@ -78,6 +83,7 @@ internal static class OutboxSql
             consentTemplate = insert.ConsentTemplateId,
             miniTemplate = insert.MiniProgramTemplateId,
             mini = insert.Routes?.MiniProgramAppIds.ToArray() ?? [],
+            audience = insert.Audience?.ToArray() ?? [insert.PolicyId],
         });
 
         // Where the binding is a mini-program user, the official account reaches them only as the follower sharing
@@ -104,7 +110,7 @@ internal static class OutboxSql
               FROM {ResidentSql.Roster} r
               JOIN {FirstBinding}
               LEFT JOIN wechat_followers f ON {follower}
-              WHERE r.policy_id = @policy {owing} AND ({insert.ResidentFilter(parameters)})
+              WHERE r.policy_id {dialect.AnyOf("@audience")} {owing} AND ({insert.ResidentFilter(parameters)})
             ) t
             WHERE t.app_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM reminder_preferences p WHERE p.kind = @kind AND {dialect.IsTrue("p.opted_out")}

@@ -63,6 +63,12 @@ internal sealed partial class ReminderDispatcher(
             {
                 outcomes.Add(new OutboxOutcome(item.Id, OutboxStatus.Cancelled));
             }
+            else if (ReminderKinds.IsOwing(item.Kind) && catalog.Current(policy.Id, today) is { } current && current.Id != policy.Id)
+            {
+                // Queued before the county's next year opened its collection: that year now serves the resident
+                // (ReminderAudiences) and the planner reminds of its dates; the old year's would be wrong.
+                outcomes.Add(new OutboxOutcome(item.Id, OutboxStatus.Cancelled, Error: $"superseded by '{current.Id}'"));
+            }
             else
             {
                 sendable.Add((item, account));

@@ -72,15 +72,15 @@ internal static class ReminderEndpoints
         TypedResults.Ok(await services.Planner.PlanAsync(cancellationToken));
 
     internal static async Task<Ok<ReminderCount[]>> Summary(ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await services.Outbox.CountAsync(user.FindFirstValue(StaffClaims.PolicyId), cancellationToken)).ToArray());
+        TypedResults.Ok((await services.Outbox.CountAsync(CountyScope(user, services.Catalog), cancellationToken)).ToArray());
 
     internal static async Task<Ok<RetryResponse>> Retry(RetryRequest? request, ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new RetryResponse(await services.Retry.RetryAsync(user.FindFirstValue(StaffClaims.PolicyId), request?.Ids ?? [], cancellationToken)));
+        TypedResults.Ok(new RetryResponse(await services.Retry.RetryAsync(CountyScope(user, services.Catalog), request?.Ids ?? [], cancellationToken)));
 
     internal static async Task<FileContentHttpResult> FailedCsv(ClaimsPrincipal user, [AsParameters] ReminderServices services, CancellationToken cancellationToken)
     {
         var csv = new CsvWriter().Row("id", "policy_id", "rule", "kind", "resident_id", "channel", "attempts", "last_error_code", "last_error", "created_at");
-        foreach (var row in await services.Outbox.FailedAsync(user.FindFirstValue(StaffClaims.PolicyId), cancellationToken))
+        foreach (var row in await services.Outbox.FailedAsync(CountyScope(user, services.Catalog), cancellationToken))
         {
             object?[] values = [row.Id, row.PolicyId, row.Rule, row.Kind, row.ResidentId, row.Channel, row.Attempts, row.LastErrorCode, row.LastError];
             foreach (var value in values)
@@ -138,4 +138,12 @@ internal static class ReminderEndpoints
         await preferences.SetAsync(session.AppId, session.OpenId, kinds, cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>The rows a staff member with a county sees and retries: every loaded year of that county, since a
+    /// published later year reminds the residents registered under the earlier one (<see cref="ReminderAudiences"/>);
+    /// null (every county) for staff without one.</summary>
+    private static IReadOnlyList<string>? CountyScope(ClaimsPrincipal user, PolicyCatalog catalog) =>
+        user.FindFirstValue(StaffClaims.PolicyId) is not { } id ? null
+        : catalog.Find(id) is { } policy ? ReminderAudiences.County(catalog, policy)
+        : [id];
 }

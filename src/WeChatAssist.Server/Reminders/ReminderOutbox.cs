@@ -259,31 +259,31 @@ internal sealed class ReminderOutbox(DatabaseTarget database, ISqlDialect dialec
         return candidates.FirstOrDefault(c => !tried.Contains((c.AppId, c.Channel)));
     }
 
-    /// <summary>Rows per kind and status, of one policy or of all when <paramref name="policyId"/> is null.</summary>
-    public async Task<IReadOnlyList<ReminderCount>> CountAsync(string? policyId, CancellationToken cancellationToken) =>
+    /// <summary>Rows per kind and status, of the given policies (a county's years) or of all when <paramref name="policyIds"/> is null.</summary>
+    public async Task<IReadOnlyList<ReminderCount>> CountAsync(IReadOnlyList<string>? policyIds, CancellationToken cancellationToken) =>
         await database.QueryAsync<ReminderCount>(
-            "SELECT kind, status, COUNT(*) AS count FROM reminder_outbox" + (policyId is null ? "" : " WHERE policy_id = @policyId") + " GROUP BY kind, status ORDER BY kind, status",
-            new { policyId },
+            "SELECT kind, status, COUNT(*) AS count FROM reminder_outbox" + (policyIds is null ? "" : " WHERE policy_id " + dialect.AnyOf("@policyIds")) + " GROUP BY kind, status ORDER BY kind, status",
+            new { policyIds = policyIds?.ToArray() },
             cancellationToken);
 
-    /// <summary>Puts failed rows (of one policy, or of all when <paramref name="policyId"/> is null; only
+    /// <summary>Puts failed rows (of the given policies (a county's years), or of all when <paramref name="policyIds"/> is null; only
     /// <paramref name="ids"/> when any are given) back to pending with a fresh count of attempts; returns how many.</summary>
-    public Task<int> RetryFailedAsync(string? policyId, IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<int> RetryFailedAsync(IReadOnlyList<string>? policyIds, IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         return database.ExecuteAsync(
             "UPDATE reminder_outbox SET status = 'pending', attempts = 0, send_after = @now, last_error = NULL, last_error_code = NULL WHERE status = 'failed'"
-            + (policyId is null ? "" : " AND policy_id = @policyId") + (ids.Count == 0 ? "" : " AND id " + dialect.AnyOf("@ids")),
-            new { now, policyId, ids = ids.ToArray() },
+            + (policyIds is null ? "" : " AND policy_id " + dialect.AnyOf("@policyIds")) + (ids.Count == 0 ? "" : " AND id " + dialect.AnyOf("@ids")),
+            new { now, policyIds = policyIds?.ToArray(), ids = ids.ToArray() },
             cancellationToken);
     }
 
-    /// <summary>Failed rows, of one policy or of all when <paramref name="policyId"/> is null, oldest first.</summary>
-    public async Task<IReadOnlyList<FailedReminder>> FailedAsync(string? policyId, CancellationToken cancellationToken) =>
+    /// <summary>Failed rows, of the given policies (a county's years) or of all when <paramref name="policyIds"/> is null, oldest first.</summary>
+    public async Task<IReadOnlyList<FailedReminder>> FailedAsync(IReadOnlyList<string>? policyIds, CancellationToken cancellationToken) =>
         await database.QueryAsync<FailedReminder>(
             "SELECT id, policy_id, rule, kind, resident_id, channel, attempts, last_error_code, last_error, created_at FROM reminder_outbox WHERE status = 'failed'"
-            + (policyId is null ? "" : " AND policy_id = @policyId") + " ORDER BY id",
-            new { policyId },
+            + (policyIds is null ? "" : " AND policy_id " + dialect.AnyOf("@policyIds")) + " ORDER BY id",
+            new { policyIds = policyIds?.ToArray() },
             cancellationToken);
 
     /// <summary>A broadcast's rows per status.</summary>

@@ -23,13 +23,16 @@ internal sealed class ReminderPaymentParticipant(DatabaseTarget database, Policy
         {
             await ReminderOutbox.CancelPaidAsync(connection, transaction, policy.Id, batchId, policy.BenefitYear, cancellationToken);
             var occurrence = policy.BenefitYear.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // The receipt comes from the policy of the year paid for, whichever of the county's years the payer is
+            // registered under (a published next year serves last year's residents).
             var receipt = new OutboxInsert(policy.Id, ReminderKinds.Receipt, ReminderKinds.Receipt, occurrence, ReminderPlanner.Channel, "{}", policy.BenefitYear,
                 parameters =>
                 {
                     parameters.Add("batch", batchId);
                     parameters.Add("enrollment", EnrollmentSource);
                     return "r.id IN (SELECT e.resident_id FROM payment_events e WHERE e.batch_id = @batch AND e.benefit_year = @year AND e.source <> @enrollment)";
-                });
+                })
+            { Audience = ReminderAudiences.County(catalog, policy) };
             await OutboxSql.InsertAsync(connection, transaction, database.Dialect, receipt, start, spread, now, cancellationToken);
         }
     }

@@ -12,7 +12,8 @@ namespace WeChatAssist.Server.Reminders;
 /// <summary>How many rows one rule added in a planning run.</summary>
 internal sealed record PlannedRule(string PolicyId, string RuleId, string Kind, string Occurrence, string Channel, int Queued);
 
-/// <summary>Plans the reminders due on the business date: for every policy and every rule whose send date has come
+/// <summary>Plans the reminders due on the business date: for every policy (to the residents it serves that day, see
+/// <see cref="ReminderAudiences"/>) and every rule whose send date has come
 /// (the latest offset not yet past its date; a missed run catches up), one set-based insert of the audience into
 /// the outbox. Idempotent: the de-duplication key makes a second run that day add nothing.</summary>
 internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog catalog, RemindersOptions options, ReminderMessages messages, SendingHours hours, BusinessClock clock, IOptionsMonitor<WeChatOptions> wechat)
@@ -30,10 +31,14 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
         var (start, spread) = hours.Window(now);
         var planned = new List<PlannedRule>();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        foreach (var policy in catalog.All)
+        foreach (var (policy, served) in ReminderAudiences.On(catalog, today))
         {
+            // A year a later one has taken over keeps only what is about a payment already made (the day its waiting
+            // period ends), for its own residents; what asks them to pay now comes from the year serving them.
+            var audience = served.Count > 0 ? served : [policy.Id];
             var routes = MessageRoutes.For(wechat.CurrentValue, policy.Id);
-            foreach (var (rule, occurrence, insert) in Due(policy, today).Select(d => Channels(d, routes)))
+            var due = Due(policy, today).Where(d => served.Count > 0 || !ReminderKinds.IsOwing(d.Rule.Kind));
+            foreach (var (rule, occurrence, insert) in due.Select(d => Channels(d, routes, audience)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var queued = await OutboxSql.InsertAsync(connection, transaction, database.Dialect, insert, start, spread, now, cancellationToken);
@@ -97,7 +102,7 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
     /// each person's channel — the mini-program with a consent there, else the official account (a subscribe message
     /// with a consent, else a template message). Earlier both variants were keyed apart, so a consent used up between
     /// two planning runs could queue the occurrence a second time as a template message.</summary>
-    private (ReminderRule Rule, string Occurrence, OutboxInsert Insert) Channels((ReminderRule Rule, string Occurrence, OutboxInsert Insert) due, MessageRoutes routes)
+    private (ReminderRule Rule, string Occurrence, OutboxInsert Insert) Channels((ReminderRule Rule, string Occurrence, OutboxInsert Insert) due, MessageRoutes routes, IReadOnlyList<string> audience)
     {
         var subscribe = options.SubscribeKinds.Contains(due.Rule.Kind);
         return (due.Rule, due.Occurrence, due.Insert with
@@ -106,6 +111,7 @@ internal sealed class ReminderPlanner(DatabaseTarget database, PolicyCatalog cat
             ConsentTemplateId = subscribe ? messages.TemplateId(due.Rule.Kind) : null,
             MiniProgramTemplateId = options.MiniProgramTemplateIds.GetValueOrDefault(due.Rule.Kind),
             Routes = routes,
+            Audience = audience,
         });
     }
 

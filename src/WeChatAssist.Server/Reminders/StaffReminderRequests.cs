@@ -42,6 +42,7 @@ internal sealed class StaffReminderRequests(
         var today = clock.Today();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var eligible = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        var registered = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         if (user is null)
         {
             Skip("outOfScope", ids.Count);
@@ -62,7 +63,8 @@ internal sealed class StaffReminderRequests(
         foreach (var row in rows)
         {
             found.Add(row.Id);
-            var policy = catalog.Find(row.PolicyId);
+            // The year serving the resident today (a published next year once its collection opened), as the planner.
+            var policy = catalog.Current(row.PolicyId, today);
             if (policy is null || !InScope(user, row.PolicyId, row.Township, row.Village))
             {
                 Skip("outOfScope");
@@ -82,6 +84,7 @@ internal sealed class StaffReminderRequests(
             else
             {
                 (eligible.TryGetValue(policy.Id, out var l) ? l : eligible[policy.Id] = []).Add(row.Id);
+                (registered.TryGetValue(policy.Id, out var r) ? r : registered[policy.Id] = new(StringComparer.Ordinal)).Add(row.PolicyId);
             }
         }
 
@@ -104,7 +107,7 @@ internal sealed class StaffReminderRequests(
             var payload = JsonSerializer.Serialize(new ReminderPayload { Due = today <= policy.CollectionWindow.To ? policy.CollectionWindow.To : null }, JsonSerializerOptions.Web);
             var insert = new OutboxInsert(policyId, ReminderKinds.Manual, ReminderKinds.Manual, Iso(today), ReminderPlanner.Channel, payload, policy.BenefitYear,
                 parameters => OutboxSql.AnyOf(dialect, parameters, "r.id", "pick", take))
-            { RequestedBy = requestedBy };
+            { RequestedBy = requestedBy, Audience = [.. registered[policyId]] };
             var inserted = await OutboxSql.InsertAsync(connection, null, dialect, insert, start, spread, now, cancellationToken);
             queued += inserted;
             allowance -= inserted;

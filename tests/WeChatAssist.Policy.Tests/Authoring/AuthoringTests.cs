@@ -30,8 +30,29 @@ public class AuthoringTests
             new("late", "regime jan-feb period", "2024-01-01 – 2024-02-29", "2025-01-01 – 2025-02-28"),
             new("late", "regime waiting period", "2024-03-01 – 2024-06-30", "2025-03-01 – 2025-06-30"),
             new("late", "regime waiting-fiscal period", "2024-07-01 – 2024-12-31", "2025-07-01 – 2025-12-31"),
+            // Benefit year 2025 comes under 国办发〔2024〕38号; the draft keeps 003's late regimes and says so.
+            new("national", "国办发〔2024〕38号", null, "applies from benefit year 2025"),
+            new("national", "国办发〔2024〕38号 waiting period", null, "overridden by the county notice"),
+            new("national", "国办发〔2024〕38号 incentives", null, "大病保险 maximum raised after 4 continuous years and after a year without claims, at least 1000元 a time, at most 20% of the original in all"),
         ];
         Assert.Equal(expected, changes);
+    }
+
+    [Fact]
+    public void A_benefit_year_the_national_layer_covers_shows_its_waiting_period_as_a_change_where_the_county_notice_is_silent()
+    {
+        // pengshui-2024 predates 国办发〔2024〕38号 (from benefit year 2025); suiping-2025 is covered and overrides nothing.
+        var changes = PolicyDiff.Compare(Shipped.Get("pengshui-2024"), Shipped.Get("suiping-2025")).Where(c => c.Area == PolicyDiff.National).ToList();
+        Assert.Equal(
+            [
+                new("national", "国办发〔2024〕38号", null, "applies from benefit year 2025"),
+                new("national", "国办发〔2024〕38号 waiting period", null,
+                    "join outside the collection period or after a break: fixed 3 months, +1 per year of break (−1 per missed year paid), at least 6 months after a break of 4+ years; except 新生儿等特殊群体"),
+            ],
+            changes.Take(2));
+        Assert.Equal(3, changes.Count);
+        Assert.Empty(PolicyDiff.Compare(Shipped.Get("suiping-2025"), Shipped.Get("suiping-2025")));
+        Assert.Contains(PolicyDiff.Compare(Shipped.Get("suiping-2025"), Shipped.Get("pengshui-2024")), c => c.Area == "national" && c.Item == "国办发〔2024〕38号" && c.After is null);
     }
 
     [Fact]

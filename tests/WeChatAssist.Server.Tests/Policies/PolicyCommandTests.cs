@@ -55,8 +55,17 @@ public sealed class PolicyCommandTests : IDisposable
         var draft = Write("pengshui-2025.yaml", File.ReadAllText(DraftPath()));
         var (code, text) = Run("policy", "diff", "pengshui-2024", draft);
         Assert.Equal(0, code);
-        Assert.Contains("pengshui-2024 → pengshui-2025: 14 change(s)", text, StringComparison.Ordinal);
+        Assert.Contains("pengshui-2024 → pengshui-2025: 17 change(s)", text, StringComparison.Ordinal);
         Assert.Matches(@"groups\s+城乡最低生活保障人员 \(dibao\) tier 1 individual\s+38元\s+19元", text);
+        Assert.Matches(@"national\s+国办发〔2024〕38号\s+—\s+applies from benefit year 2025", text);
+    }
+
+    [Fact]
+    public void Diff_into_a_year_the_national_layer_covers_prints_its_waiting_period()
+    {
+        var (code, text) = Run("policy", "diff", "pengshui-2024", "suiping-2025");
+        Assert.Equal(0, code);
+        Assert.Matches(@"national\s+国办发〔2024〕38号 waiting period\s+—\s+join outside the collection period or after a break: fixed 3 months", text);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class PolicyDraftTests(PostgresServer postgres) : IClassFixture<Po
         Assert.Equal("pengshui-2024", diff.GetProperty("previousPolicyId").GetString());
         var changes = diff.GetProperty("changes").EnumerateArray()
             .Select(c => $"{c.GetProperty("area").GetString()}|{c.GetProperty("item").GetString()}|{c.GetProperty("before").GetString()}|{c.GetProperty("after").GetString()}").ToList();
-        Assert.Equal(14, changes.Count);
+        Assert.Equal(17, changes.Count);
         Assert.Equal(
             [
                 "groups|城乡最低生活保障人员 (dibao) tier 1 subsidy|342元|361元",
@@ -55,6 +55,9 @@ public sealed class PolicyDraftTests(PostgresServer postgres) : IClassFixture<Po
                 "groups|城乡重度1-2级残疾人员 (zhongcan) tier 1 individual|114元|95元",
             ],
             changes.Where(c => c.StartsWith("groups|", StringComparison.Ordinal) || c.StartsWith("amounts|", StringComparison.Ordinal)));
+        // 2025 comes under 国办发〔2024〕38号 (2024 did not): the national layer is a change although the county file is silent on it.
+        Assert.Contains("national|国办发〔2024〕38号||applies from benefit year 2025", changes);
+        Assert.Contains("national|国办发〔2024〕38号 waiting period||overridden by the county notice", changes);
 
         // The preview defaults to the window's first day while the business date is before it.
         var preview = draft.GetProperty("preview");

@@ -30,8 +30,8 @@ public sealed class ReminderRetryTests(PostgresServer postgres) : IClassFixture<
         var failed = await outbox.FailedAsync(null, CancellationToken.None);
         var retry = server.Services.GetRequiredService<ReminderRetry>();
 
-        var otherCounty = await retry.RetryAsync("another-county", [], CancellationToken.None);
-        var one = await retry.RetryAsync("pengshui-2024", [failed[0].Id], CancellationToken.None);
+        var otherCounty = await retry.RetryAsync(["another-county"], [], CancellationToken.None);
+        var one = await retry.RetryAsync(["pengshui-2024"], [failed[0].Id], CancellationToken.None);
         var round = await dispatcher.DispatchOnceAsync(CancellationToken.None);
         var rest = await retry.RetryAsync(null, [], CancellationToken.None);
 

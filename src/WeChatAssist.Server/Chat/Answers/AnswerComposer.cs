@@ -308,6 +308,19 @@ internal static class AnswerComposer
 
         var answer = QuoteAnswer(intent, QuoteOn(context, Facts(context), context.Slots.Date ?? context.Today), context);
         PeriodSoFar(answer, context);
+        if (intent is ChatIntent.LatePayment or ChatIntent.WaitingPeriod && context.Slots.Date is null
+            && context.Today <= context.Policy.CollectionWindow.To && answer.Template is "quote_ok" or "quote_options")
+        {
+            // Asked in the window about paying late: today's figures, then what applies after the window.
+            var national = NationalRuleAnswer.FillAfterWindow(answer.Model, context.Policy, Facts(context), context.Format);
+            if (national.Count > 0)
+            {
+                var citations = answer.Citations.Concat(national).Distinct().ToList();
+                answer.Model["cite"] = context.Format.Cite(context.Policy, citations);
+                answer = answer with { Citations = citations };
+            }
+        }
+
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = intent } : answer;
     }
 
@@ -582,9 +595,13 @@ internal static class AnswerComposer
         model["lateOver"] = lateOver && context.Today > window.To ? context.Format.Date(lateRegimes.Max(r => r.Deadline!.Value)) : null;
         model["lateNotStated"] = !lateOver && answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
         model["askPaidLastYear"] = answer.Template == "ask_paid_last_year" && context.Today > window.To;
+        // The notice silent after the window and the national layer speaking (遂平 2025): after the window the national
+        // rule is the answer; before its end, a line says what applies once it has passed.
+        model["nationalAfter"] = answer.Template == NationalRuleAnswer.Template && context.Today > window.To;
+        IReadOnlyList<Citation> national = context.Today <= window.To ? NationalRuleAnswer.FillAfterWindow(model, policy, facts, context.Format) : [];
         var citations = policy.CollectionWindowCites.Select(c => c.Citation).Concat(policy.NoPaymentCites.Select(c => c.Citation))
             .Concat(context.Today <= window.To ? lateRegimes.SelectMany(r => r.Cites).Select(c => c.Citation).Take(1) : [])
-            .Concat(answer.Citations).Distinct().ToList();
+            .Concat(answer.Citations).Concat(national).Distinct().ToList();
         model["cite"] = context.Format.Cite(policy, citations);
         // After the window the open question is late payment ("去年交了" then gets its amount and cover date).
         return new ComposedAnswer("deadline", model, citations, false, answer.PendingIntent == ChatIntent.None ? ChatIntent.None : ChatIntent.LatePayment);

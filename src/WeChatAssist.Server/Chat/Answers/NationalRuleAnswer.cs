@@ -19,4 +19,30 @@ internal static class NationalRuleAnswer
         model["nationalDocument"] = national.Count > 0 ? national[0].Citation.DocumentNumber : "";
         model["nationalSteps"] = national.Select(s => format.Text(s.Text)).ToList();
     }
+
+    /// <summary>
+    /// While the collection window is open, what the engine answers for paying on its first day after: where the notice
+    /// is silent on late payment and the national layer speaks (遂平 2025), "过了截止日期还能交吗" or "晚交了什么时候能报销"
+    /// asked in the window gets the national waiting period with its citation, not only today's figures. Adds
+    /// <c>nationalLater</c>, the document, its steps and <c>nationalFixedMonths</c> to the model; returns the national
+    /// citations (none when the rule does not apply).
+    /// </summary>
+    public static IReadOnlyList<Citation> FillAfterWindow(Dictionary<string, object?> model, InsurancePolicy policy, ResidentFacts facts, AnswerFormat format)
+    {
+        if (policy.LateRegimes.Count > 0 || policy.NationalWaitingPeriod is not { } waiting)
+        {
+            return [];
+        }
+
+        var later = policy.Quote(facts, policy.CollectionWindow.To.AddDays(1));
+        if (later.Outcome != QuoteOutcome.NationalRule)
+        {
+            return [];
+        }
+
+        Fill(model, later, format);
+        model["nationalLater"] = true;
+        model["nationalFixedMonths"] = waiting.FixedMonths;
+        return [.. later.Explanation.Where(s => s.Citation.PolicyId != policy.Id).Select(s => s.Citation).Distinct()];
+    }
 }
