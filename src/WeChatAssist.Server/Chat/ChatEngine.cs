@@ -53,7 +53,7 @@ internal sealed partial class ChatEngine(
         // question): a new question about someone else must never be answered with the previous person's category.
         var continues = understood.Menu is not null || (state.PendingIntent != ChatIntent.None && IsFactsOnly(understood));
         var slots = continues ? state.Slots.Merge(understood.Slots) : understood.Slots;
-        var context = new AnswerContext(request.Policy, request.Today, new AnswerFormat(language, understanding.Normalizer), slots, resident);
+        var context = new AnswerContext(request.Policy, request.Today, new AnswerFormat(language, understanding.Normalizer), slots, resident, understanding.ClauseWords.CoverageMarks);
         ComposedAnswer composed;
         if (understood.Language is not null && understood.Prediction.Intent is ChatIntent.None or ChatIntent.Greeting or ChatIntent.OutOfScope)
         {
@@ -230,6 +230,13 @@ internal sealed partial class ChatEngine(
         if (prediction.Intent is ChatIntent.Coverage or ChatIntent.PaymentStatus && WhenPattern().IsMatch(understood.Canonical))
         {
             return (ChatIntent.LatePayment, prediction.Confidence);
+        }
+
+        // "有职工医保了还能参加居民医保吗": a message naming this scheme itself is not declined for the other scheme it
+        // mentions; the clause on who may enrol (or the menu) answers it.
+        if (prediction.Intent == ChatIntent.OutOfScope && understanding.ClauseWords.OwnTopic(understood.Clean))
+        {
+            return (ChatIntent.None, prediction.Confidence);
         }
 
         // A declined question stays declined; a close out-of-scope runner-up does not make an in-scope question vague.

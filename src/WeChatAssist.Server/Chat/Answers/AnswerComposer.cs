@@ -10,7 +10,8 @@ namespace WeChatAssist.Server.Chat.Answers;
 /// <param name="Format">Formatting for the answer language.</param>
 /// <param name="Slots">Slots of this and earlier turns.</param>
 /// <param name="Resident">The bound resident, or null.</param>
-internal sealed record AnswerContext(InsurancePolicy Policy, DateOnly Today, AnswerFormat Format, ChatSlots Slots, BoundResident? Resident);
+/// <param name="CoverageMarks">Words that make a policy fact a benefit (localization/chat/clause-words); null: every fact.</param>
+internal sealed record AnswerContext(InsurancePolicy Policy, DateOnly Today, AnswerFormat Format, ChatSlots Slots, BoundResident? Resident, IReadOnlyList<string>? CoverageMarks = null);
 
 /// <summary>Turns an intent and its slots into a template section and model. Every amount and date comes from a
 /// <see cref="PolicyQuote"/> or the policy the engine loaded; nothing is computed here.</summary>
@@ -691,7 +692,9 @@ internal static class AnswerComposer
     private static ComposedAnswer Coverage(AnswerContext context)
     {
         var policy = context.Policy;
-        var facts = policy.Facts.Where(f => f.Id != "eligibility").ToList();
+        // Only facts on what the insurance pays answer "能报多少" (a notice's work-funding fact does not).
+        var marks = context.CoverageMarks ?? [];
+        var facts = policy.Facts.Where(f => f.Id != "eligibility" && (marks.Count == 0 || marks.Any(m => f.Text.Contains(m, StringComparison.Ordinal)))).ToList();
         if (facts.Count == 0)
         {
             return NotStatedTopic("coverage", context, policy.Clauses.Take(1));
