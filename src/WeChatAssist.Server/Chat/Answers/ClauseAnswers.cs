@@ -23,7 +23,8 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     {
         ArgumentNullException.ThrowIfNull(understood);
         ArgumentNullException.ThrowIfNull(context);
-        if (IsDeclined(understood, intent) || composed?.Template is "clause")
+        // The phone numbers the notice lists are themselves the answer to "X的电话多少": no sentence replaces them.
+        if (IsDeclined(understood, intent) || composed?.Template is "clause" or "contact_phones")
         {
             return null;
         }
