@@ -571,7 +571,8 @@ internal static class AnswerComposer
         model["afterWindow"] = context.Today > window.To;
         // "今年什么时候停止交费": after the window the notice may still take payments until a later last day (001 二、（四）).
         var lateRegimes = policy.LateRegimes.Where(r => r.Deadline is not null).ToList();
-        if (lateRegimes.Count > 0 && context.Today <= window.To)
+        // After the window too, while late payment is open: "最迟啥时候之前必须交" asks that last day.
+        if (lateRegimes.Count > 0 && context.Today <= lateRegimes.Max(r => r.Deadline!.Value))
         {
             model["lateDeadline"] = context.Format.Date(lateRegimes.Max(r => r.Deadline!.Value));
         }

@@ -18,9 +18,15 @@ internal sealed class GroupConditions
     private readonly System.Text.RegularExpressions.Regex? _relative;
     private readonly string[] _relativeUnless;
     private readonly string _relativeAsk;
+    private readonly string[] _householdWords;
+    private readonly string[] _householdUnless;
+    private readonly string _householdAsk;
 
-    private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null)
+    private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
     {
+        _householdWords = [.. household?.Words ?? []];
+        _householdUnless = [.. household?.Unless ?? []];
+        _householdAsk = household?.Ask.Trim() ?? string.Empty;
         // "五保老人的儿子": 的 and a relation word, not after a pronoun ("我的儿子" is the resident's own child).
         _relative = relatives is { Words.Count: > 0 }
             ? new System.Text.RegularExpressions.Regex("(?<![我你他她咱俺们])的(?:" + string.Join('|', relatives.Words.Select(System.Text.RegularExpressions.Regex.Escape)) + ")", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
@@ -60,7 +66,7 @@ internal sealed class GroupConditions
             throw new InvalidDataException($"{path}: relatives needs an ask.");
         }
 
-        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives);
+        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives, file.Household);
     }
 
     /// <summary>The question to ask when <paramref name="canonical"/> names, for <paramref name="policy"/>, a group
@@ -84,6 +90,13 @@ internal sealed class GroupConditions
         if (slots.Ordinary)
         {
             return null;
+        }
+
+        // A household with neither a head-count nor its members: one person's quote would not be its total.
+        if (slots.People is null && slots.Members.Count == 0 && slots.Categories.Count == 0 && _householdWords.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+            && !_householdUnless.Any(w => canonical.Contains(w, StringComparison.Ordinal)))
+        {
+            return _householdAsk;
         }
 
         // A relative of a group member: the group named is not the person asked about.
@@ -137,6 +150,8 @@ internal sealed class GroupConditions
         public ConditionRule Student { get; set; } = new();
 
         public ConditionRule? Relatives { get; set; }
+
+        public ConditionRule? Household { get; set; }
     }
 
     private sealed class ConditionRule
