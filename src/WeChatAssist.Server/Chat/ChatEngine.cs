@@ -241,7 +241,7 @@ internal sealed partial class ChatEngine(
 
         // "现在交的啥时候开始管用", "交了从哪天起生效": when cover starts is the late-payment quote's cover start, whatever
         // reading (deadline, how to pay) the classifier gave the message.
-        if (prediction.Intent is ChatIntent.Deadline or ChatIntent.HowToPay or ChatIntent.AmountDue or ChatIntent.Students or ChatIntent.Newborn
+        if (prediction.Intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.HowToPay or ChatIntent.AmountDue or ChatIntent.Students or ChatIntent.Newborn
             && CoverWhenPattern().IsMatch(understood.Canonical))
         {
             return (ChatIntent.LatePayment, prediction.Confidence);

@@ -78,4 +78,51 @@ public sealed class ScopeAndClauseChoiceTests
         var wenxi = await new ChatTestEngine().AskAsync("wenxi-2024", "住院的话能给报销多少");
         Assert.Contains("70%", wenxi.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task When_cover_starts_is_answered_with_the_cover_start_not_the_collection_window()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "我今天交了从什么时候起生效");
+
+        Assert.NotEqual("deadline", answer.Template);
+        Assert.Contains("待遇从2024年1月1日开始", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_the_window_the_last_day_for_late_payment_is_said_while_it_is_open()
+    {
+        // Dianjiang-Xinmin takes late payments until 30 September of the benefit year (二、（四）).
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "过了集中交费期 最晚哪天前要交上", new DateOnly(2024, 3, 10));
+
+        Assert.Contains("2024年9月30日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_year_university_student_in_chongqing_pays_the_college_rate()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "女儿在重庆读大二 交一档要多少");
+
+        Assert.Contains("350元", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("380元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("我们全家交医保一共多少")]
+    [InlineData("家里三口人 只有我是低保 一共交多少")]
+    public async Task A_household_without_its_head_count_or_with_a_group_said_of_only_some_is_asked_who_pays(string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", text);
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("几口人", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[0-9]元", answer.Text);
+    }
+
+    [Fact]
+    public async Task A_household_asked_per_person_gets_the_one_persons_amount()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "全家都要交 每个人交多少");
+
+        Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
+    }
 }

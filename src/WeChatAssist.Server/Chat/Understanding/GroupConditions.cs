@@ -20,12 +20,14 @@ internal sealed class GroupConditions
     private readonly string _relativeAsk;
     private readonly string[] _householdWords;
     private readonly string[] _householdUnless;
+    private readonly string[] _householdPartly;
     private readonly string _householdAsk;
 
     private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
     {
         _householdWords = [.. household?.Words ?? []];
         _householdUnless = [.. household?.Unless ?? []];
+        _householdPartly = [.. household?.Partly ?? []];
         _householdAsk = household?.Ask.Trim() ?? string.Empty;
         // "五保老人的儿子": 的 and a relation word, not after a pronoun ("我的儿子" is the resident's own child).
         _relative = relatives is { Words.Count: > 0 }
@@ -99,6 +101,13 @@ internal sealed class GroupConditions
             return _householdAsk;
         }
 
+        // Several people and a group said of only some of them, the parts not told apart: quoting all of them in the
+        // group would be a wrong total.
+        if (slots.People is >= 2 && slots.Members.Count == 0 && slots.Categories.Count > 0 && _householdPartly.Any(w => canonical.Contains(w, StringComparison.Ordinal)))
+        {
+            return _householdAsk;
+        }
+
         // A relative of a group member: the group named is not the person asked about.
         if (_relative is not null && slots.Categories.Count > 0 && _relative.IsMatch(canonical)
             && slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>().Any(c => !_relativeUnless.Any(w => c.Name.Contains(w, StringComparison.Ordinal))))
@@ -163,6 +172,8 @@ internal sealed class GroupConditions
         public List<string> Groups { get; set; } = [];
 
         public string Ask { get; set; } = string.Empty;
+
+        public List<string> Partly { get; set; } = [];
 
         public bool AlsoWhenNamed { get; set; }
     }
