@@ -241,6 +241,27 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
         }
 
+        // The policy's facts are the notice's words too, filed under the clause they cite ("参保对象：…未参加城镇职工
+        // 医疗保险的城乡居民" answers "有职工医保还要交这个吗"); a sentence the clause already holds is not indexed twice.
+        foreach (var fact in policy.Facts)
+        {
+            if (fact.Cites.Count == 0)
+            {
+                continue;
+            }
+
+            var clause = fact.Cites[0];
+            var clauseTerms = Terms(Canonical(clause.Text), question: false).Keys.ToHashSet(StringComparer.Ordinal);
+            foreach (var sentence in Sentences(fact.Text).Where(s => !clause.Text.Contains(s, StringComparison.Ordinal)))
+            {
+                var terms = Terms(Canonical(sentence), question: false);
+                if (terms.Count > 0)
+                {
+                    units.Add(new Unit(clause, sentence, terms, terms.Values.Sum(), clauseTerms));
+                }
+            }
+        }
+
         // The attachments' task tables are clauses too: "沈寨镇的任务多少人" finds the township's row.
         foreach (var table in policy.Targets)
         {
