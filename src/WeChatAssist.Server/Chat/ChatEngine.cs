@@ -53,7 +53,7 @@ internal sealed partial class ChatEngine(
         // question): a new question about someone else must never be answered with the previous person's category.
         var continues = understood.Menu is not null || (state.PendingIntent != ChatIntent.None && IsFactsOnly(understood));
         var slots = continues ? state.Slots.Merge(understood.Slots) : understood.Slots;
-        var context = new AnswerContext(request.Policy, request.Today, new AnswerFormat(language, understanding.Normalizer), slots, resident);
+        var context = new AnswerContext(request.Policy, request.Today, new AnswerFormat(language, understanding.Normalizer), slots, resident, understanding.ClauseWords.CoverageMarks);
         ComposedAnswer composed;
         if (understood.Language is not null && understood.Prediction.Intent is ChatIntent.None or ChatIntent.Greeting or ChatIntent.OutOfScope)
         {
@@ -232,6 +232,21 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.LatePayment, prediction.Confidence);
         }
 
+        // "有职工医保了还能参加居民医保吗": a message naming this scheme itself is not declined for the other scheme it
+        // mentions; the clause on who may enrol (or the menu) answers it.
+        if (prediction.Intent == ChatIntent.OutOfScope && understanding.ClauseWords.OwnTopic(understood.Clean))
+        {
+            return (ChatIntent.None, prediction.Confidence);
+        }
+
+        // "现在交的啥时候开始管用", "交了从哪天起生效": when cover starts is the late-payment quote's cover start, whatever
+        // reading (deadline, how to pay) the classifier gave the message.
+        if (prediction.Intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.HowToPay or ChatIntent.AmountDue or ChatIntent.Students or ChatIntent.Newborn
+            && CoverWhenPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.LatePayment, prediction.Confidence);
+        }
+
         // A declined question stays declined; a close out-of-scope runner-up does not make an in-scope question vague.
         if (prediction.Ambiguous && prediction.Intent == ChatIntent.OutOfScope)
         {
@@ -318,6 +333,10 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"哪天|几号|好久|多久|什么时候|啥时候|几时|从哪|管到|到哪天|到什么时候|开始能|才能|能报了|开始报|起报|哪一天")]
     private static partial System.Text.RegularExpressions.Regex WhenPattern();
+
+    // A when-word, then (within a few characters) cover taking effect: 管用, 能用, 生效, 起作用, 享受待遇, 能报.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了)")]
+    private static partial System.Text.RegularExpressions.Regex CoverWhenPattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();

@@ -10,7 +10,8 @@ namespace WeChatAssist.Server.Chat.Answers;
 /// <param name="Format">Formatting for the answer language.</param>
 /// <param name="Slots">Slots of this and earlier turns.</param>
 /// <param name="Resident">The bound resident, or null.</param>
-internal sealed record AnswerContext(InsurancePolicy Policy, DateOnly Today, AnswerFormat Format, ChatSlots Slots, BoundResident? Resident);
+/// <param name="CoverageMarks">Words that make a policy fact a benefit (localization/chat/clause-words); null: every fact.</param>
+internal sealed record AnswerContext(InsurancePolicy Policy, DateOnly Today, AnswerFormat Format, ChatSlots Slots, BoundResident? Resident, IReadOnlyList<string>? CoverageMarks = null);
 
 /// <summary>Turns an intent and its slots into a template section and model. Every amount and date comes from a
 /// <see cref="PolicyQuote"/> or the policy the engine loaded; nothing is computed here.</summary>
@@ -583,7 +584,8 @@ internal static class AnswerComposer
         model["afterWindow"] = context.Today > window.To;
         // "今年什么时候停止交费": after the window the notice may still take payments until a later last day (001 二、（四）).
         var lateRegimes = policy.LateRegimes.Where(r => r.Deadline is not null).ToList();
-        if (lateRegimes.Count > 0 && context.Today <= window.To)
+        // After the window too, while late payment is open: "最迟啥时候之前必须交" asks that last day.
+        if (lateRegimes.Count > 0 && context.Today <= lateRegimes.Max(r => r.Deadline!.Value))
         {
             model["lateDeadline"] = context.Format.Date(lateRegimes.Max(r => r.Deadline!.Value));
         }
@@ -708,7 +710,9 @@ internal static class AnswerComposer
     private static ComposedAnswer Coverage(AnswerContext context)
     {
         var policy = context.Policy;
-        var facts = policy.Facts.Where(f => f.Id != "eligibility").ToList();
+        // Only facts on what the insurance pays answer "能报多少" (a notice's work-funding fact does not).
+        var marks = context.CoverageMarks ?? [];
+        var facts = policy.Facts.Where(f => f.Id != "eligibility" && (marks.Count == 0 || marks.Any(m => f.Text.Contains(m, StringComparison.Ordinal)))).ToList();
         if (facts.Count == 0)
         {
             return NotStatedTopic("coverage", context, policy.Clauses.Take(1));

@@ -5,7 +5,7 @@ namespace WeChatAssist.Server.Chat.Answers;
 /// <summary>Chooses between a computed answer and the notice's own clause: the clause answers what the notice says
 /// in words (who pays for whom, what to bring, which office decides, whether cash is taken), the policy engine what it
 /// computes (amounts, dates). "Not stated" stands only when neither a rule nor a clause covers the question.</summary>
-internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions options)
+internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, ChatOptions options)
 {
     // A clause found through common words only (交, 医保, 参保: in a large share of a notice's sentences) does not answer.
     private const double DistinctiveIdf = 2.0;
@@ -23,7 +23,8 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
     {
         ArgumentNullException.ThrowIfNull(understood);
         ArgumentNullException.ThrowIfNull(context);
-        if (IsDeclined(understood, intent) || composed?.Template is "clause")
+        // The phone numbers the notice lists are themselves the answer to "X的电话多少": no sentence replaces them.
+        if (IsDeclined(understood, intent) || composed?.Template is "clause" or "contact_phones")
         {
             return null;
         }
@@ -68,6 +69,16 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
             return composed!.Template.StartsWith("quote_", StringComparison.Ordinal) && understood.Slots.HasResidentFacts ? null : AnswerComposer.Clause(context, hit);
         }
 
+        // A figure computed for a question that asks none ("村卫生室的医生会讲医保政策吗" read as an amount question):
+        // the message names no group, tier, person or day and asks no amount, day or length of time, so an amount or
+        // a deadline answers something else; a clause most of whose words the message shares answers what was asked.
+        if (!IsWordsIntent(intent) && !AsksFigure(understood) && Answers(hit, asksWords: false)
+            && !composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id)
+            && composed.Template is "quote_ok" or "quote_options" or "deadline" or "late" or "tiers" or "groups")
+        {
+            return AnswerComposer.Clause(context, hit);
+        }
+
         // A list answer (offices, channels) or a question back stands when it already rests on the clause found;
         // otherwise the clause the words point to says more precisely what was asked.
         return IsWordsIntent(intent) && !composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id) && (Answers(hit, asksWords: false) || !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
@@ -108,8 +119,31 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
     {
         ArgumentNullException.ThrowIfNull(understood);
         ArgumentNullException.ThrowIfNull(context);
-        return !understanding.ClauseWords.AsksWords(understood.Canonical) && understanding.ClauseWords.ForeignPlace(understood.Clean, context.Policy) is not null;
+        var words = understanding.ClauseWords;
+        if (!words.AsksWords(understood.Canonical) && words.ForeignPlace(understood.Clean, context.Policy) is not null)
+        {
+            return true;
+        }
+
+        // "社保卡丢了去哪补办", "住院押金要交多少": another scheme, fee or service, and nothing of the resident that this
+        // scheme's answer would use (a group, a tier, several people).
+        var slots = understood.Slots;
+        return words.ForeignTopic(understood.Clean) && slots.Tier is null && slots.Categories.Count == 0 && slots.People is null;
     }
+
+    /// <summary>The message asks a figure the engine computes (an amount, a day, a length of time) or gives a fact
+    /// of the resident (a group, a tier, several people, a day) that a computed answer uses.</summary>
+    private bool AsksFigure(UnderstoodMessage understood)
+    {
+        var slots = understood.Slots;
+        return understanding.ClauseWords.AsksComputed(understood.Canonical) || FigurePattern().IsMatch(understood.Canonical)
+            || slots.Tier is not null || slots.Categories.Count > 0 || slots.People is not null || slots.Date is not null
+            || slots.AmountFen is not null || slots.BirthDate is not null || slots.Newborn || slots.Age is not null;
+    }
+
+    // 多少/好多/几 before a unit, and the ways of asking when or how long: a figure, not words.
+    [System.Text.RegularExpressions.GeneratedRegex(@"多少|好多|几[块百千元号日月天年个]|哪天|哪一天|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会")]
+    private static partial System.Text.RegularExpressions.Regex FigurePattern();
 
     private bool Answers(ClauseHit hit, bool asksWords) =>
         Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);
@@ -117,8 +151,9 @@ internal sealed class ClauseAnswers(ChatUnderstanding understanding, ChatOptions
     private bool Answers(ClauseHit hit, double matched) =>
         hit.Score >= options.ClauseMinimumScore && hit.Distinctive >= DistinctiveIdf && hit.Matched >= matched;
 
-    private static bool IsDeclined(UnderstoodMessage understood, ChatIntent intent) =>
-        intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous && !understood.Prediction.FellBack;
+    private bool IsDeclined(UnderstoodMessage understood, ChatIntent intent) =>
+        intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous && !understood.Prediction.FellBack
+            && !understanding.ClauseWords.OwnTopic(understood.Clean);
 
     // Intents answered from a list or office, where a clause may say more precisely what was asked.
     private static bool IsWordsIntent(ChatIntent intent) =>

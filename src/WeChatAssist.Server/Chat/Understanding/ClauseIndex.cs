@@ -29,6 +29,11 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private const double SecondSentenceShare = 0.6;
     private const double PreferredBoost = 1.3;
 
+    // A sentence's clause as a whole also counts: residents' words for one answer are often spread over the clause's
+    // sentences (its heading, its subject, the rule), so a sentence that matches some words is ranked up by the words
+    // its clause holds elsewhere. Only sentences matching on their own are ranked.
+    private const double ClauseShare = 0.8;
+
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const double BigramWeight = 0.5;
@@ -125,6 +130,28 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 }
             }
 
+            if (index.ClausePostings.Count > 0)
+            {
+                Span<double> clauseScores = index.ClauseNorms.Length <= 256 ? stackalloc double[index.ClauseNorms.Length] : new double[index.ClauseNorms.Length];
+                clauseScores.Clear();
+                foreach (var (term, weight) in query.Terms)
+                {
+                    if (index.ClausePostings.TryGetValue(term, out var postings))
+                    {
+                        var idf = index.ClauseIdf[term];
+                        foreach (var (clause, tf) in postings)
+                        {
+                            clauseScores[clause] += weight * idf * (tf * (K1 + 1)) / (tf + index.ClauseNorms[clause]);
+                        }
+                    }
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    scores[i] += scores[i] > 0 ? ClauseShare * clauseScores[index.ClauseOf[i]] : 0;
+                }
+            }
+
             if (preferred is { Count: > 0 })
             {
                 for (var i = 0; i < count; i++)
@@ -214,6 +241,27 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
         }
 
+        // The policy's facts are the notice's words too, filed under the clause they cite ("参保对象：…未参加城镇职工
+        // 医疗保险的城乡居民" answers "有职工医保还要交这个吗"); a sentence the clause already holds is not indexed twice.
+        foreach (var fact in policy.Facts)
+        {
+            if (fact.Cites.Count == 0)
+            {
+                continue;
+            }
+
+            var clause = fact.Cites[0];
+            var clauseTerms = Terms(Canonical(clause.Text), question: false).Keys.ToHashSet(StringComparer.Ordinal);
+            foreach (var sentence in Sentences(fact.Text).Where(s => !clause.Text.Contains(s, StringComparison.Ordinal)))
+            {
+                var terms = Terms(Canonical(sentence), question: false);
+                if (terms.Count > 0)
+                {
+                    units.Add(new Unit(clause, sentence, terms, terms.Values.Sum(), clauseTerms));
+                }
+            }
+        }
+
         // The attachments' task tables are clauses too: "沈寨镇的任务多少人" finds the township's row.
         foreach (var table in policy.Targets)
         {
@@ -257,7 +305,48 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         }
 
         var norms = units.Select(u => K1 * (1 - B + (B * u.Length / averageLength))).ToArray();
-        return new PolicyIndex(units, idf, postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), norms);
+
+        // The clauses as documents of their own (a task table is one with its rows).
+        var clauseIds = new Dictionary<PolicyClause, int>();
+        var clauseDocs = new List<Dictionary<string, double>>();
+        var clauseOf = new int[units.Count];
+        for (var i = 0; i < units.Count; i++)
+        {
+            if (!clauseIds.TryGetValue(units[i].Clause, out var at))
+            {
+                clauseIds[units[i].Clause] = at = clauseDocs.Count;
+                clauseDocs.Add(new Dictionary<string, double>(StringComparer.Ordinal));
+            }
+
+            clauseOf[i] = at;
+            foreach (var (term, tf) in units[i].Terms)
+            {
+                clauseDocs[at][term] = clauseDocs[at].GetValueOrDefault(term) + tf;
+            }
+        }
+
+        var clauseFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clausePostings = new Dictionary<string, List<(int Clause, double Tf)>>(StringComparer.Ordinal);
+        for (var c = 0; c < clauseDocs.Count; c++)
+        {
+            foreach (var (term, tf) in clauseDocs[c])
+            {
+                clauseFrequency[term] = clauseFrequency.GetValueOrDefault(term) + 1;
+                if (!clausePostings.TryGetValue(term, out var list))
+                {
+                    clausePostings[term] = list = [];
+                }
+
+                list.Add((c, tf));
+            }
+        }
+
+        var clauseIdf = clauseFrequency.ToDictionary(p => p.Key, p => Math.Log(1 + ((clauseDocs.Count - p.Value + 0.5) / (p.Value + 0.5))), StringComparer.Ordinal);
+        var clauseLengths = clauseDocs.Select(t => t.Values.Sum()).ToArray();
+        var averageClause = clauseLengths.Length == 0 ? 1 : clauseLengths.Average();
+        var clauseNorms = clauseLengths.Select(l => K1 * (1 - B + (B * l / averageClause))).ToArray();
+        return new PolicyIndex(units, idf, postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), norms,
+            clauseOf, clauseIdf, clausePostings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), clauseNorms);
     }
 
     private string Canonical(string text) => normalizer.Canonicalize(normalizer.Clean(text));
@@ -328,5 +417,14 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private sealed record Unit(PolicyClause Clause, string Sentence, Dictionary<string, double> Terms, double Length, HashSet<string> ClauseTerms);
 
     // Postings: term → the sentences holding it with its frequency there; Norms: BM25's length part per sentence.
-    private sealed record PolicyIndex(IReadOnlyList<Unit> Units, Dictionary<string, double> Idf, Dictionary<string, (int Unit, double Tf)[]> Postings, double[] Norms);
+    // ClauseOf: each sentence's clause; the Clause* members are the same BM25 parts over whole clauses.
+    private sealed record PolicyIndex(
+        IReadOnlyList<Unit> Units,
+        Dictionary<string, double> Idf,
+        Dictionary<string, (int Unit, double Tf)[]> Postings,
+        double[] Norms,
+        int[] ClauseOf,
+        Dictionary<string, double> ClauseIdf,
+        Dictionary<string, (int Clause, double Tf)[]> ClausePostings,
+        double[] ClauseNorms);
 }

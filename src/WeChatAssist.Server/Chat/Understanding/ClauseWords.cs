@@ -18,9 +18,14 @@ internal sealed class ClauseWords
     private readonly WordIndex _expansionWords;
     private readonly char[] _placeEnds;
     private readonly string[] _notPlaces;
+    private readonly WordIndex _foreignTopics;
+    private readonly WordIndex _ownTopics;
 
-    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces)
+    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces, string[]? foreignTopics = null, string[]? ownTopics = null, string[]? coverageMarks = null)
     {
+        _foreignTopics = new WordIndex(foreignTopics ?? []);
+        _ownTopics = new WordIndex(ownTopics ?? []);
+        CoverageMarks = coverageMarks ?? [];
         _asksWords = new WordIndex(asksWords);
         _asksComputed = new WordIndex(asksComputed);
         _expansions = expansions;
@@ -63,8 +68,21 @@ internal sealed class ClauseWords
             [.. file.AsksComputed.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)],
             [.. byWord.Select(p => (p.Key, p.Value.Distinct(StringComparer.Ordinal).ToArray()))],
             [.. file.Places.Where(p => p.Length == 1).Select(p => p[0])],
-            [.. file.NotPlaces.Where(w => w.Length > 0)]);
+            [.. file.NotPlaces.Where(w => w.Length > 0)],
+            [.. file.ForeignTopics.Where(w => w.Length > 0)],
+            [.. file.OwnTopics.Where(w => w.Length > 0)],
+            [.. file.CoverageMarks.Where(w => w.Length > 0)]);
     }
+
+    /// <summary>Words that make a policy fact a benefit (what the insurance pays).</summary>
+    public IReadOnlyList<string> CoverageMarks { get; }
+
+    /// <summary>The message names this scheme itself (居民医保, 新农合, a tier) or asks whether one may join it too
+    /// ("还能参加", "还要交这个"): <paramref name="clean"/> is the text before synonyms are rewritten.</summary>
+    public bool OwnTopic(string clean) => _ownTopics.FirstIn(clean) >= 0;
+
+    /// <summary>See <see cref="OwnTopic"/>: the message names another scheme, fee or service and not this one.</summary>
+    public bool ForeignTopic(string clean) => _foreignTopics.FirstIn(clean) >= 0 && !OwnTopic(clean);
 
     /// <summary>The message asks something the notice answers in words (who, which office, what to bring…).</summary>
     public bool AsksWords(string canonical) => _asksWords.FirstIn(canonical) >= 0;
@@ -222,5 +240,11 @@ internal sealed class ClauseWords
         public List<string> Places { get; set; } = [];
 
         public List<string> NotPlaces { get; set; } = [];
+
+        public List<string> ForeignTopics { get; set; } = [];
+
+        public List<string> OwnTopics { get; set; } = [];
+
+        public List<string> CoverageMarks { get; set; } = [];
     }
 }

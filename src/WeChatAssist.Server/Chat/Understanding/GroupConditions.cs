@@ -15,9 +15,26 @@ internal sealed class GroupConditions
     private readonly string[] _collegeWords;
     private readonly string _collegeAsk;
     private readonly string _studentAsk;
+    private readonly System.Text.RegularExpressions.Regex? _relative;
+    private readonly string[] _relativeUnless;
+    private readonly string _relativeAsk;
+    private readonly string[] _householdWords;
+    private readonly string[] _householdUnless;
+    private readonly string[] _householdPartly;
+    private readonly string _householdAsk;
 
-    private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk)
+    private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
     {
+        _householdWords = [.. household?.Words ?? []];
+        _householdUnless = [.. household?.Unless ?? []];
+        _householdPartly = [.. household?.Partly ?? []];
+        _householdAsk = household?.Ask.Trim() ?? string.Empty;
+        // "五保老人的儿子": 的 and a relation word, not after a pronoun ("我的儿子" is the resident's own child).
+        _relative = relatives is { Words.Count: > 0 }
+            ? new System.Text.RegularExpressions.Regex("(?<![我你他她咱俺们])的(?:" + string.Join('|', relatives.Words.Select(System.Text.RegularExpressions.Regex.Escape)) + ")", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
+            : null;
+        _relativeUnless = [.. relatives?.Unless ?? []];
+        _relativeAsk = relatives?.Ask.Trim() ?? string.Empty;
         _rules = rules;
         _collegeWords = collegeWords;
         _collegeAsk = collegeAsk;
@@ -46,7 +63,12 @@ internal sealed class GroupConditions
             throw new InvalidDataException($"{path}: college (words, ask) and student (ask) are required.");
         }
 
-        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim());
+        if (file.Relatives is { Words.Count: > 0 } && string.IsNullOrWhiteSpace(file.Relatives.Ask))
+        {
+            throw new InvalidDataException($"{path}: relatives needs an ask.");
+        }
+
+        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives, file.Household);
     }
 
     /// <summary>The question to ask when <paramref name="canonical"/> names, for <paramref name="policy"/>, a group
@@ -70,6 +92,27 @@ internal sealed class GroupConditions
         if (slots.Ordinary)
         {
             return null;
+        }
+
+        // A household with neither a head-count nor its members: one person's quote would not be its total.
+        if (slots.People is null && slots.Members.Count == 0 && slots.Categories.Count == 0 && _householdWords.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+            && !_householdUnless.Any(w => canonical.Contains(w, StringComparison.Ordinal)))
+        {
+            return _householdAsk;
+        }
+
+        // Several people and a group said of only some of them, the parts not told apart: quoting all of them in the
+        // group would be a wrong total.
+        if (slots.People is >= 2 && slots.Members.Count == 0 && slots.Categories.Count > 0 && _householdPartly.Any(w => canonical.Contains(w, StringComparison.Ordinal)))
+        {
+            return _householdAsk;
+        }
+
+        // A relative of a group member: the group named is not the person asked about.
+        if (_relative is not null && slots.Categories.Count > 0 && _relative.IsMatch(canonical)
+            && slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>().Any(c => !_relativeUnless.Any(w => c.Name.Contains(w, StringComparison.Ordinal))))
+        {
+            return _relativeAsk;
         }
 
         foreach (var (words, unless, groups, ask, alsoWhenNamed) in _rules)
@@ -114,6 +157,10 @@ internal sealed class GroupConditions
         public ConditionRule College { get; set; } = new();
 
         public ConditionRule Student { get; set; } = new();
+
+        public ConditionRule? Relatives { get; set; }
+
+        public ConditionRule? Household { get; set; }
     }
 
     private sealed class ConditionRule
@@ -125,6 +172,8 @@ internal sealed class GroupConditions
         public List<string> Groups { get; set; } = [];
 
         public string Ask { get; set; } = string.Empty;
+
+        public List<string> Partly { get; set; } = [];
 
         public bool AlsoWhenNamed { get; set; }
     }

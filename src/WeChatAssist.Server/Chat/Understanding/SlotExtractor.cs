@@ -703,7 +703,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
     private static partial Regex TierPattern();
 
-    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科")]
+    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科|[上读念]大[一二三四五]|大[一二三四五]新生|大[一二三四五]学生|研[一二三]")]
     private static partial Regex CollegePattern();
 
     [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|特殊教育学校|特教学校|特殊学校|幼儿园|托幼|在园幼儿|中职|职高")]

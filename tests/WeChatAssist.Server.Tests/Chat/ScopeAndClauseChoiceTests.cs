@@ -1,0 +1,128 @@
+using WeChatAssist.Server.Chat;
+using WeChatAssist.Server.Chat.Understanding;
+
+namespace WeChatAssist.Server.Tests.Chat;
+
+/// <summary>General mechanisms of issue #13's generalisation pass, each checked with wording written for these tests
+/// (not taken from any evaluation split): what is out of scope is decided by the topic a message names, a relative of a
+/// group member is asked their own group, and a figure is never the answer to a question that asks none.</summary>
+public sealed class ScopeAndClauseChoiceTests
+{
+    [Theory]
+    [InlineData("dianjiang-xinmin-2024", "公积金能不能取出来装修房子")]
+    [InlineData("dianjiang-xinmin-2024", "社保卡的密码忘记了咋整")]
+    [InlineData("pengshui-2024", "住院押金一般要交几千块")]
+    [InlineData("pengshui-2024", "城乡居民养老保险交哪个档划算")]
+    [InlineData("suiping-2025", "后天遂平下不下雪")]
+    [InlineData("wenxi-2024", "生育津贴多久能发下来")]
+    public async Task Another_schemes_fee_or_service_is_declined_without_an_amount_or_a_date(string policy, string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text);
+
+        Assert.Equal("out_of_scope", answer.Template);
+        Assert.True(answer.FellBack);
+        Assert.DoesNotMatch(@"[0-9]元|\d{4}年\d{1,2}月\d{1,2}日", answer.Text);
+    }
+
+    [Theory]
+    [InlineData("dianjiang-xinmin-2024", "单位有职工医保的人还能参加居民医保吗")]
+    [InlineData("wenxi-2024", "职工医保和居民医保两个都交行不行")]
+    public async Task A_message_naming_this_scheme_beside_another_is_not_declined(string policy, string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text);
+
+        Assert.NotEqual("out_of_scope", answer.Template);
+        Assert.NotEqual(ChatIntent.OutOfScope, answer.Intent);
+    }
+
+    [Theory]
+    [InlineData("wenxi-2024", "特困户的女儿交医保要多少钱")]
+    [InlineData("pengshui-2024", "重残人员的老公交一档多少")]
+    public async Task A_relative_of_a_group_member_is_asked_their_own_group_and_given_no_amount(string policy, string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text);
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("家人自己", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[0-9]元", answer.Text);
+    }
+
+    [Fact]
+    public async Task The_resident_naming_their_own_child_in_a_group_gets_that_groups_amount()
+    {
+        // "我的女儿" is the resident's own child, who is the 特困 person asked about: no question back.
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "我的女儿是特困人员 她交多少钱");
+
+        Assert.Equal("quote_ok", answer.Template);
+        Assert.Contains("0元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_question_that_asks_no_figure_is_answered_by_the_clause_it_matches_not_by_an_amount()
+    {
+        // Wenxi's 六、（二）9. has the county's media and the village loudspeakers publicise the collection.
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "村里的大喇叭会不会宣传交医保");
+
+        Assert.Equal("clause", answer.Template);
+        Assert.DoesNotContain("380元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_notice_whose_facts_say_nothing_of_benefits_does_not_answer_a_reimbursement_question_with_them()
+    {
+        // Suiping's only non-eligibility fact is the townships' work funding: it is not what the insurance pays.
+        var suiping = await new ChatTestEngine().AskAsync("suiping-2025", "住院的话能给报销多少", new DateOnly(2024, 10, 20));
+        Assert.DoesNotContain("工作经费", suiping.Text, StringComparison.Ordinal);
+
+        // Wenxi's notice states the inpatient ratio: that fact still answers.
+        var wenxi = await new ChatTestEngine().AskAsync("wenxi-2024", "住院的话能给报销多少");
+        Assert.Contains("70%", wenxi.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_cover_starts_is_answered_with_the_cover_start_not_the_collection_window()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "我今天交了从什么时候起生效");
+
+        Assert.NotEqual("deadline", answer.Template);
+        Assert.Contains("待遇从2024年1月1日开始", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_the_window_the_last_day_for_late_payment_is_said_while_it_is_open()
+    {
+        // Dianjiang-Xinmin takes late payments until 30 September of the benefit year (二、（四）).
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "过了集中交费期 最晚哪天前要交上", new DateOnly(2024, 3, 10));
+
+        Assert.Contains("2024年9月30日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_year_university_student_in_chongqing_pays_the_college_rate()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "女儿在重庆读大二 交一档要多少");
+
+        Assert.Contains("350元", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("380元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("我们全家交医保一共多少")]
+    [InlineData("家里三口人 只有我是低保 一共交多少")]
+    public async Task A_household_without_its_head_count_or_with_a_group_said_of_only_some_is_asked_who_pays(string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", text);
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("几口人", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[0-9]元", answer.Text);
+    }
+
+    [Fact]
+    public async Task A_household_asked_per_person_gets_the_one_persons_amount()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "全家都要交 每个人交多少");
+
+        Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
+    }
+}
