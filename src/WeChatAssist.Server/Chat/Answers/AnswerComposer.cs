@@ -208,6 +208,67 @@ internal static class AnswerComposer
         return first with { Template = "household", Citations = distinct, PendingIntent = ChatIntent.None };
     }
 
+    /// <summary>Several groups asked about at once ("特困户和低保户各交多少"): one line per group, each the engine's quote
+    /// for that group alone (every tier when none is said), never one group's figure for all. A group whose quote needs
+    /// a fact asks it; null when a group's quote is not an amount (not in the county, not stated), so that no line
+    /// stands in for it.</summary>
+    private static ComposedAnswer? EachGroup(AnswerContext context)
+    {
+        var format = context.Format;
+        var lines = new List<Dictionary<string, object?>>();
+        var citations = new List<Citation>();
+        ComposedAnswer? first = null;
+        var open = false;
+        foreach (var code in context.Slots.Categories)
+        {
+            var one = context with { Slots = context.Slots with { Categories = [code], EachGroup = false } };
+            var quoted = QuoteOn(one, Facts(one), one.Slots.Date ?? context.Today);
+            var single = QuoteAnswer(ChatIntent.AmountDue, quoted, one);
+            if (single.Template.StartsWith("ask_", StringComparison.Ordinal))
+            {
+                return single with { PendingIntent = ChatIntent.AmountDue };
+            }
+
+            if (single.Template is not ("quote_ok" or "quote_options"))
+            {
+                return null;
+            }
+
+            var quote = quoted.Quote;
+            var amounts = quote.IndividualDueFen is { } due
+                ? [new Dictionary<string, object?> { ["tier"] = context.Policy.Tiers.Count > 1 ? quote.Tier : null, ["amount"] = format.Yuan(due) }]
+                : quote.Options.Where(o => o.IndividualDueFen is not null)
+                    .Select(o => new Dictionary<string, object?> { ["tier"] = o.Tier, ["amount"] = format.Yuan(o.IndividualDueFen!.Value) }).ToList();
+            open |= quote.IndividualDueFen is null;
+            lines.Add(new Dictionary<string, object?>
+            {
+                ["label"] = single.Model.GetValueOrDefault("category"),
+                ["amounts"] = amounts,
+                ["subsidy"] = single.Model.GetValueOrDefault("subsidy"),
+                ["funder"] = single.Model.GetValueOrDefault("funder"),
+                ["reimbursed"] = single.Model.GetValueOrDefault("reimbursed"),
+            });
+            first ??= single;
+            citations.AddRange(single.Citations);
+        }
+
+        if (first is null)
+        {
+            return null;
+        }
+
+        var model = first.Model;
+        foreach (var key in new[] { "category", "categoryScope", "amount", "tier", "options", "subsidy", "funder", "reimbursed" })
+        {
+            model.Remove(key);
+        }
+
+        model["groups"] = lines;
+        var distinct = citations.Distinct().ToList();
+        model["cite"] = format.Cite(context.Policy, distinct);
+        return first with { Template = "each_group", Citations = distinct, PendingIntent = open ? ChatIntent.AmountDue : ChatIntent.None };
+    }
+
     /// <summary>The quote for paying on <paramref name="date"/>, or on the next day payment is taken when that day
     /// takes none (004 stops from the 26th): what the resident can actually do. A late regime open only to last
     /// year's payers (004 五、（二）) is the only way the notice gives to pay late: when the resident has not said, the
@@ -277,6 +338,11 @@ internal static class AnswerComposer
         if (context.Slots.People is { } people)
         {
             return Household(context, people);
+        }
+
+        if (context.Slots.EachGroup && EachGroup(context) is { } each)
+        {
+            return each;
         }
 
         var facts = Facts(context);

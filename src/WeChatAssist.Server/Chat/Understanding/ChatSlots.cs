@@ -67,6 +67,10 @@ internal sealed record ChatSlots
     /// <summary>The message asks about a place the notice does not name ("西平县的医保多少钱"): another county's question.</summary>
     public bool OtherPlace { get; init; }
 
+    /// <summary>Several groups are named as different people ("特困户和低保户各交多少"), not as one person in both
+    /// ("我是低保也是重残"): each group is quoted on its own line.</summary>
+    public bool EachGroup { get; init; }
+
     /// <summary>Text left after removing the slot words and pronouns; short residue means "only slots".</summary>
     public int ResidueLength { get; init; }
 
@@ -99,6 +103,8 @@ internal sealed record ChatSlots
             RiskCleared = newer.RiskCleared ?? RiskCleared,
             ResidueLength = newer.ResidueLength,
             AsksSubsidy = newer.AsksSubsidy,
+            // "一档" after "特困户和低保户各交多少" still asks for each group.
+            EachGroup = newer.Categories.Count > 0 ? newer.EachGroup : EachGroup,
         };
     }
 }

@@ -22,6 +22,7 @@ internal sealed class GroupConditions
     private readonly string[] _householdUnless;
     private readonly string[] _householdPartly;
     private readonly string _householdAsk;
+    private readonly string[] _oneInSeveral;
 
     private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
     {
@@ -29,6 +30,7 @@ internal sealed class GroupConditions
         _householdUnless = [.. household?.Unless ?? []];
         _householdPartly = [.. household?.Partly ?? []];
         _householdAsk = household?.Ask.Trim() ?? string.Empty;
+        _oneInSeveral = [.. household?.OnePerson ?? []];
         // "五保老人的儿子": 的 and a relation word, not after a pronoun ("我的儿子" is the resident's own child).
         _relative = relatives is { Words.Count: > 0 }
             ? new System.Text.RegularExpressions.Regex("(?<![我你他她咱俺们])的(?:" + string.Join('|', relatives.Words.Select(System.Text.RegularExpressions.Regex.Escape)) + ")", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
@@ -69,6 +71,16 @@ internal sealed class GroupConditions
         }
 
         return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives, file.Household);
+    }
+
+    /// <summary>Whether several groups named in <paramref name="canonical"/> are several people's groups, each to be
+    /// quoted, rather than one person's ("我既是低保又是重残": the engine's one quote for that person).</summary>
+    public bool EachGroup(string canonical, ChatSlots slots)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        ArgumentNullException.ThrowIfNull(slots);
+        return slots.Categories.Count >= 2 && slots.People is null && slots.Members.Count == 0
+            && !_oneInSeveral.Any(w => canonical.Contains(w, StringComparison.Ordinal));
     }
 
     /// <summary>The question to ask when <paramref name="canonical"/> names, for <paramref name="policy"/>, a group
@@ -174,6 +186,8 @@ internal sealed class GroupConditions
         public string Ask { get; set; } = string.Empty;
 
         public List<string> Partly { get; set; } = [];
+
+        public List<string> OnePerson { get; set; } = [];
 
         public bool AlsoWhenNamed { get; set; }
     }

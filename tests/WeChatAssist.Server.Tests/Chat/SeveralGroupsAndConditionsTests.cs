@@ -1,0 +1,49 @@
+using WeChatAssist.Server.Chat;
+
+namespace WeChatAssist.Server.Tests.Chat;
+
+/// <summary>Messages that carry more than one group, or a group that depends on a condition not given (issue #13, third
+/// generalisation pass), with wording written for these tests: each group named gets its own line from the engine's
+/// quote, and a condition not given is asked, never assumed.</summary>
+public sealed class SeveralGroupsAndConditionsTests
+{
+    [Fact]
+    public async Task Two_groups_asked_together_each_get_their_own_amount_and_no_shared_figure()
+    {
+        var engine = new ChatTestEngine();
+        var both = await engine.AskAsync("suiping-2025", "请问五保户跟低保户分别要交几块钱", new DateOnly(2024, 10, 20));
+        var onlyExtremelyPoor = await new ChatTestEngine().AskAsync("suiping-2025", "五保户交多少钱", new DateOnly(2024, 10, 20));
+        var onlyLowIncome = await new ChatTestEngine().AskAsync("suiping-2025", "低保户交多少钱", new DateOnly(2024, 10, 20));
+
+        Assert.Equal("each_group", both.Template);
+        var lines = both.Text.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("特困", StringComparison.Ordinal) && l.Contains(Amount(onlyExtremelyPoor.Text), StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("低保", StringComparison.Ordinal) && l.Contains(Amount(onlyLowIncome.Text), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Two_groups_without_a_tier_in_a_county_of_two_tiers_list_every_tier_of_each_and_wait_for_the_tier()
+    {
+        var engine = new ChatTestEngine();
+        var answer = await engine.AskAsync("pengshui-2024", "低保和重度残疾的人交医保各要好多", new DateOnly(2023, 11, 20));
+        var afterTier = await engine.AskAsync("pengshui-2024", "二档", new DateOnly(2023, 11, 20));
+
+        Assert.Equal("each_group", answer.Template);
+        Assert.Equal(2, answer.Text.Split('\n').Count(l => l.Contains("1档", StringComparison.Ordinal) && l.Contains("2档", StringComparison.Ordinal)));
+        Assert.Equal("each_group", afterTier.Template);
+        Assert.Equal(2, afterTier.Text.Split('\n').Count(l => l.Contains("2档", StringComparison.Ordinal) && !l.Contains("1档", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task One_person_said_to_be_in_two_groups_gets_one_amount()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "我是低保户也是五保户 要交多少", new DateOnly(2024, 10, 20));
+
+        Assert.Equal("quote_ok", answer.Template);
+    }
+
+    private static string Amount(string text) =>
+        System.Text.RegularExpressions.Regex.Match(text, @"个人交(\d+元)").Groups[1].Value is { Length: > 0 } amount
+            ? amount
+            : throw new Xunit.Sdk.XunitException("no amount in: " + text);
+}
