@@ -42,6 +42,26 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.Equal("quote_ok", answer.Template);
     }
 
+    [Theory]
+    [InlineData("dianjiang-xinmin-2024")]
+    [InlineData("pengshui-2024")]
+    public async Task A_university_freshman_paying_at_entry_is_covered_from_the_next_day_where_the_notice_says_so(string policy)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, "孩子今年刚考上重庆的大学 开学报到那天交了医保 什么时候开始有保障", new DateOnly(2023, 9, 12));
+
+        Assert.Contains("2023年9月13日", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("2024年1月1日开始", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("完成缴费的次日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_freshman_in_a_county_whose_notice_is_silent_on_freshmen_is_not_given_the_next_day()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "孩子今年刚考上大学 今天交了医保 什么时候开始有保障", new DateOnly(2024, 9, 25));
+
+        Assert.DoesNotContain("2024年9月26日", answer.Text, StringComparison.Ordinal);
+    }
+
     private static string Amount(string text) =>
         System.Text.RegularExpressions.Regex.Match(text, @"个人交(\d+元)").Groups[1].Value is { Length: > 0 } amount
             ? amount

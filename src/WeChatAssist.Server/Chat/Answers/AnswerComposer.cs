@@ -34,6 +34,9 @@ internal static class AnswerComposer
             // "7月20号生的娃 哪天之前要去参保": a baby's last day is the newborn rule's, not the campaign's.
             ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod when context.Slots.BirthDate is { } born && born > context.Today.AddYears(-1) && context.Policy.Newborn is not null => Newborn(context),
             ChatIntent.Deadline when context.Slots.Date is not null => Late(ChatIntent.Deadline, context),
+            // A freshman's days are his own (the notice's rule for students enrolling at entry): his quote says the
+            // last day and the cover start, where the campaign's window would say neither for him.
+            ChatIntent.Deadline when context.Slots.Freshman && context.Policy.College is not null => Late(ChatIntent.WaitingPeriod, context),
             ChatIntent.Deadline => Deadline(context),
             ChatIntent.LatePayment or ChatIntent.WaitingPeriod => Late(intent, context),
             ChatIntent.Newborn => Newborn(context),
@@ -330,6 +333,8 @@ internal static class AnswerComposer
             Student = student ?? (slots.Student != StudentKind.None ? slots.Student : resident?.Student ?? StudentKind.None),
             PaidLastYear = slots.PaidLastYear ?? resident?.PaidLastYear,
             MonitoringRiskCleared = slots.RiskCleared,
+            // Only where the notice states a rule for freshmen does the engine use it; elsewhere the year's rule.
+            CollegeFreshman = slots.Freshman ? true : null,
         };
     }
 
@@ -538,6 +543,8 @@ internal static class AnswerComposer
         }
 
         model["noBenefitStart"] = quote.Gaps.HasFlag(QuoteGaps.BenefitStart);
+        // The freshman rule's own words beside its dates: the start is the rule's, not this day's guess.
+        model["freshman"] = quote.Explanation.Any(s => s.Kind == ExplanationKind.CollegeFreshman);
         if (quote.WaitingDays is > 0 and var waiting)
         {
             model["waitingDays"] = format.Days(waiting);

@@ -37,6 +37,9 @@ internal sealed record ChatSlots
     /// <summary>Student kind named.</summary>
     public StudentKind Student { get; init; }
 
+    /// <summary>A university student in the first year, enrolling at entry ("大一", "今年刚上大学").</summary>
+    public bool Freshman { get; init; }
+
     /// <summary>A student is named without saying school or university ("学生交多少钱").</summary>
     public bool StudentUnspecified { get; init; }
 
@@ -96,6 +99,7 @@ internal sealed record ChatSlots
             BirthDate = newer.BirthDate ?? BirthDate,
             Age = newer.Age ?? Age,
             Student = newer.Student != StudentKind.None ? newer.Student : Student,
+            Freshman = newer.Student != StudentKind.None ? newer.Freshman : Freshman,
             StudentUnspecified = newer.Student == StudentKind.None && (newer.StudentUnspecified || (StudentUnspecified && Student == StudentKind.None)),
             Newborn = newer.Newborn || Newborn,
             Township = newer.Township ?? Township,

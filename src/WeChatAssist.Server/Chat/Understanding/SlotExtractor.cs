@@ -304,6 +304,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             Age = age,
             Student = student,
             StudentUnspecified = studentUnspecified,
+            // The first year at university ("大一", "今年刚考上大学"): the notice's rule for students who enrol at
+            // entry (cover from the day after payment) applies where the notice has one; the engine decides.
+            Freshman = student == StudentKind.College && FreshmanPattern().IsMatch(canonical),
             Newborn = newborn,
             Township = township,
             PaidLastYear = paidLastYear,
@@ -705,6 +708,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科|[上读念]大[一二三四五]|大[一二三四五]新生|大[一二三四五]学生|研[一二三]")]
     private static partial Regex CollegePattern();
+
+    [GeneratedRegex(@"大一|研一|新生(?!儿)|入学|录取|考上|考进|报到|(?:今年|刚|才|新)(?:上|读|去读|去上|进)了?(?:大学|研究生|高校|研)")]
+    private static partial Regex FreshmanPattern();
 
     [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|特殊教育学校|特教学校|特殊学校|幼儿园|托幼|在园幼儿|中职|职高")]
     private static partial Regex SchoolPattern();
