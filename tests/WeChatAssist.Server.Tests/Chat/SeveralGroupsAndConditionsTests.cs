@@ -62,6 +62,50 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.DoesNotContain("2024年9月26日", answer.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("我爸今年七十多了 交医保能少交点不")]
+    [InlineData("奶奶都八十了 医保要交多少")]
+    public async Task An_old_person_in_a_county_that_subsidises_only_low_income_elders_is_asked_about_low_income_and_given_no_amount(string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", text, new DateOnly(2023, 11, 20));
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("低收入", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[0-9]元", answer.Text);
+    }
+
+    [Fact]
+    public async Task An_old_person_said_to_be_of_a_low_income_family_gets_the_amount_without_a_question()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "我是低收入家庭的 今年六十五岁 交医保多少钱", new DateOnly(2023, 11, 20));
+
+        Assert.Equal("quote_ok", answer.Template);
+        Assert.Contains("190元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("wenxi-2024")]
+    [InlineData("pengshui-2024")]
+    public async Task A_group_with_no_subsidy_of_its_own_is_asked_whether_it_is_the_subsidised_kind_before_any_amount(string policy)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, "俺们是脱贫人口 医保一个人交几块", new DateOnly(2023, 11, 20));
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("脱贫不稳定", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[0-9]元", answer.Text);
+    }
+
+    [Fact]
+    public async Task A_newborns_last_day_asked_without_the_birth_date_is_a_question_for_the_birth_date()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "屋里才生了个小娃 最晚哪天前要把医保交了", new DateOnly(2024, 3, 10));
+
+        Assert.StartsWith("ask_", answer.Template, StringComparison.Ordinal);
+        Assert.Contains("出生日期", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("截止", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("待遇从", answer.Text, StringComparison.Ordinal);
+    }
+
     private static string Amount(string text) =>
         System.Text.RegularExpressions.Regex.Match(text, @"个人交(\d+元)").Groups[1].Value is { Length: > 0 } amount
             ? amount

@@ -33,6 +33,9 @@ internal static class AnswerComposer
             // "12月26号交还来得及吗" is answered for that day: payable or not, what it costs, when cover starts.
             // "7月20号生的娃 哪天之前要去参保": a baby's last day is the newborn rule's, not the campaign's.
             ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod when context.Slots.BirthDate is { } born && born > context.Today.AddYears(-1) && context.Policy.Newborn is not null => Newborn(context),
+            // "刚生的娃最迟啥时候交" without the birth date: the last day depends on it, so it is asked (with the rule).
+            ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod when context.Slots.Newborn && context.Slots.BirthDate is null && context.Policy.Newborn is { } rule
+                => AskBirthDate(context, rule),
             ChatIntent.Deadline when context.Slots.Date is not null => Late(ChatIntent.Deadline, context),
             // A freshman's days are his own (the notice's rule for students enrolling at entry): his quote says the
             // last day and the cover start, where the campaign's window would say neither for him.
@@ -413,6 +416,18 @@ internal static class AnswerComposer
             answer.Model["periodLastPaidOn"] = context.Format.Date(context.Today);
             answer.Model["periodLastStart"] = context.Format.Date(start);
         }
+    }
+
+    /// <summary>The newborn rule's length and a question for the birth date: a newborn's days all count from it.</summary>
+    private static ComposedAnswer AskBirthDate(AnswerContext context, NewbornRule rule)
+    {
+        var model = BaseModel(context);
+        model["newbornRule"] = true;
+        model["newbornDays"] = rule.Window.Unit == DurationUnit.Days ? rule.Window.Amount : null;
+        model["newbornMonths"] = rule.Window.Unit == DurationUnit.Months ? rule.Window.Amount : null;
+        var citations = rule.Cites.Select(c => c.Citation).Distinct().ToList();
+        model["cite"] = context.Format.Cite(context.Policy, citations);
+        return new ComposedAnswer("ask_birth_date", model, citations, false, ChatIntent.Newborn);
     }
 
     private static ComposedAnswer Newborn(AnswerContext context)

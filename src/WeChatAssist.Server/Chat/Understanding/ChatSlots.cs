@@ -34,6 +34,9 @@ internal sealed record ChatSlots
     /// <summary>An age named ("60多岁", "17岁"): the age reached by the business date, at least.</summary>
     public int? Age { get; init; }
 
+    /// <summary>The age was said in years ("六十多了"), not inferred from a child at school.</summary>
+    public bool AgeStated { get; init; }
+
     /// <summary>Student kind named.</summary>
     public StudentKind Student { get; init; }
 
@@ -98,6 +101,7 @@ internal sealed record ChatSlots
             Members = newer.Members,
             BirthDate = newer.BirthDate ?? BirthDate,
             Age = newer.Age ?? Age,
+            AgeStated = newer.Age is not null ? newer.AgeStated : AgeStated,
             Student = newer.Student != StudentKind.None ? newer.Student : Student,
             Freshman = newer.Student != StudentKind.None ? newer.Freshman : Freshman,
             StudentUnspecified = newer.Student == StudentKind.None && (newer.StudentUnspecified || (StudentUnspecified && Student == StudentKind.None)),

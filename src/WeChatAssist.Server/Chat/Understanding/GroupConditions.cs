@@ -23,6 +23,8 @@ internal sealed class GroupConditions
     private readonly string[] _householdPartly;
     private readonly string _householdAsk;
     private readonly string[] _oneInSeveral;
+    private string _ageAsk = string.Empty;
+    private string _subgroupAsk = string.Empty;
 
     private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
     {
@@ -70,7 +72,16 @@ internal sealed class GroupConditions
             throw new InvalidDataException($"{path}: relatives needs an ask.");
         }
 
-        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives, file.Household);
+        if (string.IsNullOrWhiteSpace(file.Age.Ask) || string.IsNullOrWhiteSpace(file.Subgroup.Ask))
+        {
+            throw new InvalidDataException($"{path}: age (ask) and subgroup (ask) are required.");
+        }
+
+        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives, file.Household)
+        {
+            _ageAsk = file.Age.Ask.Trim(),
+            _subgroupAsk = file.Subgroup.Ask.Trim(),
+        };
     }
 
     /// <summary>Whether several groups named in <paramref name="canonical"/> are several people's groups, each to be
@@ -120,6 +131,22 @@ internal sealed class GroupConditions
             return _householdAsk;
         }
 
+        // An age that a group's age condition takes in (004: 低收入家庭 members at 60 or over), no group said: the age
+        // alone does not make the person a member, so the other condition is asked, never assumed either way.
+        if (slots.Categories.Count == 0 && slots.AgeStated && !slots.Newborn && slots.Age is { } age && slots.Members.Count == 0
+            && policy.Categories.FirstOrDefault(c => c.Status == SubsidyStatus.Stated && c.Age is { } a && (age >= a.AtLeast || age < a.Below)) is { } aged)
+        {
+            return _ageAsk.Replace("{group}", aged.Name, StringComparison.Ordinal);
+        }
+
+        // A group the notice gives no subsidy of its own (脱贫人口) while a subsidised group of the same notice is a
+        // kind of it (脱贫不稳定人口, monitored): which one the person is decides the amount, so it is asked.
+        if (slots.Categories.Count == 1 && slots.RiskCleared is null && policy.FindCategoryByCode(slots.Categories[0]) is { Status: SubsidyStatus.NoSubsidy } bare
+            && Subgroups(policy, bare) is { Count: > 0 } kinds)
+        {
+            return _subgroupAsk.Replace("{group}", bare.Name, StringComparison.Ordinal).Replace("{groups}", string.Join('、', kinds), StringComparison.Ordinal);
+        }
+
         // A relative of a group member: the group named is not the person asked about.
         if (_relative is not null && slots.Categories.Count > 0 && _relative.IsMatch(canonical)
             && slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>().Any(c => !_relativeUnless.Any(w => c.Name.Contains(w, StringComparison.Ordinal))))
@@ -145,6 +172,26 @@ internal sealed class GroupConditions
         }
 
         return null;
+    }
+
+    // Subsidised groups whose name or an alias holds the bare group's stem (脱贫人口 → 脱贫 → 脱贫不稳定人口).
+    private static List<string> Subgroups(InsurancePolicy policy, SubsidyCategory bare)
+    {
+        var stem = bare.Name;
+        foreach (var suffix in (string[])["人口", "人员", "对象", "户"])
+        {
+            if (stem.Length > suffix.Length + 1 && stem.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                stem = stem[..^suffix.Length];
+                break;
+            }
+        }
+
+        return [.. policy.Categories
+            .Where(c => c.Code != bare.Code && c.Status == SubsidyStatus.Stated)
+            .SelectMany(c => (IEnumerable<string>)[c.Name, .. c.Aliases])
+            .Where(n => n.Contains(stem, StringComparison.Ordinal) && n != bare.Name && n.IndexOf('（', StringComparison.Ordinal) < 0)
+            .Distinct()];
     }
 
     // "没有残疾": a denied word raises no condition.
@@ -173,6 +220,10 @@ internal sealed class GroupConditions
         public ConditionRule? Relatives { get; set; }
 
         public ConditionRule? Household { get; set; }
+
+        public ConditionRule Age { get; set; } = new();
+
+        public ConditionRule Subgroup { get; set; } = new();
     }
 
     private sealed class ConditionRule

@@ -164,7 +164,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         int? age = null;
-        foreach (var pattern in new[] { AgePattern(), AgeWithoutUnitPattern() })
+        foreach (var pattern in new[] { AgePattern(), AgeWithoutUnitPattern(), AgeReachedPattern() })
         {
             if (age is null && pattern.Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Index, ageMatch.Length)
                 && ChineseNumber.Parse(ageMatch.Groups["n"].Value) is { } years && years is > 0 and < 120)
@@ -173,6 +173,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 Consume(consumed, ageMatch.Index, ageMatch.Length);
             }
         }
+
+        var ageStated = age is not null;
 
         // "低收入家庭的小孩", "俩孩子上小学": a child at school or younger is a minor throughout the benefit year; the
         // age conditions (004 未成年人) are met from it. Not a university student, not when adults are counted too.
@@ -304,6 +306,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             Age = age,
             Student = student,
             StudentUnspecified = studentUnspecified,
+            AgeStated = ageStated,
             // The first year at university ("大一", "今年刚考上大学"): the notice's rule for students who enrol at
             // entry (cover from the day after payment) applies where the notice has one; the engine decides.
             Freshman = student == StudentKind.College && FreshmanPattern().IsMatch(canonical),
@@ -631,6 +634,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"(?:今年|都|已经|满|娘|爹|妈|爸|爷|奶|儿子|女儿|自己)(?<n>[1-9]\d)(?:了|岁)?(?![0-9元块年月号日])")]
     private static partial Regex AgeWithoutUnitPattern();
+
+    // "老人六十多了": tens of years reached (了), no unit; not an amount (元, 块) nor a count of days or months.
+    [GeneratedRegex(@"(?<n>[1-9]0|[二三四五六七八九]十)(?:多|来)?了(?![0-9元块年月号日天个])")]
+    private static partial Regex AgeReachedPattern();
 
     [GeneratedRegex(@"(?:20)?(?<yy>\d{2})年(?:都|也)?(?<neg>没有|没|未)?(?:有医保|有保险|交了|交过|交的|参保了|参保|参加了|参加|买了|买过)")]
     private static partial Regex PaidInYearPattern();
