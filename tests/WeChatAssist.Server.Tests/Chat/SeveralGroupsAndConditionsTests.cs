@@ -106,6 +106,27 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.DoesNotContain("待遇从", answer.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task People_joined_to_a_head_count_are_counted_in_the_household_total()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "老两口再加两个孙子 一共要交多少钱", new DateOnly(2024, 10, 20));
+
+        Assert.Equal("household", answer.Template);
+        Assert.Contains("4人", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("合计：1600元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_month_said_with_today_is_paid_today_not_on_the_first_of_the_month()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "四月份去补的 今天刚交上 哪天起能报销", new DateOnly(2024, 4, 17));
+        var onTheFirst = await new ChatTestEngine().AskAsync("wenxi-2024", "4月1号补交的 哪天起能报销", new DateOnly(2024, 4, 17));
+
+        Assert.Contains("现在交", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("2024年4月1日交", answer.Text, StringComparison.Ordinal);
+        Assert.NotEqual(onTheFirst.Text, answer.Text);
+    }
+
     private static string Amount(string text) =>
         System.Text.RegularExpressions.Regex.Match(text, @"个人交(\d+元)").Groups[1].Value is { Length: > 0 } amount
             ? amount

@@ -127,6 +127,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
         date ??= RelativeDate(canonical, today, consumed);
 
+        // "五月份补交的 今天交的": a period that holds today, and today said: the day is today, not the period's first.
+        if (datePeriod && date is { } period && period.Year == today.Year && period.Month == today.Month && period <= today && TodayPattern().IsMatch(canonical))
+        {
+            date = today;
+            datePeriod = false;
+        }
+
         int? people = null;
         var childrenOnly = false;
         if (HeadCountPattern().Match(canonical) is { Success: true } headCount && !IsConsumed(consumed, headCount.Index, headCount.Length))
@@ -134,6 +141,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             var n = headCount.Groups["n"].Value;
             people = n.Length == 0 ? 2 : (int?)ChineseNumber.Parse(n is "两" ? "二" : n);
             Consume(consumed, headCount.Index, headCount.Length);
+            // "我们两口子加两个闺女": more people joined to the head-count are counted too (not the 4 of "一家四口
+            // 两个孩子", whose children are inside the head-count: only a joining word adds them).
+            if (people is not null && JoinedCountPattern().Match(canonical, headCount.Index + headCount.Length) is { Success: true } joined
+                && ChineseNumber.Parse(joined.Groups["n"].Value is "两" or "俩" ? "二" : joined.Groups["n"].Value) is { } more)
+            {
+                people += (int)more;
+                Consume(consumed, joined.Index, joined.Length);
+            }
         }
         else if (ChildrenPattern().Match(canonical) is { Success: true } children && ChineseNumber.Parse(children.Groups["n"].Value is "两" or "俩" ? "二" : children.Groups["n"].Value) is { } count)
         {
@@ -679,6 +694,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"一共|总共|共计|合计|加起来")]
     private static partial Regex TotalPattern();
 
+
+    [GeneratedRegex(@"\G.{0,3}?(?:加上|加|还有|再加|带着|带)(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|闺女|儿子|女儿|孙子|孙女|外孙|老人|学生)")]
+    private static partial Regex JoinedCountPattern();
+
+    [GeneratedRegex(@"今天|今日|今儿")]
+    private static partial Regex TodayPattern();
 
     [GeneratedRegex(@"和|跟|还有|加上|同|带")]
     private static partial Regex ConnectorPattern();
