@@ -72,7 +72,8 @@ internal sealed partial class ChatEngine(
         }
         else if (understood.Condition is { } condition && understood.Menu is null && !continues
             && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
-                || (intent is ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))))
+                || intent is ChatIntent.SubsidisedGroups
+                || (intent is ChatIntent.Students or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))))
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             // "残疾人要几级才有资助" asks the condition itself: the clause stating it answers.

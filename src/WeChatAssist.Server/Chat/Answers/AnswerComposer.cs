@@ -33,7 +33,13 @@ internal static class AnswerComposer
             // "12月26号交还来得及吗" is answered for that day: payable or not, what it costs, when cover starts.
             // "7月20号生的娃 哪天之前要去参保": a baby's last day is the newborn rule's, not the campaign's.
             ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod when context.Slots.BirthDate is { } born && born > context.Today.AddYears(-1) && context.Policy.Newborn is not null => Newborn(context),
+            // "刚生的娃最迟啥时候交" without the birth date: the last day depends on it, so it is asked (with the rule).
+            ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod when context.Slots.Newborn && context.Slots.BirthDate is null && context.Policy.Newborn is { } rule
+                => AskBirthDate(context, rule),
             ChatIntent.Deadline when context.Slots.Date is not null => Late(ChatIntent.Deadline, context),
+            // A freshman's days are his own (the notice's rule for students enrolling at entry): his quote says the
+            // last day and the cover start, where the campaign's window would say neither for him.
+            ChatIntent.Deadline when context.Slots.Freshman && context.Policy.College is not null => Late(ChatIntent.WaitingPeriod, context),
             ChatIntent.Deadline => Deadline(context),
             ChatIntent.LatePayment or ChatIntent.WaitingPeriod => Late(intent, context),
             ChatIntent.Newborn => Newborn(context),
@@ -208,6 +214,67 @@ internal static class AnswerComposer
         return first with { Template = "household", Citations = distinct, PendingIntent = ChatIntent.None };
     }
 
+    /// <summary>Several groups asked about at once ("特困户和低保户各交多少"): one line per group, each the engine's quote
+    /// for that group alone (every tier when none is said), never one group's figure for all. A group whose quote needs
+    /// a fact asks it; null when a group's quote is not an amount (not in the county, not stated), so that no line
+    /// stands in for it.</summary>
+    private static ComposedAnswer? EachGroup(AnswerContext context)
+    {
+        var format = context.Format;
+        var lines = new List<Dictionary<string, object?>>();
+        var citations = new List<Citation>();
+        ComposedAnswer? first = null;
+        var open = false;
+        foreach (var code in context.Slots.Categories)
+        {
+            var one = context with { Slots = context.Slots with { Categories = [code], EachGroup = false } };
+            var quoted = QuoteOn(one, Facts(one), one.Slots.Date ?? context.Today);
+            var single = QuoteAnswer(ChatIntent.AmountDue, quoted, one);
+            if (single.Template.StartsWith("ask_", StringComparison.Ordinal))
+            {
+                return single with { PendingIntent = ChatIntent.AmountDue };
+            }
+
+            if (single.Template is not ("quote_ok" or "quote_options"))
+            {
+                return null;
+            }
+
+            var quote = quoted.Quote;
+            var amounts = quote.IndividualDueFen is { } due
+                ? [new Dictionary<string, object?> { ["tier"] = context.Policy.Tiers.Count > 1 ? quote.Tier : null, ["amount"] = format.Yuan(due) }]
+                : quote.Options.Where(o => o.IndividualDueFen is not null)
+                    .Select(o => new Dictionary<string, object?> { ["tier"] = o.Tier, ["amount"] = format.Yuan(o.IndividualDueFen!.Value) }).ToList();
+            open |= quote.IndividualDueFen is null;
+            lines.Add(new Dictionary<string, object?>
+            {
+                ["label"] = single.Model.GetValueOrDefault("category"),
+                ["amounts"] = amounts,
+                ["subsidy"] = single.Model.GetValueOrDefault("subsidy"),
+                ["funder"] = single.Model.GetValueOrDefault("funder"),
+                ["reimbursed"] = single.Model.GetValueOrDefault("reimbursed"),
+            });
+            first ??= single;
+            citations.AddRange(single.Citations);
+        }
+
+        if (first is null)
+        {
+            return null;
+        }
+
+        var model = first.Model;
+        foreach (var key in new[] { "category", "categoryScope", "amount", "tier", "options", "subsidy", "funder", "reimbursed" })
+        {
+            model.Remove(key);
+        }
+
+        model["groups"] = lines;
+        var distinct = citations.Distinct().ToList();
+        model["cite"] = format.Cite(context.Policy, distinct);
+        return first with { Template = "each_group", Citations = distinct, PendingIntent = open ? ChatIntent.AmountDue : ChatIntent.None };
+    }
+
     /// <summary>The quote for paying on <paramref name="date"/>, or on the next day payment is taken when that day
     /// takes none (004 stops from the 26th): what the resident can actually do. A late regime open only to last
     /// year's payers (004 五、（二）) is the only way the notice gives to pay late: when the resident has not said, the
@@ -269,6 +336,8 @@ internal static class AnswerComposer
             Student = student ?? (slots.Student != StudentKind.None ? slots.Student : resident?.Student ?? StudentKind.None),
             PaidLastYear = slots.PaidLastYear ?? resident?.PaidLastYear,
             MonitoringRiskCleared = slots.RiskCleared,
+            // Only where the notice states a rule for freshmen does the engine use it; elsewhere the year's rule.
+            CollegeFreshman = slots.Freshman ? true : null,
         };
     }
 
@@ -277,6 +346,11 @@ internal static class AnswerComposer
         if (context.Slots.People is { } people)
         {
             return Household(context, people);
+        }
+
+        if (context.Slots.EachGroup && EachGroup(context) is { } each)
+        {
+            return each;
         }
 
         var facts = Facts(context);
@@ -342,6 +416,18 @@ internal static class AnswerComposer
             answer.Model["periodLastPaidOn"] = context.Format.Date(context.Today);
             answer.Model["periodLastStart"] = context.Format.Date(start);
         }
+    }
+
+    /// <summary>The newborn rule's length and a question for the birth date: a newborn's days all count from it.</summary>
+    private static ComposedAnswer AskBirthDate(AnswerContext context, NewbornRule rule)
+    {
+        var model = BaseModel(context);
+        model["newbornRule"] = true;
+        model["newbornDays"] = rule.Window.Unit == DurationUnit.Days ? rule.Window.Amount : null;
+        model["newbornMonths"] = rule.Window.Unit == DurationUnit.Months ? rule.Window.Amount : null;
+        var citations = rule.Cites.Select(c => c.Citation).Distinct().ToList();
+        model["cite"] = context.Format.Cite(context.Policy, citations);
+        return new ComposedAnswer("ask_birth_date", model, citations, false, ChatIntent.Newborn);
     }
 
     private static ComposedAnswer Newborn(AnswerContext context)
@@ -472,6 +558,8 @@ internal static class AnswerComposer
         }
 
         model["noBenefitStart"] = quote.Gaps.HasFlag(QuoteGaps.BenefitStart);
+        // The freshman rule's own words beside its dates: the start is the rule's, not this day's guess.
+        model["freshman"] = quote.Explanation.Any(s => s.Kind == ExplanationKind.CollegeFreshman);
         if (quote.WaitingDays is > 0 and var waiting)
         {
             model["waitingDays"] = format.Days(waiting);

@@ -34,8 +34,14 @@ internal sealed record ChatSlots
     /// <summary>An age named ("60多岁", "17岁"): the age reached by the business date, at least.</summary>
     public int? Age { get; init; }
 
+    /// <summary>The age was said in years ("六十多了"), not inferred from a child at school.</summary>
+    public bool AgeStated { get; init; }
+
     /// <summary>Student kind named.</summary>
     public StudentKind Student { get; init; }
+
+    /// <summary>A university student in the first year, enrolling at entry ("大一", "今年刚上大学").</summary>
+    public bool Freshman { get; init; }
 
     /// <summary>A student is named without saying school or university ("学生交多少钱").</summary>
     public bool StudentUnspecified { get; init; }
@@ -67,6 +73,10 @@ internal sealed record ChatSlots
     /// <summary>The message asks about a place the notice does not name ("西平县的医保多少钱"): another county's question.</summary>
     public bool OtherPlace { get; init; }
 
+    /// <summary>Several groups are named as different people ("特困户和低保户各交多少"), not as one person in both
+    /// ("我是低保也是重残"): each group is quoted on its own line.</summary>
+    public bool EachGroup { get; init; }
+
     /// <summary>Text left after removing the slot words and pronouns; short residue means "only slots".</summary>
     public int ResidueLength { get; init; }
 
@@ -91,7 +101,9 @@ internal sealed record ChatSlots
             Members = newer.Members,
             BirthDate = newer.BirthDate ?? BirthDate,
             Age = newer.Age ?? Age,
+            AgeStated = newer.Age is not null ? newer.AgeStated : AgeStated,
             Student = newer.Student != StudentKind.None ? newer.Student : Student,
+            Freshman = newer.Student != StudentKind.None ? newer.Freshman : Freshman,
             StudentUnspecified = newer.Student == StudentKind.None && (newer.StudentUnspecified || (StudentUnspecified && Student == StudentKind.None)),
             Newborn = newer.Newborn || Newborn,
             Township = newer.Township ?? Township,
@@ -99,6 +111,8 @@ internal sealed record ChatSlots
             RiskCleared = newer.RiskCleared ?? RiskCleared,
             ResidueLength = newer.ResidueLength,
             AsksSubsidy = newer.AsksSubsidy,
+            // "一档" after "特困户和低保户各交多少" still asks for each group.
+            EachGroup = newer.Categories.Count > 0 ? newer.EachGroup : EachGroup,
         };
     }
 }

@@ -89,6 +89,7 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
             }
         }
 
+        found = found with { EachGroup = conditions.EachGroup(canonical, found) };
         return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found));
     }
 

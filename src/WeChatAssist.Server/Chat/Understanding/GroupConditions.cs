@@ -22,6 +22,9 @@ internal sealed class GroupConditions
     private readonly string[] _householdUnless;
     private readonly string[] _householdPartly;
     private readonly string _householdAsk;
+    private readonly string[] _oneInSeveral;
+    private string _ageAsk = string.Empty;
+    private string _subgroupAsk = string.Empty;
 
     private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
     {
@@ -29,6 +32,7 @@ internal sealed class GroupConditions
         _householdUnless = [.. household?.Unless ?? []];
         _householdPartly = [.. household?.Partly ?? []];
         _householdAsk = household?.Ask.Trim() ?? string.Empty;
+        _oneInSeveral = [.. household?.OnePerson ?? []];
         // "五保老人的儿子": 的 and a relation word, not after a pronoun ("我的儿子" is the resident's own child).
         _relative = relatives is { Words.Count: > 0 }
             ? new System.Text.RegularExpressions.Regex("(?<![我你他她咱俺们])的(?:" + string.Join('|', relatives.Words.Select(System.Text.RegularExpressions.Regex.Escape)) + ")", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
@@ -68,7 +72,26 @@ internal sealed class GroupConditions
             throw new InvalidDataException($"{path}: relatives needs an ask.");
         }
 
-        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives, file.Household);
+        if (string.IsNullOrWhiteSpace(file.Age.Ask) || string.IsNullOrWhiteSpace(file.Subgroup.Ask))
+        {
+            throw new InvalidDataException($"{path}: age (ask) and subgroup (ask) are required.");
+        }
+
+        return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives, file.Household)
+        {
+            _ageAsk = file.Age.Ask.Trim(),
+            _subgroupAsk = file.Subgroup.Ask.Trim(),
+        };
+    }
+
+    /// <summary>Whether several groups named in <paramref name="canonical"/> are several people's groups, each to be
+    /// quoted, rather than one person's ("我既是低保又是重残": the engine's one quote for that person).</summary>
+    public bool EachGroup(string canonical, ChatSlots slots)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        ArgumentNullException.ThrowIfNull(slots);
+        return slots.Categories.Count >= 2 && slots.People is null && slots.Members.Count == 0
+            && !_oneInSeveral.Any(w => canonical.Contains(w, StringComparison.Ordinal));
     }
 
     /// <summary>The question to ask when <paramref name="canonical"/> names, for <paramref name="policy"/>, a group
@@ -108,6 +131,22 @@ internal sealed class GroupConditions
             return _householdAsk;
         }
 
+        // An age that a group's age condition takes in (004: 低收入家庭 members at 60 or over), no group said: the age
+        // alone does not make the person a member, so the other condition is asked, never assumed either way.
+        if (slots.Categories.Count == 0 && slots.AgeStated && !slots.Newborn && slots.Age is { } age && slots.Members.Count == 0
+            && policy.Categories.FirstOrDefault(c => c.Status == SubsidyStatus.Stated && c.Age is { } a && (age >= a.AtLeast || age < a.Below)) is { } aged)
+        {
+            return _ageAsk.Replace("{group}", aged.Name, StringComparison.Ordinal);
+        }
+
+        // A group the notice gives no subsidy of its own (脱贫人口) while a subsidised group of the same notice is a
+        // kind of it (脱贫不稳定人口, monitored): which one the person is decides the amount, so it is asked.
+        if (slots.Categories.Count == 1 && slots.RiskCleared is null && policy.FindCategoryByCode(slots.Categories[0]) is { Status: SubsidyStatus.NoSubsidy } bare
+            && Subgroups(policy, bare) is { Count: > 0 } kinds)
+        {
+            return _subgroupAsk.Replace("{group}", bare.Name, StringComparison.Ordinal).Replace("{groups}", string.Join('、', kinds), StringComparison.Ordinal);
+        }
+
         // A relative of a group member: the group named is not the person asked about.
         if (_relative is not null && slots.Categories.Count > 0 && _relative.IsMatch(canonical)
             && slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>().Any(c => !_relativeUnless.Any(w => c.Name.Contains(w, StringComparison.Ordinal))))
@@ -133,6 +172,26 @@ internal sealed class GroupConditions
         }
 
         return null;
+    }
+
+    // Subsidised groups whose name or an alias holds the bare group's stem (脱贫人口 → 脱贫 → 脱贫不稳定人口).
+    private static List<string> Subgroups(InsurancePolicy policy, SubsidyCategory bare)
+    {
+        var stem = bare.Name;
+        foreach (var suffix in (string[])["人口", "人员", "对象", "户"])
+        {
+            if (stem.Length > suffix.Length + 1 && stem.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                stem = stem[..^suffix.Length];
+                break;
+            }
+        }
+
+        return [.. policy.Categories
+            .Where(c => c.Code != bare.Code && c.Status == SubsidyStatus.Stated)
+            .SelectMany(c => (IEnumerable<string>)[c.Name, .. c.Aliases])
+            .Where(n => n.Contains(stem, StringComparison.Ordinal) && n != bare.Name && n.IndexOf('（', StringComparison.Ordinal) < 0)
+            .Distinct()];
     }
 
     // "没有残疾": a denied word raises no condition.
@@ -161,6 +220,10 @@ internal sealed class GroupConditions
         public ConditionRule? Relatives { get; set; }
 
         public ConditionRule? Household { get; set; }
+
+        public ConditionRule Age { get; set; } = new();
+
+        public ConditionRule Subgroup { get; set; } = new();
     }
 
     private sealed class ConditionRule
@@ -174,6 +237,8 @@ internal sealed class GroupConditions
         public string Ask { get; set; } = string.Empty;
 
         public List<string> Partly { get; set; } = [];
+
+        public List<string> OnePerson { get; set; } = [];
 
         public bool AlsoWhenNamed { get; set; }
     }

@@ -127,6 +127,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
         date ??= RelativeDate(canonical, today, consumed);
 
+        // "五月份补交的 今天交的": a period that holds today, and today said: the day is today, not the period's first.
+        if (datePeriod && date is { } period && period.Year == today.Year && period.Month == today.Month && period <= today && TodayPattern().IsMatch(canonical))
+        {
+            date = today;
+            datePeriod = false;
+        }
+
         int? people = null;
         var childrenOnly = false;
         if (HeadCountPattern().Match(canonical) is { Success: true } headCount && !IsConsumed(consumed, headCount.Index, headCount.Length))
@@ -134,6 +141,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             var n = headCount.Groups["n"].Value;
             people = n.Length == 0 ? 2 : (int?)ChineseNumber.Parse(n is "两" ? "二" : n);
             Consume(consumed, headCount.Index, headCount.Length);
+            // "我们两口子加两个闺女": more people joined to the head-count are counted too (not the 4 of "一家四口
+            // 两个孩子", whose children are inside the head-count: only a joining word adds them).
+            if (people is not null && JoinedCountPattern().Match(canonical, headCount.Index + headCount.Length) is { Success: true } joined
+                && ChineseNumber.Parse(joined.Groups["n"].Value is "两" or "俩" ? "二" : joined.Groups["n"].Value) is { } more)
+            {
+                people += (int)more;
+                Consume(consumed, joined.Index, joined.Length);
+            }
         }
         else if (ChildrenPattern().Match(canonical) is { Success: true } children && ChineseNumber.Parse(children.Groups["n"].Value is "两" or "俩" ? "二" : children.Groups["n"].Value) is { } count)
         {
@@ -164,7 +179,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         int? age = null;
-        foreach (var pattern in new[] { AgePattern(), AgeWithoutUnitPattern() })
+        foreach (var pattern in new[] { AgePattern(), AgeWithoutUnitPattern(), AgeReachedPattern() })
         {
             if (age is null && pattern.Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Index, ageMatch.Length)
                 && ChineseNumber.Parse(ageMatch.Groups["n"].Value) is { } years && years is > 0 and < 120)
@@ -173,6 +188,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 Consume(consumed, ageMatch.Index, ageMatch.Length);
             }
         }
+
+        var ageStated = age is not null;
 
         // "低收入家庭的小孩", "俩孩子上小学": a child at school or younger is a minor throughout the benefit year; the
         // age conditions (004 未成年人) are met from it. Not a university student, not when adults are counted too.
@@ -304,6 +321,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             Age = age,
             Student = student,
             StudentUnspecified = studentUnspecified,
+            AgeStated = ageStated,
+            // The first year at university ("大一", "今年刚考上大学"): the notice's rule for students who enrol at
+            // entry (cover from the day after payment) applies where the notice has one; the engine decides.
+            Freshman = student == StudentKind.College && FreshmanPattern().IsMatch(canonical),
             Newborn = newborn,
             Township = township,
             PaidLastYear = paidLastYear,
@@ -629,6 +650,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?:今年|都|已经|满|娘|爹|妈|爸|爷|奶|儿子|女儿|自己)(?<n>[1-9]\d)(?:了|岁)?(?![0-9元块年月号日])")]
     private static partial Regex AgeWithoutUnitPattern();
 
+    // "老人六十多了": tens of years reached (了), no unit; not an amount (元, 块) nor a count of days or months.
+    [GeneratedRegex(@"(?<n>[1-9]0|[二三四五六七八九]十)(?:多|来)?了(?![0-9元块年月号日天个])")]
+    private static partial Regex AgeReachedPattern();
+
     [GeneratedRegex(@"(?:20)?(?<yy>\d{2})年(?:都|也)?(?<neg>没有|没|未)?(?:有医保|有保险|交了|交过|交的|参保了|参保|参加了|参加|买了|买过)")]
     private static partial Regex PaidInYearPattern();
 
@@ -670,6 +695,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     private static partial Regex TotalPattern();
 
 
+    [GeneratedRegex(@"\G.{0,3}?(?:加上|加|还有|再加|带着|带)(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|闺女|儿子|女儿|孙子|孙女|外孙|老人|学生)")]
+    private static partial Regex JoinedCountPattern();
+
+    [GeneratedRegex(@"今天|今日|今儿")]
+    private static partial Regex TodayPattern();
+
     [GeneratedRegex(@"和|跟|还有|加上|同|带")]
     private static partial Regex ConnectorPattern();
 
@@ -705,6 +736,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科|[上读念]大[一二三四五]|大[一二三四五]新生|大[一二三四五]学生|研[一二三]")]
     private static partial Regex CollegePattern();
+
+    [GeneratedRegex(@"大一|研一|新生(?!儿)|入学|录取|考上|考进|报到|(?:今年|刚|才|新)(?:上|读|去读|去上|进)了?(?:大学|研究生|高校|研)")]
+    private static partial Regex FreshmanPattern();
 
     [GeneratedRegex(@"中小学生?|小学生?|初中生?|高中生?|中学生?|特殊教育学校|特教学校|特殊学校|幼儿园|托幼|在园幼儿|中职|职高")]
     private static partial Regex SchoolPattern();

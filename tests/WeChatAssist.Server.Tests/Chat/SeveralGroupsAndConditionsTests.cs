@@ -1,0 +1,134 @@
+using WeChatAssist.Server.Chat;
+
+namespace WeChatAssist.Server.Tests.Chat;
+
+/// <summary>Messages that carry more than one group, or a group that depends on a condition not given (issue #13, third
+/// generalisation pass), with wording written for these tests: each group named gets its own line from the engine's
+/// quote, and a condition not given is asked, never assumed.</summary>
+public sealed class SeveralGroupsAndConditionsTests
+{
+    [Fact]
+    public async Task Two_groups_asked_together_each_get_their_own_amount_and_no_shared_figure()
+    {
+        var engine = new ChatTestEngine();
+        var both = await engine.AskAsync("suiping-2025", "请问五保户跟低保户分别要交几块钱", new DateOnly(2024, 10, 20));
+        var onlyExtremelyPoor = await new ChatTestEngine().AskAsync("suiping-2025", "五保户交多少钱", new DateOnly(2024, 10, 20));
+        var onlyLowIncome = await new ChatTestEngine().AskAsync("suiping-2025", "低保户交多少钱", new DateOnly(2024, 10, 20));
+
+        Assert.Equal("each_group", both.Template);
+        var lines = both.Text.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("特困", StringComparison.Ordinal) && l.Contains(Amount(onlyExtremelyPoor.Text), StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("低保", StringComparison.Ordinal) && l.Contains(Amount(onlyLowIncome.Text), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Two_groups_without_a_tier_in_a_county_of_two_tiers_list_every_tier_of_each_and_wait_for_the_tier()
+    {
+        var engine = new ChatTestEngine();
+        var answer = await engine.AskAsync("pengshui-2024", "低保和重度残疾的人交医保各要好多", new DateOnly(2023, 11, 20));
+        var afterTier = await engine.AskAsync("pengshui-2024", "二档", new DateOnly(2023, 11, 20));
+
+        Assert.Equal("each_group", answer.Template);
+        Assert.Equal(2, answer.Text.Split('\n').Count(l => l.Contains("1档", StringComparison.Ordinal) && l.Contains("2档", StringComparison.Ordinal)));
+        Assert.Equal("each_group", afterTier.Template);
+        Assert.Equal(2, afterTier.Text.Split('\n').Count(l => l.Contains("2档", StringComparison.Ordinal) && !l.Contains("1档", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task One_person_said_to_be_in_two_groups_gets_one_amount()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "我是低保户也是五保户 要交多少", new DateOnly(2024, 10, 20));
+
+        Assert.Equal("quote_ok", answer.Template);
+    }
+
+    [Theory]
+    [InlineData("dianjiang-xinmin-2024")]
+    [InlineData("pengshui-2024")]
+    public async Task A_university_freshman_paying_at_entry_is_covered_from_the_next_day_where_the_notice_says_so(string policy)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, "孩子今年刚考上重庆的大学 开学报到那天交了医保 什么时候开始有保障", new DateOnly(2023, 9, 12));
+
+        Assert.Contains("2023年9月13日", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("2024年1月1日开始", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("完成缴费的次日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_freshman_in_a_county_whose_notice_is_silent_on_freshmen_is_not_given_the_next_day()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "孩子今年刚考上大学 今天交了医保 什么时候开始有保障", new DateOnly(2024, 9, 25));
+
+        Assert.DoesNotContain("2024年9月26日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("我爸今年七十多了 交医保能少交点不")]
+    [InlineData("奶奶都八十了 医保要交多少")]
+    public async Task An_old_person_in_a_county_that_subsidises_only_low_income_elders_is_asked_about_low_income_and_given_no_amount(string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", text, new DateOnly(2023, 11, 20));
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("低收入", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[0-9]元", answer.Text);
+    }
+
+    [Fact]
+    public async Task An_old_person_said_to_be_of_a_low_income_family_gets_the_amount_without_a_question()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "我是低收入家庭的 今年六十五岁 交医保多少钱", new DateOnly(2023, 11, 20));
+
+        Assert.Equal("quote_ok", answer.Template);
+        Assert.Contains("190元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("wenxi-2024")]
+    [InlineData("pengshui-2024")]
+    public async Task A_group_with_no_subsidy_of_its_own_is_asked_whether_it_is_the_subsidised_kind_before_any_amount(string policy)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, "俺们是脱贫人口 医保一个人交几块", new DateOnly(2023, 11, 20));
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("脱贫不稳定", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[0-9]元", answer.Text);
+    }
+
+    [Fact]
+    public async Task A_newborns_last_day_asked_without_the_birth_date_is_a_question_for_the_birth_date()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "屋里才生了个小娃 最晚哪天前要把医保交了", new DateOnly(2024, 3, 10));
+
+        Assert.StartsWith("ask_", answer.Template, StringComparison.Ordinal);
+        Assert.Contains("出生日期", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("截止", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("待遇从", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task People_joined_to_a_head_count_are_counted_in_the_household_total()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "老两口再加两个孙子 一共要交多少钱", new DateOnly(2024, 10, 20));
+
+        Assert.Equal("household", answer.Template);
+        Assert.Contains("4人", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("合计：1600元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_month_said_with_today_is_paid_today_not_on_the_first_of_the_month()
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "四月份去补的 今天刚交上 哪天起能报销", new DateOnly(2024, 4, 17));
+        var onTheFirst = await new ChatTestEngine().AskAsync("wenxi-2024", "4月1号补交的 哪天起能报销", new DateOnly(2024, 4, 17));
+
+        Assert.Contains("现在交", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("2024年4月1日交", answer.Text, StringComparison.Ordinal);
+        Assert.NotEqual(onTheFirst.Text, answer.Text);
+    }
+
+    private static string Amount(string text) =>
+        System.Text.RegularExpressions.Regex.Match(text, @"个人交(\d+元)").Groups[1].Value is { Length: > 0 } amount
+            ? amount
+            : throw new Xunit.Sdk.XunitException("no amount in: " + text);
+}
