@@ -73,7 +73,9 @@ internal sealed partial class ChatEngine(
         else if (understood.Condition is { } condition && understood.Menu is null && !continues
             && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
                 || intent is ChatIntent.SubsidisedGroups
-                || (intent is ChatIntent.Students or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))))
+                || (intent is ChatIntent.Students or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))
+                // A freshman's cover start is the 在渝高校 rule's: where his university is, is asked before any date.
+                || (understood.FreshmanPlaceUnknown && intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.Students or ChatIntent.None)))
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             // "残疾人要几级才有资助" asks the condition itself: the clause stating it answers.

@@ -54,6 +54,18 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.Contains("完成缴费的次日", answer.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("dianjiang-xinmin-2024")]
+    [InlineData("pengshui-2024")]
+    public async Task A_freshman_whose_university_is_not_said_to_be_in_Chongqing_is_asked_where_before_any_date_or_amount(string policy)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, "闺女今年考上大学了 医保从哪天起能用", new DateOnly(2023, 9, 12));
+
+        Assert.Contains("重庆", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d+元", answer.Text);
+        Assert.DoesNotMatch(@"\d{4}年\d{1,2}月\d{1,2}日", answer.Text);
+    }
+
     [Fact]
     public async Task A_freshman_in_a_county_whose_notice_is_silent_on_freshmen_is_not_given_the_next_day()
     {

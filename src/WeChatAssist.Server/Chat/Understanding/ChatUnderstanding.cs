@@ -10,7 +10,9 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// <param name="Menu">A menu number typed alone (1–9), or null.</param>
 /// <param name="Language">A language the resident asked to switch to, or null.</param>
 /// <param name="Condition">The question deciding membership of a group named under a condition, or null.</param>
-internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null)
+/// <param name="FreshmanPlaceUnknown">A university freshman whose university is not said to be in Chongqing, under a
+/// notice whose freshman cover start is for universities in Chongqing only: his dates depend on it too.</param>
+internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null, bool FreshmanPlaceUnknown = false)
 {
     /// <summary>The retrieval terms, cut on the first clause lookup and reused by the next ones.</summary>
     public ClauseQuery? ClauseQuery { get; set; }
@@ -90,7 +92,8 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
         }
 
         found = found with { EachGroup = conditions.EachGroup(canonical, found) };
-        return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found));
+        return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found),
+            found.Freshman && conditions.CollegePlaceUnknown(canonical, policy, found));
     }
 
     /// <summary>The intent a menu number stands for, or None.</summary>

@@ -94,6 +94,16 @@ internal sealed class GroupConditions
             && !_oneInSeveral.Any(w => canonical.Contains(w, StringComparison.Ordinal));
     }
 
+    /// <summary>Whether <paramref name="canonical"/> speaks of a university student without saying the university is in
+    /// Chongqing, under a notice whose college rate (and freshman cover start) is for universities in Chongqing only.</summary>
+    public bool CollegePlaceUnknown(string canonical, InsurancePolicy policy, ChatSlots slots)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(slots);
+        return slots.Student == StudentKind.College && policy.Tiers.Any(t => t.CollegeFen is not null) && !_collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+    }
+
     /// <summary>The question to ask when <paramref name="canonical"/> names, for <paramref name="policy"/>, a group
     /// under a condition and no category was found; otherwise null.</summary>
     public string? Question(string canonical, InsurancePolicy policy, ChatSlots slots)
@@ -102,7 +112,7 @@ internal sealed class GroupConditions
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(slots);
         // The college rate is for universities in Chongqing (在渝高校) where the notice has one.
-        if (slots.Student == StudentKind.College && policy.Tiers.Any(t => t.CollegeFen is not null) && !_collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal)))
+        if (CollegePlaceUnknown(canonical, policy, slots))
         {
             return _collegeAsk;
         }
