@@ -67,6 +67,22 @@ public sealed class SeveralGroupsAndConditionsTests
     }
 
     [Fact]
+    public async Task The_reply_to_the_college_place_question_continues_the_question_with_the_rate_it_decides()
+    {
+        var inChongqing = new ChatTestEngine();
+        await inChongqing.AskAsync("pengshui-2024", "我家娃儿读大学 交多少", new DateOnly(2023, 11, 20));
+        var college = await inChongqing.AskAsync("pengshui-2024", "在重庆读", new DateOnly(2023, 11, 20));
+
+        var elsewhere = new ChatTestEngine();
+        await elsewhere.AskAsync("pengshui-2024", "我家娃儿读大学 交多少", new DateOnly(2023, 11, 20));
+        var resident = await elsewhere.AskAsync("pengshui-2024", "不在重庆", new DateOnly(2023, 11, 20));
+
+        Assert.Contains("350元", college.Text, StringComparison.Ordinal);
+        Assert.Contains("380元", resident.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("350元", resident.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_freshman_in_a_county_whose_notice_is_silent_on_freshmen_is_not_given_the_next_day()
     {
         var answer = await new ChatTestEngine().AskAsync("suiping-2025", "孩子今年刚考上大学 今天交了医保 什么时候开始有保障", new DateOnly(2024, 9, 25));

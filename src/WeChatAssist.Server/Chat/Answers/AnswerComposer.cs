@@ -333,11 +333,13 @@ internal static class AnswerComposer
             BirthDate = slots.BirthDate ?? (slots.Age is { } age ? context.Today.AddYears(-age) : resident?.BirthDate),
             // A notice without a newborn rule quotes a baby as any resident ("刚生的小孩交多少": the one standard).
             Newborn = context.Policy.Newborn is null ? null : newborn ?? (slots.Newborn ? true : null),
-            Student = student ?? (slots.Student != StudentKind.None ? slots.Student : resident?.Student ?? StudentKind.None),
+            // A university outside Chongqing is not a 在渝高校: its student pays as any resident of the county.
+            Student = student ?? (slots.Student == StudentKind.College && slots.CollegeInChongqing == false ? StudentKind.None
+                : slots.Student != StudentKind.None ? slots.Student : resident?.Student ?? StudentKind.None),
             PaidLastYear = slots.PaidLastYear ?? resident?.PaidLastYear,
             MonitoringRiskCleared = slots.RiskCleared,
             // Only where the notice states a rule for freshmen does the engine use it; elsewhere the year's rule.
-            CollegeFreshman = slots.Freshman ? true : null,
+            CollegeFreshman = slots.Freshman && slots.CollegeInChongqing != false ? true : null,
         };
     }
 

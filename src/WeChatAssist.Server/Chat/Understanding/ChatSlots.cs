@@ -58,6 +58,10 @@ internal sealed record ChatSlots
     /// <summary>For monitored persons: whether the risk is cleared, when said.</summary>
     public bool? RiskCleared { get; init; }
 
+    /// <summary>For university students: whether the university is in Chongqing (在渝高校), when said — the answer to
+    /// the college-place question, alone or in the question itself.</summary>
+    public bool? CollegeInChongqing { get; init; }
+
     /// <summary>How many people the question is for ("我们家五口人", "我和老伴"), when more than one is named.</summary>
     public int? People { get; init; }
 
@@ -83,7 +87,7 @@ internal sealed record ChatSlots
     /// <summary>Whether any resident fact was found (amount, date and township do not count).</summary>
     public bool HasResidentFacts =>
         Tier is not null || Categories.Count > 0 || Ordinary || BirthDate is not null || Age is not null || Student != StudentKind.None
-        || Newborn || PaidLastYear is not null || RiskCleared is not null;
+        || Newborn || PaidLastYear is not null || RiskCleared is not null || CollegeInChongqing is not null;
 
     /// <summary>These slots with the newer message's slots laid over them.</summary>
     public ChatSlots Merge(ChatSlots newer)
@@ -109,6 +113,7 @@ internal sealed record ChatSlots
             Township = newer.Township ?? Township,
             PaidLastYear = newer.PaidLastYear ?? PaidLastYear,
             RiskCleared = newer.RiskCleared ?? RiskCleared,
+            CollegeInChongqing = newer.CollegeInChongqing ?? CollegeInChongqing,
             ResidueLength = newer.ResidueLength,
             AsksSubsidy = newer.AsksSubsidy,
             // "一档" after "特困户和低保户各交多少" still asks for each group.

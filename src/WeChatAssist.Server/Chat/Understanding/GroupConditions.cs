@@ -101,7 +101,8 @@ internal sealed class GroupConditions
         ArgumentNullException.ThrowIfNull(canonical);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(slots);
-        return slots.Student == StudentKind.College && policy.Tiers.Any(t => t.CollegeFen is not null) && !_collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+        return slots.Student == StudentKind.College && slots.CollegeInChongqing is null && policy.Tiers.Any(t => t.CollegeFen is not null)
+            && !_collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
     }
 
     /// <summary>The question to ask when <paramref name="canonical"/> names, for <paramref name="policy"/>, a group
