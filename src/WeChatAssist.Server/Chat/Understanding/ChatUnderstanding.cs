@@ -91,9 +91,14 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
             }
         }
 
-        found = found with { EachGroup = conditions.EachGroup(canonical, found) };
+        found = found with
+        {
+            EachGroup = conditions.EachGroup(canonical, found),
+            // A university named as one in Chongqing ("重庆大学", "西南大学") answers the college-place question too.
+            CollegeInChongqing = found.CollegeInChongqing ?? (found.Student == StudentKind.College && conditions.NamesChongqingCollege(canonical) ? true : null),
+        };
         return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found),
-            found.Freshman && conditions.CollegePlaceUnknown(canonical, policy, found));
+            found.Freshman && GroupConditions.CollegePlaceUnknown(policy, found));
     }
 
     /// <summary>The intent a menu number stands for, or None.</summary>

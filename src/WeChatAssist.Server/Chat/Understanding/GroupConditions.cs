@@ -94,15 +94,20 @@ internal sealed class GroupConditions
             && !_oneInSeveral.Any(w => canonical.Contains(w, StringComparison.Ordinal));
     }
 
-    /// <summary>Whether <paramref name="canonical"/> speaks of a university student without saying the university is in
-    /// Chongqing, under a notice whose college rate (and freshman cover start) is for universities in Chongqing only.</summary>
-    public bool CollegePlaceUnknown(string canonical, InsurancePolicy policy, ChatSlots slots)
+    /// <summary>Whether <paramref name="canonical"/> names a university in Chongqing (重庆, 在渝, 重大, 西南大学…).</summary>
+    public bool NamesChongqingCollege(string canonical)
     {
         ArgumentNullException.ThrowIfNull(canonical);
+        return _collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether <paramref name="slots"/> speak of a university student without saying whether the university is
+    /// in Chongqing, under a notice whose college rate (and freshman cover start) is for universities in Chongqing only.</summary>
+    public static bool CollegePlaceUnknown(InsurancePolicy policy, ChatSlots slots)
+    {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(slots);
-        return slots.Student == StudentKind.College && slots.CollegeInChongqing is null && policy.Tiers.Any(t => t.CollegeFen is not null)
-            && !_collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+        return slots.Student == StudentKind.College && slots.CollegeInChongqing is null && policy.Tiers.Any(t => t.CollegeFen is not null);
     }
 
     /// <summary>The question to ask when <paramref name="canonical"/> names, for <paramref name="policy"/>, a group
@@ -113,7 +118,7 @@ internal sealed class GroupConditions
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(slots);
         // The college rate is for universities in Chongqing (在渝高校) where the notice has one.
-        if (CollegePlaceUnknown(canonical, policy, slots))
+        if (CollegePlaceUnknown(policy, slots))
         {
             return _collegeAsk;
         }
