@@ -439,30 +439,23 @@ public sealed class UnionIdTests(PostgresServer postgres) : IClassFixture<Postgr
         return "Data Source=" + path;
     }
 
-    private static async Task<long> EventuallyCountAsync(ResidentServer server, string sql, long atLeast = 1)
+    private static Task<long> EventuallyCountAsync(ResidentServer server, string sql, long atLeast = 1) =>
+        EventuallyAsync(() => server.CountAsync(sql), count => count >= atLeast);
+
+    private static Task<string?> EventuallyStateAsync(ResidentServer server, string jobId, string state) =>
+        EventuallyAsync(() => Task.FromResult(server.Services.JobState(jobId)), now => now == state);
+
+    /// <summary>Reads <paramref name="read"/> every 100 ms until <paramref name="done"/> holds or 60 s have passed, and
+    /// returns the last value read.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            var count = await server.CountAsync(sql);
-            if (count >= atLeast || DateTime.UtcNow > deadline)
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
             {
-                return count;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<string?> EventuallyStateAsync(ResidentServer server, string jobId, string state)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var now = server.Services.JobState(jobId);
-            if (now == state || DateTime.UtcNow > deadline)
-            {
-                return now;
+                return value;
             }
 
             await Task.Delay(100);
