@@ -10,7 +10,7 @@ more) is looked for in the files under src/ and localization/; a hit means the t
 chatbot is built from, and is reported by question id and file only. Exits 1 on any error. Without --leaks it
 reads only this folder: it never needs the chatbot, its bank or the policies.
 
-The validation split (val/, ids psv-/djv-/spv-/wxv-) is checked for format like dev/ and test/, printed on its own
+The validation splits (val/, ids psv-/djv-/spv-/wxv-; val2/, ids ps2-/dj2-/sp2-/wx2-) are checked for format like dev/ and test/, printed on its own
 row, and left out of the clause-coverage rule and the "all" row, which stay those of dev/ + test/.
 """
 import collections
@@ -126,7 +126,7 @@ def main():
     covered = collections.defaultdict(collections.Counter)  # policy -> clause -> questions
     covered_test = collections.defaultdict(set)
     texts = collections.defaultdict(set)
-    for split in ("dev", "test", "val"):
+    for split in ("dev", "test", "val", "val2"):
         for path in sorted(glob.glob(os.path.join(HERE, split, "*.tsv"))):
             policy = os.path.basename(path)[:-4]
             if policy not in POLICIES:
@@ -137,7 +137,7 @@ def main():
             notice = notice_text(notices, policy)
             for n, row in read_tsv(path, HEADER):
                 where = f"{split}/{policy}.tsv:{n} {row['id']}"
-                prefix = POLICIES[policy][0] + ("v" if split == "val" else "")
+                prefix = POLICIES[policy][0] + {"val": "v", "val2": "2"}.get(split, "")
                 if not re.fullmatch(prefix + r"-\d{3,}", row["id"]):
                     error(where, f"id must look like {prefix}-001")
                 if row["id"] in ids:
@@ -194,8 +194,8 @@ def main():
                 for clause in named:
                     if clause not in clauses.get(policy, {}):
                         error(where, f"clause {clause!r} is not in clauses/{policy}.tsv")
-                    if split == "val":
-                        continue  # the validation split is checked for format only; coverage is dev + test's
+                    if split in ("val", "val2"):
+                        continue  # the validation splits is checked for format only; coverage is dev + test's
                     covered[policy][clause] += 1
                     if split == "test":
                         covered_test[policy].add(clause)
@@ -206,7 +206,7 @@ def main():
 
     warnings = []
     for policy, listed in clauses.items():
-        if not any(p == policy and s != "val" for p, s, _ in counts):
+        if not any(p == policy and s in ("dev", "test") for p, s, _ in counts):
             warnings.append(f"{policy}: clauses listed but no questions yet")
             continue
         for clause in listed:
@@ -219,16 +219,16 @@ def main():
     print(f"{'policy':24} {'split':5} " + " ".join(f"{c:>13}" for c in CLASSES) + f" {'total':>6}")
     # "all" is dev + test (the set issue #13 describes); the validation split is printed on its own line.
     for policy in policies:
-        for split in ("dev", "test", "all") + (("val",) if any(p == policy and s == "val" for p, s, _ in counts) else ()):
+        for split in ("dev", "test", "all") + tuple(v for v in ("val", "val2") if any(p == policy and s == v for p, s, _ in counts)):
             row = [sum(counts[(policy, s, c)] for s in (("dev", "test") if split == "all" else (split,)))
                    for c in CLASSES]
             print(f"{policy:24} {split:5} " + " ".join(f"{v:13}" for v in row) + f" {sum(row):6}")
-    for split in ("dev", "test", "all", "val"):
-        row = [sum(v for (p, s, c), v in counts.items() if c == cls and (s == split or (split == "all" and s != "val")))
+    for split in ("dev", "test", "all", "val", "val2"):
+        row = [sum(v for (p, s, c), v in counts.items() if c == cls and (s == split or (split == "all" and s in ("dev", "test"))))
                for cls in CLASSES]
         print(f"{'ALL':24} {split:5} " + " ".join(f"{v:13}" for v in row) + f" {sum(row):6}")
     for policy in policies:
-        total = sum(v for (p, s, _), v in counts.items() if p == policy and s != "val")
+        total = sum(v for (p, s, _), v in counts.items() if p == policy and s in ("dev", "test"))
         test = sum(v for (p, s, _), v in counts.items() if p == policy and s == "test")
         print(f"{policy}: {len(clauses.get(policy, {}))} clauses, all covered >= 2: "
               f"{all(covered[policy][c] >= 2 for c in clauses.get(policy, {}))}, test share {test / total:.0%}")

@@ -5,7 +5,7 @@ using WeChatAssist.Server.Chat.Understanding;
 namespace WeChatAssist.Server.Chat.Evaluation;
 
 /// <summary><c>dotnet run --project src/WeChatAssist.Server -- chat-eval [--set bank|residents] [--split …] [--baseline path]</c>:
-/// the question bank (default; exits 1 below the stored baseline) or the independent resident set (dev, val or test split;
+/// the question bank (default; exits 1 below the stored baseline) or the independent resident set (dev, val, val2 or test split;
 /// the test split prints its figures only, never its questions; val prints its misses only with <c>--misses</c>).</summary>
 internal static class ChatEvaluationCommand
 {
@@ -63,9 +63,9 @@ internal static class ChatEvaluationCommand
     private static async Task<int> RunResidentsAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var split = Option(args, "--split") ?? "dev";
-        if (split is not ("dev" or "val" or "test"))
+        if (split is not ("dev" or "val" or "val2" or "test"))
         {
-            await output.WriteLineAsync($"{Verb}: --split must be dev, val or test for the resident set.");
+            await output.WriteLineAsync($"{Verb}: --split must be dev, val, val2 or test for the resident set.");
             return 2;
         }
 
@@ -83,9 +83,9 @@ internal static class ChatEvaluationCommand
             ResidentEvaluation.LoadClauses(folder),
             split,
             cancellationToken);
-        // The test split's questions stay unseen: only its figures are printed. The val split (written later, by
-        // another writer) prints its misses only when asked, so its first figure can be read before its questions.
-        var misses = split == "dev" || (split == "val" && args.Contains("--misses"));
+        // The test split's questions stay unseen: only its figures are printed. The val and val2 splits (written
+        // later, by other writers) print their misses only when asked, so a first figure can be read before any question is.
+        var misses = split == "dev" || (split is "val" or "val2" && args.Contains("--misses"));
         await output.WriteAsync(report.Format(withMisses: misses, withAnswers: misses && args.Contains("--answers")));
         return 0;
     }

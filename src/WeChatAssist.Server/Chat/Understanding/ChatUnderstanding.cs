@@ -91,6 +91,13 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
             }
         }
 
+        // Several people and both tiers, but who pays which not told apart: a total for one tier would be a wrong
+        // amount, so each person's choice of tier is quoted instead.
+        if (found.Members.Count == 0 && found.People > 1 && SlotExtractor.NamesBothTiers(canonical))
+        {
+            found = found with { Tier = null };
+        }
+
         found = found with
         {
             EachGroup = conditions.EachGroup(canonical, found),
@@ -115,6 +122,7 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
         return ChatIntent.None;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"[\s，,、；;。]+|还有|另外")]
+    // "三个交一档两个交二档": a tier word followed by the next people starts a new part even without a comma.
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\s，,、；;。]+|还有|另外|(?<=[一二12]档)(?=[一两俩二三四五六七八九十仨\d]个|其他|其余|剩下|我|俺|老伴|老婆|老公|媳妇|娃|孩子|小孩|爸|妈|爹|娘)")]
     private static partial System.Text.RegularExpressions.Regex SegmentSeparators();
 }

@@ -29,6 +29,11 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private const double SecondSentenceShare = 0.6;
     private const double PreferredBoost = 1.3;
 
+    // "不会用手机 去哪交": what the resident cannot use points away from its clause (the online channels), so its words
+    // weigh little; the words after the mark, up to this many characters, are those.
+    private const double UnableWeight = 0.2;
+    private const int UnableSpan = 4;
+
     // A sentence's clause as a whole also counts: residents' words for one answer are often spread over the clause's
     // sentences (its heading, its subject, the rule), so a sentence that matches some words is ranked up by the words
     // its clause holds elsewhere. Only sentences matching on their own are ranked.
@@ -69,6 +74,15 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     {
         ArgumentNullException.ThrowIfNull(canonical);
         var terms = Terms(canonical, question: true);
+        foreach (var start in (words ?? ClauseWords.Empty).UnableStarts(canonical))
+        {
+            var span = canonical.Substring(start, Math.Min(UnableSpan, canonical.Length - start));
+            foreach (var key in terms.Keys.Where(k => span.Contains(k[0] == '\u0001' ? k[1..] : k, StringComparison.Ordinal)).ToList())
+            {
+                terms[key] *= UnableWeight;
+            }
+        }
+
         // The share matched counts words only: bigrams straddling a question word ("要带") would dilute it.
         KeyValuePair<string, double>[] said = [.. terms.Where(q => q.Key[0] != '\u0001')];
         var wordWeight = said.Sum(q => q.Value);

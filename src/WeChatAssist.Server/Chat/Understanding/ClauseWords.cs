@@ -20,9 +20,11 @@ internal sealed class ClauseWords
     private readonly string[] _notPlaces;
     private readonly WordIndex _foreignTopics;
     private readonly WordIndex _ownTopics;
+    private readonly WordIndex _unableMarks;
 
-    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces, string[]? foreignTopics = null, string[]? ownTopics = null, string[]? coverageMarks = null)
+    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces, string[]? foreignTopics = null, string[]? ownTopics = null, string[]? coverageMarks = null, string[]? unableMarks = null)
     {
+        _unableMarks = new WordIndex(unableMarks ?? []);
         _foreignTopics = new WordIndex(foreignTopics ?? []);
         _ownTopics = new WordIndex(ownTopics ?? []);
         CoverageMarks = coverageMarks ?? [];
@@ -71,7 +73,8 @@ internal sealed class ClauseWords
             [.. file.NotPlaces.Where(w => w.Length > 0)],
             [.. file.ForeignTopics.Where(w => w.Length > 0)],
             [.. file.OwnTopics.Where(w => w.Length > 0)],
-            [.. file.CoverageMarks.Where(w => w.Length > 0)]);
+            [.. file.CoverageMarks.Where(w => w.Length > 0)],
+            [.. file.UnableMarks.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)]);
     }
 
     /// <summary>Words that make a policy fact a benefit (what the insurance pays).</summary>
@@ -89,6 +92,10 @@ internal sealed class ClauseWords
 
     /// <summary>The message asks an amount or a date.</summary>
     public bool AsksComputed(string canonical) => _asksComputed.FirstIn(canonical) >= 0;
+
+    /// <summary>Where in <paramref name="canonical"/> the words a resident says he cannot use start ("不会用|手机"):
+    /// the position right after each unable mark.</summary>
+    public IEnumerable<int> UnableStarts(string canonical) => _unableMarks.EndsIn(canonical);
 
     /// <summary>The notice terms the everyday words of <paramref name="canonical"/> stand for.</summary>
     public IEnumerable<string> Expansions(string canonical)
@@ -206,6 +213,25 @@ internal sealed class ClauseWords
             return -1;
         }
 
+        /// <summary>The text positions right after each word found.</summary>
+        public IEnumerable<int> EndsIn(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (_byFirst.TryGetValue(text[i], out var words))
+                {
+                    foreach (var (word, _) in words)
+                    {
+                        if (i + word.Length <= text.Length && string.CompareOrdinal(text, i, word, 0, word.Length) == 0)
+                        {
+                            yield return i + word.Length;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>The positions in the list of every word found, in list order.</summary>
         public List<int> AllIn(string text)
         {
@@ -246,5 +272,7 @@ internal sealed class ClauseWords
         public List<string> OwnTopics { get; set; } = [];
 
         public List<string> CoverageMarks { get; set; } = [];
+
+        public List<string> UnableMarks { get; set; } = [];
     }
 }

@@ -397,6 +397,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         return [.. parts.Select(p => new HouseholdMember(p.Count, shared.Merge(p.Slots with { People = null }) with { Date = p.Slots.Date ?? shared.Date }))];
     }
 
+    /// <summary>The message names both tiers ("三个一档两个二档"): unless its people are told apart, no one tier is
+    /// everyone's.</summary>
+    public static bool NamesBothTiers(string canonical) =>
+        TierPattern().Matches(canonical).Select(m => m.Groups["t"].Value is "一" or "1" or "低" ? 1 : 2).Distinct().Count() > 1;
+
     private static int MemberCount(string segment)
     {
         // "一家四口", "家里4个人", "仨人一共多少": the household's total, not a member.
@@ -697,7 +702,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|学生|大学生|老人)")]
     private static partial Regex ChildrenPattern();
 
-    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?")]
+    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?|(?<n>[一两俩仨二三四五六七八九十]|\d)个(?=都?交|都?是|都?买|都?参)")]
     private static partial Regex MemberPattern();
 
     [GeneratedRegex(@"一共|总共|共计|合计|加起来")]
