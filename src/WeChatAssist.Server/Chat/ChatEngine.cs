@@ -236,8 +236,8 @@ internal sealed partial class ChatEngine(
         }
 
         // "有职工医保了还能参加居民医保吗": a message naming this scheme itself is not declined for the other scheme it
-        // mentions; the clause on who may enrol (or the menu) answers it.
-        if (prediction.Intent == ChatIntent.OutOfScope && understanding.ClauseWords.OwnTopic(understood.Clean))
+        // mentions; the clause on who may enrol (or the menu) answers it. So is one a clause plainly answers.
+        if (prediction.Intent == ChatIntent.OutOfScope && _clauses.IsOwnQuestion(understood, policy))
         {
             return (ChatIntent.None, prediction.Confidence);
         }

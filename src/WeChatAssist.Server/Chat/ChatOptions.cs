@@ -42,6 +42,12 @@ internal sealed class ChatOptions
     [Range(0.0, 1.0)]
     public double ClauseQuoteMinimumMatched { get; set; } = 0.8;
 
+    /// <summary>The share a clause sentence needs to keep a message the classifier reads as out of scope in scope:
+    /// a message most of whose words one clause of the notice holds is about the notice, whatever the classifier
+    /// (trained on far fewer wordings) says. Messages naming another scheme or service are still declined.</summary>
+    [Range(0.0, 1.0)]
+    public double ClauseInScopeMinimumMatched { get; set; } = 0.6;
+
     /// <summary>How long a follower's dialogue state (pending question, facts, language) is kept after the last message.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(30);

@@ -1,3 +1,4 @@
+using WeChatAssist.Policy;
 using WeChatAssist.Server.Chat.Understanding;
 
 namespace WeChatAssist.Server.Chat.Answers;
@@ -24,7 +25,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         ArgumentNullException.ThrowIfNull(understood);
         ArgumentNullException.ThrowIfNull(context);
         // The phone numbers the notice lists are themselves the answer to "X的电话多少": no sentence replaces them.
-        if (IsDeclined(understood, intent) || composed?.Template is "clause" or "contact_phones")
+        if (IsDeclined(understood, intent, context.Policy) || composed?.Template is "clause" or "contact_phones")
         {
             return null;
         }
@@ -93,7 +94,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     {
         ArgumentNullException.ThrowIfNull(understood);
         ArgumentNullException.ThrowIfNull(composed);
-        if (composed.FellBack || OwnAnswers.Contains(composed.Template) || composed.Template.StartsWith("ask_", StringComparison.Ordinal) || IsDeclined(understood, intent))
+        if (composed.FellBack || OwnAnswers.Contains(composed.Template) || composed.Template.StartsWith("ask_", StringComparison.Ordinal) || IsDeclined(understood, intent, context.Policy))
         {
             return null;
         }
@@ -151,9 +152,25 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private bool Answers(ClauseHit hit, double matched) =>
         hit.Score >= options.ClauseMinimumScore && hit.Distinctive >= DistinctiveIdf && hit.Matched >= matched;
 
-    private bool IsDeclined(UnderstoodMessage understood, ChatIntent intent) =>
+    private bool IsDeclined(UnderstoodMessage understood, ChatIntent intent, InsurancePolicy policy) =>
         intent == ChatIntent.OutOfScope || understood.Prediction.Intent == ChatIntent.OutOfScope && !understood.Prediction.Ambiguous && !understood.Prediction.FellBack
-            && !understanding.ClauseWords.OwnTopic(understood.Clean);
+            && !IsOwnQuestion(understood, policy);
+
+    /// <summary>The message is about this scheme although the classifier may read it as out of scope: it names the
+    /// scheme itself ("还要交这个居民医保吗"), or names no other scheme or service and one clause of the notice holds
+    /// most of its words ("老人家没智能手机 想要个交费凭证" → the banks' 绿色通道).</summary>
+    public bool IsOwnQuestion(UnderstoodMessage understood, InsurancePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(understood);
+        var words = understanding.ClauseWords;
+        if (words.OwnTopic(understood.Clean))
+        {
+            return true;
+        }
+
+        return !words.ForeignTopic(understood.Clean) && understanding.Clauses.Find(understood, policy) is { } hit
+            && Answers(hit, options.ClauseInScopeMinimumMatched);
+    }
 
     // Intents answered from a list or office, where a clause may say more precisely what was asked.
     private static bool IsWordsIntent(ChatIntent intent) =>

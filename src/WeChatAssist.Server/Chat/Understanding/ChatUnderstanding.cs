@@ -53,7 +53,7 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
         var segmenter = ChineseSegmenter.Create(baseDirectory, loaded, residentWords, w => normalizer.Canonicalize(normalizer.Clean(w)));
         // Each policy's inverted index is built at load, not on its first message.
         var clauseWords = ClauseWords.Load(Path.Combine(folder, ClauseWords.FileName), w => normalizer.Canonicalize(normalizer.Clean(w)));
-        var clauses = new ClauseIndex(segmenter, normalizer, clauseWords);
+        var clauses = new ClauseIndex(segmenter, normalizer, clauseWords, ClauseExamples.Load(Path.Combine(folder, ClauseExamples.FileName)));
         clauses.Prepare(loaded);
         return new ChatUnderstanding(vocabulary, normalizer, new SlotExtractor(residentWords, normalizer), classifier, clauses,
             GroupConditions.Load(Path.Combine(folder, GroupConditions.FileName), w => normalizer.Canonicalize(normalizer.Clean(w))), clauseWords);

@@ -21,7 +21,7 @@ internal sealed record ClauseQuery(KeyValuePair<string, double>[] Terms, double 
 /// <summary>Retrieves the clause sentence that answers a question the engine cannot compute: BM25 over each
 /// policy's clause sentences, terms are jieba words (weight 1) and character bigrams (weight 0.5) of the canonical
 /// text, so "可以交现金吗" finds the sentence forbidding refusing cash.</summary>
-internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer normalizer, ClauseWords? words = null)
+internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer normalizer, ClauseWords? words = null, ClauseExamples? examples = null)
 {
     // The notice terms a resident's everyday words stand for weigh less than the words said.
     private const double ExpansionWeight = 0.7;
@@ -38,6 +38,10 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     // sentences (its heading, its subject, the rule), so a sentence that matches some words is ranked up by the words
     // its clause holds elsewhere. Only sentences matching on their own are ranked.
     private const double ClauseShare = 0.8;
+
+    // Residents' questions filed under a clause (ClauseExamples) rank its sentences up by how well the message matches
+    // the closest of them: the words residents use for a clause are often not the notice's.
+    private const double ExampleShare = 0.6;
 
     private const double K1 = 1.2;
     private const double B = 0.75;
@@ -166,6 +170,17 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 }
             }
 
+            // The clause whose residents' questions the message matches best, and how well (per clause).
+            var exampleOf = index.ExampleClause.Length == 0 ? null : BestExamples(query, index);
+            if (exampleOf is not null)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var (score, _) = exampleOf[index.ClauseOf[i]];
+                    scores[i] += ExampleShare * score;
+                }
+            }
+
             if (preferred is { Count: > 0 })
             {
                 for (var i = 0; i < count; i++)
@@ -217,9 +232,26 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 }
             }
 
-            // A word the notice never uses ("屋头", "爸妈") cannot point to any clause: it weighs half in the share.
-            var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
-            return new ClauseHit(best.Clause, sentence, scores[bestUnit], said == 0 ? 0 : Math.Min(1, matched / said), distinctive);
+            // The residents' question closest to the message counts as the clause's words too.
+            double exampleMatched = 0;
+            if (exampleOf is not null && exampleOf[index.ClauseOf[bestUnit]] is { Score: > 0, Example: var example })
+            {
+                var exampleTerms = index.ExampleTerms[example];
+                foreach (var (term, weight) in query.Terms)
+                {
+                    if (term[0] != '\u0001' && exampleTerms.ContainsKey(term))
+                    {
+                        exampleMatched += weight;
+                        distinctive = term.Length >= 2 ? Math.Max(distinctive, index.ExampleIdf.GetValueOrDefault(term)) : distinctive;
+                    }
+                }
+            }
+
+            // A word neither the notice nor a resident's question uses ("屋头", "爸妈") cannot point to any clause: it
+            // weighs half in the share.
+            var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) || index.ExampleIdf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
+            var share = said == 0 ? 0 : Math.Min(1, Math.Max(matched, exampleMatched) / said);
+            return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive);
         }
         finally
         {
@@ -228,6 +260,37 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 System.Buffers.ArrayPool<double>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>For each clause (in the index's clause order), the BM25 score of its residents' question that the
+    /// query matches best, and which question that is (-1: none matched).</summary>
+    private static (double Score, int Example)[] BestExamples(ClauseQuery query, PolicyIndex index)
+    {
+        var exampleScores = new double[index.ExampleClause.Length];
+        foreach (var (term, weight) in query.Terms)
+        {
+            if (index.ExamplePostings.TryGetValue(term, out var postings))
+            {
+                var idf = index.ExampleIdf[term];
+                foreach (var (example, tf) in postings)
+                {
+                    exampleScores[example] += weight * idf * (tf * (K1 + 1)) / (tf + index.ExampleNorms[example]);
+                }
+            }
+        }
+
+        var best = new (double Score, int Example)[index.ClauseNorms.Length];
+        Array.Fill(best, (0, -1));
+        for (var e = 0; e < exampleScores.Length; e++)
+        {
+            var clause = index.ExampleClause[e];
+            if (exampleScores[e] > best[clause].Score)
+            {
+                best[clause] = (exampleScores[e], e);
+            }
+        }
+
+        return best;
     }
 
     /// <summary>The segmenter used (also for slot words).</summary>
@@ -355,12 +418,49 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
         }
 
+        // The residents' questions filed under each clause: documents of their own, cut as messages are.
+        var exampleClause = new List<int>();
+        var exampleTerms = new List<Dictionary<string, double>>();
+        foreach (var (numbering, text) in (examples ?? ClauseExamples.Empty).For(policy.Id))
+        {
+            foreach (var (clause, at) in clauseIds.Where(c => c.Key.Numbering == numbering))
+            {
+                var terms = Terms(Canonical(text), question: true);
+                if (terms.Count > 0)
+                {
+                    exampleClause.Add(at);
+                    exampleTerms.Add(terms);
+                }
+            }
+        }
+
+        var exampleFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
+        var examplePostings = new Dictionary<string, List<(int Example, double Tf)>>(StringComparer.Ordinal);
+        for (var e = 0; e < exampleTerms.Count; e++)
+        {
+            foreach (var (term, tf) in exampleTerms[e])
+            {
+                exampleFrequency[term] = exampleFrequency.GetValueOrDefault(term) + 1;
+                if (!examplePostings.TryGetValue(term, out var list))
+                {
+                    examplePostings[term] = list = [];
+                }
+
+                list.Add((e, tf));
+            }
+        }
+
+        var exampleIdf = exampleFrequency.ToDictionary(p => p.Key, p => Math.Log(1 + ((exampleTerms.Count - p.Value + 0.5) / (p.Value + 0.5))), StringComparer.Ordinal);
+        var averageExample = exampleTerms.Count == 0 ? 1 : exampleTerms.Average(t => t.Values.Sum());
+        var exampleNorms = exampleTerms.Select(t => K1 * (1 - B + (B * t.Values.Sum() / averageExample))).ToArray();
+
         var clauseIdf = clauseFrequency.ToDictionary(p => p.Key, p => Math.Log(1 + ((clauseDocs.Count - p.Value + 0.5) / (p.Value + 0.5))), StringComparer.Ordinal);
         var clauseLengths = clauseDocs.Select(t => t.Values.Sum()).ToArray();
         var averageClause = clauseLengths.Length == 0 ? 1 : clauseLengths.Average();
         var clauseNorms = clauseLengths.Select(l => K1 * (1 - B + (B * l / averageClause))).ToArray();
         return new PolicyIndex(units, idf, postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), norms,
-            clauseOf, clauseIdf, clausePostings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), clauseNorms);
+            clauseOf, clauseIdf, clausePostings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), clauseNorms,
+            [.. exampleClause], [.. exampleTerms], exampleIdf, examplePostings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), exampleNorms);
     }
 
     private string Canonical(string text) => normalizer.Canonicalize(normalizer.Clean(text));
@@ -431,7 +531,8 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private sealed record Unit(PolicyClause Clause, string Sentence, Dictionary<string, double> Terms, double Length, HashSet<string> ClauseTerms);
 
     // Postings: term → the sentences holding it with its frequency there; Norms: BM25's length part per sentence.
-    // ClauseOf: each sentence's clause; the Clause* members are the same BM25 parts over whole clauses.
+    // ClauseOf: each sentence's clause; the Clause* members are the same BM25 parts over whole clauses; the Example*
+    // members over the residents' questions filed under a clause (ExampleClause: the clause of each).
     private sealed record PolicyIndex(
         IReadOnlyList<Unit> Units,
         Dictionary<string, double> Idf,
@@ -440,5 +541,10 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         int[] ClauseOf,
         Dictionary<string, double> ClauseIdf,
         Dictionary<string, (int Clause, double Tf)[]> ClausePostings,
-        double[] ClauseNorms);
+        double[] ClauseNorms,
+        int[] ExampleClause,
+        Dictionary<string, double>[] ExampleTerms,
+        Dictionary<string, double> ExampleIdf,
+        Dictionary<string, (int Example, double Tf)[]> ExamplePostings,
+        double[] ExampleNorms);
 }
