@@ -30,7 +30,9 @@ public sealed class ResidentEvaluationTests
     [InlineData("截止2023年12月31日", "2023-12-31", true)]
     [InlineData("需携带户口本", "户口簿/户口本", true)]
     [InlineData("需携带身份证", "户口簿/户口本", false)]
-    public void A_fact_is_found_by_amount_at_a_digit_boundary_by_date_in_either_form_or_by_one_of_its_phrases(string answer, string fact, bool found) =>
+    [InlineData("重点优抚对象2档个人交0元", "二档", true)]
+    [InlineData("重点优抚对象2档个人交0元", "一档", false)]
+    public void A_fact_is_found_by_amount_at_a_digit_boundary_by_date_in_either_form_or_by_one_of_its_phrases_a_tier_in_either_numeral(string answer, string fact, bool found) =>
         Assert.Equal(found, ResidentEvaluation.Contains(answer, fact));
 
     [Fact]

@@ -291,7 +291,9 @@ internal static partial class ResidentEvaluation
                     return true;
                 }
             }
-            else if (answer.Contains(alternative, StringComparison.Ordinal))
+            else if (answer.Contains(alternative, StringComparison.Ordinal)
+                // A tier is the same fact written 二档 or 2档 (the answers write the digit).
+                || answer.Contains(alternative.Replace("一档", "1档", StringComparison.Ordinal).Replace("二档", "2档", StringComparison.Ordinal), StringComparison.Ordinal))
             {
                 return true;
             }
