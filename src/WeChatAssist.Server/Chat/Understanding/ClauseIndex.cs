@@ -111,8 +111,9 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     {
         ArgumentNullException.ThrowIfNull(understood);
         understood.ClauseQuery ??= Query(understood.Canonical);
-        // "计生奖扶对象由哪个部门认定": the clauses defining the group named are the likelier answer.
-        var named = understood.Slots.Categories.Count == 0
+        // "计生奖扶对象由哪个部门认定": the clauses defining the group named are the likelier answer, when what the group
+        // is or who recognises it is asked (not where its subsidy comes from, which another clause says).
+        var named = understood.Slots.Categories.Count == 0 || !(words ?? ClauseWords.Empty).AsksDefinition(understood.Canonical)
             ? null
             : understood.Slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>().SelectMany(c => c.Cites).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         return Find(understood.ClauseQuery, policy, named);

@@ -21,9 +21,11 @@ internal sealed class ClauseWords
     private readonly WordIndex _foreignTopics;
     private readonly WordIndex _ownTopics;
     private readonly WordIndex _unableMarks;
+    private readonly WordIndex _asksDefinition;
 
-    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces, string[]? foreignTopics = null, string[]? ownTopics = null, string[]? coverageMarks = null, string[]? unableMarks = null)
+    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces, string[]? foreignTopics = null, string[]? ownTopics = null, string[]? coverageMarks = null, string[]? unableMarks = null, string[]? asksDefinition = null)
     {
+        _asksDefinition = new WordIndex(asksDefinition ?? []);
         _unableMarks = new WordIndex(unableMarks ?? []);
         _foreignTopics = new WordIndex(foreignTopics ?? []);
         _ownTopics = new WordIndex(ownTopics ?? []);
@@ -74,7 +76,8 @@ internal sealed class ClauseWords
             [.. file.ForeignTopics.Where(w => w.Length > 0)],
             [.. file.OwnTopics.Where(w => w.Length > 0)],
             [.. file.CoverageMarks.Where(w => w.Length > 0)],
-            [.. file.UnableMarks.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)]);
+            [.. file.UnableMarks.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)],
+            [.. file.AsksDefinition.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)]);
     }
 
     /// <summary>Words that make a policy fact a benefit (what the insurance pays).</summary>
@@ -89,6 +92,10 @@ internal sealed class ClauseWords
 
     /// <summary>The message asks something the notice answers in words (who, which office, what to bring…).</summary>
     public bool AsksWords(string canonical) => _asksWords.FirstIn(canonical) >= 0;
+
+    /// <summary>The message asks what a group is or who recognises it ("包括哪些人", "谁认定的"): the clauses defining
+    /// the group named answer it.</summary>
+    public bool AsksDefinition(string canonical) => _asksDefinition.FirstIn(canonical) >= 0;
 
     /// <summary>The message asks an amount or a date.</summary>
     public bool AsksComputed(string canonical) => _asksComputed.FirstIn(canonical) >= 0;
@@ -274,5 +281,7 @@ internal sealed class ClauseWords
         public List<string> CoverageMarks { get; set; } = [];
 
         public List<string> UnableMarks { get; set; } = [];
+
+        public List<string> AsksDefinition { get; set; } = [];
     }
 }
