@@ -261,6 +261,13 @@ internal sealed partial class ChatEngine(
             return (prediction.Intent, prediction.Confidence);
         }
 
+        // "退役军人有优惠没 还是交400": an amount to confirm and no group of the notice named asks what this resident
+        // pays, not the list of subsidised groups.
+        if (prediction.Intent is ChatIntent.SubsidisedGroups && understood.Slots.AmountFen is not null && understood.Slots.Categories.Count == 0)
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
         // "奖扶对象一档多少钱": a tier and a group ask the amount, not the difference between tiers.
         if (prediction.Intent == ChatIntent.TierDifference && understood.Slots.Tier is not null
             && (understood.Slots.Categories.Count > 0 || understood.Slots.People is not null || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None))

@@ -31,8 +31,8 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         }
 
         var words = understanding.ClauseWords;
-        // A tier said ("交一档好多") asks what it costs.
-        var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null;
+        // A tier said ("交一档好多") or an amount to confirm ("还是交400") asks what it costs.
+        var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null;
         var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
         var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
         var hit = understanding.Clauses.Find(understood, context.Policy);
