@@ -33,6 +33,10 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // Households: one line per person and the total.
     [InlineData("dianjiang-xinmin-2024", "2023-11-15", "我们家五口人都交一档一共多少", "第5人", "1900元")]
     [InlineData("pengshui-2024", "2023-11-15", "我和老伴都是低保交一档多少", "第2人", "76元")]
+    // A household told apart without commas, or by who is not in the group: one line per person, never one group's total.
+    [InlineData("pengshui-2024", "2023-11-15", "屋头四个人两个交一档两个交二档 总共好多", "第4人", "2270元")]
+    [InlineData("pengshui-2024", "2023-11-15", "我是低保 老伴不是 两个人交一档好多钱", "第2人", "418元")]
+    [InlineData("pengshui-2024", "2023-11-15", "家里三个人 我和老汉是五保 孙子是普通的 交一档一共好多", "第3人", "合计：380元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -35,6 +35,25 @@ public sealed class SeveralGroupsAndConditionsTests
     }
 
     [Fact]
+    public async Task A_household_naming_both_tiers_without_saying_who_pays_which_is_asked_who_pays_which_not_given_one_tiers_total()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "我们家五口人有的交一档有的交二档 一共多少", new DateOnly(2023, 11, 20));
+
+        Assert.Contains("各是什么情况", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("1900元", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("3775元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_group_said_of_some_people_not_told_apart_is_asked_back_not_given_to_everyone()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "一家四口 俺是低保 还有的不是 一共交多少", new DateOnly(2024, 10, 20));
+
+        Assert.Contains("各是什么情况", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("1240元", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task One_person_said_to_be_in_two_groups_gets_one_amount()
     {
         var answer = await new ChatTestEngine().AskAsync("suiping-2025", "我是低保户也是五保户 要交多少", new DateOnly(2024, 10, 20));

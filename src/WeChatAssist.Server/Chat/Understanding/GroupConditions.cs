@@ -140,6 +140,12 @@ internal sealed class GroupConditions
             return _householdAsk;
         }
 
+        // Several people and both tiers, the parts not told apart ("五口人有的交一档有的交二档"): who pays which is asked.
+        if (slots.People is >= 2 && slots.Members.Count == 0 && SlotExtractor.NamesBothTiers(canonical))
+        {
+            return _householdAsk;
+        }
+
         // Several people and a group said of only some of them, the parts not told apart: quoting all of them in the
         // group would be a wrong total.
         if (slots.People is >= 2 && slots.Members.Count == 0 && slots.Categories.Count > 0 && _householdPartly.Any(w => canonical.Contains(w, StringComparison.Ordinal)))

@@ -369,10 +369,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
             var slots = Extract(segment, policy, today);
             var count = MemberCount(segment);
-            // "三个人都交二档", "两人先交多少": a head count that says what all do, or nothing of its own, is the
-            // household's total; its facts are everyone's.
+            // "三个人都交二档", "两人先交多少", "两个人交一档好多钱": a head count that says what all do, nothing of its
+            // own, or only the tier while asking the sum, is the household's total; its facts are everyone's.
             if (count > 0 && HeadCountPattern().Match(segment) is { Success: true } total && !RestPattern().IsMatch(segment)
-                && (segment.AsSpan(total.Index + total.Length).StartsWith("都") || slots.Categories.Count == 0 && slots.Tier is null && slots.Student == StudentKind.None && !slots.Ordinary && !OrdinaryPattern().IsMatch(segment) && slots.Age is null))
+                && (segment.AsSpan(total.Index + total.Length).StartsWith("都") || slots.Categories.Count == 0 && (slots.Tier is null || AmountAskedPattern().IsMatch(segment)) && slots.Student == StudentKind.None && !slots.Ordinary && !OrdinaryPattern().IsMatch(segment) && slots.Age is null))
             {
                 declared = slots.People ?? count;
                 count = 0;
@@ -708,6 +708,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"一共|总共|共计|合计|加起来")]
     private static partial Regex TotalPattern();
 
+    [GeneratedRegex(@"好多|多少|几多|一共|总共|合计")]
+    private static partial Regex AmountAskedPattern();
+
 
     [GeneratedRegex(@"\G.{0,3}?(?:加上|加|还有|再加|带着|带)(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|闺女|儿子|女儿|孙子|孙女|外孙|老人|学生)")]
     private static partial Regex JoinedCountPattern();
@@ -742,7 +745,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?:没有|没|不是|不属于|非|无)$")]
     private static partial Regex NegationPattern();
 
-    [GeneratedRegex(@"(?:我|俺)?(?:爸妈|爹妈|爹娘|父母|公婆)|爷爷奶奶|姥姥姥爷|老伴儿?|老公|老婆|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|俺爹|俺娘|公公|婆婆|爷爷|奶奶|姥姥|姥爷|外公|外婆|哥哥|姐姐|弟弟|妹妹")]
+    [GeneratedRegex(@"(?:我|俺)?(?:爸妈|爹妈|爹娘|父母|公婆)|爷爷奶奶|姥姥姥爷|老伴儿?|老公|老婆子|老婆|老汉|老头子?|老太婆|老太太|老爷子|婆娘|堂客|孙娃|幺儿|闺女|儿媳妇|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|俺爹|俺娘|公公|婆婆|爷爷|奶奶|姥姥|姥爷|外公|外婆|哥哥|姐姐|弟弟|妹妹")]
     private static partial Regex KinPattern();
 
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
