@@ -48,6 +48,12 @@ internal sealed class ChatOptions
     [Range(0.0, 1.0)]
     public double ClauseInScopeMinimumMatched { get; set; } = 0.6;
 
+    /// <summary>The share of a message's content words that one residents' question filed under a clause
+    /// (<c>localization/chat/clause-examples.tsv</c>) must hold for the message to be read as that kind of question:
+    /// the clause answers it rather than a computed reading, unless an amount or a date is asked.</summary>
+    [Range(0.0, 1.0)]
+    public double ClauseExampleMinimumMatched { get; set; } = 0.75;
+
     /// <summary>How long a follower's dialogue state (pending question, facts, language) is kept after the last message.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(30);

@@ -44,6 +44,16 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
+        // A message much like a question residents ask of this clause in words ("五保户那个补助钱是哪个出的": most of its
+        // words are in one such question) is answered by the clause, whatever the computed reading, unless an amount
+        // or a date is asked (or a condition that decides the group is to be asked first).
+        if (!asksComputed && hit.ExampleMatched >= options.ClauseExampleMinimumMatched && Answers(hit, options.ClauseWordsMinimumMatched)
+            && !AmountAskPattern().IsMatch(understood.Canonical) && !TimeAskPattern().IsMatch(understood.Canonical) && understood.Slots.Date is null
+            && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true)
+        {
+            return AnswerComposer.Clause(context, hit);
+        }
+
         // Two close readings with an amount or a date asked: the better reading is the engine's to answer; so is an
         // amount the engine finds not stated ("低保户交多少钱" where the notice defers to other documents: its
         // "not stated" quote already says what the notice does say, and a clause must not state an amount).
@@ -142,6 +152,14 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             || slots.AmountFen is not null || slots.BirthDate is not null || slots.Newborn || slots.Age is not null;
     }
 
+    // "好多钱", "交多少": an amount asked ("好多人", "多少次" count something else).
+    [System.Text.RegularExpressions.GeneratedRegex(@"多少(?![年天人次遍个])|好多(?![年天人次遍个])|几多|多钱|几块|几百")]
+    private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
+
+    // The ways of asking when or how long.
+    [System.Text.RegularExpressions.GeneratedRegex(@"哪天|哪一天|几号|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会")]
+    private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
+
     // 多少/好多/几 before a unit, and the ways of asking when or how long: a figure, not words.
     [System.Text.RegularExpressions.GeneratedRegex(@"多少|好多|几[块百千元号日月天年个]|哪天|哪一天|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会")]
     private static partial System.Text.RegularExpressions.Regex FigurePattern();
@@ -169,7 +187,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         }
 
         return !words.ForeignTopic(understood.Clean) && understanding.Clauses.Find(understood, policy) is { } hit
-            && Answers(hit, options.ClauseInScopeMinimumMatched);
+            && (Answers(hit, options.ClauseInScopeMinimumMatched) || hit.ExampleMatched >= options.ClauseExampleMinimumMatched && Answers(hit, options.ClauseWordsMinimumMatched));
     }
 
     // Intents answered from a list or office, where a clause may say more precisely what was asked.

@@ -10,7 +10,9 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// <param name="Matched">Share of the question's content words found in the sentence or its clause (0–1).</param>
 /// <param name="Distinctive">The highest IDF among the question's words found there: a hit on common words only
 /// (交, 医保) is not an answer.</param>
-internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0);
+/// <param name="ExampleMatched">Share of the question's content words found in the residents' question filed under
+/// the clause that it matches best (0 when none): a message much like a question the notice answers in words.</param>
+internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0, double ExampleMatched = 0);
 
 /// <summary>A message's retrieval terms (jieba words and character bigrams with their weights), cut once.</summary>
 /// <param name="Terms">Term and weight; bigrams are prefixed with U+0001.</param>
@@ -252,7 +254,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             // weighs half in the share.
             var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) || index.ExampleIdf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
             var share = said == 0 ? 0 : Math.Min(1, Math.Max(matched, exampleMatched) / said);
-            return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive);
+            return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive, said == 0 ? 0 : Math.Min(1, exampleMatched / said));
         }
         finally
         {
@@ -424,7 +426,8 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         var exampleTerms = new List<Dictionary<string, double>>();
         foreach (var (numbering, text) in (examples ?? ClauseExamples.Empty).For(policy.Id))
         {
-            foreach (var (clause, at) in clauseIds.Where(c => c.Key.Numbering == numbering))
+            // "四" is the whole part: its paragraphs numbered "四（第三段）" hold it too.
+            foreach (var (clause, at) in clauseIds.Where(c => c.Key.Numbering == numbering || c.Key.Numbering.StartsWith(numbering + "（第", StringComparison.Ordinal)))
             {
                 var terms = Terms(Canonical(text), question: true);
                 if (terms.Count > 0)
