@@ -33,6 +33,14 @@ public sealed partial class ClauseQuestionWebhookTests : IDisposable
     [InlineData("wenxi-2024", "2023-10-10", "为什么每月月底办不了缴费", "业务对账", "三")]
     // 004 五、（一）: where a first registration is made.
     [InlineData("wenxi-2024", "2023-10-10", "头一回参保要到哪里办登记", "便民服务中心", "五、（一）")]
+    // 001 五、（一）: the names the notice gives (restored with the clause's full words).
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "镇上管医保的办公室主任是哪个", "贺兵", "五、（一）")]
+    // 003 四（第三段）: where a group's subsidy comes from, though the group is named (the quote would not say).
+    [InlineData("pengshui-2024", "2023-11-15", "五保户的参保补助钱是从哪里来的", "医疗救助资金", "四（第三段）")]
+    // 004 六、（二）10.: banks' 绿色通道 for those without a smartphone, though the classifier reads it as off-topic.
+    [InlineData("wenxi-2024", "2023-11-15", "家里老人没有智能手机 去银行交能给个凭证不", "绿色通道", "六、（二）10")]
+    // 004 附件2: the note on who fills in the hardship list (the attachment's full words).
+    [InlineData("wenxi-2024", "2023-11-15", "困难人口名单是哪几个单位填的", "县残联填写", "附件2")]
     public async Task A_question_the_notice_answers_in_words_gets_the_clause_and_its_numbering(string policyId, string day, string question, string phrase, string numbering)
     {
         var reply = await AskAsync(policyId, day, question);

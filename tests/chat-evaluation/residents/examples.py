@@ -67,7 +67,9 @@ def main():
                 # computes or the target tables give: it is not an example of a question answered in words.
                 if row["class"] == "clause" and any(re.fullmatch(r"\d+(\.\d+)?(元|人)?", a) for f in row["expect"].split("|") for a in f.split("/")):
                     continue
-                if re.sub(r"\s+", "", row["text"]) in unseen:
+                compact = re.sub(r"\s+", "", row["text"])
+                # check.py --leaks looks for every test text of 6+ characters inside the files: none may hold one.
+                if compact in unseen or any(len(t) >= 6 and t in compact for t in unseen):
                     skipped += 1
                     continue
                 for clause in row["clause"].split("|"):
@@ -80,7 +82,7 @@ def main():
         f.write("policy\tclause\ttext\n")
         for policy, clause, text in rows:
             f.write(f"{policy}\t{clause}\t{text}\n")
-    print(f"{OUT}: {len(rows)} examples ({skipped} dev question(s) left out: the same words are a test question)")
+    print(f"{OUT}: {len(rows)} examples ({skipped} left out: they hold the words of a test question)")
 
 
 if __name__ == "__main__":
