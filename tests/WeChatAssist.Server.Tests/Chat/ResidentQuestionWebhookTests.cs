@@ -37,6 +37,7 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("pengshui-2024", "2023-11-15", "屋头四个人两个交一档两个交二档 总共好多", "第4人", "2270元")]
     [InlineData("pengshui-2024", "2023-11-15", "我是低保 老伴不是 两个人交一档好多钱", "第2人", "418元")]
     [InlineData("pengshui-2024", "2023-11-15", "家里三个人 我和老汉是五保 孙子是普通的 交一档一共好多", "第3人", "合计：380元")]
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "我们老两口加上在重庆读大学的孙子 三个人都交一档一共多少", "第3人：1档350元", "1110元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -39,6 +39,13 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // Nothing computed fits (fallback, "not stated"), or only a list (offices, channels): a clause the words
         // plainly point to is the better answer.
         var lenient = asksWords || composed is not null && (!computed || IsWordsIntent(intent));
+        // With no reading at all, a clause none of whose own words the message shares does not answer it, however like
+        // one of its residents' questions the message is ("你叫什么名字" ~ "那个公众号叫啥名字").
+        if (composed is null && hit is not null && hit.NoticeMatched < options.ClauseNotStatedMinimumMatched)
+        {
+            return null;
+        }
+
         if (hit is null || !Answers(hit, lenient) && !(composed?.Template is "not_stated" or "topic_not_stated" && Answers(hit, options.ClauseNotStatedMinimumMatched)))
         {
             return null;
@@ -47,7 +54,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // A message much like a question residents ask of this clause in words ("五保户那个补助钱是哪个出的": most of its
         // words are in one such question) is answered by the clause, whatever the computed reading, unless an amount
         // or a date is asked (or a condition that decides the group is to be asked first).
-        if (!asksComputed && hit.ExampleMatched >= options.ClauseExampleMinimumMatched && Answers(hit, options.ClauseWordsMinimumMatched)
+        if (!asksComputed && IsLikeExample(hit)
             && !AmountAskPattern().IsMatch(understood.Canonical) && !TimeAskPattern().IsMatch(understood.Canonical) && understood.Slots.Date is null
             && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true)
         {
@@ -164,6 +171,10 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     [System.Text.RegularExpressions.GeneratedRegex(@"多少|好多|几[块百千元号日月天年个]|哪天|哪一天|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会")]
     private static partial System.Text.RegularExpressions.Regex FigurePattern();
 
+    // Much like a residents' question filed under the clause (and sharing some words with the clause itself).
+    private bool IsLikeExample(ClauseHit hit) =>
+        hit.ExampleMatched >= options.ClauseExampleMinimumMatched && Answers(hit, options.ClauseWordsMinimumMatched);
+
     private bool Answers(ClauseHit hit, bool asksWords) =>
         Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);
 
@@ -187,7 +198,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         }
 
         return !words.ForeignTopic(understood.Clean) && understanding.Clauses.Find(understood, policy) is { } hit
-            && (Answers(hit, options.ClauseInScopeMinimumMatched) || hit.ExampleMatched >= options.ClauseExampleMinimumMatched && Answers(hit, options.ClauseWordsMinimumMatched));
+            && (Answers(hit, options.ClauseInScopeMinimumMatched) || IsLikeExample(hit));
     }
 
     // Intents answered from a list or office, where a clause may say more precisely what was asked.

@@ -124,6 +124,6 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
 
     // "三个交一档两个交二档", "四个人两个交一档": a tier word or a head-count followed by the next people starts a new
     // part even without a comma.
-    [System.Text.RegularExpressions.GeneratedRegex(@"[\s，,、；;。]+|还有|另外|(?<=[一二12]档)(?=[一两俩二三四五六七八九十仨\d]个|其他|其余|剩下|我|俺|老伴|老婆|老公|媳妇|娃|孩子|小孩|爸|妈|爹|娘)|(?<=[口人])(?=[一两俩二三四五六七八九十仨\d]个都?(?:交|是))")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\s，,、；;。]+|还有|另外|再加上|加上|(?<=[一二12]档)(?=[一两俩二三四五六七八九十仨\d]个|其他|其余|剩下|我|俺|老伴|老婆|老公|媳妇|娃|孩子|小孩|爸|妈|爹|娘)|(?<=[口人])(?=[一两俩二三四五六七八九十仨\d]个都?(?:交|是))")]
     private static partial System.Text.RegularExpressions.Regex SegmentSeparators();
 }

@@ -12,7 +12,9 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// (交, 医保) is not an answer.</param>
 /// <param name="ExampleMatched">Share of the question's content words found in the residents' question filed under
 /// the clause that it matches best (0 when none): a message much like a question the notice answers in words.</param>
-internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0, double ExampleMatched = 0);
+/// <param name="NoticeMatched">Share of the question's content words found in the notice's own words of the clause
+/// (its residents' questions left out).</param>
+internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0, double ExampleMatched = 0, double NoticeMatched = 0);
 
 /// <summary>A message's retrieval terms (jieba words and character bigrams with their weights), cut once.</summary>
 /// <param name="Terms">Term and weight; bigrams are prefixed with U+0001.</param>
@@ -254,7 +256,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             // weighs half in the share.
             var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) || index.ExampleIdf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
             var share = said == 0 ? 0 : Math.Min(1, Math.Max(matched, exampleMatched) / said);
-            return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive, said == 0 ? 0 : Math.Min(1, exampleMatched / said));
+            return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive, said == 0 ? 0 : Math.Min(1, exampleMatched / said), said == 0 ? 0 : Math.Min(1, matched / said));
         }
         finally
         {

@@ -371,7 +371,15 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             var count = MemberCount(segment);
             // "三个人都交二档", "两人先交多少", "两个人交一档好多钱": a head count that says what all do, nothing of its
             // own, or only the tier while asking the sum, is the household's total; its facts are everyone's.
-            if (count > 0 && HeadCountPattern().Match(segment) is { Success: true } total && !RestPattern().IsMatch(segment)
+            // "三个都交一档": everyone, so the household's total with its facts everyone's.
+            if (count > 0 && AllOfThemPattern().Match(segment) is { Success: true } all && slots.Categories.Count == 0 && slots.Student == StudentKind.None)
+            {
+                declared = count;
+                count = 0;
+            }
+
+            // "我们两口子" is two people of the household, not its total ("我们两口子加上读大学的娃").
+            if (count > 0 && !CouplePattern().IsMatch(segment) && HeadCountPattern().Match(segment) is { Success: true } total && !RestPattern().IsMatch(segment)
                 && (segment.AsSpan(total.Index + total.Length).StartsWith("都") || slots.Categories.Count == 0 && (slots.Tier is null || AmountAskedPattern().IsMatch(segment)) && slots.Student == StudentKind.None && !slots.Ordinary && !OrdinaryPattern().IsMatch(segment) && slots.Age is null))
             {
                 declared = slots.People ?? count;
@@ -710,6 +718,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"好多|多少|几多|一共|总共|合计")]
     private static partial Regex AmountAskedPattern();
+
+    [GeneratedRegex(@"^(?:我们|俺们|咱们)?(?:老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|俺俩|我们两个|我们两人|俺两口)")]
+    private static partial Regex CouplePattern();
+
+    [GeneratedRegex(@"^(?:[两俩仨二三四五六七八九十]|\d{1,2})个?(?:人)?都")]
+    private static partial Regex AllOfThemPattern();
 
 
     [GeneratedRegex(@"\G.{0,3}?(?:加上|加|还有|再加|带着|带)(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|闺女|儿子|女儿|孙子|孙女|外孙|老人|学生)")]
