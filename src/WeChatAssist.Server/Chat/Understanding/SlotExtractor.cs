@@ -378,8 +378,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 count = 0;
             }
 
-            // "我们两口子" is two people of the household, not its total ("我们两口子加上读大学的娃").
-            if (count > 0 && !CouplePattern().IsMatch(segment) && HeadCountPattern().Match(segment) is { Success: true } total && !RestPattern().IsMatch(segment)
+            // "我们两口子" is two people of the household, not its total ("我们两口子加上读大学的娃"), unless all are said
+            // to be them ("俺两口子都交").
+            var couple = CouplePattern().Match(segment);
+            var partOfHousehold = couple.Success && !segment.AsSpan(couple.Index + couple.Length).StartsWith("都");
+            if (count > 0 && !partOfHousehold && HeadCountPattern().Match(segment) is { Success: true } total && !RestPattern().IsMatch(segment)
                 && (segment.AsSpan(total.Index + total.Length).StartsWith("都") || slots.Categories.Count == 0 && (slots.Tier is null || AmountAskedPattern().IsMatch(segment)) && slots.Student == StudentKind.None && !slots.Ordinary && !OrdinaryPattern().IsMatch(segment) && slots.Age is null))
             {
                 declared = slots.People ?? count;
@@ -434,7 +437,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         var relatives = KinCount(segment) + (segment.Contains("老人", StringComparison.Ordinal) ? 1 : 0);
         // "我们村返贫户": 我们 is the village, not one person.
         var plural = segment.Length >= 2 && segment[1] == '们';
-        var me = ((segment.StartsWith('我') || segment.StartsWith('俺')) && !plural && (relatives == 0 || ConnectorPattern().IsMatch(segment))) || segment.Contains("自己", StringComparison.Ordinal) ? 1 : 0;
+        // "俺家双女户": the household, not me.
+        var household = segment.Length >= 2 && segment[1] == '家';
+        var me = ((segment.StartsWith('我') || segment.StartsWith('俺')) && !plural && !household && (relatives == 0 || ConnectorPattern().IsMatch(segment))) || segment.Contains("自己", StringComparison.Ordinal) ? 1 : 0;
         return relatives + me;
     }
 
@@ -719,7 +724,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"好多|多少|几多|一共|总共|合计")]
     private static partial Regex AmountAskedPattern();
 
-    [GeneratedRegex(@"^(?:我们|俺们|咱们)?(?:老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|俺俩|我们两个|我们两人|俺两口)")]
+    [GeneratedRegex(@"^(?:我们|俺们|咱们|我|俺)?(?:老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|俺俩|我们两个|我们两人|俺两口)")]
     private static partial Regex CouplePattern();
 
     [GeneratedRegex(@"^(?:[两俩仨二三四五六七八九十]|\d{1,2})个?(?:人)?都")]
