@@ -60,6 +60,8 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("wenxi-2024", "2023-11-15", "低收入家庭的娃上初中 交多少", "190元", "二、（八）")]
     [InlineData("suiping-2025", "2024-10-15", "监测户风险没消掉 交多少钱", "0元", "监测对象")]
     [InlineData("suiping-2025", "2024-10-15", "娃刚出生 医保交多少钱", "400元", "2025年度")]
+    // 002 has no rule of its own for university students: they pay the county's one standard.
+    [InlineData("suiping-2025", "2024-10-15", "孩子在外省读大学 医保交多少钱", "400元", "2025年度")]
     // 建档立卡 where the notice also has 返贫致贫 and monitored groups: asked.
     [InlineData("suiping-2025", "2024-10-15", "建档立卡贫困户医保交多少钱", "请问", "脱贫")]
     // Another county's contribution: declined.

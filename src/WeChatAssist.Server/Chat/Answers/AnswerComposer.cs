@@ -479,7 +479,9 @@ internal static class AnswerComposer
 
         if (kind == StudentKind.College && policy.College is null && policy.Tiers.All(t => t.CollegeFen is null))
         {
-            return NotStatedTopic("college", context, policy.CategoryListCites);
+            // No rule of its own for university students: a student of the county pays its one standard, where the
+            // notice says students enrol ("在校学生户籍所在地参保", 002 二).
+            return Amount(context);
         }
 
         var answer = QuoteAnswer(ChatIntent.Students, QuoteOn(context, Facts(context, student: kind), context.Today), context);

@@ -32,7 +32,11 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
         var words = understanding.ClauseWords;
         // A tier said ("交一档好多") or an amount to confirm ("还是交400") asks what it costs.
-        var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null;
+        var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null
+            // "娃儿在县里上学 交学生医保好多": an amount asked for someone the message describes.
+            // ("脱贫户参保率要求多少" asks a rate, not money).
+            || AmountAskPattern().IsMatch(understood.Canonical) && !understood.Canonical.Contains('率', StringComparison.Ordinal)
+                && (understood.Slots.HasResidentFacts || understood.Slots.Student != Policy.StudentKind.None);
         var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
         var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
         var hit = understanding.Clauses.Find(understood, context.Policy);
