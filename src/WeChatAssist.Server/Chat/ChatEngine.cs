@@ -75,7 +75,9 @@ internal sealed partial class ChatEngine(
                 || intent is ChatIntent.SubsidisedGroups
                 || (intent is ChatIntent.Students or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))
                 // A freshman's cover start is the 在渝高校 rule's: where his university is, is asked before any date.
-                || (understood.FreshmanPlaceUnknown && intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.Students or ChatIntent.None)))
+                || (understood.FreshmanPlaceUnknown && intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.Students or ChatIntent.None)
+                // "我打算晚点再补交 到时候要好多钱": the day decides the amount and the cover start; it is asked.
+                || (understood.PayDayUnknown && intent is ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.None)))
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             // "残疾人要几级才有资助" asks the condition itself: the clause stating it answers.

@@ -54,6 +54,19 @@ public sealed class SeveralGroupsAndConditionsTests
     }
 
     [Fact]
+    public async Task Paying_later_without_a_day_after_the_window_is_asked_the_day_where_the_amount_still_changes()
+    {
+        var later = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我想过段时间再交 到时候交多少", new DateOnly(2024, 5, 20));
+        var withDay = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我想8月份再交 要多少钱", new DateOnly(2024, 5, 20));
+        var inWindow = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "晚点交行不行 最后哪天", new DateOnly(2023, 11, 20));
+
+        Assert.Contains("哪天交", later.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("元", later.Text, StringComparison.Ordinal);
+        Assert.Contains("1020元", withDay.Text, StringComparison.Ordinal);
+        Assert.Contains("2023年12月31日", inWindow.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task One_person_said_to_be_in_two_groups_gets_one_amount()
     {
         var answer = await new ChatTestEngine().AskAsync("suiping-2025", "我是低保户也是五保户 要交多少", new DateOnly(2024, 10, 20));

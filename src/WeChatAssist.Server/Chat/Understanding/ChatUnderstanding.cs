@@ -12,7 +12,9 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// <param name="Condition">The question deciding membership of a group named under a condition, or null.</param>
 /// <param name="FreshmanPlaceUnknown">A university freshman whose university is not said to be in Chongqing, under a
 /// notice whose freshman cover start is for universities in Chongqing only: his dates depend on it too.</param>
-internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null, bool FreshmanPlaceUnknown = false)
+/// <param name="PayDayUnknown">The resident will pay "later" without a day while the amount or cover start still
+/// changes before the year ends: <see cref="Condition"/> asks the day.</param>
+internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null, bool FreshmanPlaceUnknown = false, bool PayDayUnknown = false)
 {
     /// <summary>The retrieval terms, cut on the first clause lookup and reused by the next ones.</summary>
     public ClauseQuery? ClauseQuery { get; set; }
@@ -104,8 +106,9 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
             // A university named as one in Chongqing ("重庆大学", "西南大学") answers the college-place question too.
             CollegeInChongqing = found.CollegeInChongqing ?? (found.Student == StudentKind.College && conditions.NamesChongqingCollege(canonical) ? true : null),
         };
-        return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found),
-            found.Freshman && GroupConditions.CollegePlaceUnknown(policy, found));
+        var payDay = conditions.PayDayQuestion(canonical, policy, found, today);
+        return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found) ?? payDay,
+            found.Freshman && GroupConditions.CollegePlaceUnknown(policy, found), PayDayUnknown: payDay is not null);
     }
 
     /// <summary>The intent a menu number stands for, or None.</summary>

@@ -19,6 +19,8 @@ internal sealed class GroupConditions
     private readonly string[] _relativeUnless;
     private readonly string _relativeAsk;
     private readonly string[] _householdWords;
+    private string[] _payDayWords = [];
+    private string _payDayAsk = string.Empty;
     private readonly string[] _householdUnless;
     private readonly string[] _householdPartly;
     private readonly string _householdAsk;
@@ -77,11 +79,41 @@ internal sealed class GroupConditions
             throw new InvalidDataException($"{path}: age (ask) and subgroup (ask) are required.");
         }
 
+        if (file.PayDay is { Words.Count: > 0 } && string.IsNullOrWhiteSpace(file.PayDay.Ask))
+        {
+            throw new InvalidDataException($"{path}: payDay needs an ask.");
+        }
+
         return new GroupConditions(rules, [.. file.College.Words.Select(normalize)], file.College.Ask.Trim(), file.Student.Ask.Trim(), file.Relatives, file.Household)
         {
             _ageAsk = file.Age.Ask.Trim(),
             _subgroupAsk = file.Subgroup.Ask.Trim(),
+            _payDayWords = [.. (file.PayDay?.Words ?? []).Select(normalize).Where(w => w.Length > 0)],
+            _payDayAsk = file.PayDay?.Ask.Trim() ?? string.Empty,
         };
+    }
+
+    /// <summary>The question back when the resident will pay "later" without saying when ("我打算晚点再补交 到时候要好多钱")
+    /// after the collection window, and what is due or when cover starts still changes: the day decides, so it is asked
+    /// (null otherwise).</summary>
+    public string? PayDayQuestion(string canonical, InsurancePolicy policy, ChatSlots slots, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(slots);
+        if (_payDayWords.Length == 0 || slots.Date is not null || !_payDayWords.Any(w => canonical.Contains(w, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        // Once the collection window is over, the late regimes still ahead: two or more, and the day decides. (During
+        // the window its deadline and amount answer "later".)
+        if (policy.CollectionWindow.To >= today)
+        {
+            return null;
+        }
+
+        return policy.LateRegimes.Count(r => r.Period.To >= today) >= 2 ? _payDayAsk : null;
     }
 
     /// <summary>Whether several groups named in <paramref name="canonical"/> are several people's groups, each to be
@@ -246,6 +278,8 @@ internal sealed class GroupConditions
         public ConditionRule Age { get; set; } = new();
 
         public ConditionRule Subgroup { get; set; } = new();
+
+        public ConditionRule? PayDay { get; set; }
     }
 
     private sealed class ConditionRule
