@@ -118,8 +118,16 @@ internal static class AnswerComposer
         ArgumentNullException.ThrowIfNull(hit);
         var model = BaseModel(context);
         model["sentence"] = context.Format.Text(hit.Sentence);
-        model["cite"] = context.Format.Cite(context.Policy, [hit.Clause.Citation]);
-        return new ComposedAnswer("clause", model, [hit.Clause.Citation], false);
+        List<Citation> citations = [hit.Clause.Citation];
+        if (hit.Also is { } also)
+        {
+            model["alsoSentence"] = context.Format.Text(also.Sentence);
+            citations.Add(also.Clause.Citation);
+        }
+
+        citations = [.. citations.Distinct()];
+        model["cite"] = context.Format.Cite(context.Policy, citations);
+        return new ComposedAnswer("clause", model, citations, false);
     }
 
     /// <summary>Several people with the same facts ("我们家五口人都交一档", "我和老伴都是低保"): one line per person and the

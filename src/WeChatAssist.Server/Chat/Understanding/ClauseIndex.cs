@@ -14,7 +14,9 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// the clause that it matches best (0 when none): a message much like a question the notice answers in words.</param>
 /// <param name="NoticeMatched">Share of the question's content words found in the notice's own words of the clause
 /// (its residents' questions left out).</param>
-internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0, double ExampleMatched = 0, double NoticeMatched = 0);
+/// <param name="Also">Another clause's sentence that scores nearly as well (its clause and sentence), or null: the
+/// answer may rest on either, so both are said.</param>
+internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0, double ExampleMatched = 0, double NoticeMatched = 0, (PolicyClause Clause, string Sentence)? Also = null);
 
 /// <summary>A message's retrieval terms (jieba words and character bigrams with their weights), cut once.</summary>
 /// <param name="Terms">Term and weight; bigrams are prefixed with U+0001.</param>
@@ -31,6 +33,10 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private const double ExpansionWeight = 0.7;
     private const double UnknownWordShare = 0.5;
     private const double SecondSentenceShare = 0.6;
+
+    // Another clause whose best sentence scores this close to the best is said too: residents' words often fit two
+    // clauses nearly as well ("户口不在这 住了好多年 能在这参保吗": who may enrol, and where those living here enrol).
+    private const double AlsoShare = 0.7;
     private const double PreferredBoost = 1.3;
 
     // "不会用手机 去哪交": what the resident cannot use points away from its clause (the online channels), so its words
@@ -223,6 +229,15 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 second = scores[i] >= scores[bestUnit] * SecondSentenceShare && (second < 0 || scores[i] > scores[second]) ? i : second;
             }
 
+            var also = -1;
+            for (var i = 0; i < count; i++)
+            {
+                if (index.Units[i].Clause != best.Clause && scores[i] >= scores[bestUnit] * AlsoShare && (also < 0 || scores[i] > scores[also]))
+                {
+                    also = i;
+                }
+            }
+
             var sentence = second < 0 || index.Units[second].Sentence.Contains(best.Sentence, StringComparison.Ordinal) || best.Sentence.Contains(index.Units[second].Sentence, StringComparison.Ordinal)
                 ? best.Sentence
                 : second < bestUnit ? index.Units[second].Sentence + best.Sentence : best.Sentence + index.Units[second].Sentence;
@@ -256,7 +271,8 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             // weighs half in the share.
             var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) || index.ExampleIdf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
             var share = said == 0 ? 0 : Math.Min(1, Math.Max(matched, exampleMatched) / said);
-            return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive, said == 0 ? 0 : Math.Min(1, exampleMatched / said), said == 0 ? 0 : Math.Min(1, matched / said));
+            return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive, said == 0 ? 0 : Math.Min(1, exampleMatched / said), said == 0 ? 0 : Math.Min(1, matched / said),
+                also < 0 || index.Units[also].Sentence == sentence ? null : (index.Units[also].Clause, index.Units[also].Sentence));
         }
         finally
         {
