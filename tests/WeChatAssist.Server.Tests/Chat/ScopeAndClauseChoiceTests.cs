@@ -125,4 +125,19 @@ public sealed class ScopeAndClauseChoiceTests
 
         Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("在电脑上的电子税务局能不能交居民医保", "电子税务局")]
+    [InlineData("我可以替我妈交医保吗", null)]
+    public async Task A_message_naming_no_baby_is_never_told_the_notice_is_silent_on_newborns(string question, string? expected)
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", question, new DateOnly(2024, 10, 20));
+
+        Assert.DoesNotContain("新生儿", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("没有写明", answer.Text, StringComparison.Ordinal);
+        if (expected is not null)
+        {
+            Assert.Contains(expected, answer.Text, StringComparison.Ordinal);
+        }
+    }
 }

@@ -80,7 +80,7 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
             }
         }
 
-        var prediction = classifier.Classify(canonical, stripped);
+        var prediction = WithoutUnnamedBaby(classifier.Classify(canonical, stripped), canonical);
         var found = slots.Extract(canonical, policy, today);
         // A household described part by part ("两个大人二档，两个娃一档"): the parts are split before punctuation goes.
         var segments = SegmentSeparators().Split(text);
@@ -110,6 +110,24 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
         return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found) ?? payDay,
             found.Freshman && GroupConditions.CollegePlaceUnknown(policy, found), PayDayUnknown: payDay is not null);
     }
+
+    /// <summary>A newborn reading of a message that names no baby or birth ("在电脑上电子税务局那能交居民医保不",
+    /// "我能帮我妈交医保不") is the classifier's guess from a few shared words: the other reading stands, so the answer
+    /// is never "the notice says nothing about newborns" for a question about something else.</summary>
+    private static IntentPrediction WithoutUnnamedBaby(IntentPrediction prediction, string canonical)
+    {
+        if (prediction.Intent != ChatIntent.Newborn && prediction.RunnerUp != ChatIntent.Newborn || BabyPattern().IsMatch(canonical))
+        {
+            return prediction;
+        }
+
+        return prediction.Intent == ChatIntent.Newborn
+            ? prediction with { Intent = prediction.RunnerUp, Score = prediction.RunnerUpScore, RunnerUp = ChatIntent.None, RunnerUpScore = 0, Ambiguous = false, FellBack = prediction.FellBack || prediction.RunnerUp == ChatIntent.None }
+            : prediction with { RunnerUp = ChatIntent.None, RunnerUpScore = 0, Ambiguous = false };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"新生|出生|刚生|生了|生孩子|生的|出世|满月|月子|婴儿|宝宝|娃娃|刚落地|小孩|小娃|娃儿|孩子|儿子|女儿|闺女|娃")]
+    private static partial System.Text.RegularExpressions.Regex BabyPattern();
 
     /// <summary>The intent a menu number stands for, or None.</summary>
     public ChatIntent MenuIntent(int number)
