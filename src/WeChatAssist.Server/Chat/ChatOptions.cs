@@ -46,7 +46,7 @@ internal sealed class ChatOptions
     /// a message most of whose words one clause of the notice holds is about the notice, whatever the classifier
     /// (trained on far fewer wordings) says. Messages naming another scheme or service are still declined.</summary>
     [Range(0.0, 1.0)]
-    public double ClauseInScopeMinimumMatched { get; set; } = 0.6;
+    public double ClauseInScopeMinimumMatched { get; set; } = 0.5;
 
     /// <summary>The share of a message's content words that one residents' question filed under a clause
     /// (<c>localization/chat/clause-examples.tsv</c>) must hold for the message to be read as that kind of question:
