@@ -415,6 +415,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     private static int MemberCount(string segment)
     {
+        // "就我是低保", "只有我": the person is the one after the adverb.
+        segment = OnlyPattern().Replace(segment, string.Empty);
         // "一家四口", "家里4个人", "仨人一共多少": the household's total, not a member.
         if (segment.Contains('家', StringComparison.Ordinal) && HeadCountPattern().IsMatch(segment)
             || TotalPattern().IsMatch(segment))
@@ -723,6 +725,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"好多|多少|几多|一共|总共|合计")]
     private static partial Regex AmountAskedPattern();
+
+    [GeneratedRegex(@"^(?:就|只有|只|光|仅|就只有)(?=[我俺])")]
+    private static partial Regex OnlyPattern();
 
     [GeneratedRegex(@"^(?:我们|俺们|咱们|我|俺)?(?:老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|俺俩|我们两个|我们两人|俺两口)")]
     private static partial Regex CouplePattern();
