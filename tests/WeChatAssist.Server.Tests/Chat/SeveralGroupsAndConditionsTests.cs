@@ -56,13 +56,19 @@ public sealed class SeveralGroupsAndConditionsTests
     [Fact]
     public async Task Paying_later_without_a_day_after_the_window_is_asked_the_day_where_the_amount_still_changes()
     {
-        var later = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我想过段时间再交 到时候交多少", new DateOnly(2024, 5, 20));
+        var chat = new ChatTestEngine();
+        var later = await chat.AskAsync("dianjiang-xinmin-2024", "我想过段时间再交 到时候交多少", new DateOnly(2024, 5, 20));
+        var day = await chat.AskAsync("dianjiang-xinmin-2024", "8月10号交", new DateOnly(2024, 5, 20));
         var withDay = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我想8月份再交 要多少钱", new DateOnly(2024, 5, 20));
         var inWindow = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "晚点交行不行 最后哪天", new DateOnly(2023, 11, 20));
 
         Assert.Contains("哪天交", later.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("元", later.Text, StringComparison.Ordinal);
         Assert.Contains("1020元", withDay.Text, StringComparison.Ordinal);
+        // The day given continues the question: the late amount, and no unrelated clause under a reply of facts only.
+        Assert.Contains("1020元", day.Text, StringComparison.Ordinal);
+        Assert.Contains("2024年11月9日", day.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("通知原文", day.Text, StringComparison.Ordinal);
         Assert.Contains("2023年12月31日", inWindow.Text, StringComparison.Ordinal);
     }
 

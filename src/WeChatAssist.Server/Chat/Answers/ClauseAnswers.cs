@@ -120,6 +120,12 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
+        // A message of facts only ("8月10号交", "我是低保") says nothing a clause could answer beyond the computed answer.
+        if (understood.Slots.ResidueLength <= 2)
+        {
+            return null;
+        }
+
         var hit = understanding.Clauses.Find(understood, context.Policy);
         if (hit is null)
         {
