@@ -213,6 +213,13 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
+        // "我明天去交还行吧 后天呢": a day and paying is this scheme's question, whatever the classifier read.
+        if (prediction.Intent == ChatIntent.OutOfScope && understood.Slots.Date is not null && PayPattern().IsMatch(understood.Canonical)
+            && !understanding.ClauseWords.ForeignTopic(understood.Clean))
+        {
+            return (ChatIntent.Deadline, prediction.Confidence);
+        }
+
         // "今天交怎么交不上 啥时候能交": when, not how.
         if (prediction.Intent == ChatIntent.HowToPay && TimeAskPattern().IsMatch(understood.Canonical))
         {
@@ -349,6 +356,9 @@ internal sealed partial class ChatEngine(
     // A when-word, then (within a few characters) cover taking effect: 管用, 能用, 生效, 起作用, 享受待遇, 能报.
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了)")]
     private static partial System.Text.RegularExpressions.Regex CoverWhenPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"交|缴|参保")]
+    private static partial System.Text.RegularExpressions.Regex PayPattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();

@@ -138,7 +138,10 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // 免征代缴), is quoted when it states no figure of its own (amounts and dates are the engine's).
         var quoted = hit.Matched >= options.ClauseQuoteMinimumMatched && !hit.Sentence.Any(char.IsAsciiDigit)
             && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
-        var noted = Answers(hit, asksWords: false) && (!cited || quoted) || asksWords && Answers(hit, asksWords: true) && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
+        // "为啥过了六月交要多交那么多钱": the engine gives the figure, the clause the reason, even when the answer cites it.
+        var asksWhy = WhyPattern().IsMatch(understood.Canonical);
+        var noted = Answers(hit, asksWords: false) && (!cited || quoted)
+            || (asksWords || asksWhy) && Answers(hit, asksWords: true) && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
         return noted ? AnswerComposer.Clause(context, hit) with { Template = "clause_note" } : null;
     }
 
@@ -172,6 +175,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     // "好多钱", "交多少": an amount asked ("好多人", "多少次" count something else).
     [System.Text.RegularExpressions.GeneratedRegex(@"多少(?![年天人次遍个])|好多(?![年天人次遍个])|几多|多钱|几块|几百")]
     private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"为啥|为什么|为何|咋个要|怎么要|凭啥|咋要|怎么会")]
+    private static partial System.Text.RegularExpressions.Regex WhyPattern();
 
     // The ways of asking when or how long.
     [System.Text.RegularExpressions.GeneratedRegex(@"哪天|哪一天|几号|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会")]
