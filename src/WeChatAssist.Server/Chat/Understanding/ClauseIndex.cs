@@ -377,32 +377,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
         }
 
-        var documentFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var unit in units)
-        {
-            foreach (var term in unit.Terms.Keys)
-            {
-                documentFrequency[term] = documentFrequency.GetValueOrDefault(term) + 1;
-            }
-        }
-
-        var idf = documentFrequency.ToDictionary(p => p.Key, p => Math.Log(1 + ((units.Count - p.Value + 0.5) / (p.Value + 0.5))), StringComparer.Ordinal);
-        var averageLength = units.Count == 0 ? 1 : units.Average(u => u.Length);
-        var postings = new Dictionary<string, List<(int Unit, double Tf)>>(StringComparer.Ordinal);
-        for (var i = 0; i < units.Count; i++)
-        {
-            foreach (var (term, tf) in units[i].Terms)
-            {
-                if (!postings.TryGetValue(term, out var list))
-                {
-                    postings[term] = list = [];
-                }
-
-                list.Add((i, tf));
-            }
-        }
-
-        var norms = units.Select(u => K1 * (1 - B + (B * u.Length / averageLength))).ToArray();
+        var bySentence = Bm25([.. units.Select(u => u.Terms)]);
 
         // The clauses as documents of their own (a task table is one with its rows).
         var clauseIds = new Dictionary<PolicyClause, int>();
@@ -423,21 +398,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
         }
 
-        var clauseFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
-        var clausePostings = new Dictionary<string, List<(int Clause, double Tf)>>(StringComparer.Ordinal);
-        for (var c = 0; c < clauseDocs.Count; c++)
-        {
-            foreach (var (term, tf) in clauseDocs[c])
-            {
-                clauseFrequency[term] = clauseFrequency.GetValueOrDefault(term) + 1;
-                if (!clausePostings.TryGetValue(term, out var list))
-                {
-                    clausePostings[term] = list = [];
-                }
-
-                list.Add((c, tf));
-            }
-        }
+        var clauses = Bm25(clauseDocs);
 
         // The residents' questions filed under each clause: documents of their own, cut as messages are.
         var exampleClause = new List<int>();
@@ -456,33 +417,34 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
         }
 
-        var exampleFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
-        var examplePostings = new Dictionary<string, List<(int Example, double Tf)>>(StringComparer.Ordinal);
-        for (var e = 0; e < exampleTerms.Count; e++)
+        var residents = Bm25(exampleTerms);
+        return new PolicyIndex(units, bySentence.Idf, bySentence.Postings, bySentence.Norms, clauseOf, clauses.Idf, clauses.Postings, clauses.Norms,
+            [.. exampleClause], [.. exampleTerms], residents.Idf, residents.Postings, residents.Norms);
+    }
+
+    /// <summary>BM25's parts over <paramref name="documents"/> (term → weight): each term's IDF, its postings (the
+    /// documents holding it with its weight there) and each document's length part.</summary>
+    private static (Dictionary<string, double> Idf, Dictionary<string, (int Doc, double Tf)[]> Postings, double[] Norms) Bm25(List<Dictionary<string, double>> documents)
+    {
+        var postings = new Dictionary<string, List<(int Doc, double Tf)>>(StringComparer.Ordinal);
+        for (var d = 0; d < documents.Count; d++)
         {
-            foreach (var (term, tf) in exampleTerms[e])
+            foreach (var (term, tf) in documents[d])
             {
-                exampleFrequency[term] = exampleFrequency.GetValueOrDefault(term) + 1;
-                if (!examplePostings.TryGetValue(term, out var list))
+                if (!postings.TryGetValue(term, out var list))
                 {
-                    examplePostings[term] = list = [];
+                    postings[term] = list = [];
                 }
 
-                list.Add((e, tf));
+                list.Add((d, tf));
             }
         }
 
-        var exampleIdf = exampleFrequency.ToDictionary(p => p.Key, p => Math.Log(1 + ((exampleTerms.Count - p.Value + 0.5) / (p.Value + 0.5))), StringComparer.Ordinal);
-        var averageExample = exampleTerms.Count == 0 ? 1 : exampleTerms.Average(t => t.Values.Sum());
-        var exampleNorms = exampleTerms.Select(t => K1 * (1 - B + (B * t.Values.Sum() / averageExample))).ToArray();
-
-        var clauseIdf = clauseFrequency.ToDictionary(p => p.Key, p => Math.Log(1 + ((clauseDocs.Count - p.Value + 0.5) / (p.Value + 0.5))), StringComparer.Ordinal);
-        var clauseLengths = clauseDocs.Select(t => t.Values.Sum()).ToArray();
-        var averageClause = clauseLengths.Length == 0 ? 1 : clauseLengths.Average();
-        var clauseNorms = clauseLengths.Select(l => K1 * (1 - B + (B * l / averageClause))).ToArray();
-        return new PolicyIndex(units, idf, postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), norms,
-            clauseOf, clauseIdf, clausePostings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), clauseNorms,
-            [.. exampleClause], [.. exampleTerms], exampleIdf, examplePostings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), exampleNorms);
+        var idf = postings.ToDictionary(p => p.Key, p => Math.Log(1 + ((documents.Count - p.Value.Count + 0.5) / (p.Value.Count + 0.5))), StringComparer.Ordinal);
+        var lengths = documents.Select(d => d.Values.Sum()).ToArray();
+        var average = lengths.Length == 0 ? 1 : lengths.Average();
+        var norms = lengths.Select(l => K1 * (1 - B + (B * l / average))).ToArray();
+        return (idf, postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), norms);
     }
 
     private string Canonical(string text) => normalizer.Canonicalize(normalizer.Clean(text));
@@ -558,15 +520,15 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private sealed record PolicyIndex(
         IReadOnlyList<Unit> Units,
         Dictionary<string, double> Idf,
-        Dictionary<string, (int Unit, double Tf)[]> Postings,
+        Dictionary<string, (int Doc, double Tf)[]> Postings,
         double[] Norms,
         int[] ClauseOf,
         Dictionary<string, double> ClauseIdf,
-        Dictionary<string, (int Clause, double Tf)[]> ClausePostings,
+        Dictionary<string, (int Doc, double Tf)[]> ClausePostings,
         double[] ClauseNorms,
         int[] ExampleClause,
         Dictionary<string, double>[] ExampleTerms,
         Dictionary<string, double> ExampleIdf,
-        Dictionary<string, (int Example, double Tf)[]> ExamplePostings,
+        Dictionary<string, (int Doc, double Tf)[]> ExamplePostings,
         double[] ExampleNorms);
 }
