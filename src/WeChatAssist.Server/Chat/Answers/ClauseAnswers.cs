@@ -57,8 +57,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
         // A message much like a question residents ask of this clause in words ("五保户那个补助钱是哪个出的": most of its
         // words are in one such question) is answered by the clause, whatever the computed reading, unless an amount
-        // or a date is asked (or a condition that decides the group is to be asked first).
-        if (!asksComputed && IsLikeExample(hit)
+        // or a date is asked (or a condition that decides the group is to be asked first). The resident's own record
+        // ("我交了没有") is never replaced.
+        if (!asksComputed && IsLikeExample(hit) && composed?.Template is not ("status_paid" or "status_unpaid")
             && !AmountAskPattern().IsMatch(understood.Canonical) && !TimeAskPattern().IsMatch(understood.Canonical) && understood.Slots.Date is null
             && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true)
         {
@@ -188,8 +189,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private static partial System.Text.RegularExpressions.Regex FigurePattern();
 
     // Much like a residents' question filed under the clause (and sharing some words with the clause itself).
+    // A message of one content word ("我交了没有": 交) is like too many questions to be read as any one of them.
     private bool IsLikeExample(ClauseHit hit) =>
-        hit.ExampleMatched >= options.ClauseExampleMinimumMatched && Answers(hit, options.ClauseWordsMinimumMatched);
+        hit.ExampleMatched >= options.ClauseExampleMinimumMatched && hit.SaidWords >= 2 && Answers(hit, options.ClauseWordsMinimumMatched);
 
     private bool Answers(ClauseHit hit, bool asksWords) =>
         Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);

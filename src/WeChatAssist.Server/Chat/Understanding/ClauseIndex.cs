@@ -16,7 +16,8 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// (its residents' questions left out).</param>
 /// <param name="Also">Another clause's sentence that scores nearly as well (its clause and sentence), or null: the
 /// answer may rest on either, so both are said.</param>
-internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0, double ExampleMatched = 0, double NoticeMatched = 0, (PolicyClause Clause, string Sentence)? Also = null);
+/// <param name="SaidWords">How many content words the question has (question words left out).</param>
+internal sealed record ClauseHit(PolicyClause Clause, string Sentence, double Score, double Matched, double Distinctive = 0, double ExampleMatched = 0, double NoticeMatched = 0, (PolicyClause Clause, string Sentence)? Also = null, int SaidWords = 0);
 
 /// <summary>A message's retrieval terms (jieba words and character bigrams with their weights), cut once.</summary>
 /// <param name="Terms">Term and weight; bigrams are prefixed with U+0001.</param>
@@ -272,7 +273,8 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) || index.ExampleIdf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
             var share = said == 0 ? 0 : Math.Min(1, Math.Max(matched, exampleMatched) / said);
             return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive, said == 0 ? 0 : Math.Min(1, exampleMatched / said), said == 0 ? 0 : Math.Min(1, matched / said),
-                also < 0 || index.Units[also].Sentence == sentence ? null : (index.Units[also].Clause, index.Units[also].Sentence));
+                also < 0 || index.Units[also].Sentence == sentence ? null : (index.Units[also].Clause, index.Units[also].Sentence),
+                query.Words?.Length ?? 0);
         }
         finally
         {
