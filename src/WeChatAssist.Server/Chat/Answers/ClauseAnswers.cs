@@ -57,9 +57,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
         // A message much like a question residents ask of this clause in words ("五保户那个补助钱是哪个出的": most of its
         // words are in one such question) is answered by the clause, whatever the computed reading, unless an amount
-        // or a date is asked (or a condition that decides the group is to be asked first). The resident's own record
-        // ("我交了没有") is never replaced.
-        if (!asksComputed && IsLikeExample(hit) && composed?.Template is not ("status_paid" or "status_unpaid")
+        // or a date is asked (or a condition that decides the group is to be asked first). A payment-status reading
+        // ("我家交了没有": the resident's own record, or how to bind) is never replaced.
+        if (!asksComputed && IsLikeExample(hit) && intent != ChatIntent.PaymentStatus
             && !AmountAskPattern().IsMatch(understood.Canonical) && !TimeAskPattern().IsMatch(understood.Canonical) && understood.Slots.Date is null
             && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true)
         {
