@@ -140,4 +140,13 @@ public sealed class ScopeAndClauseChoiceTests
             Assert.Contains(expected, answer.Text, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task A_why_question_about_a_computed_figure_gets_the_reason_from_the_clause_the_figure_rests_on()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "为什么现在交比之前贵这么多", new DateOnly(2024, 7, 10));
+
+        Assert.Contains("1020元", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("各级财政补助", answer.Text, StringComparison.Ordinal);
+    }
 }

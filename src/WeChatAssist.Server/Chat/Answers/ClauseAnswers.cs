@@ -128,6 +128,15 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         }
 
         var hit = understanding.Clauses.Find(understood, context.Policy);
+        // "为啥过了六月交要多交那么多钱": the reason is in the clauses the computed figure rests on; their sentence the
+        // words point to most is said under it.
+        if (WhyPattern().IsMatch(understood.Canonical)
+            && understanding.Clauses.FindWithin(understood, context.Policy, composed.Citations.Select(c => c.ClauseId).ToHashSet(StringComparer.Ordinal)) is { } reason
+            && !composed.Model.Values.OfType<string>().Any(v => v.Contains(reason.Sentence, StringComparison.Ordinal)))
+        {
+            return AnswerComposer.Clause(context, reason with { Also = null }) with { Template = "clause_note" };
+        }
+
         if (hit is null)
         {
             return null;
@@ -177,7 +186,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     [System.Text.RegularExpressions.GeneratedRegex(@"多少(?![年天人次遍个])|好多(?![年天人次遍个])|几多|多钱|几块|几百")]
     private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"为啥|为什么|为何|咋个要|怎么要|凭啥|咋要|怎么会")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"为啥|为什么|为何|凭啥|怎么会|咋个.{0,4}要|怎么.{0,4}要|咋.{0,3}要")]
     private static partial System.Text.RegularExpressions.Regex WhyPattern();
 
     // The ways of asking when or how long.

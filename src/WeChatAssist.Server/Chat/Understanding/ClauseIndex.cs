@@ -130,9 +130,18 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         return Find(understood.ClauseQuery, policy, named);
     }
 
+    /// <summary>The best sentence of the clauses <paramref name="clauseIds"/> for <paramref name="understood"/> (the
+    /// clauses a computed answer rests on, for the reason a why-question asks), or null.</summary>
+    public ClauseHit? FindWithin(UnderstoodMessage understood, InsurancePolicy policy, IReadOnlySet<string> clauseIds)
+    {
+        ArgumentNullException.ThrowIfNull(understood);
+        understood.ClauseQuery ??= Query(understood.Canonical);
+        return Find(understood.ClauseQuery, policy, within: clauseIds);
+    }
+
     /// <summary>The best sentence for <paramref name="query"/>: only the sentences sharing a term with it (the
     /// inverted index built once per policy) are scored.</summary>
-    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy, IReadOnlySet<string>? preferred = null)
+    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy, IReadOnlySet<string>? preferred = null, IReadOnlySet<string>? within = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(policy);
@@ -198,6 +207,14 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 for (var i = 0; i < count; i++)
                 {
                     scores[i] *= preferred.Contains(index.Units[i].Clause.Id) ? PreferredBoost : 1;
+                }
+            }
+
+            if (within is not null)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    scores[i] = within.Contains(index.Units[i].Clause.Id) ? scores[i] : 0;
                 }
             }
 
