@@ -277,6 +277,13 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
+        // "一档二档一个人相差好多": both tiers and a difference asked is the difference between them, not one tier's quote.
+        if (SlotExtractor.NamesBothTiers(understood.Canonical) && DifferencePattern().IsMatch(understood.Canonical)
+            && understood.Slots.Categories.Count == 0 && understood.Slots.People is null)
+        {
+            return (ChatIntent.TierDifference, prediction.Confidence);
+        }
+
         // "奖扶对象一档多少钱": a tier and a group ask the amount, not the difference between tiers.
         if (prediction.Intent == ChatIntent.TierDifference && understood.Slots.Tier is not null
             && (understood.Slots.Categories.Count > 0 || understood.Slots.People is not null || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None))
@@ -356,6 +363,9 @@ internal sealed partial class ChatEngine(
     // A when-word, then (within a few characters) cover taking effect: 管用, 能用, 生效, 起作用, 享受待遇, 能报.
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了)")]
     private static partial System.Text.RegularExpressions.Regex CoverWhenPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"相差|差多少|差好多|差几|差别|区别|差价|差距|多交|少交|多出|贵多少|贵好多|不一样|有啥不同|有什么不同")]
+    private static partial System.Text.RegularExpressions.Regex DifferencePattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"交|缴|参保")]
     private static partial System.Text.RegularExpressions.Regex PayPattern();

@@ -17,6 +17,9 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [Theory]
     // A group and a tier together: the amount for both, not a question back.
     [InlineData("pengshui-2024", "2023-11-15", "五保户交二档要多少", "特困人员", "375元")]
+    // Both tiers and a difference asked: both tiers of the group, and what the second costs more.
+    [InlineData("pengshui-2024", "2023-11-15", "低保户一档和二档差多少", "1档38元，2档375元", "337元")]
+    [InlineData("pengshui-2024", "2023-11-15", "一档跟二档一个人相差好多", "375元", "1档380元")]
     // Everyday names of the notices' groups.
     [InlineData("pengshui-2024", "2023-11-15", "烈士家属交医保多少钱", "重点优抚对象", "0元")]
     [InlineData("pengshui-2024", "2023-11-15", "特扶对象交一档多少", "计生残抚", "0元")]

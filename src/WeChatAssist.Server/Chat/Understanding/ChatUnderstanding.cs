@@ -93,9 +93,9 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
             }
         }
 
-        // Several people and both tiers, but who pays which not told apart: a total for one tier would be a wrong
-        // amount, so each person's choice of tier is quoted instead.
-        if (found.Members.Count == 0 && found.People > 1 && SlotExtractor.NamesBothTiers(canonical))
+        // Both tiers named ("低保户一档和二档差多少", several people not told apart): no one tier is the resident's, so
+        // each tier is quoted (a total for one tier would be a wrong amount).
+        if (found.Members.Count == 0 && SlotExtractor.NamesBothTiers(canonical))
         {
             found = found with { Tier = null };
         }
