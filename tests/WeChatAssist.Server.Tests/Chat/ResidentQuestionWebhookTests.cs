@@ -43,6 +43,7 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("dianjiang-xinmin-2024", "2023-11-15", "我们老两口加上在重庆读大学的孙子 三个人都交一档一共多少", "第3人：1档350元", "1110元")]
     [InlineData("suiping-2025", "2024-10-15", "俺家是独生子女户 俺两口子都交 一共多少", "第2人", "800元")]
     [InlineData("suiping-2025", "2024-10-15", "一家三口 就我是五保 其余两个普通 总共交多少", "第3人", "800元")]
+    [InlineData("suiping-2025", "2024-10-15", "我是独生子女户 就我一个人交 多少钱", "计生户", "个人交400元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -354,6 +354,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         var parts = new List<(int Count, ChatSlots Slots)>();
         var shared = ChatSlots.Empty;
         int? declared = null;
+        var me = -1;
         foreach (var segment in segments)
         {
             if (segment.Length == 0)
@@ -389,8 +390,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 count = 0;
             }
 
-            if (count > 0)
+            // "我是独生子女户 就我一个人交": two parts that each name only me are one person.
+            if (count == 1 && IsMeOnly(segment) && me >= 0)
             {
+                parts[me] = (1, parts[me].Slots.Merge(slots with { People = null }));
+            }
+            else if (count > 0)
+            {
+                me = count == 1 && IsMeOnly(segment) ? parts.Count : me;
                 parts.Add((count, slots));
             }
             else
@@ -412,6 +419,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     /// everyone's.</summary>
     public static bool NamesBothTiers(string canonical) =>
         TierPattern().Matches(canonical).Select(m => m.Groups["t"].Value is "一" or "1" or "低" ? 1 : 2).Distinct().Count() > 1;
+
+    private static bool IsMeOnly(string segment)
+    {
+        // "我一个人", "我自己": still only me.
+        segment = OnlyPattern().Replace(segment, string.Empty).Replace("一个人", string.Empty, StringComparison.Ordinal).Replace("自己", string.Empty, StringComparison.Ordinal);
+        return (segment.StartsWith('我') || segment.StartsWith('俺')) && !(segment.Length >= 2 && segment[1] is '们' or '家')
+            && KinCount(segment) == 0 && !HeadCountPattern().IsMatch(segment) && !MemberPattern().IsMatch(segment) && !ChildrenPattern().IsMatch(segment);
+    }
 
     private static int MemberCount(string segment)
     {
