@@ -88,6 +88,21 @@ public class CategoryLookupTests
     }
 
     [Fact]
+    public void Every_group_of_every_notice_is_reached_by_an_everyday_word_or_is_a_kind_of_one_decided_by_a_condition()
+    {
+        foreach (var policy in Shipped.Catalog.All)
+        {
+            var reached = Words.Value.Words.Keys.Select(w => Words.Value.Resolve(policy, w)?.Code).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var category in policy.Categories)
+            {
+                // 002's 监测对象（风险未消除/已消除）: reached as 监测对象, the risk asked (a condition, not a word).
+                var kindOfReached = reached.Any(code => category.Code.StartsWith(code + "-", StringComparison.Ordinal));
+                Assert.True(reached.Contains(category.Code) || kindOfReached, $"{policy.Id}: no everyday word reaches {category.Name}");
+            }
+        }
+    }
+
+    [Fact]
     public void A_word_listed_twice_is_rejected()
     {
         var ex = Assert.Throws<PolicyLoadException>(() => ResidentWords.Load(new StringReader("words:\n  低保户: [低保对象]\n  低保户: [低保对象]\n"), "w.yaml"));
