@@ -278,7 +278,7 @@ internal sealed partial class ChatEngine(
         }
 
         // "一档二档一个人相差好多": both tiers and a difference asked is the difference between them, not one tier's quote.
-        if (SlotExtractor.NamesBothTiers(understood.Canonical) && DifferencePattern().IsMatch(understood.Canonical)
+        if (understood.Slots.BothTiers && DifferencePattern().IsMatch(understood.Canonical)
             && understood.Slots.Categories.Count == 0 && understood.Slots.People is null)
         {
             return (ChatIntent.TierDifference, prediction.Confidence);

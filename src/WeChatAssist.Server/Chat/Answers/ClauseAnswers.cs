@@ -127,16 +127,17 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
-        var hit = understanding.Clauses.Find(understood, context.Policy);
         // "为啥过了六月交要多交那么多钱": the reason is in the clauses the computed figure rests on; their sentence the
         // words point to most is said under it.
-        if (WhyPattern().IsMatch(understood.Canonical)
+        var asksWhy = WhyPattern().IsMatch(understood.Canonical);
+        if (asksWhy
             && understanding.Clauses.FindWithin(understood, context.Policy, composed.Citations.Select(c => c.ClauseId).ToHashSet(StringComparer.Ordinal)) is { } reason
             && !composed.Model.Values.OfType<string>().Any(v => v.Contains(reason.Sentence, StringComparison.Ordinal)))
         {
             return AnswerComposer.Clause(context, reason with { Also = null }) with { Template = "clause_note" };
         }
 
+        var hit = understanding.Clauses.Find(understood, context.Policy);
         if (hit is null)
         {
             return null;
@@ -148,8 +149,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // 免征代缴), is quoted when it states no figure of its own (amounts and dates are the engine's).
         var quoted = hit.Matched >= options.ClauseQuoteMinimumMatched && !hit.Sentence.Any(char.IsAsciiDigit)
             && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
-        // "为啥过了六月交要多交那么多钱": the engine gives the figure, the clause the reason, even when the answer cites it.
-        var asksWhy = WhyPattern().IsMatch(understood.Canonical);
+        // A why-question: the engine gives the figure, the clause the reason, even when the answer cites it.
         var noted = Answers(hit, asksWords: false) && (!cited || quoted)
             || (asksWords || asksWhy) && Answers(hit, asksWords: true) && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
         return noted ? AnswerComposer.Clause(context, hit) with { Template = "clause_note" } : null;
@@ -190,11 +190,13 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private static partial System.Text.RegularExpressions.Regex WhyPattern();
 
     // The ways of asking when or how long.
-    [System.Text.RegularExpressions.GeneratedRegex(@"哪天|哪一天|几号|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会")]
+    private const string TimeAsk = "哪天|哪一天|几号|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会";
+
+    [System.Text.RegularExpressions.GeneratedRegex(TimeAsk)]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
 
     // 多少/好多/几 before a unit, and the ways of asking when or how long: a figure, not words.
-    [System.Text.RegularExpressions.GeneratedRegex(@"多少|好多|几[块百千元号日月天年个]|哪天|哪一天|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会")]
+    [System.Text.RegularExpressions.GeneratedRegex("多少|好多|几[块百千元号日月天年个]|" + TimeAsk)]
     private static partial System.Text.RegularExpressions.Regex FigurePattern();
 
     // Much like a residents' question filed under the clause (and sharing some words with the clause itself).

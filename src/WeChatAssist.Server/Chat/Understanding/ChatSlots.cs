@@ -16,6 +16,10 @@ internal sealed record ChatSlots
     /// <summary>Tier named (一档 → 1, 二档/高档 → 2).</summary>
     public int? Tier { get; init; }
 
+    /// <summary>The message names both tiers ("三个一档两个二档", "一档二档差多少"), this message only: unless its people are
+    /// told apart, no one tier is the resident's.</summary>
+    public bool BothTiers { get; init; }
+
     /// <summary>Category codes of the account's policy.</summary>
     public IReadOnlyList<string> Categories { get; init; } = [];
 
@@ -116,6 +120,7 @@ internal sealed record ChatSlots
             CollegeInChongqing = newer.CollegeInChongqing ?? CollegeInChongqing,
             ResidueLength = newer.ResidueLength,
             AsksSubsidy = newer.AsksSubsidy,
+            BothTiers = newer.BothTiers,
             // "一档" after "特困户和低保户各交多少" still asks for each group.
             EachGroup = newer.Categories.Count > 0 ? newer.EachGroup : EachGroup,
         };

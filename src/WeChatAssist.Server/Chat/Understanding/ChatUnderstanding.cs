@@ -18,6 +18,10 @@ internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentP
 {
     /// <summary>The retrieval terms, cut on the first clause lookup and reused by the next ones.</summary>
     public ClauseQuery? ClauseQuery { get; set; }
+
+    /// <summary>The clause sentence found for this message in a policy, kept after the first lookup: the choices made
+    /// about one message (scope, the answer, the note under it) ask for it several times.</summary>
+    public (InsurancePolicy Policy, ClauseHit? Hit)? ClauseLookup { get; set; }
 }
 
 /// <summary>The understanding layer: normaliser, slot extractor and intent classifier together.</summary>
@@ -95,7 +99,7 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
 
         // Both tiers named ("低保户一档和二档差多少", several people not told apart): no one tier is the resident's, so
         // each tier is quoted (a total for one tier would be a wrong amount).
-        if (found.Members.Count == 0 && SlotExtractor.NamesBothTiers(canonical))
+        if (found.Members.Count == 0 && found.BothTiers)
         {
             found = found with { Tier = null };
         }

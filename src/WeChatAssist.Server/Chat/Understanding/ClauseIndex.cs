@@ -117,17 +117,24 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     public ClauseHit? Find(string canonical, InsurancePolicy policy) => Find(Query(canonical), policy);
 
     /// <summary>The best sentence for <paramref name="understood"/> in <paramref name="policy"/>'s clauses, or null;
-    /// the message is cut once, whatever the number of lookups.</summary>
+    /// the message is cut and looked up once, whatever the number of calls.</summary>
     public ClauseHit? Find(UnderstoodMessage understood, InsurancePolicy policy)
     {
         ArgumentNullException.ThrowIfNull(understood);
-        understood.ClauseQuery ??= Query(understood.Canonical);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (understood.ClauseLookup is { } done && ReferenceEquals(done.Policy, policy))
+        {
+            return done.Hit;
+        }
+
         // "计生奖扶对象由哪个部门认定": the clauses defining the group named are the likelier answer, when what the group
         // is or who recognises it is asked (not where its subsidy comes from, which another clause says).
         var named = understood.Slots.Categories.Count == 0 || !(words ?? ClauseWords.Empty).AsksDefinition(understood.Canonical)
             ? null
             : understood.Slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>().SelectMany(c => c.Cites).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        return Find(understood.ClauseQuery, policy, named);
+        var hit = Find(QueryOf(understood), policy, named);
+        understood.ClauseLookup = (policy, hit);
+        return hit;
     }
 
     /// <summary>The best sentence of the clauses <paramref name="clauseIds"/> for <paramref name="understood"/> (the
@@ -135,9 +142,11 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     public ClauseHit? FindWithin(UnderstoodMessage understood, InsurancePolicy policy, IReadOnlySet<string> clauseIds)
     {
         ArgumentNullException.ThrowIfNull(understood);
-        understood.ClauseQuery ??= Query(understood.Canonical);
-        return Find(understood.ClauseQuery, policy, within: clauseIds);
+        return Find(QueryOf(understood), policy, within: clauseIds);
     }
+
+    // The message is cut once, whatever the number of lookups.
+    private ClauseQuery QueryOf(UnderstoodMessage understood) => understood.ClauseQuery ??= Query(understood.Canonical);
 
     /// <summary>The best sentence for <paramref name="query"/>: only the sentences sharing a term with it (the
     /// inverted index built once per policy) are scored.</summary>
@@ -157,33 +166,13 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         scores.Clear();
         try
         {
-            foreach (var (term, weight) in query.Terms)
+            index.Sentences.Score(query, scores);
+            if (index.Clauses.Postings.Count > 0)
             {
-                if (index.Postings.TryGetValue(term, out var postings))
-                {
-                    var idf = index.Idf[term];
-                    foreach (var (unit, tf) in postings)
-                    {
-                        scores[unit] += weight * idf * (tf * (K1 + 1)) / (tf + index.Norms[unit]);
-                    }
-                }
-            }
-
-            if (index.ClausePostings.Count > 0)
-            {
-                Span<double> clauseScores = index.ClauseNorms.Length <= 256 ? stackalloc double[index.ClauseNorms.Length] : new double[index.ClauseNorms.Length];
+                var clauseCount = index.Clauses.Norms.Length;
+                Span<double> clauseScores = clauseCount <= 256 ? stackalloc double[clauseCount] : new double[clauseCount];
                 clauseScores.Clear();
-                foreach (var (term, weight) in query.Terms)
-                {
-                    if (index.ClausePostings.TryGetValue(term, out var postings))
-                    {
-                        var idf = index.ClauseIdf[term];
-                        foreach (var (clause, tf) in postings)
-                        {
-                            clauseScores[clause] += weight * idf * (tf * (K1 + 1)) / (tf + index.ClauseNorms[clause]);
-                        }
-                    }
-                }
+                index.Clauses.Score(query, clauseScores);
 
                 for (var i = 0; i < count; i++)
                 {
@@ -266,7 +255,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 if (term[0] != '\u0001' && (best.Terms.ContainsKey(term) || best.ClauseTerms.Contains(term)))
                 {
                     matched += weight;
-                    distinctive = term.Length >= 2 ? Math.Max(distinctive, index.Idf.GetValueOrDefault(term)) : distinctive;
+                    distinctive = term.Length >= 2 ? Math.Max(distinctive, index.Sentences.Idf.GetValueOrDefault(term)) : distinctive;
                 }
             }
 
@@ -280,14 +269,14 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                     if (term[0] != '\u0001' && exampleTerms.ContainsKey(term))
                     {
                         exampleMatched += weight;
-                        distinctive = term.Length >= 2 ? Math.Max(distinctive, index.ExampleIdf.GetValueOrDefault(term)) : distinctive;
+                        distinctive = term.Length >= 2 ? Math.Max(distinctive, index.Examples.Idf.GetValueOrDefault(term)) : distinctive;
                     }
                 }
             }
 
             // A word neither the notice nor a resident's question uses ("屋头", "爸妈") cannot point to any clause: it
             // weighs half in the share.
-            var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Idf.ContainsKey(w.Key) || index.ExampleIdf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
+            var said = query.Words is null ? query.WordWeight : query.Words.Sum(w => index.Sentences.Idf.ContainsKey(w.Key) || index.Examples.Idf.ContainsKey(w.Key) ? w.Value : w.Value * UnknownWordShare);
             var share = said == 0 ? 0 : Math.Min(1, Math.Max(matched, exampleMatched) / said);
             return new ClauseHit(best.Clause, sentence, scores[bestUnit], share, distinctive, said == 0 ? 0 : Math.Min(1, exampleMatched / said), said == 0 ? 0 : Math.Min(1, matched / said),
                 also < 0 || index.Units[also].Sentence == sentence ? null : (index.Units[also].Clause, index.Units[also].Sentence),
@@ -307,19 +296,8 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private static (double Score, int Example)[] BestExamples(ClauseQuery query, PolicyIndex index)
     {
         var exampleScores = new double[index.ExampleClause.Length];
-        foreach (var (term, weight) in query.Terms)
-        {
-            if (index.ExamplePostings.TryGetValue(term, out var postings))
-            {
-                var idf = index.ExampleIdf[term];
-                foreach (var (example, tf) in postings)
-                {
-                    exampleScores[example] += weight * idf * (tf * (K1 + 1)) / (tf + index.ExampleNorms[example]);
-                }
-            }
-        }
-
-        var best = new (double Score, int Example)[index.ClauseNorms.Length];
+        index.Examples.Score(query, exampleScores);
+        var best = new (double Score, int Example)[index.Clauses.Norms.Length];
         Array.Fill(best, (0, -1));
         for (var e = 0; e < exampleScores.Length; e++)
         {
@@ -424,26 +402,26 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         var exampleTerms = new List<Dictionary<string, double>>();
         foreach (var (numbering, text) in (examples ?? ClauseExamples.Empty).For(policy.Id))
         {
-            // "四" is the whole part: its paragraphs numbered "四（第三段）" hold it too.
-            foreach (var (clause, at) in clauseIds.Where(c => c.Key.Numbering == numbering || c.Key.Numbering.StartsWith(numbering + "（第", StringComparison.Ordinal)))
+            var terms = Terms(Canonical(text), question: true);
+            if (terms.Count == 0)
             {
-                var terms = Terms(Canonical(text), question: true);
-                if (terms.Count > 0)
-                {
-                    exampleClause.Add(at);
-                    exampleTerms.Add(terms);
-                }
+                continue;
+            }
+
+            // "四" is the whole part: its paragraphs numbered "四（第三段）" hold it too.
+            foreach (var (_, at) in clauseIds.Where(c => c.Key.Numbering == numbering || c.Key.Numbering.StartsWith(numbering + "（第", StringComparison.Ordinal)))
+            {
+                exampleClause.Add(at);
+                exampleTerms.Add(terms);
             }
         }
 
-        var residents = Bm25(exampleTerms);
-        return new PolicyIndex(units, bySentence.Idf, bySentence.Postings, bySentence.Norms, clauseOf, clauses.Idf, clauses.Postings, clauses.Norms,
-            [.. exampleClause], [.. exampleTerms], residents.Idf, residents.Postings, residents.Norms);
+        return new PolicyIndex(units, bySentence, clauseOf, clauses, [.. exampleClause], [.. exampleTerms], Bm25(exampleTerms));
     }
 
     /// <summary>BM25's parts over <paramref name="documents"/> (term → weight): each term's IDF, its postings (the
     /// documents holding it with its weight there) and each document's length part.</summary>
-    private static (Dictionary<string, double> Idf, Dictionary<string, (int Doc, double Tf)[]> Postings, double[] Norms) Bm25(List<Dictionary<string, double>> documents)
+    private static Bm25Corpus Bm25(List<Dictionary<string, double>> documents)
     {
         var postings = new Dictionary<string, List<(int Doc, double Tf)>>(StringComparer.Ordinal);
         for (var d = 0; d < documents.Count; d++)
@@ -463,7 +441,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         var lengths = documents.Select(d => d.Values.Sum()).ToArray();
         var average = lengths.Length == 0 ? 1 : lengths.Average();
         var norms = lengths.Select(l => K1 * (1 - B + (B * l / average))).ToArray();
-        return (idf, postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), norms);
+        return new Bm25Corpus(idf, postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), norms);
     }
 
     private string Canonical(string text) => normalizer.Canonicalize(normalizer.Clean(text));
@@ -533,21 +511,37 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 
     private sealed record Unit(PolicyClause Clause, string Sentence, Dictionary<string, double> Terms, double Length, HashSet<string> ClauseTerms);
 
-    // Postings: term → the sentences holding it with its frequency there; Norms: BM25's length part per sentence.
-    // ClauseOf: each sentence's clause; the Clause* members are the same BM25 parts over whole clauses; the Example*
-    // members over the residents' questions filed under a clause (ExampleClause: the clause of each).
+    /// <summary>BM25's parts over one set of documents.</summary>
+    /// <param name="Idf">Each term's IDF.</param>
+    /// <param name="Postings">Term → the documents holding it with its weight there.</param>
+    /// <param name="Norms">Each document's length part.</param>
+    private sealed record Bm25Corpus(Dictionary<string, double> Idf, Dictionary<string, (int Doc, double Tf)[]> Postings, double[] Norms)
+    {
+        /// <summary>Adds each document's BM25 score for <paramref name="query"/> to <paramref name="scores"/>.</summary>
+        public void Score(ClauseQuery query, Span<double> scores)
+        {
+            foreach (var (term, weight) in query.Terms)
+            {
+                if (Postings.TryGetValue(term, out var postings))
+                {
+                    var idf = Idf[term];
+                    foreach (var (doc, tf) in postings)
+                    {
+                        scores[doc] += weight * idf * (tf * (K1 + 1)) / (tf + Norms[doc]);
+                    }
+                }
+            }
+        }
+    }
+
+    // Sentences: the notice's sentences; ClauseOf: each sentence's clause; Clauses: the same BM25 parts over whole
+    // clauses; Examples: over the residents' questions filed under a clause (ExampleClause: the clause of each).
     private sealed record PolicyIndex(
         IReadOnlyList<Unit> Units,
-        Dictionary<string, double> Idf,
-        Dictionary<string, (int Doc, double Tf)[]> Postings,
-        double[] Norms,
+        Bm25Corpus Sentences,
         int[] ClauseOf,
-        Dictionary<string, double> ClauseIdf,
-        Dictionary<string, (int Doc, double Tf)[]> ClausePostings,
-        double[] ClauseNorms,
+        Bm25Corpus Clauses,
         int[] ExampleClause,
         Dictionary<string, double>[] ExampleTerms,
-        Dictionary<string, double> ExampleIdf,
-        Dictionary<string, (int Doc, double Tf)[]> ExamplePostings,
-        double[] ExampleNorms);
+        Bm25Corpus Examples);
 }

@@ -173,7 +173,7 @@ internal sealed class GroupConditions
         }
 
         // Several people and both tiers, the parts not told apart ("五口人有的交一档有的交二档"): who pays which is asked.
-        if (slots.People is >= 2 && slots.Members.Count == 0 && SlotExtractor.NamesBothTiers(canonical))
+        if (slots.People is >= 2 && slots.Members.Count == 0 && slots.BothTiers)
         {
             return _householdAsk;
         }

@@ -249,11 +249,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         int? tier = null;
-        if (TierPattern().Match(canonical) is { Success: true } tierMatch)
+        var tiers = TierPattern().Matches(canonical);
+        if (tiers.Count > 0)
         {
-            var t = tierMatch.Groups["t"].Value;
-            tier = t is "一" or "1" or "低" ? 1 : 2;
-            Consume(consumed, tierMatch.Index, tierMatch.Length);
+            tier = TierOf(tiers[0]);
+            Consume(consumed, tiers[0].Index, tiers[0].Length);
         }
 
         var student = StudentKind.None;
@@ -319,6 +319,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         return new ChatSlots
         {
             Tier = tier,
+            BothTiers = tiers.Select(TierOf).Distinct().Count() > 1,
             Categories = categories,
             Ordinary = ordinary,
             AmountFen = amount,
@@ -415,10 +416,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         return [.. parts.Select(p => new HouseholdMember(p.Count, shared.Merge(p.Slots with { People = null }) with { Date = p.Slots.Date ?? shared.Date }))];
     }
 
-    /// <summary>The message names both tiers ("三个一档两个二档"): unless its people are told apart, no one tier is
-    /// everyone's.</summary>
-    public static bool NamesBothTiers(string canonical) =>
-        TierPattern().Matches(canonical).Select(m => m.Groups["t"].Value is "一" or "1" or "低" ? 1 : 2).Distinct().Count() > 1;
+    private static int TierOf(Match tier) => tier.Groups["t"].Value is "一" or "1" or "低" ? 1 : 2;
 
     private static bool IsMeOnly(string segment)
     {
