@@ -149,4 +149,13 @@ public sealed class ScopeAndClauseChoiceTests
         Assert.Contains("1020元", answer.Text, StringComparison.Ordinal);
         Assert.Contains("各级财政补助", answer.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_question_about_the_residents_own_record_gets_no_clause_of_the_notice_under_it()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "我交了没有", new DateOnly(2023, 11, 15));
+
+        Assert.StartsWith("status_", answer.Template, StringComparison.Ordinal);
+        Assert.DoesNotContain("通知原文", answer.Text, StringComparison.Ordinal);
+    }
 }

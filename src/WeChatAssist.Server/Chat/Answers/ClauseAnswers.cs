@@ -138,7 +138,8 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         }
 
         var hit = understanding.Clauses.Find(understood, context.Policy);
-        if (hit is null)
+        // A message of one content word ("我交了没有": 交) is like too many clauses for one of them to follow the answer.
+        if (hit is null || hit.SaidWords < 2)
         {
             return null;
         }
