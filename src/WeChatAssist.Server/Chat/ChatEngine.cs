@@ -73,7 +73,7 @@ internal sealed partial class ChatEngine(
         else if (understood.Condition is { } condition && understood.Menu is null && !continues
             && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
                 || intent is ChatIntent.SubsidisedGroups
-                || (intent is ChatIntent.Students or ChatIntent.None && AmountAskPattern().IsMatch(understood.Canonical))
+                || (intent is ChatIntent.Students or ChatIntent.None && AskedFigure.Amount().IsMatch(understood.Canonical))
                 // A freshman's cover start is the 在渝高校 rule's: where his university is, is asked before any date.
                 || (understood.FreshmanPlaceUnknown && intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.Students or ChatIntent.None)
                 // "我打算晚点再补交 到时候要好多钱": the day decides the amount and the cover start; it is asked.
@@ -92,7 +92,7 @@ internal sealed partial class ChatEngine(
             // A weak guess ("你叫什么名字") still gets the numbered choice.
             var weak = understood.Prediction.Score < options.MinimumScore * 1.5;
             // "学生医保多少钱": an amount asked of an amount reading is computed, not a clause about the group.
-            var amountAsked = AmountAskPattern().IsMatch(understood.Canonical) && IsAmountLike(understood.Prediction.Intent);
+            var amountAsked = AskedFigure.Amount().IsMatch(understood.Canonical) && IsAmountLike(understood.Prediction.Intent);
             composed = !amountAsked && ClauseFor(understood, context, intent) is { } byClause
                 ? byClause
                 : weak
@@ -201,14 +201,14 @@ internal sealed partial class ChatEngine(
         }
 
         // "有港澳台居住证的交多少", "外地户口在这交多少": who may enrol is answered by what they pay when that is asked.
-        if (prediction.Intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration && AmountAskPattern().IsMatch(understood.Canonical)
+        if (prediction.Intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration && AskedFigure.Amount().IsMatch(understood.Canonical)
             && !prediction.Ambiguous)
         {
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
         // "没得职工医保的交二档要好多": a tier is this scheme's, whatever other insurance the message mentions.
-        if (prediction.Intent == ChatIntent.OutOfScope && understood.Slots.Tier is not null && AmountAskPattern().IsMatch(understood.Canonical))
+        if (prediction.Intent == ChatIntent.OutOfScope && understood.Slots.Tier is not null && AskedFigure.Amount().IsMatch(understood.Canonical))
         {
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
@@ -227,7 +227,7 @@ internal sealed partial class ChatEngine(
         }
 
         // "刚生的小孩交多少" where the notice has no newborn rule: the one standard every resident pays.
-        if (prediction.Intent == ChatIntent.Newborn && policy.Newborn is null && AmountAskPattern().IsMatch(understood.Canonical))
+        if (prediction.Intent == ChatIntent.Newborn && policy.Newborn is null && AskedFigure.Amount().IsMatch(understood.Canonical))
         {
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
@@ -372,8 +372,4 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
-
-    // "好多年", "多少次" count something else than money.
-    [System.Text.RegularExpressions.GeneratedRegex(@"多少(?![年天人次遍])|好多(?![年天人次遍])|几多|多钱|交几|要几")]
-    private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
 }

@@ -35,7 +35,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null
             // "娃儿在县里上学 交学生医保好多": an amount asked for someone the message describes.
             // ("脱贫户参保率要求多少" asks a rate, not money).
-            || AmountAskPattern().IsMatch(understood.Canonical) && !understood.Canonical.Contains('率', StringComparison.Ordinal)
+            || AskedFigure.Amount().IsMatch(understood.Canonical) && !understood.Canonical.Contains('率', StringComparison.Ordinal)
                 && (understood.Slots.HasResidentFacts || understood.Slots.Student != Policy.StudentKind.None);
         var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
         var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
@@ -60,7 +60,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // or a date is asked (or a condition that decides the group is to be asked first). A payment-status reading
         // ("我家交了没有": the resident's own record, or how to bind) is never replaced.
         if (!asksComputed && IsLikeExample(hit) && intent != ChatIntent.PaymentStatus
-            && !AmountAskPattern().IsMatch(understood.Canonical) && !TimeAskPattern().IsMatch(understood.Canonical) && understood.Slots.Date is null
+            && !AskedFigure.Amount().IsMatch(understood.Canonical) && !TimeAskPattern().IsMatch(understood.Canonical) && understood.Slots.Date is null
             && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true)
         {
             return AnswerComposer.Clause(context, hit);
@@ -182,10 +182,6 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             || slots.Tier is not null || slots.Categories.Count > 0 || slots.People is not null || slots.Date is not null
             || slots.AmountFen is not null || slots.BirthDate is not null || slots.Newborn || slots.Age is not null;
     }
-
-    // "好多钱", "交多少": an amount asked ("好多人", "多少次" count something else).
-    [System.Text.RegularExpressions.GeneratedRegex(@"多少(?![年天人次遍个])|好多(?![年天人次遍个])|几多|多钱|几块|几百")]
-    private static partial System.Text.RegularExpressions.Regex AmountAskPattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"为啥|为什么|为何|凭啥|怎么会|咋个.{0,4}要|怎么.{0,4}要|咋.{0,3}要")]
     private static partial System.Text.RegularExpressions.Regex WhyPattern();
