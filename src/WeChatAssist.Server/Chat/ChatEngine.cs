@@ -74,6 +74,7 @@ internal sealed partial class ChatEngine(
             && (intent is ChatIntent.AmountDue or ChatIntent.TierDifference
                 || intent is ChatIntent.SubsidisedGroups
                 || (intent is ChatIntent.Students or ChatIntent.None && AskedFigure.Amount().IsMatch(understood.Canonical))
+                || GroupPaysAsked(understood, intent)
                 // A freshman's cover start is the 在渝高校 rule's: where his university is, is asked before any date.
                 || (understood.FreshmanPlaceUnknown && intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.Students or ChatIntent.None)
                 // "我打算晚点再补交 到时候要好多钱": the day decides the amount and the cover start; it is asked.
@@ -82,6 +83,7 @@ internal sealed partial class ChatEngine(
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             // "残疾人要几级才有资助" asks the condition itself: the clause stating it answers.
             var ask = AnswerComposer.AskCondition(context, condition);
+            intent = GroupPaysAsked(understood, intent) ? ChatIntent.AmountDue : intent;
             composed = ClauseFor(understood, context, intent, ask) ?? ask;
             intent = intent == ChatIntent.None ? ChatIntent.AmountDue : intent;
         }
@@ -369,6 +371,10 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"交|缴|参保")]
     private static partial System.Text.RegularExpressions.Regex PayPattern();
+
+    // "俺家是监测户 这医保咋交": how a group named pays is first what it pays, which the condition decides.
+    private static bool GroupPaysAsked(UnderstoodMessage understood, ChatIntent intent) =>
+        intent is ChatIntent.None or ChatIntent.HowToPay && understood.Condition is not null && AskedFigure.HowGroupPays().IsMatch(understood.Canonical);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();

@@ -8,4 +8,8 @@ internal static partial class AskedFigure
     /// <summary>"好多钱", "交多少", "要几百": an amount is asked ("好多年", "多少次", "好多人", "多少个" count something else).</summary>
     [GeneratedRegex(@"多少(?![年天人次遍个])|好多(?![年天人次遍个])|几多|多钱|交几|要几|几块|几百")]
     public static partial Regex Amount();
+
+    /// <summary>"这医保咋交", "我们这种怎么交": how to pay asked without naming a way or a place to pay.</summary>
+    [GeneratedRegex(@"^(?!.*(微信|支付宝|手机|网上|线上|银行|哪里|哪儿|哪个|去哪|在哪|现金|APP|app|公众号|小程序)).*(咋个?交|怎么交|怎样交|如何交)")]
+    public static partial Regex HowGroupPays();
 }
