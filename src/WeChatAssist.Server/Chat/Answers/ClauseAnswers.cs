@@ -141,7 +141,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // A message of one content word ("我交了没有": 交) is like too many clauses for one of them to follow the answer.
         if (hit is null || hit.SaidWords < 2)
         {
-            return null;
+            return GroupNote(understood, context, composed);
         }
 
         var asksWords = understanding.ClauseWords.AsksWords(understood.Canonical);
@@ -153,7 +153,26 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // A why-question: the engine gives the figure, the clause the reason, even when the answer cites it.
         var noted = Answers(hit, asksWords: false) && (!cited || quoted)
             || (asksWords || asksWhy) && Answers(hit, asksWords: true) && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
-        return noted ? AnswerComposer.Clause(context, hit) with { Template = "clause_note" } : null;
+        return noted ? AnswerComposer.Clause(context, hit) with { Template = "clause_note" } : GroupNote(understood, context, composed);
+    }
+
+    // "吃低保的医保县里管不管", "返贫了的补几成", "艾滋病人参保有没有照顾 这个谁来认定": a group named and words asked
+    // about it, not a figure: under its amount, the group's own clause sentence the words point to (who recognises
+    // it, what share is paid, how it is paid).
+    private ComposedAnswer? GroupNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
+    {
+        if (understood.Slots.Categories.Count == 0 || AskedFigure.Amount().IsMatch(understood.Canonical) || TimeAskPattern().IsMatch(understood.Canonical))
+        {
+            return null;
+        }
+
+        var groups = understood.Slots.Categories.Select(context.Policy.FindCategoryByCode).OfType<SubsidyCategory>().ToList();
+        var own = groups.SelectMany(c => c.Cites).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        string[] names = [.. groups.SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0]))];
+        return understanding.Clauses.FindWithin(understood, context.Policy, own, names) is { } hit
+            && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal))
+            ? AnswerComposer.Clause(context, hit with { Also = null }) with { Template = "clause_note" }
+            : null;
     }
 
     /// <summary>Whether the message is another county's or another scheme's question, which no clause answers.</summary>

@@ -139,10 +139,10 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 
     /// <summary>The best sentence of the clauses <paramref name="clauseIds"/> for <paramref name="understood"/> (the
     /// clauses a computed answer rests on, for the reason a why-question asks), or null.</summary>
-    public ClauseHit? FindWithin(UnderstoodMessage understood, InsurancePolicy policy, IReadOnlySet<string> clauseIds)
+    public ClauseHit? FindWithin(UnderstoodMessage understood, InsurancePolicy policy, IReadOnlySet<string> clauseIds, IReadOnlyCollection<string>? naming = null)
     {
         ArgumentNullException.ThrowIfNull(understood);
-        return Find(QueryOf(understood), policy, within: clauseIds);
+        return Find(QueryOf(understood), policy, within: clauseIds, naming: naming);
     }
 
     // The message is cut once, whatever the number of lookups.
@@ -150,7 +150,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 
     /// <summary>The best sentence for <paramref name="query"/>: only the sentences sharing a term with it (the
     /// inverted index built once per policy) are scored.</summary>
-    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy, IReadOnlySet<string>? preferred = null, IReadOnlySet<string>? within = null)
+    public ClauseHit? Find(ClauseQuery query, InsurancePolicy policy, IReadOnlySet<string>? preferred = null, IReadOnlySet<string>? within = null, IReadOnlyCollection<string>? naming = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(policy);
@@ -203,7 +203,8 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             {
                 for (var i = 0; i < count; i++)
                 {
-                    scores[i] = within.Contains(index.Units[i].Clause.Id) ? scores[i] : 0;
+                    // A clause listing many groups ("三、"): only the sentences naming the group asked about.
+                    scores[i] = within.Contains(index.Units[i].Clause.Id) && (naming is null || naming.Any(index.Units[i].Sentence.Contains)) ? scores[i] : 0;
                 }
             }
 
