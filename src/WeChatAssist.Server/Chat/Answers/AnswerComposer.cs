@@ -552,6 +552,12 @@ internal static class AnswerComposer
             model["deadlineToday"] = deadline == context.Today;
         }
 
+        // "等到元旦以后交中不中" asked inside the window: the window's last day is said beside the late regime's.
+        if (quote.PaidOn > policy.CollectionWindow.To && context.Today <= policy.CollectionWindow.To)
+        {
+            model["windowEnd"] = format.Date(policy.CollectionWindow.To);
+        }
+
         model["noDeadline"] = quote.Gaps.HasFlag(QuoteGaps.Deadline);
         model["payable"] = quote.Payable;
         if (!quote.Payable && quote.NextPayableDate is { } next)

@@ -55,36 +55,58 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         DateOnly? date = null;
         var datePeriod = false;
         DateOnly? birthDate = null;
+        // Days said by month and day ("六月份", "12月20号") and by festival or lunar date ("元旦", "正月初九").
+        var said = new List<(int Index, int Length, DateOnly Resolved, DateOnly Earlier, bool HasDay, bool YearSaid)>();
         foreach (Match match in DatePattern().Matches(canonical))
         {
-            if (ResolveDate(match, today) is not { } resolved)
+            if (ResolveDate(match, today) is { } day)
             {
-                continue;
+                said.Add((match.Index, match.Length, day, day.AddYears(-1), match.Groups["d"].Success || match.Groups["id"].Success || match.Groups["end"].Success,
+                    match.Groups["y"].Success || match.Groups["iy"].Success));
             }
+        }
 
+        foreach (var festival in FestivalDays.Find(canonical, today))
+        {
+            // "元旦前交完": a day before which, not the day itself ("元旦前后" is about the day).
+            if (!canonical.AsSpan(festival.Index + festival.Length).StartsWith("前") || canonical.AsSpan(festival.Index + festival.Length).StartsWith("前后"))
+            {
+                if (!said.Any(d => d.Index < festival.Index + festival.Length && festival.Index < d.Index + d.Length))
+                {
+                    said.Add((festival.Index, festival.Length, festival.Date, festival.Earlier, festival.HasDay, false));
+                }
+            }
+        }
+
+        foreach (var match in said.OrderBy(d => d.Index))
+        {
+            var resolved = match.Resolved;
             var after = canonical.AsSpan(match.Index + match.Length);
             var before = canonical.AsSpan(0, match.Index);
             // "过了六月", "九月底都过了", "六月份交的": a day gone by, so a month later in the year than today is last year's.
             // ("过了六月再交", "二月份交的话" are still to come.)
-            var past = (before.EndsWith("过了") || before.EndsWith("过完")) && after.StartsWith("了")
+            // ("元旦过了一月份再交": what follows is still to come.)
+            var past = ((before.EndsWith("过了") || before.EndsWith("过完")) && after.StartsWith("了")
                 || after[..Math.Min(after.Length, 4)].Contains("过了", StringComparison.Ordinal)
-                || (after.StartsWith("交的") || after.StartsWith("份交的")) && !after.Contains("交的话", StringComparison.Ordinal);
-            if (past && resolved > today && !match.Groups["y"].Success && !match.Groups["iy"].Success)
+                || (after.StartsWith("交的") || after.StartsWith("份交的")) && !after.Contains("交的话", StringComparison.Ordinal))
+                && !after.Contains("再交", StringComparison.Ordinal);
+            // ("一月底交的" said in January is this month's end.)
+            if (past && resolved > today && !match.YearSaid && (resolved.Year, resolved.Month) != (today.Year, today.Month))
             {
-                resolved = resolved.AddYears(-1);
+                resolved = match.Earlier;
             }
 
-            var isBirth = after.StartsWith("出生") || after.StartsWith("生") || before.EndsWith("出生于") || before.EndsWith("生于") || before.EndsWith("出生在");
+            var isBirth = after.StartsWith("出生") || after.StartsWith("生") || after.StartsWith("那天生") || after.StartsWith("那天出生") || before.EndsWith("出生于") || before.EndsWith("生于") || before.EndsWith("出生在");
             var length = match.Length;
             if (isBirth)
             {
-                birthDate ??= resolved > today && match.Groups["y"].Length == 0 ? resolved.AddYears(-1) : resolved;
+                birthDate ??= resolved > today && !match.YearSaid ? match.Earlier : resolved;
             }
             else if (date is null)
             {
                 // A month without a day is a period ("二月份交"): its first day decides the regime. "过了六月",
                 // "六月以后" start the day after the period (the next month's first day).
-                var hasDay = match.Groups["d"].Success || match.Groups["id"].Success || match.Groups["end"].Success;
+                var hasDay = match.HasDay;
                 var afterWord = AfterPattern().Match(canonical, match.Index + match.Length);
                 var adjacentAfter = afterWord.Success && afterWord.Index == match.Index + match.Length;
                 if (adjacentAfter || before.EndsWith("过了") || before.EndsWith("过完"))
