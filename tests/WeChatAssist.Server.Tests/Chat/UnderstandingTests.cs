@@ -65,8 +65,39 @@ public sealed class UnderstandingTests
     public void Dates_are_resolved_against_the_business_date(string text, string expected) =>
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Slots(text).Date);
 
+    // Today is 15 November 2023; 春节 2024 is 10 February, so 正月初九 is 18 February.
+    [Theory]
+    [InlineData("元旦以后交", "2024-01-02")]
+    [InlineData("元旦那天交能用吗", "2024-01-01")]
+    [InlineData("正月初九交的话", "2024-02-18")]
+    [InlineData("过年初一去交", "2024-02-10")]
+    [InlineData("春节交行不行", "2024-02-10")]
+    [InlineData("除夕交", "2024-02-09")]
+    [InlineData("腊月再交", "2024-01-11")]
+    [InlineData("腊月二十八交", "2024-02-07")]
+    [InlineData("端午节交", "2024-06-10")]
+    [InlineData("国庆交的", "2023-10-01")]
+    [InlineData("情人节去交", "2024-02-14")]
+    public void Festivals_and_lunar_days_are_resolved_to_their_next_day(string text, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Slots(text).Date);
+
+    [Theory]
+    [InlineData("元旦前交完就行吧")]
+    [InlineData("娃在读初二 交多少")]
+    public void A_day_before_a_festival_or_a_school_year_is_no_payment_day(string text) => Assert.Null(Slots(text).Date);
+
+    [Fact]
+    public void The_end_of_this_month_paid_is_this_month_even_when_said_as_done()
+    {
+        var slots = Layer.Understand("十一月底交的 十二月一号能用不", ChatTestEngine.Catalog.Get("wenxi-2024"), Today).Slots;
+
+        Assert.Equal(new DateOnly(2023, 11, 30), slots.Date);
+    }
+
     [Theory]
     [InlineData("孩子2023年10月5日出生", "2023-10-05")]
+    [InlineData("元旦那天生的宝宝", "2023-01-01")]
+    [InlineData("宝宝国庆节那天出生的", "2023-10-01")]
     [InlineData("宝宝是10月5号出生的", "2023-10-05")]
     public void Birth_dates_are_told_apart_from_payment_dates(string text, string expected)
     {
