@@ -106,9 +106,18 @@ public sealed class ScopeAndClauseChoiceTests
         Assert.DoesNotContain("380元", answer.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_household_with_one_member_in_a_group_whose_subsidy_the_notice_defers_quotes_the_deferral_and_no_amount()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "家里三口人 只有我是低保 一共交多少");
+
+        Assert.Contains("其资助标准按相关文件执行", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[0-9]元", answer.Text);
+    }
+
     [Theory]
     [InlineData("我们全家交医保一共多少")]
-    [InlineData("家里三口人 只有我是低保 一共交多少")]
+    [InlineData("家里三口人 有的是低保 一共交多少")]
     public async Task A_household_without_its_head_count_or_with_a_group_said_of_only_some_is_asked_who_pays(string text)
     {
         var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", text);

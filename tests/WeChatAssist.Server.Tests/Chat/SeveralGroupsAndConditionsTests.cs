@@ -44,6 +44,25 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.DoesNotContain("3775元", answer.Text, StringComparison.Ordinal);
     }
 
+    // 遂平 2025: everyone 400元, 低保 310元 (90元 county subsidy); 垫江新民 2024: 一档 380元, 在渝高校大学生 350元.
+    [Theory]
+    [InlineData("suiping-2025", "家里五口人 我妈吃低保 一共交多少", "1910元")]
+    [InlineData("suiping-2025", "我们家三口人 我是低保", "1110元")]
+    [InlineData("suiping-2025", "俺两口子 俺是低保她不是 交多少", "710元")]
+    [InlineData("suiping-2025", "俺跟老伴俩人交医保一共多少", "800元")]
+    [InlineData("suiping-2025", "在外头打工 给家里两个老人一个娃交医保得多少", "1200元")]
+    [InlineData("suiping-2025", "我和老伴还有个孩子 交多少", "1200元")]
+    [InlineData("suiping-2025", "我和老伴 还有个问题 交多少", "800元")]
+    [InlineData("dianjiang-xinmin-2024", "我和老伴一档 再加个孙孙也一档 一共多少", "1140元")]
+    [InlineData("dianjiang-xinmin-2024", "屋头三个大人都交一档 还有个在重庆读大专的也交一档 一共多少", "1490元")]
+    public async Task Household_members_said_part_by_part_are_counted_once_each_and_the_rest_pay_as_everyone(string policy, string text, string total)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, policy == "suiping-2025" ? new DateOnly(2024, 10, 20) : new DateOnly(2023, 11, 14));
+
+        Assert.Equal("household", answer.Template);
+        Assert.Contains("合计：" + total, answer.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_group_said_of_some_people_not_told_apart_is_asked_back_not_given_to_everyone()
     {

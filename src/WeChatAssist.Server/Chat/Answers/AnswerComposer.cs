@@ -638,6 +638,15 @@ internal static class AnswerComposer
             NationalRuleAnswer.Fill(model, quote, format);
         }
 
+        // "低保户交多少" where the notice defers the group's subsidy ("其资助标准按相关文件执行") and no tier is said: the
+        // group's own clause is what the notice does say.
+        if (template == "not_stated" && !model.ContainsKey("deferring")
+            && (quote.AppliedCategory ?? (context.Slots.Categories.Count > 0 ? context.Slots.Categories[0] : null)) is { } deferred
+            && policy.FindCategoryByCode(deferred) is { Status: SubsidyStatus.NotStated, Cites: [var groupClause, ..] })
+        {
+            model["deferring"] = format.Text(groupClause.Text.Length <= 90 ? groupClause.Text : ClauseIndex.Sentences(groupClause.Text)[0]);
+        }
+
         var pending = template.StartsWith("ask_", StringComparison.Ordinal) ? intent : ChatIntent.None;
         return new ComposedAnswer(template, model, citations, false, pending);
     }

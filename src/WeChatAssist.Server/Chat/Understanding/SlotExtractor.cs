@@ -161,24 +161,34 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         if (HeadCountPattern().Match(canonical) is { Success: true } headCount && !IsConsumed(consumed, headCount.Index, headCount.Length))
         {
             var n = headCount.Groups["n"].Value;
-            people = n.Length == 0 ? 2 : (int?)ChineseNumber.Parse(n is "两" ? "二" : n);
+            people = n.Length == 0 ? 2 : CountOf(n);
             Consume(consumed, headCount.Index, headCount.Length);
             // "我们两口子加两个闺女": more people joined to the head-count are counted too (not the 4 of "一家四口
             // 两个孩子", whose children are inside the head-count: only a joining word adds them).
             if (people is not null && JoinedCountPattern().Match(canonical, headCount.Index + headCount.Length) is { Success: true } joined
-                && ChineseNumber.Parse(joined.Groups["n"].Value is "两" or "俩" ? "二" : joined.Groups["n"].Value) is { } more)
+                && CountOf(joined.Groups["n"].Value) is { } more)
             {
                 people += (int)more;
                 Consume(consumed, joined.Index, joined.Length);
             }
         }
-        else if (ChildrenPattern().Match(canonical) is { Success: true } children && ChineseNumber.Parse(children.Groups["n"].Value is "两" or "俩" ? "二" : children.Groups["n"].Value) is { } count)
+        else if (ChildrenPattern().Matches(canonical) is { Count: > 0 } children)
         {
-            // "两个娃都在重庆读大学", "俩孩子": that many children, plus me and each relative joined to them.
-            var relatives = ConnectorPattern().IsMatch(canonical) ? KinCount(canonical) : 0;
-            people = (int)count + relatives + (relatives > 0 || canonical.Contains("我跟", StringComparison.Ordinal) || canonical.Contains("我和", StringComparison.Ordinal) ? 1 : 0);
-            childrenOnly = people == count;
-            Consume(consumed, children.Index, children.Length);
+            // "两个娃都在重庆读大学", "俩孩子", "两个老人一个娃": that many children and old people, plus me and each
+            // relative joined to them.
+            var count = 0;
+            var others = new StringBuilder(canonical);
+            foreach (Match child in children)
+            {
+                count += child.Groups["n"].Success ? CountOf(child.Groups["n"].Value) ?? 0 : 1;
+                Consume(consumed, child.Index, child.Length);
+                // The people counted here are not counted again as relatives ("还有个孩子", "两个孩子").
+                others.Remove(child.Index, child.Length).Insert(child.Index, new string(' ', child.Length));
+            }
+
+            var relatives = ConnectorPattern().IsMatch(canonical) ? KinCount(others.ToString()) : 0;
+            people = count + relatives + (relatives > 0 || canonical.Contains("我跟", StringComparison.Ordinal) || canonical.Contains("我和", StringComparison.Ordinal) ? 1 : 0);
+            childrenOnly = people == count && !children.Any(c => c.Value.EndsWith("老人", StringComparison.Ordinal) || c.Value.EndsWith("大人", StringComparison.Ordinal));
         }
         else if (ConnectorPattern().IsMatch(canonical))
         {
@@ -378,6 +388,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         var shared = ChatSlots.Empty;
         int? declared = null;
         var me = -1;
+        int? couplePart = null;
         foreach (var segment in segments)
         {
             if (segment.Length == 0)
@@ -393,6 +404,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
             var slots = Extract(segment, policy, today);
             var count = MemberCount(segment);
+            // "家里五口人", "我们家三口人": the household's total.
+            if (count == 0 && declared is null && slots.People is { } size && segment.Contains('家', StringComparison.Ordinal) && HeadCountPattern().IsMatch(segment))
+            {
+                declared = size;
+            }
+
             // "三个人都交二档", "两人先交多少", "两个人交一档好多钱": a head count that says what all do, nothing of its
             // own, or only the tier while asking the sum, is the household's total; its facts are everyone's.
             // "三个都交一档": everyone, so the household's total with its facts everyone's.
@@ -421,12 +438,28 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             else if (count > 0)
             {
                 me = count == 1 && IsMeOnly(segment) ? parts.Count : me;
+                couplePart = partOfHousehold && count == 2 && couplePart is null ? parts.Count : couplePart;
                 parts.Add((count, slots));
             }
             else
             {
                 shared = shared.Merge(slots with { People = null });
             }
+        }
+
+        // "俺两口子 俺是低保她不是": the couple is the household's total when a later part is one of them.
+        if (declared is null && couplePart is { } pair && me > pair)
+        {
+            declared = parts[pair].Count;
+            parts.RemoveAt(pair);
+        }
+
+        // "家里五口人 我妈吃低保", "一家四口 两个孩子上学": the members said are some of the total; the rest are said
+        // nothing special of, so they pay as everyone does (with the facts said of all).
+        // ("还有的不是", split after 还有: some of the rest, not all of them; who is who is asked.)
+        if (declared is { } householdSize && parts.Count > 0 && parts.Sum(p => p.Count) < householdSize && !segments.Any(s => s.StartsWith('的') || s.Contains("有的", StringComparison.Ordinal)))
+        {
+            parts.Add((householdSize - parts.Sum(p => p.Count), ChatSlots.Empty));
         }
 
         // Parts that do not add up to the total said: the bot cannot tell who is who, so it does not split.
@@ -437,6 +470,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
         return [.. parts.Select(p => new HouseholdMember(p.Count, shared.Merge(p.Slots with { People = null }) with { Date = p.Slots.Date ?? shared.Date }))];
     }
+
+    // "两", "俩", "仨" and the digits residents use for a number of people.
+    private static int? CountOf(string n) => (int?)ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n });
 
     private static int TierOf(Match tier) => tier.Groups["t"].Value is "一" or "1" or "低" ? 1 : 2;
 
@@ -746,13 +782,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"年后|过完年|过了年|过年后|过年以后|开年|开春")]
     private static partial Regex NewYearPattern();
 
-    [GeneratedRegex(@"(?<n>[两二三四五六七八九十仨]|\d{1,2})(?:口人|口子|口|个人|人)(?!员)|老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|我们两个|我们两人")]
+    [GeneratedRegex(@"(?<n>[两俩二三四五六七八九十仨]|\d{1,2})(?:口人|口子|口|个人|人)(?!员)|老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|俺俩|我们两个|我们两人")]
     private static partial Regex HeadCountPattern();
 
-    [GeneratedRegex(@"(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|学生|大学生|老人)")]
+    [GeneratedRegex(@"(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|学生|大学生|老人|大人)|(?<n>一)个(?:娃儿?|孩子|小孩|学生|大学生|老人|大人)|(?:还有|再加上?|加上|外加|另外)(?<n>一)?个(?!人|问题|事|疑问|情况|地方|东西)(?:娃儿?|孩子|小孩|孙子|孙女|孙孙|闺女|儿子|女儿|老人|学生|大学生)?")]
     private static partial Regex ChildrenPattern();
 
-    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?|(?<n>[一两俩仨二三四五六七八九十]|\d)个(?=都?交|都?是|都?买|都?参)")]
+    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?|^(?:还有|再加上?|加上|外加|另外)(?<n>[一两俩二三])?个(?!问题|事|疑问|情况|地方|东西)|^个(?!人|问题|事|疑问|情况|地方|东西)|(?<n>[一两俩仨二三四五六七八九十]|\d)个(?=都?交|都?是|都?买|都?参)")]
     private static partial Regex MemberPattern();
 
     [GeneratedRegex(@"一共|总共|共计|合计|加起来")]
@@ -804,7 +840,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?:没有|没|不是|不属于|非|无)$")]
     private static partial Regex NegationPattern();
 
-    [GeneratedRegex(@"(?:我|俺)?(?:爸妈|爹妈|爹娘|父母|公婆)|爷爷奶奶|姥姥姥爷|老伴儿?|老公|老婆子|老婆|老汉|老头子?|老太婆|老太太|老爷子|婆娘|堂客|孙娃|幺儿|闺女|儿媳妇|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|俺爹|俺娘|公公|婆婆|爷爷|奶奶|姥姥|姥爷|外公|外婆|哥哥|姐姐|弟弟|妹妹")]
+    [GeneratedRegex(@"(?:我|俺)?(?:爸妈|爹妈|爹娘|父母|公婆)|爷爷奶奶|姥姥姥爷|老伴儿?|老公|老婆子|老婆|老汉|老头子?|老太婆|老太太|老爷子|婆娘|堂客|孙娃|孙孙|孙儿|幺儿|闺女|儿媳妇|媳妇|爱人|丈夫|妻子|儿子|女儿|儿媳|女婿|孙子|孙女|外孙女?|孩子|娃|老爸|老妈|父亲|母亲|爸爸|妈妈|我爸|我妈|俺爹|俺娘|公公|婆婆|爷爷|奶奶|姥姥|姥爷|外公|外婆|哥哥|姐姐|弟弟|妹妹")]
     private static partial Regex KinPattern();
 
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
