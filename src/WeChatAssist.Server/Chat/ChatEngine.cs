@@ -215,8 +215,10 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
-        // "我明天去交还行吧 后天呢": a day and paying is this scheme's question, whatever the classifier read.
-        if (prediction.Intent == ChatIntent.OutOfScope && understood.Slots.Date is not null && PayPattern().IsMatch(understood.Canonical)
+        // "我明天去交还行吧 后天呢": a day and paying is this scheme's question, whatever the classifier read;
+        // "在外地打工 过年回来再交来得及不": whether a day is still in time, not how to enrol.
+        if ((prediction.Intent == ChatIntent.OutOfScope || prediction.Intent == ChatIntent.HowToRegister && InTimePattern().IsMatch(understood.Canonical))
+            && understood.Slots.Date is not null && PayPattern().IsMatch(understood.Canonical)
             && !understanding.ClauseWords.ForeignTopic(understood.Clean))
         {
             return (ChatIntent.Deadline, prediction.Confidence);
@@ -240,10 +242,21 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.Deadline, prediction.Confidence);
         }
 
-        // "好久能报", "从哪天开始能用", "管到什么时候": the day cover starts or ends, which the late-payment quote gives.
-        if (prediction.Intent is ChatIntent.Coverage or ChatIntent.PaymentStatus && WhenPattern().IsMatch(understood.Canonical))
+        // "好久能报", "从哪天开始能用", "管到什么时候": the day cover starts or ends, which the late-payment quote gives;
+        // "12月交的 元旦那天看病能用不": a day said and whether cover holds then, the same. ("降压药从啥时候开始能报"
+        // asks when an item the notice names entered the cover, which the coverage answer dates.)
+        if (prediction.Intent is ChatIntent.Coverage or ChatIntent.PaymentStatus
+            && (WhenPattern().IsMatch(understood.Canonical) || understood.Slots.Date is not null && CoverUsePattern().IsMatch(understood.Canonical))
+            && !(prediction.Intent == ChatIntent.Coverage && CoverageItemPattern().IsMatch(understood.Canonical)))
         {
             return (ChatIntent.LatePayment, prediction.Confidence);
+        }
+
+        // "俺家孙子8月8号生的 啥时候之前给他上医保": a birth day and a when: the newborn's last day.
+        if (understood.Slots.BirthDate is not null && policy.Newborn is not null && TimeAskPattern().IsMatch(understood.Canonical)
+            && prediction.Intent is ChatIntent.HowToRegister or ChatIntent.Newborn or ChatIntent.None or ChatIntent.Students)
+        {
+            return (ChatIntent.Deadline, prediction.Confidence);
         }
 
         // "有职工医保了还能参加居民医保吗": a message naming this scheme itself is not declined for the other scheme it
@@ -362,6 +375,13 @@ internal sealed partial class ChatEngine(
     [System.Text.RegularExpressions.GeneratedRegex(@"哪天|几号|好久|多久|什么时候|啥时候|几时|从哪|管到|到哪天|到什么时候|开始能|才能|能报了|开始报|起报|哪一天")]
     private static partial System.Text.RegularExpressions.Regex WhenPattern();
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"能用|管用|能报|可以报|有效|生效")]
+    private static partial System.Text.RegularExpressions.Regex CoverUsePattern();
+
+    // Items of the cover a notice dates ("两病"患者的降压降糖药, 孕期妊娠合并症住院): when they entered it is the coverage answer's.
+    [System.Text.RegularExpressions.GeneratedRegex(@"药|高血压|糖尿病|两病|妊娠|孕|慢病|慢性病")]
+    private static partial System.Text.RegularExpressions.Regex CoverageItemPattern();
+
     // A when-word, then (within a few characters) cover taking effect: 管用, 能用, 生效, 起作用, 享受待遇, 能报, 开始管;
     // or which year or day cover lasts to ("管哪一年", "管到什么时候").
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)")]
@@ -369,6 +389,9 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"相差|差多少|差好多|差几|差别|区别|差价|差距|多交|少交|多出|贵多少|贵好多|不一样|有啥不同|有什么不同")]
     private static partial System.Text.RegularExpressions.Regex DifferencePattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"来得及|赶得上|还能交|还可以交|晚不晚|行不行|中不中")]
+    private static partial System.Text.RegularExpressions.Regex InTimePattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"交|缴|参保")]
     private static partial System.Text.RegularExpressions.Regex PayPattern();

@@ -515,6 +515,8 @@ internal static class AnswerComposer
             model["subsidy"] = format.Yuan(subsidy);
             model["funder"] = quote.SubsidyFunder is { } funder ? format.Text(funder) : null;
             model["reimbursed"] = quote.SubsidyMode == SubsidyMode.Reimbursed;
+            // "补完了最后自己落多少钱": what the resident bears once the subsidy is paid back.
+            model["net"] = quote.SubsidyMode == SubsidyMode.Reimbursed && quote.IndividualDueFen is { } paid ? format.Yuan(Math.Max(0, paid - subsidy)) : null;
         }
 
         // "国家给补多少", "个人加国家总共多少": the year's fiscal subsidy per person and what one person's cover costs in
@@ -636,6 +638,13 @@ internal static class AnswerComposer
         if (template == NationalRuleAnswer.Template)
         {
             NationalRuleAnswer.Fill(model, quote, format);
+        }
+
+        // "现在十月份了还补交得到不" after 001's last late day (2024-09-30): the notice did say until when.
+        var lastLate = policy.LateRegimes.Where(r => r.Deadline is not null).Select(r => r.Deadline!.Value).DefaultIfEmpty().Max();
+        if (template == "outside_window" && lastLate != default && quote.PaidOn > lastLate)
+        {
+            model["lateOver"] = format.Date(lastLate);
         }
 
         // "低保户交多少" where the notice defers the group's subsidy ("其资助标准按相关文件执行") and no tier is said: the

@@ -113,6 +113,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 {
                     resolved = hasDay ? resolved.AddDays(1) : new DateOnly(resolved.Year, resolved.Month, 1).AddMonths(1);
                     length += adjacentAfter ? afterWord.Length : 0;
+                    // "过了六月再交" said in August of the benefit year: its June is behind, so after it is now, not
+                    // next year's July (a day of another benefit year).
+                    var lastTime = hasDay ? match.Earlier.AddDays(1) : new DateOnly(match.Earlier.Year, match.Earlier.Month, 1).AddMonths(1);
+                    if (!match.YearSaid && resolved > today && resolved.Year > policy.BenefitYear && lastTime.Year == policy.BenefitYear && lastTime <= today && !past)
+                    {
+                        resolved = today;
+                        hasDay = true;
+                    }
                 }
 
                 date = resolved;
@@ -779,7 +787,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"以后|之后|过后|后(?!天)")]
     private static partial Regex AfterPattern();
 
-    [GeneratedRegex(@"年后|过完年|过了年|过年后|过年以后|开年|开春")]
+    [GeneratedRegex(@"年后|过完年|过了年|过年后|过年以后|过年回来|过年再交|开年|开春")]
     private static partial Regex NewYearPattern();
 
     [GeneratedRegex(@"(?<n>[两俩二三四五六七八九十仨]|\d{1,2})(?:口人|口子|口|个人|人)(?!员)|老两口|两口子|夫妻俩|夫妻两个|我俩|我们俩|咱俩|俺俩|我们两个|我们两人")]
