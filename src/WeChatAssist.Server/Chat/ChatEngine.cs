@@ -94,7 +94,9 @@ internal sealed partial class ChatEngine(
             // A weak guess ("你叫什么名字") still gets the numbered choice.
             var weak = understood.Prediction.Score < options.MinimumScore * 1.5;
             // "学生医保多少钱": an amount asked of an amount reading is computed, not a clause about the group.
-            var amountAsked = AskedFigure.Amount().IsMatch(understood.Canonical) && IsAmountLike(understood.Prediction.Intent);
+            // "冬月再交中不中": a day said to a date reading is the engine's to answer for that day.
+            var amountAsked = AskedFigure.Amount().IsMatch(understood.Canonical) && IsAmountLike(understood.Prediction.Intent)
+                || understood.Slots.Date is not null && understood.Prediction.Intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod;
             composed = !amountAsked && ClauseFor(understood, context, intent) is { } byClause
                 ? byClause
                 : weak

@@ -42,9 +42,10 @@ def to_policy_numbering(clause, known):
 
 
 def test_texts():
-    """Texts of test/ questions (any county): a dev question with the same words is left out of the examples."""
+    """Texts of the evaluation questions (test/, val/, val2/, any county): a question with the same words is left out of
+    the examples, so no evaluation question is answered from its own words."""
     texts = set()
-    for path in glob.glob(os.path.join(HERE, "test", "*.tsv")):
+    for path in (p for split in ("test", "val", "val2") for p in glob.glob(os.path.join(HERE, split, "*.tsv"))):
         with open(path, encoding="utf-8") as f:
             for row in csv.DictReader(f, delimiter="\t"):
                 texts.add(re.sub(r"\s+", "", row["text"]))
@@ -68,7 +69,8 @@ def main():
                 if row["class"] == "clause" and any(re.fullmatch(r"\d+(\.\d+)?(元|人)?", a) for f in row["expect"].split("|") for a in f.split("/")):
                     continue
                 compact = re.sub(r"\s+", "", row["text"])
-                # check.py --leaks looks for every test text of 6+ characters inside the files: none may hold one.
+                # check.py --leaks looks for every test text of 6+ characters inside the files: none may hold one (nor a
+                # validation text).
                 if compact in unseen or any(len(t) >= 6 and t in compact for t in unseen):
                     skipped += 1
                     continue
@@ -82,7 +84,7 @@ def main():
         f.write("policy\tclause\ttext\n")
         for policy, clause, text in rows:
             f.write(f"{policy}\t{clause}\t{text}\n")
-    print(f"{OUT}: {len(rows)} examples ({skipped} left out: they hold the words of a test question)")
+    print(f"{OUT}: {len(rows)} examples ({skipped} left out: they hold the words of an evaluation question)")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // ("我家交了没有": the resident's own record, or how to bind) is never replaced.
         if (!asksComputed && IsLikeExample(hit) && intent != ChatIntent.PaymentStatus
             && !AskedFigure.Amount().IsMatch(understood.Canonical) && !TimeAskPattern().IsMatch(understood.Canonical) && understood.Slots.Date is null
-            && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true)
+            && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true
+            // "为什么现在交比之前贵这么多": the figure is the engine's, the reason follows it as a note.
+            && !(WhyPattern().IsMatch(understood.Canonical) && composed?.Template.StartsWith("quote_", StringComparison.Ordinal) == true))
         {
             return AnswerComposer.Clause(context, hit);
         }
@@ -89,7 +91,8 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         {
             // "特困人员的医保谁给出钱": the quote for the group named stays and the clause follows it as a note;
             // "谁负责收医保": the clause's sentence is the answer.
-            return composed!.Template.StartsWith("quote_", StringComparison.Ordinal) && understood.Slots.HasResidentFacts ? null : AnswerComposer.Clause(context, hit);
+            // ("冬月再交中不中 会不会过期了": a day said is a fact the quote answers for.)
+            return composed!.Template.StartsWith("quote_", StringComparison.Ordinal) && (understood.Slots.HasResidentFacts || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None || WhyPattern().IsMatch(understood.Canonical)) ? null : AnswerComposer.Clause(context, hit);
         }
 
         // A figure computed for a question that asks none ("村卫生室的医生会讲医保政策吗" read as an amount question):
@@ -206,7 +209,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private static partial System.Text.RegularExpressions.Regex WhyPattern();
 
     // The ways of asking when or how long.
-    private const string TimeAsk = "哪天|哪一天|几号|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会";
+    private const string TimeAsk = "哪天|哪一天|几号|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会|哪一年|哪年";
 
     [System.Text.RegularExpressions.GeneratedRegex(TimeAsk)]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();

@@ -249,6 +249,20 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             var sentence = second < 0 || index.Units[second].Sentence.Contains(best.Sentence, StringComparison.Ordinal) || best.Sentence.Contains(index.Units[second].Sentence, StringComparison.Ordinal)
                 ? best.Sentence
                 : second < bestUnit ? index.Units[second].Sentence + best.Sentence : best.Sentence + index.Units[second].Sentence;
+            // A sentence cut at a semicolon goes on in the next ("…正常缴费选择“2024年”；" … "…请选择“特殊人群”"): when the
+            // message's words are there too, both are said.
+            var next = bestUnit + 1;
+            // (A heading's unit already holds the sentence after it.)
+            while (next < count && index.Units[next].Clause == best.Clause && sentence.Contains(index.Units[next].Sentence, StringComparison.Ordinal))
+            {
+                next++;
+            }
+
+            if (sentence.EndsWith(best.Sentence, StringComparison.Ordinal) && best.Sentence.Length > 0 && best.Sentence[^1] is '；' or ';'
+                && next < count && index.Units[next].Clause == best.Clause && scores[next] > 0 && !sentence.Contains(index.Units[next].Sentence, StringComparison.Ordinal))
+            {
+                sentence += index.Units[next].Sentence;
+            }
             double matched = 0;
             double distinctive = 0;
             foreach (var (term, weight) in query.Terms)
