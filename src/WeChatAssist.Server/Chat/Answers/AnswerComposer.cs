@@ -614,6 +614,8 @@ internal static class AnswerComposer
         }
 
         model["afterWindow"] = quote.PaidOn > policy.CollectionWindow.To;
+        // A day after the window asked while it is still open: the window is not over yet.
+        model["windowOver"] = context.Today > policy.CollectionWindow.To;
         var template = quote.Outcome switch
         {
             QuoteOutcome.Ok when quote.IndividualDueFen is null && options.Count > 0 => "quote_options",

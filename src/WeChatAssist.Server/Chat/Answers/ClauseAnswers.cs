@@ -62,8 +62,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         if (!asksComputed && IsLikeExample(hit) && intent != ChatIntent.PaymentStatus
             && !AskedFigure.Amount().IsMatch(understood.Canonical) && !TimeAskPattern().IsMatch(understood.Canonical) && understood.Slots.Date is null
             && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true
-            // "为什么现在交比之前贵这么多": the figure is the engine's, the reason follows it as a note.
-            && !(WhyPattern().IsMatch(understood.Canonical) && composed?.Template.StartsWith("quote_", StringComparison.Ordinal) == true))
+            // "为什么现在交比之前贵这么多": the figure is the engine's, the reason follows it as a note; so is a group's
+            // ("我是脱贫户 交医保要自己掏钱不": its quote, its own clause after it).
+            && !((WhyPattern().IsMatch(understood.Canonical) || understood.Slots.Categories.Count > 0) && composed?.Template.StartsWith("quote_", StringComparison.Ordinal) == true))
         {
             return AnswerComposer.Clause(context, hit);
         }
@@ -92,7 +93,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             // "特困人员的医保谁给出钱": the quote for the group named stays and the clause follows it as a note;
             // "谁负责收医保": the clause's sentence is the answer.
             // ("冬月再交中不中 会不会过期了": a day said is a fact the quote answers for.)
-            return composed!.Template.StartsWith("quote_", StringComparison.Ordinal) && (understood.Slots.HasResidentFacts || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None || WhyPattern().IsMatch(understood.Canonical)) ? null : AnswerComposer.Clause(context, hit);
+            return (composed!.Template.StartsWith("quote_", StringComparison.Ordinal) || composed.Template == NationalRuleAnswer.Template) && (understood.Slots.HasResidentFacts || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None || WhyPattern().IsMatch(understood.Canonical)) ? null : AnswerComposer.Clause(context, hit);
         }
 
         // A figure computed for a question that asks none ("村卫生室的医生会讲医保政策吗" read as an amount question):
@@ -106,8 +107,10 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         }
 
         // A list answer (offices, channels) or a question back stands when it already rests on the clause found;
-        // otherwise the clause the words point to says more precisely what was asked.
+        // otherwise the clause the words point to says more precisely what was asked. (A group's own quote stands:
+        // its clause follows it as a note.)
         return IsWordsIntent(intent) && !composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id) && (Answers(hit, asksWords: false) || !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
+            && !(understood.Slots.Categories.Count > 0 && composed.Template.StartsWith("quote_", StringComparison.Ordinal))
             ? AnswerComposer.Clause(context, hit)
             : null;
     }
@@ -192,7 +195,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // "社保卡丢了去哪补办", "住院押金要交多少": another scheme, fee or service, and nothing of the resident that this
         // scheme's answer would use (a group, a tier, several people).
         var slots = understood.Slots;
-        return words.ForeignTopic(understood.Clean) && slots.Tier is null && slots.Categories.Count == 0 && slots.People is null;
+        return words.ForeignTopic(understood.Clean) && slots.Tier is null && slots.Categories.Count == 0 && slots.People is null
+            // "城乡居民养老保险今年最低一档好多钱": that scheme's tiers are its own.
+            || words.TieredForeignTopic(understood.Clean);
     }
 
     /// <summary>The message asks a figure the engine computes (an amount, a day, a length of time) or gives a fact

@@ -22,9 +22,13 @@ internal sealed class ClauseWords
     private readonly WordIndex _ownTopics;
     private readonly WordIndex _unableMarks;
     private readonly WordIndex _asksDefinition;
+    private readonly WordIndex _tieredForeignTopics;
+    private readonly string[] _ownSchemeNames;
 
-    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces, string[]? foreignTopics = null, string[]? ownTopics = null, string[]? coverageMarks = null, string[]? unableMarks = null, string[]? asksDefinition = null)
+    private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces, string[]? foreignTopics = null, string[]? ownTopics = null, string[]? coverageMarks = null, string[]? unableMarks = null, string[]? asksDefinition = null, string[]? tieredForeignTopics = null, string[]? schemeNames = null)
     {
+        _tieredForeignTopics = new WordIndex(tieredForeignTopics ?? []);
+        _ownSchemeNames = schemeNames ?? [];
         _asksDefinition = new WordIndex(asksDefinition ?? []);
         _unableMarks = new WordIndex(unableMarks ?? []);
         _foreignTopics = new WordIndex(foreignTopics ?? []);
@@ -77,7 +81,9 @@ internal sealed class ClauseWords
             [.. file.OwnTopics.Where(w => w.Length > 0)],
             [.. file.CoverageMarks.Where(w => w.Length > 0)],
             [.. file.UnableMarks.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)],
-            [.. file.AsksDefinition.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)]);
+            [.. file.AsksDefinition.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)],
+            [.. file.TieredForeignTopics.Where(w => w.Length > 0)],
+            [.. file.SchemeNames.Where(w => w.Length > 0)]);
     }
 
     /// <summary>Words that make a policy fact a benefit (what the insurance pays).</summary>
@@ -89,6 +95,10 @@ internal sealed class ClauseWords
 
     /// <summary>See <see cref="OwnTopic"/>: the message names another scheme, fee or service and not this one.</summary>
     public bool ForeignTopic(string clean) => _foreignTopics.FirstIn(clean) >= 0 && !OwnTopic(clean);
+
+    /// <summary>See <see cref="ForeignTopic"/>: another scheme that has tiers of its own (城乡居民养老保险), so a tier in
+    /// the message does not make it this scheme's question, unless the message names this scheme too.</summary>
+    public bool TieredForeignTopic(string clean) => _tieredForeignTopics.FirstIn(clean) >= 0 && !_ownSchemeNames.Any(w => clean.Contains(w, StringComparison.Ordinal));
 
     /// <summary>The message asks something the notice answers in words (who, which office, what to bring…).</summary>
     public bool AsksWords(string canonical) => _asksWords.FirstIn(canonical) >= 0;
@@ -125,7 +135,8 @@ internal sealed class ClauseWords
         ArgumentNullException.ThrowIfNull(policy);
         for (var i = 2; i < text.Length; i++)
         {
-            if (Array.IndexOf(_placeEnds, text[i]) < 0 || _notPlaces.Any(w => Covers(text, i, w)))
+            // "娃在县一中上高中": 在县 is "in the county", not a place named 娃在.
+            if (Array.IndexOf(_placeEnds, text[i]) < 0 || _notPlaces.Any(w => Covers(text, i, w)) || text[i - 1] is '在' or '到' or '去' or '回' or '来' or '住' or '的' or '是')
             {
                 continue;
             }
@@ -283,5 +294,9 @@ internal sealed class ClauseWords
         public List<string> UnableMarks { get; set; } = [];
 
         public List<string> AsksDefinition { get; set; } = [];
+
+        public List<string> TieredForeignTopics { get; set; } = [];
+
+        public List<string> SchemeNames { get; set; } = [];
     }
 }

@@ -155,6 +155,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             Consume(consumed, half, 3);
         }
 
+        // "娃儿今天生的", "昨天出生的": a birth day said relative to today.
+        if (birthDate is null && RelativeBirthPattern().Match(canonical) is { Success: true } born && !IsConsumed(consumed, born.Index, born.Length))
+        {
+            birthDate = today.AddDays(born.Groups["w"].Value switch { "昨天" => -1, "前天" => -2, "大前天" => -3, _ => 0 });
+            Consume(consumed, born.Index, born.Groups["w"].Length);
+        }
+
         date ??= RelativeDate(canonical, today, consumed);
 
         // "五月份补交的 今天交的": a period that holds today, and today said: the day is today, not the period's first.
@@ -397,6 +404,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         int? declared = null;
         var me = -1;
         int? couplePart = null;
+        var eachOne = 0;
         foreach (var segment in segments)
         {
             if (segment.Length == 0)
@@ -431,6 +439,15 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             // to be them ("俺两口子都交").
             var couple = CouplePattern().Match(segment);
             var partOfHousehold = couple.Success && !segment.AsSpan(couple.Index + couple.Length).StartsWith("都");
+            // "我和老伴都是低保户 俺俩今年医保交多少": the couple asked about after its people were said is their total.
+            if (partOfHousehold && parts.Count > 0 && declared is null && slots.Categories.Count == 0 && slots.Tier is null && slots.Student == StudentKind.None
+                && AmountAskedPattern().IsMatch(segment))
+            {
+                declared = count;
+                count = 0;
+                partOfHousehold = false;
+            }
+
             if (count > 0 && !partOfHousehold && HeadCountPattern().Match(segment) is { Success: true } total && !RestPattern().IsMatch(segment)
                 && (segment.AsSpan(total.Index + total.Length).StartsWith("都") || slots.Categories.Count == 0 && (slots.Tier is null || AmountAskedPattern().IsMatch(segment)) && slots.Student == StudentKind.None && !slots.Ordinary && !OrdinaryPattern().IsMatch(segment) && slots.Age is null))
             {
@@ -438,8 +455,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 count = 0;
             }
 
-            // "我是独生子女户 就我一个人交": two parts that each name only me are one person.
-            if (count == 1 && IsMeOnly(segment) && me >= 0)
+            // "我是独生子女户 就我一个人交", "我是脱贫户 交医保要自己掏钱不": two parts that each name only me are one
+            // person.
+            if (count == 1 && (IsMeOnly(segment) || IsSelfOnly(segment)) && me >= 0)
             {
                 parts[me] = (1, parts[me].Slots.Merge(slots with { People = null }));
             }
@@ -447,6 +465,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             {
                 me = count == 1 && IsMeOnly(segment) ? parts.Count : me;
                 couplePart = partOfHousehold && count == 2 && couplePart is null ? parts.Count : couplePart;
+                eachOne += count == 1 && segment.StartsWith("一个", StringComparison.Ordinal) ? 1 : 0;
                 parts.Add((count, slots));
             }
             else
@@ -455,8 +474,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             }
         }
 
-        // "俺两口子 俺是低保她不是": the couple is the household's total when a later part is one of them.
-        if (declared is null && couplePart is { } pair && me > pair)
+        // "俺两口子 俺是低保她不是", "老两口 一个一档一个二档": the couple is the household's total when the later
+        // parts are its two people.
+        if (declared is null && couplePart is { } pair && (me > pair || eachOne == 2 && parts.Count == 3))
         {
             declared = parts[pair].Count;
             parts.RemoveAt(pair);
@@ -483,6 +503,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     private static int? CountOf(string n) => (int?)ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n });
 
     private static int TierOf(Match tier) => tier.Groups["t"].Value is "一" or "1" or "低" ? 1 : 2;
+
+    // "要自己掏钱不": 自己 and no one else named.
+    private static bool IsSelfOnly(string segment) =>
+        segment.Contains("自己", StringComparison.Ordinal) && KinCount(segment) == 0 && !HeadCountPattern().IsMatch(segment) && !MemberPattern().IsMatch(segment) && !ChildrenPattern().IsMatch(segment);
 
     private static bool IsMeOnly(string segment)
     {
@@ -520,7 +544,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         var plural = segment.Length >= 2 && segment[1] == '们';
         // "俺家双女户": the household, not me.
         var household = segment.Length >= 2 && segment[1] == '家';
-        var me = ((segment.StartsWith('我') || segment.StartsWith('俺')) && !plural && !household && (relatives == 0 || ConnectorPattern().IsMatch(segment))) || segment.Contains("自己", StringComparison.Ordinal) ? 1 : 0;
+        var me = ((segment.StartsWith('我') || segment.StartsWith('俺')) && !plural && !household && (relatives == 0 || ConnectorPattern().IsMatch(segment))) || segment.Contains("自己", StringComparison.Ordinal) && relatives == 0 ? 1 : 0;
         return relatives + me;
     }
 
@@ -796,10 +820,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|学生|大学生|老人|大人)|(?<n>一)个(?:娃儿?|孩子|小孩|学生|大学生|老人|大人)|(?:还有|再加上?|加上|外加|另外)(?<n>一)?个(?!人|问题|事|疑问|情况|地方|东西)(?:娃儿?|孩子|小孩|孙子|孙女|孙孙|闺女|儿子|女儿|老人|学生|大学生)?")]
     private static partial Regex ChildrenPattern();
 
-    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?|^(?:还有|再加上?|加上|外加|另外)(?<n>[一两俩二三])?个(?!问题|事|疑问|情况|地方|东西)|^个(?!人|问题|事|疑问|情况|地方|东西)|(?<n>[一两俩仨二三四五六七八九十]|\d)个(?=都?交|都?是|都?买|都?参)")]
+    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?|^(?:还有|再加上?|加上|外加|另外)(?<n>[一两俩二三])?个(?!问题|事|疑问|情况|地方|东西)|^个(?!人|问题|事|疑问|情况|地方|东西)|(?<n>[一两俩仨二三四五六七八九十]|\d)个(?=都?交|都?是|都?买|都?参|[一二12]档)")]
     private static partial Regex MemberPattern();
 
-    [GeneratedRegex(@"一共|总共|共计|合计|加起来")]
+    [GeneratedRegex(@"一共|总共|共计|合计|加起来|共交|共要|共需")]
     private static partial Regex TotalPattern();
 
     [GeneratedRegex(@"好多|多少|几多|一共|总共|合计")]
@@ -866,8 +890,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"学生|上学|读书|在校")]
     private static partial Regex AnyStudentPattern();
 
-    [GeneratedRegex(@"新生儿|刚出生|刚生|生孩子|生了")]
+    [GeneratedRegex(@"新生儿|刚出生|刚生|生孩子|生了|今年生的|今年出生|才生的|没满月|刚满月")]
     private static partial Regex NewbornPattern();
+
+    [GeneratedRegex(@"(?<w>大前天|前天|昨天|今天)(?:刚|才)?(?:出生|生)")]
+    private static partial Regex RelativeBirthPattern();
 
     [GeneratedRegex(@"(?:去年|上年|上一年|上年度|去年度)(?<neg>没有|没|未|不)?(?:有)?(?:交|参保|参加|买)")]
     private static partial Regex PaidLastYearPattern();
