@@ -560,6 +560,12 @@ internal static class AnswerComposer
             model["windowEnd"] = format.Date(policy.CollectionWindow.To);
         }
 
+        // "是不是要等到九月二十号以后才能交" asked before the window opens: the day it opens.
+        if (context.Today < policy.CollectionWindow.From && quote.PaidOn != policy.CollectionWindow.From)
+        {
+            model["windowStart"] = format.Date(policy.CollectionWindow.From);
+        }
+
         model["noDeadline"] = quote.Gaps.HasFlag(QuoteGaps.Deadline);
         model["payable"] = quote.Payable;
         if (!quote.Payable && quote.NextPayableDate is { } next)
