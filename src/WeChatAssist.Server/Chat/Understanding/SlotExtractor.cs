@@ -88,7 +88,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             // ("元旦过了一月份再交": what follows is still to come.)
             var past = ((before.EndsWith("过了") || before.EndsWith("过完")) && after.StartsWith("了")
                 || after[..Math.Min(after.Length, 4)].Contains("过了", StringComparison.Ordinal)
-                || (after.StartsWith("交的") || after.StartsWith("份交的")) && !after.Contains("交的话", StringComparison.Ordinal))
+                || (after.StartsWith("交的") || after.StartsWith("份交的")) && !after.Contains("交的话", StringComparison.Ordinal)
+                // "九月开学在学校交了2024年的医保": paid then.
+                || after[..Math.Min(after.Length, 10)].Contains("交了", StringComparison.Ordinal))
                 && !after.Contains("再交", StringComparison.Ordinal);
             // ("一月底交的" said in January is this month's end.)
             if (past && resolved > today && !match.YearSaid && (resolved.Year, resolved.Month) != (today.Year, today.Month))
