@@ -194,7 +194,9 @@ internal static class AnswerComposer
 
             first ??= single;
             citations.AddRange(single.Citations);
-            var label = single.Model.GetValueOrDefault("category") as string;
+            // A member named in a group whose condition he does not meet (低收入家庭, 40 years old) pays as everyone:
+            // no group's name on his line.
+            var label = quote.AppliedCategory is null ? null : single.Model.GetValueOrDefault("category") as string;
             for (var i = 0; i < member.Count; i++)
             {
                 persons.Add(new Dictionary<string, object?>

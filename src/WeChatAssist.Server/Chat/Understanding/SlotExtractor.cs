@@ -230,11 +230,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         int? age = null;
         foreach (var pattern in new[] { AgePattern(), AgeWithoutUnitPattern(), AgeReachedPattern() })
         {
-            if (age is null && pattern.Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Index, ageMatch.Length)
+            // The number itself must be free: the person before it ("媳妇四十多") may already be counted.
+            if (age is null && pattern.Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Groups["n"].Index, ageMatch.Groups["n"].Length)
                 && ChineseNumber.Parse(ageMatch.Groups["n"].Value) is { } years && years is > 0 and < 120)
             {
                 age = (int)years;
-                Consume(consumed, ageMatch.Index, ageMatch.Length);
+                Consume(consumed, ageMatch.Groups["n"].Index, ageMatch.Length - (ageMatch.Groups["n"].Index - ageMatch.Index));
             }
         }
 
@@ -781,7 +782,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?:满)?(?<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:多|来)?(?:周)?岁")]
     private static partial Regex AgePattern();
 
-    [GeneratedRegex(@"(?:今年|都|已经|满|娘|爹|妈|爸|爷|奶|儿子|女儿|自己)(?<n>[1-9]\d)(?:了|岁)?(?![0-9元块年月号日])")]
+    [GeneratedRegex(@"(?:今年|都|已经|满|娘|爹|妈|爸|爷|奶|儿子|女儿|自己|我|俺|老伴|媳妇|老婆|老公|孙子|孙女)(?<n>[1-9]\d|[二三四五六七八九]十[一二三四五六七八九]?)多?(?:了|岁)?(?![0-9元块年月号日个人口])")]
     private static partial Regex AgeWithoutUnitPattern();
 
     // "老人六十多了": tens of years reached (了), no unit; not an amount (元, 块) nor a count of days or months.
