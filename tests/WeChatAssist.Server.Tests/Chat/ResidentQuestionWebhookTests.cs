@@ -71,6 +71,22 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("suiping-2025", "2024-10-15", "建档立卡贫困户医保交多少钱", "请问", "脱贫")]
     // Another county's contribution: declined.
     [InlineData("pengshui-2024", "2023-11-15", "黔江区的医保交多少钱", "答不了", "彭水")]
+    // Another scheme with tiers of its own: a tier does not bring it in scope.
+    [InlineData("pengshui-2024", "2023-11-15", "城乡居民养老保险一档好多钱", "答不了", "彭水")]
+    // Days said by festival or lunar date: 腊月二十八 is 7 February 2024, a February payment is covered from 1 March.
+    [InlineData("dianjiang-xinmin-2024", "2024-01-20", "腊月二十八交的 哪天开始能报", "2024年2月7日", "2024年3月1日")]
+    [InlineData("dianjiang-xinmin-2024", "2024-01-05", "元旦那天生的宝宝 最迟哪天要参保", "2024年3月31日", "二、（三）")]
+    // When cover starts and ends, not the window.
+    [InlineData("pengshui-2024", "2023-11-19", "年前交了的 明年几号开始管", "2024年1月1日", "2024年12月31日")]
+    // A household's total with one member described: the rest pay as everyone.
+    [InlineData("suiping-2025", "2024-10-20", "家里五口人 我妈吃低保 一共交多少", "第5人", "1910元")]
+    [InlineData("wenxi-2024", "2023-11-15", "俺家是低收入家庭 爷爷70 奶奶68 我跟媳妇四十多 俩娃上初中 一共多少", "第6人", "1520元")]
+    // A group's own clause under its amount; a deferred subsidy quoted; a refunded subsidy's net.
+    [InlineData("suiping-2025", "2024-10-16", "吃低保的医保县里管不管", "310元", "民政局认定的低保对象")]
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "低保户交多少", "相关文件", "低保对象")]
+    [InlineData("suiping-2025", "2024-10-28", "重度残疾人 补完了最后自己落多少钱", "400元", "实际负担310元")]
+    // After 001's last late day: until when late payment ran.
+    [InlineData("dianjiang-xinmin-2024", "2024-10-08", "现在十月份了还补交得到不", "2024年9月30日", "已经过了")]
     public async Task Resident_question_gets_an_answer_from_everything_it_carries(string policyId, string day, string question, string expected, string expectedToo)
     {
         var account = new WeChatAccountOptions

@@ -259,7 +259,9 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             }
 
             if (sentence.EndsWith(best.Sentence, StringComparison.Ordinal) && best.Sentence.Length > 0 && best.Sentence[^1] is '；' or ';'
-                && next < count && index.Units[next].Clause == best.Clause && scores[next] > 0 && !sentence.Contains(index.Units[next].Sentence, StringComparison.Ordinal))
+                && next < count && index.Units[next].Clause == best.Clause && scores[next] > 0 && !sentence.Contains(index.Units[next].Sentence, StringComparison.Ordinal)
+                // (Items of one list each carry the list's heading: the next item is another answer, not the rest of this one.)
+                && !index.Units[next].Sentence.StartsWith(best.Sentence[..Math.Min(6, best.Sentence.Length)], StringComparison.Ordinal))
             {
                 sentence += index.Units[next].Sentence;
             }

@@ -92,8 +92,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 // "九月开学在学校交了2024年的医保": paid then.
                 || after[..Math.Min(after.Length, 10)].Contains("交了", StringComparison.Ordinal))
                 && !after.Contains("再交", StringComparison.Ordinal);
-            // ("一月底交的" said in January is this month's end.)
-            if (past && resolved > today && !match.YearSaid && (resolved.Year, resolved.Month) != (today.Year, today.Month))
+            // ("一月底交的" said in January, "腊月二十八交的" three weeks before it: a day this close is still to come.)
+            if (past && resolved > today && !match.YearSaid && resolved.DayNumber - today.DayNumber > CloseDays)
             {
                 resolved = match.Earlier;
             }
@@ -501,6 +501,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
         return [.. parts.Select(p => new HouseholdMember(p.Count, shared.Merge(p.Slots with { People = null }) with { Date = p.Slots.Date ?? shared.Date }))];
     }
+
+    // A day said as done ("…交的") but at most this many days ahead is meant as still to come, not last year's.
+    private const int CloseDays = 45;
 
     // "两", "俩", "仨" and the digits residents use for a number of people.
     private static int? CountOf(string n) => (int?)ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n });
