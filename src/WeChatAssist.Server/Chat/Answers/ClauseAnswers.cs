@@ -64,7 +64,8 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             && composed?.Template.StartsWith("ask_", StringComparison.Ordinal) != true
             // "为什么现在交比之前贵这么多": the figure is the engine's, the reason follows it as a note; so is a group's
             // ("我是脱贫户 交医保要自己掏钱不": its quote, its own clause after it).
-            && !((WhyPattern().IsMatch(understood.Canonical) || understood.Slots.Categories.Count > 0) && composed?.Template.StartsWith("quote_", StringComparison.Ordinal) == true))
+            && !(WhyPattern().IsMatch(understood.Canonical) && composed?.Template.StartsWith("quote_", StringComparison.Ordinal) == true)
+            && !IsGroupAnswer(understood, composed))
         {
             return AnswerComposer.Clause(context, hit);
         }
@@ -77,7 +78,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
-        if (!computed)
+        if (!computed && !IsGroupAnswer(understood, composed))
         {
             return AnswerComposer.Clause(context, hit);
         }
@@ -110,7 +111,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // otherwise the clause the words point to says more precisely what was asked. (A group's own quote stands:
         // its clause follows it as a note.)
         return IsWordsIntent(intent) && !composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id) && (Answers(hit, asksWords: false) || !composed.Template.StartsWith("ask_", StringComparison.Ordinal))
-            && !(understood.Slots.Categories.Count > 0 && composed.Template.StartsWith("quote_", StringComparison.Ordinal))
+            && !IsGroupAnswer(understood, composed)
             ? AnswerComposer.Clause(context, hit)
             : null;
     }
@@ -227,6 +228,12 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     // A message of one content word ("我交了没有": 交) is like too many questions to be read as any one of them.
     private bool IsLikeExample(ClauseHit hit) =>
         hit.ExampleMatched >= options.ClauseExampleMinimumMatched && hit.SaidWords >= 2 && Answers(hit, options.ClauseWordsMinimumMatched);
+
+    // A group's own answer: its quote, or what the notice says of it where it defers the group's subsidy ("五保户交医保
+    // 有啥子政策" in 001: 其资助标准按相关文件执行). It stands; a clause the words point to follows it as a note.
+    private static bool IsGroupAnswer(UnderstoodMessage understood, ComposedAnswer? composed) =>
+        understood.Slots.Categories.Count > 0 && composed is not null
+        && (composed.Template.StartsWith("quote_", StringComparison.Ordinal) || composed.Template == "not_stated" && composed.Model.ContainsKey("deferring"));
 
     private bool Answers(ClauseHit hit, bool asksWords) =>
         Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);

@@ -234,8 +234,17 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             if (age is null && pattern.Match(canonical) is { Success: true } ageMatch && !IsConsumed(consumed, ageMatch.Groups["n"].Index, ageMatch.Groups["n"].Length)
                 && ChineseNumber.Parse(ageMatch.Groups["n"].Value) is { } years && years is > 0 and < 120)
             {
-                age = (int)years;
+                // "这两个月就满六十了": not yet the age a group's condition starts at; the age on the payment day is
+                // not known ("快七十了" is past any such line).
+                var at = ageMatch.Groups["n"].Index;
+                var lead = canonical.AsSpan(Math.Max(0, at - 4), Math.Min(4, at));
+                var boundary = policy.Categories.Any(c => c.Age is { } line && (line.AtLeast == years || line.Below == years));
+                age = boundary && NearAgePattern().IsMatch(lead) ? null : (int)years;
                 Consume(consumed, ageMatch.Groups["n"].Index, ageMatch.Length - (ageMatch.Groups["n"].Index - ageMatch.Index));
+                if (age is null)
+                {
+                    break;
+                }
             }
         }
 
@@ -789,6 +798,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     private static partial Regex AgeWithoutUnitPattern();
 
     // "老人六十多了": tens of years reached (了), no unit; not an amount (元, 块) nor a count of days or months.
+    [GeneratedRegex(@"快|就满|马上|还没|不到|差")]
+    private static partial Regex NearAgePattern();
+
     [GeneratedRegex(@"(?<n>[1-9]0|[二三四五六七八九]十)(?:多|来)?了(?![0-9元块年月号日天个])")]
     private static partial Regex AgeReachedPattern();
 
