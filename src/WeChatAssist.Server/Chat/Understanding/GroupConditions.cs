@@ -11,7 +11,7 @@ internal sealed class GroupConditions
     /// <summary>File name inside <see cref="ChatVocabulary.Folder"/>.</summary>
     public const string FileName = "group-conditions.zh-Hans.yaml";
 
-    private readonly IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> _rules;
+    private readonly IReadOnlyList<Rule> _rules;
     private readonly string[] _collegeWords;
     private readonly string _collegeAsk;
     private readonly string _studentAsk;
@@ -28,7 +28,7 @@ internal sealed class GroupConditions
     private string _ageAsk = string.Empty;
     private string _subgroupAsk = string.Empty;
 
-    private GroupConditions(IReadOnlyList<(string[] Words, string[] Unless, string[] Groups, string Ask, bool AlsoWhenNamed)> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
+    private GroupConditions(IReadOnlyList<Rule> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
     {
         _householdWords = [.. household?.Words ?? []];
         _householdUnless = [.. household?.Unless ?? []];
@@ -53,7 +53,7 @@ internal sealed class GroupConditions
         ArgumentNullException.ThrowIfNull(normalize);
         var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
         var file = deserializer.Deserialize<ConditionsFile>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty.");
-        var rules = new List<(string[], string[], string[], string, bool)>();
+        var rules = new List<Rule>();
         foreach (var rule in file.Conditions)
         {
             if (rule.Words.Count == 0 || rule.Groups.Count == 0 || string.IsNullOrWhiteSpace(rule.Ask))
@@ -61,7 +61,7 @@ internal sealed class GroupConditions
                 throw new InvalidDataException($"{path}: every condition needs words, groups and ask.");
             }
 
-            rules.Add(([.. rule.Words.Select(normalize).OrderByDescending(w => w.Length)], [.. rule.Unless.Select(normalize)], [.. rule.Groups], rule.Ask.Trim(), rule.AlsoWhenNamed));
+            rules.Add(new Rule([.. rule.Words.Select(normalize).OrderByDescending(w => w.Length)], [.. rule.Unless.Select(normalize)], [.. rule.UnlessBut.Select(normalize)], [.. rule.Groups], rule.Ask.Trim(), rule.AlsoWhenNamed));
         }
 
         if (file.College.Words.Count == 0 || string.IsNullOrWhiteSpace(file.College.Ask) || string.IsNullOrWhiteSpace(file.Student.Ask))
@@ -208,7 +208,7 @@ internal sealed class GroupConditions
             return _relativeAsk;
         }
 
-        foreach (var (words, unless, groups, ask, alsoWhenNamed) in _rules)
+        foreach (var (words, unless, unlessBut, groups, ask, alsoWhenNamed) in _rules)
         {
             // A word that resolved to one of the rule's own groups ("建档立卡户" → 脱贫人口 where the notice also has
             // 返贫致贫 and monitored groups the same households may now belong to) still leaves the condition open.
@@ -218,7 +218,9 @@ internal sealed class GroupConditions
                 continue;
             }
 
-            if (words.Any(w => Affirmed(canonical, w)) && !unless.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+            // ("一个一级一个三级": a word giving the condition for one person does not give it for the other.)
+            var given = unless.Any(w => canonical.Contains(w, StringComparison.Ordinal)) && !unlessBut.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+            if (words.Any(w => Affirmed(canonical, w)) && !given
                 && groups.Any(g => policy.FindCategory(g) is not null))
             {
                 return ask;
@@ -282,11 +284,15 @@ internal sealed class GroupConditions
         public ConditionRule? PayDay { get; set; }
     }
 
+    private sealed record Rule(string[] Words, string[] Unless, string[] UnlessBut, string[] Groups, string Ask, bool AlsoWhenNamed);
+
     private sealed class ConditionRule
     {
         public List<string> Words { get; set; } = [];
 
         public List<string> Unless { get; set; } = [];
+
+        public List<string> UnlessBut { get; set; } = [];
 
         public List<string> Groups { get; set; } = [];
 
