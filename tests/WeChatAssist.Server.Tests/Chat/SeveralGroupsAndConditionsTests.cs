@@ -55,12 +55,25 @@ public sealed class SeveralGroupsAndConditionsTests
     [InlineData("suiping-2025", "我和老伴 还有个问题 交多少", "800元")]
     [InlineData("dianjiang-xinmin-2024", "我和老伴一档 再加个孙孙也一档 一共多少", "1140元")]
     [InlineData("dianjiang-xinmin-2024", "屋头三个大人都交一档 还有个在重庆读大专的也交一档 一共多少", "1490元")]
+    // 闻喜 2024: 380元, 返贫致贫 38元, 低保 76元; 彭水 2024: 一档 380元, 二档 755元.
+    [InlineData("wenxi-2024", "俺和老伴都是返贫户 一共交多少", "76元")]
+    [InlineData("wenxi-2024", "家里有个低保 四口人交多少", "1216元")]
+    [InlineData("pengshui-2024", "我们屋头四口人 两个老的交一档 两个小的交二档 好多钱", "2270元")]
     public async Task Household_members_said_part_by_part_are_counted_once_each_and_the_rest_pay_as_everyone(string policy, string text, string total)
     {
         var answer = await new ChatTestEngine().AskAsync(policy, text, policy == "suiping-2025" ? new DateOnly(2024, 10, 20) : new DateOnly(2023, 11, 14));
 
         Assert.Equal("household", answer.Template);
         Assert.Contains("合计：" + total, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disability_grade_said_for_one_of_two_people_leaves_the_grade_asked_not_everyone_unsubsidised()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "我跟我老婆都是残疾人 一个一级一个三级 交一档多少", new DateOnly(2023, 11, 20));
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.DoesNotContain("760元", answer.Text, StringComparison.Ordinal);
     }
 
     [Fact]

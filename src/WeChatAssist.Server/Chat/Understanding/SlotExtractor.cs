@@ -211,7 +211,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         {
             // "我和老伴都是低保", "我跟老公还有儿子", "奶奶和爷爷": me (when said) plus each relative named.
             var relatives = KinPattern().Matches(canonical);
-            var me = canonical.Contains('我', StringComparison.Ordinal) ? 1 : 0;
+            var me = canonical.Contains('我', StringComparison.Ordinal) || canonical.Contains('俺', StringComparison.Ordinal) ? 1 : 0;
             if (relatives.Count > 0 && KinCount(canonical) + me >= 2)
             {
                 people = me + KinCount(canonical);
@@ -838,7 +838,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?<n>[两俩二三四五]|\d)个?(?:娃儿?|孩子|小孩|学生|大学生|老人|大人|老的|小的)|(?<n>一)个(?:娃儿?|孩子|小孩|学生|大学生|老人|大人)|(?:还有|再加上?|加上|外加|另外)(?<n>一)?个(?!人|问题|事|疑问|情况|地方|东西)(?:娃儿?|孩子|小孩|孙子|孙女|孙孙|闺女|儿子|女儿|老人|学生|大学生)?")]
     private static partial Regex ChildrenPattern();
 
-    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人|老的|小的)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?|^(?:还有|再加上?|加上|外加|另外)(?<n>[一两俩二三])?个(?!问题|事|疑问|情况|地方|东西)|^个(?!人|问题|事|疑问|情况|地方|东西)|(?<n>[一两俩仨二三四五六七八九十]|\d)个(?=都?交|都?是|都?买|都?参|[一二12]档)")]
+    [GeneratedRegex(@"(?<n>[一两俩二三四五六七八九十]|\d)?个(?:大人|人|娃儿?|孩子|小孩|学生|大学生|老人)|(?<n>[两俩二三四五六七八九十]|\d)(?:个)?(?:大人|娃儿?|孩子|小孩|老人|老的|小的)|(?:其他|其余|剩下)(?<n>[两俩仨二三四五六七八九十]|\d)(?:个)?|^(?:还有|再加上?|加上|外加|另外)(?<n>[一两俩二三])?个(?!问题|事|疑问|情况|地方|东西)|^个(?!人|问题|事|疑问|情况|地方|东西)|有(?<n>[一两俩二三])?个(?!人|问题|事|疑问|情况|地方|东西|档)|(?<n>[一两俩仨二三四五六七八九十]|\d)个(?=都?交|都?是|都?买|都?参|[一二12]档)")]
     private static partial Regex MemberPattern();
 
     [GeneratedRegex(@"一共|总共|共计|合计|加起来|共交|共要|共需")]
