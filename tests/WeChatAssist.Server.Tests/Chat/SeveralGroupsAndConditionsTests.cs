@@ -57,6 +57,8 @@ public sealed class SeveralGroupsAndConditionsTests
     [InlineData("dianjiang-xinmin-2024", "屋头三个大人都交一档 还有个在重庆读大专的也交一档 一共多少", "1490元")]
     // 闻喜 2024: 380元, 返贫致贫 38元, 低保 76元; 彭水 2024: 一档 380元, 二档 755元.
     [InlineData("wenxi-2024", "俺和老伴都是返贫户 一共交多少", "76元")]
+    [InlineData("suiping-2025", "俺是五保户 俺老伴低保 俩孙子上学 一共交多少", "1110元")]
+    [InlineData("suiping-2025", "我和两个儿子交多少", "1200元")]
     [InlineData("wenxi-2024", "家里有个低保 四口人交多少", "1216元")]
     [InlineData("pengshui-2024", "我们屋头四口人 两个老的交一档 两个小的交二档 好多钱", "2270元")]
     public async Task Household_members_said_part_by_part_are_counted_once_each_and_the_rest_pay_as_everyone(string policy, string text, string total)
