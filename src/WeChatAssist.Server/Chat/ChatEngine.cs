@@ -205,7 +205,8 @@ internal sealed partial class ChatEngine(
         }
 
         // "有港澳台居住证的交多少", "外地户口在这交多少": who may enrol is answered by what they pay when that is asked.
-        if (prediction.Intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration && AskedFigure.Amount().IsMatch(understood.Canonical)
+        // ("我在外地 五月份回来交 还交380吗": an amount to confirm, the same.)
+        if (prediction.Intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration && (AskedFigure.Amount().IsMatch(understood.Canonical) || understood.Slots.AmountFen is not null)
             && !prediction.Ambiguous)
         {
             return (ChatIntent.AmountDue, prediction.Confidence);

@@ -78,6 +78,8 @@ public sealed class UnderstandingTests
     [InlineData("端午节交", "2024-06-10")]
     [InlineData("国庆交的", "2023-10-01")]
     [InlineData("情人节去交", "2024-02-14")]
+    [InlineData("三月中旬交", "2024-03-11")]
+    [InlineData("十二月下旬交行不行", "2023-12-21")]
     public void Festivals_and_lunar_days_are_resolved_to_their_next_day(string text, string expected) =>
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Slots(text).Date);
 

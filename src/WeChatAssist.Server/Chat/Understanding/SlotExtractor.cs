@@ -61,7 +61,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         {
             if (ResolveDate(match, today) is { } day)
             {
-                said.Add((match.Index, match.Length, day, day.AddYears(-1), match.Groups["d"].Success || match.Groups["id"].Success || match.Groups["end"].Success,
+                said.Add((match.Index, match.Length, day, day.AddYears(-1), match.Groups["d"].Success || match.Groups["id"].Success || match.Groups["end"].Success || match.Groups["mid"].Success || match.Groups["late"].Success,
                     match.Groups["y"].Success || match.Groups["iy"].Success));
             }
         }
@@ -596,7 +596,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         }
 
         var endOfMonth = match.Groups["end"].Success;
-        var day = match.Groups["d"].Success ? Number(match.Groups["d"].Value) : endOfMonth ? DateTime.DaysInMonth(year, month) : 1;
+        // "三月中旬", "三月下旬": the first day of that third of the month.
+        var day = match.Groups["d"].Success ? Number(match.Groups["d"].Value) : endOfMonth ? DateTime.DaysInMonth(year, month)
+            : match.Groups["mid"].Success ? 11 : match.Groups["late"].Success ? 21 : 1;
         // "2月29号" said without a year in March 2024: next year has no 29 February, this year's is the day meant.
         return TryDate(year, month, day) ?? (yearText.Length == 0 ? TryDate(today.Year, month, day) : null);
     }
@@ -785,7 +787,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     private sealed record PolicyWords(IReadOnlyList<(string Word, string Code)> Categories, IReadOnlyList<(string Word, string Name)> Townships, string Places);
 
-    [GeneratedRegex(@"(?<iy>\d{4})[-/.](?<im>\d{1,2})[-/.](?<id>\d{1,2})|(?:(?<y>\d{4}|\d{2}|[今明去前后本下上])年)?(?<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?:(?<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?:[日号]|(?=[交缴办买]))|(?<end>底|末))?")]
+    [GeneratedRegex(@"(?<iy>\d{4})[-/.](?<im>\d{1,2})[-/.](?<id>\d{1,2})|(?:(?<y>\d{4}|\d{2}|[今明去前后本下上])年)?(?<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?(?:(?<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?:[日号]|(?=[交缴办买]))|(?<end>底|末)|(?<mid>中旬)|(?<late>下旬))?")]
     private static partial Regex DatePattern();
 
     [GeneratedRegex(@"(?<n>\d+(?:\.\d{1,2})?|[零一二两三四五六七八九十百千万]{2,})(?<u>元|块钱|块|圆|快钱)?(?![0-9年月日号天岁档个周])")]
