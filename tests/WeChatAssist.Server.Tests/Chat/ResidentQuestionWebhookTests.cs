@@ -73,6 +73,9 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("pengshui-2024", "2023-11-15", "黔江区的医保交多少钱", "答不了", "彭水")]
     // Another scheme with tiers of its own: a tier does not bring it in scope.
     [InlineData("pengshui-2024", "2023-11-15", "城乡居民养老保险一档好多钱", "答不了", "彭水")]
+    // Other services residents confuse with this one: declined; joining before the baby's 户口 is this scheme's.
+    [InlineData("pengshui-2024", "2023-11-15", "今年出生的孩子怎么上户口", "答不了", "彭水")]
+    [InlineData("wenxi-2024", "2023-11-15", "计生家庭养老补贴怎么领", "答不了", "闻喜")]
     // Days said by festival or lunar date: 腊月二十八 is 7 February 2024, a February payment is covered from 1 March.
     [InlineData("dianjiang-xinmin-2024", "2024-01-20", "腊月二十八交的 哪天开始能报", "2024年2月7日", "2024年3月1日")]
     [InlineData("dianjiang-xinmin-2024", "2024-01-05", "元旦那天生的宝宝 最迟哪天要参保", "2024年3月31日", "二、（三）")]

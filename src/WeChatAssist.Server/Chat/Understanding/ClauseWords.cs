@@ -135,8 +135,7 @@ internal sealed class ClauseWords
         ArgumentNullException.ThrowIfNull(policy);
         for (var i = 2; i < text.Length; i++)
         {
-            // "娃在县一中上高中": 在县 is "in the county", not a place named 娃在.
-            if (Array.IndexOf(_placeEnds, text[i]) < 0 || _notPlaces.Any(w => Covers(text, i, w)) || text[i - 1] is '在' or '到' or '去' or '回' or '来' or '住' or '的' or '是')
+            if (Array.IndexOf(_placeEnds, text[i]) < 0 || _notPlaces.Any(w => Covers(text, i, w)))
             {
                 continue;
             }
