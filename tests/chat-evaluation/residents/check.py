@@ -10,7 +10,7 @@ more) is looked for in the files under src/ and localization/; a hit means the t
 chatbot is built from, and is reported by question id and file only. Exits 1 on any error. Without --leaks it
 reads only this folder: it never needs the chatbot, its bank or the policies.
 
-The validation splits (val/, ids psv-/djv-/spv-/wxv-; val2/, ids ps2-/dj2-/sp2-/wx2-) are checked for format like dev/ and test/, printed on its own
+The validation splits (val/, ids psv-/djv-/spv-/wxv-; val2/, ids ps2-/dj2-/sp2-/wx2-; val3/, ids ps3-/dj3-/sp3-/wx3-) are checked for format like dev/ and test/, printed on its own
 row, and left out of the clause-coverage rule and the "all" row, which stay those of dev/ + test/.
 """
 import collections
