@@ -107,6 +107,14 @@ public sealed class ScopeAndClauseChoiceTests
     }
 
     [Fact]
+    public async Task A_deferred_subsidy_is_quoted_once_not_again_as_a_note()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "低保户交多少", new DateOnly(2024, 1, 20));
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(answer.Text, "其资助标准按相关文件执行"));
+    }
+
+    [Fact]
     public async Task A_household_with_one_member_in_a_group_whose_subsidy_the_notice_defers_quotes_the_deferral_and_no_amount()
     {
         var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "家里三口人 只有我是低保 一共交多少");

@@ -151,6 +151,12 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return GroupNote(understood, context, composed);
         }
 
+        // A sentence the answer already quotes (001's deferral "按相关文件执行") is not said twice.
+        if (composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal)))
+        {
+            return GroupNote(understood, context, composed);
+        }
+
         var asksWords = understanding.ClauseWords.AsksWords(understood.Canonical);
         var cited = composed.Citations.Any(c => c.ClauseId == hit.Clause.Id);
         // A clause the answer cites but does not quote, matched by nearly every word ("特困人员要自己去交医保吗" →
