@@ -618,7 +618,7 @@ internal static class AnswerComposer
         if (quote.Outcome == QuoteOutcome.NotStated && deferring is not null && policy.Clauses.FirstOrDefault(c => c.Id == deferring.ClauseId) is { } said)
         {
             // What the notice does say ("其资助标准按相关文件执行"): a "not stated" answer quotes it.
-            model["deferring"] = format.Text(said.Text.Length <= 90 ? said.Text : ClauseIndex.Sentences(said.Text)[0]);
+            model["deferring"] = DeferringText(said, format);
         }
 
         model["afterWindow"] = quote.PaidOn > policy.CollectionWindow.To;
@@ -651,8 +651,7 @@ internal static class AnswerComposer
         }
 
         // "现在十月份了还补交得到不" after 001's last late day (2024-09-30): the notice did say until when.
-        var lastLate = policy.LateRegimes.Where(r => r.Deadline is not null).Select(r => r.Deadline!.Value).DefaultIfEmpty().Max();
-        if (template == "outside_window" && lastLate != default && quote.PaidOn > lastLate)
+        if (template == "outside_window" && LastLateDay(policy) is { } lastLate && quote.PaidOn > lastLate)
         {
             model["lateOver"] = format.Date(lastLate);
         }
@@ -663,7 +662,7 @@ internal static class AnswerComposer
             && (quote.AppliedCategory ?? (context.Slots.Categories.Count > 0 ? context.Slots.Categories[0] : null)) is { } deferred
             && policy.FindCategoryByCode(deferred) is { Status: SubsidyStatus.NotStated, Cites: [var groupClause, ..] })
         {
-            model["deferring"] = format.Text(groupClause.Text.Length <= 90 ? groupClause.Text : ClauseIndex.Sentences(groupClause.Text)[0]);
+            model["deferring"] = DeferringText(groupClause, format);
         }
 
         var pending = template.StartsWith("ask_", StringComparison.Ordinal) ? intent : ChatIntent.None;
@@ -693,6 +692,14 @@ internal static class AnswerComposer
         return answer;
     }
 
+    // The last day any late regime takes payment (001: 2024-09-30), or null when none has one.
+    private static DateOnly? LastLateDay(InsurancePolicy policy) =>
+        policy.LateRegimes.Where(r => r.Deadline is not null).Select(r => r.Deadline).Max();
+
+    // What a "not stated" answer quotes of the clause the notice defers by: the clause, or its first sentence when long.
+    private static string DeferringText(PolicyClause clause, AnswerFormat format) =>
+        format.Text(clause.Text.Length <= 90 ? clause.Text : ClauseIndex.Sentences(clause.Text)[0]);
+
     private static ComposedAnswer Deadline(AnswerContext context)
     {
         var policy = context.Policy;
@@ -718,17 +725,18 @@ internal static class AnswerComposer
         model["afterWindow"] = context.Today > window.To;
         // "今年什么时候停止交费": after the window the notice may still take payments until a later last day (001 二、（四）).
         var lateRegimes = policy.LateRegimes.Where(r => r.Deadline is not null).ToList();
+        var lastLate = LastLateDay(policy);
         // After the window too, while late payment is open: "最迟啥时候之前必须交" asks that last day.
-        if (lateRegimes.Count > 0 && context.Today <= lateRegimes.Max(r => r.Deadline!.Value))
+        if (lastLate is { } open && context.Today <= open)
         {
-            model["lateDeadline"] = context.Format.Date(lateRegimes.Max(r => r.Deadline!.Value));
+            model["lateDeadline"] = context.Format.Date(open);
         }
 
         model["quoteTemplate"] = answer.Template;
         model["lateOk"] = answer.Template is "quote_ok" or "quote_options" && context.Today > window.To;
         // After the last late-payment day the notice did say something: late payment was possible until then.
-        var lateOver = lateRegimes.Count > 0 && context.Today > lateRegimes.Max(r => r.Deadline!.Value);
-        model["lateOver"] = lateOver && context.Today > window.To ? context.Format.Date(lateRegimes.Max(r => r.Deadline!.Value)) : null;
+        var lateOver = lastLate is { } last && context.Today > last;
+        model["lateOver"] = lateOver && context.Today > window.To ? context.Format.Date(lastLate!.Value) : null;
         model["lateNotStated"] = !lateOver && answer.Template is "not_stated" or "outside_window" && context.Today > window.To;
         model["askPaidLastYear"] = answer.Template == "ask_paid_last_year" && context.Today > window.To;
         // The notice silent after the window and the national layer speaking (遂平 2025): after the window the national

@@ -139,7 +139,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         var asksWhy = WhyPattern().IsMatch(understood.Canonical);
         if (asksWhy
             && understanding.Clauses.FindWithin(understood, context.Policy, composed.Citations.Select(c => c.ClauseId).ToHashSet(StringComparer.Ordinal)) is { } reason
-            && !composed.Model.Values.OfType<string>().Any(v => v.Contains(reason.Sentence, StringComparison.Ordinal)))
+            && !Quotes(composed, reason.Sentence))
         {
             return AnswerComposer.Clause(context, reason with { Also = null }) with { Template = "clause_note" };
         }
@@ -152,7 +152,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         }
 
         // A sentence the answer already quotes (001's deferral "按相关文件执行") is not said twice.
-        if (composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal)))
+        if (Quotes(composed, hit.Sentence))
         {
             return GroupNote(understood, context, composed);
         }
@@ -161,11 +161,10 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         var cited = composed.Citations.Any(c => c.ClauseId == hit.Clause.Id);
         // A clause the answer cites but does not quote, matched by nearly every word ("特困人员要自己去交医保吗" →
         // 免征代缴), is quoted when it states no figure of its own (amounts and dates are the engine's).
-        var quoted = hit.Matched >= options.ClauseQuoteMinimumMatched && !hit.Sentence.Any(char.IsAsciiDigit)
-            && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
+        var quoted = hit.Matched >= options.ClauseQuoteMinimumMatched && !hit.Sentence.Any(char.IsAsciiDigit);
         // A why-question: the engine gives the figure, the clause the reason, even when the answer cites it.
         var noted = Answers(hit, asksWords: false) && (!cited || quoted)
-            || (asksWords || asksWhy) && Answers(hit, asksWords: true) && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal));
+            || (asksWords || asksWhy) && Answers(hit, asksWords: true);
         return noted ? AnswerComposer.Clause(context, hit) with { Template = "clause_note" } : GroupNote(understood, context, composed);
     }
 
@@ -183,7 +182,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         var own = groups.SelectMany(c => c.Cites).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         string[] names = [.. groups.SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0]))];
         return understanding.Clauses.FindWithin(understood, context.Policy, own, names) is { } hit
-            && !composed.Model.Values.OfType<string>().Any(v => v.Contains(hit.Sentence, StringComparison.Ordinal))
+            && !Quotes(composed, hit.Sentence)
             ? AnswerComposer.Clause(context, hit with { Also = null }) with { Template = "clause_note" }
             : null;
     }
@@ -240,6 +239,10 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private static bool IsGroupAnswer(UnderstoodMessage understood, ComposedAnswer? composed) =>
         understood.Slots.Categories.Count > 0 && composed is not null
         && (composed.Template.StartsWith("quote_", StringComparison.Ordinal) || composed.Template == "not_stated" && composed.Model.ContainsKey("deferring"));
+
+    // The answer already says the sentence (in a quote, a deferral, a list): a note would say it twice.
+    private static bool Quotes(ComposedAnswer composed, string sentence) =>
+        composed.Model.Values.OfType<string>().Any(v => v.Contains(sentence, StringComparison.Ordinal));
 
     private bool Answers(ClauseHit hit, bool asksWords) =>
         Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);

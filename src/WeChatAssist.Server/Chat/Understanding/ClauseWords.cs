@@ -23,12 +23,12 @@ internal sealed class ClauseWords
     private readonly WordIndex _unableMarks;
     private readonly WordIndex _asksDefinition;
     private readonly WordIndex _tieredForeignTopics;
-    private readonly string[] _ownSchemeNames;
+    private readonly WordIndex _schemeNames;
 
     private ClauseWords(string[] asksWords, string[] asksComputed, (string, string[])[] expansions, char[] placeEnds, string[] notPlaces, string[]? foreignTopics = null, string[]? ownTopics = null, string[]? coverageMarks = null, string[]? unableMarks = null, string[]? asksDefinition = null, string[]? tieredForeignTopics = null, string[]? schemeNames = null)
     {
         _tieredForeignTopics = new WordIndex(tieredForeignTopics ?? []);
-        _ownSchemeNames = schemeNames ?? [];
+        _schemeNames = new WordIndex(schemeNames ?? []);
         _asksDefinition = new WordIndex(asksDefinition ?? []);
         _unableMarks = new WordIndex(unableMarks ?? []);
         _foreignTopics = new WordIndex(foreignTopics ?? []);
@@ -98,7 +98,7 @@ internal sealed class ClauseWords
 
     /// <summary>See <see cref="ForeignTopic"/>: another scheme that has tiers of its own (城乡居民养老保险), so a tier in
     /// the message does not make it this scheme's question, unless the message names this scheme too.</summary>
-    public bool TieredForeignTopic(string clean) => _tieredForeignTopics.FirstIn(clean) >= 0 && !_ownSchemeNames.Any(w => clean.Contains(w, StringComparison.Ordinal));
+    public bool TieredForeignTopic(string clean) => _tieredForeignTopics.FirstIn(clean) >= 0 && _schemeNames.FirstIn(clean) < 0;
 
     /// <summary>The message asks something the notice answers in words (who, which office, what to bring…).</summary>
     public bool AsksWords(string canonical) => _asksWords.FirstIn(canonical) >= 0;

@@ -18,12 +18,12 @@ internal static partial class FestivalDays
         ArgumentNullException.ThrowIfNull(canonical);
         foreach (Match match in Pattern().Matches(canonical))
         {
-            var (month, day, lunar, hasDay) = match switch
+            var ((month, day), lunar, hasDay) = match switch
             {
-                _ when match.Groups["solar"].Success => (SolarMonth(match.Groups["solar"].Value), SolarDay(match.Groups["solar"].Value), false, true),
-                _ when match.Groups["feast"].Success => (LunarFeast(match.Groups["feast"].Value).Month, LunarFeast(match.Groups["feast"].Value).Day, true, true),
-                _ when match.Groups["lm"].Success => (LunarMonth(match.Groups["lm"].Value), match.Groups["ld"].Success ? LunarDay(match.Groups["ld"].Value) : 1, true, match.Groups["ld"].Success),
-                _ => (1, LunarDay(match.Groups["nd"].Value), true, true),
+                _ when match.Groups["solar"].Success => (SolarFeast(match.Groups["solar"].Value), false, true),
+                _ when match.Groups["feast"].Success => (LunarFeast(match.Groups["feast"].Value), true, true),
+                _ when match.Groups["lm"].Success => ((LunarMonth(match.Groups["lm"].Value), match.Groups["ld"].Success ? LunarDay(match.Groups["ld"].Value) : 1), true, match.Groups["ld"].Success),
+                _ => ((1, LunarDay(match.Groups["nd"].Value)), true, true),
             };
             if (month is < 1 or > 12 || day is < 0 or > 30)
             {
@@ -53,27 +53,18 @@ internal static partial class FestivalDays
         return day == 0 ? first.AddDays(-1) : first.AddDays(Math.Min(day, days) - 1);
     }
 
-    private static int SolarMonth(string name) => name switch
+    private static (int Month, int Day) SolarFeast(string name) => name switch
     {
-        "元旦" => 1,
-        "情人节" => 2,
-        "妇女节" or "三八节" => 3,
-        "劳动节" or "五一" => 5,
-        "儿童节" or "六一" => 6,
-        "七一" => 7,
-        "建军节" or "八一" => 8,
-        "教师节" => 9,
-        "国庆节" or "国庆" => 10,
-        _ => 12,
-    };
-
-    private static int SolarDay(string name) => name switch
-    {
-        "情人节" => 14,
-        "妇女节" or "三八节" => 8,
-        "教师节" => 10,
-        "圣诞节" or "圣诞" => 25,
-        _ => 1,
+        "元旦" => (1, 1),
+        "情人节" => (2, 14),
+        "妇女节" or "三八节" => (3, 8),
+        "劳动节" or "五一" => (5, 1),
+        "儿童节" or "六一" => (6, 1),
+        "七一" => (7, 1),
+        "建军节" or "八一" => (8, 1),
+        "教师节" => (9, 10),
+        "国庆节" or "国庆" => (10, 1),
+        _ => (12, 25),
     };
 
     private static (int Month, int Day) LunarFeast(string name) => name switch

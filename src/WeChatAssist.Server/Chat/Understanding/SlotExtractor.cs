@@ -545,13 +545,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         if (HeadCountPattern().Match(segment) is { Success: true } headCount)
         {
             var n = headCount.Groups["n"].Value;
-            return n.Length == 0 ? 2 : (int)(ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n }) ?? 0);
+            return n.Length == 0 ? 2 : CountOf(n) ?? 0;
         }
 
         if (MemberPattern().Match(segment) is { Success: true } member)
         {
             var n = member.Groups["n"].Value;
-            return n.Length == 0 ? 1 : (int)(ChineseNumber.Parse(n switch { "两" or "俩" => "二", "仨" => "三", _ => n }) ?? 0);
+            return n.Length == 0 ? 1 : CountOf(n) ?? 0;
         }
 
         var relatives = KinCount(segment) + (segment.Contains("老人", StringComparison.Ordinal) ? 1 : 0);
@@ -799,10 +799,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?:今年|都|已经|满|娘|爹|妈|爸|爷|奶|儿子|女儿|自己|我|俺|老伴|媳妇|老婆|老公|孙子|孙女)(?<n>[1-9]\d|[二三四五六七八九]十[一二三四五六七八九]?)多?(?:了|岁)?(?![0-9元块年月号日个人口])")]
     private static partial Regex AgeWithoutUnitPattern();
 
-    // "老人六十多了": tens of years reached (了), no unit; not an amount (元, 块) nor a count of days or months.
+    // "快满", "就满六十": an age not reached yet.
     [GeneratedRegex(@"快|就满|马上|还没|不到|差")]
     private static partial Regex NearAgePattern();
 
+    // "老人六十多了": tens of years reached (了), no unit; not an amount (元, 块) nor a count of days or months.
     [GeneratedRegex(@"(?<n>[1-9]0|[二三四五六七八九]十)(?:多|来)?了(?![0-9元块年月号日天个])")]
     private static partial Regex AgeReachedPattern();
 
