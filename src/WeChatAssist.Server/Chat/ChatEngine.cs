@@ -183,6 +183,14 @@ internal sealed partial class ChatEngine(
         }
 
         var prediction = understood.Prediction;
+        // "村上会不会打电话通知我交", "乡镇要不要自己搞个工作方案": a question about what an office does is not a command
+        // to this bot's reminders; only words about being reminded, with no office acting, switch them.
+        if (prediction.Intent is ChatIntent.Subscribe or ChatIntent.Unsubscribe
+            && (!ReminderWordPattern().IsMatch(understood.Canonical) || OfficeActorPattern().IsMatch(understood.Canonical)))
+        {
+            return (ChatIntent.None, prediction.Confidence);
+        }
+
         // "西平县的医保多少钱": another county's contribution is not this notice's to answer.
         if (understood.Slots.OtherPlace)
         {
@@ -405,4 +413,12 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
+
+    // Being reminded (or no longer): the words of a reminder command.
+    [System.Text.RegularExpressions.GeneratedRegex(@"提醒|订阅|退订|通知我|告诉我|别发|不要再发|不要发|remind|subscribe", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex ReminderWordPattern();
+
+    // An office or its staff acting: the message asks what they do, not what this bot should send.
+    [System.Text.RegularExpressions.GeneratedRegex(@"村|乡|镇|社区|干部|单位|县|局|政府|学校|税务|银行")]
+    private static partial System.Text.RegularExpressions.Regex OfficeActorPattern();
 }

@@ -316,6 +316,22 @@ public sealed class ConversationTests
     }
 
     [Theory]
+    [InlineData("pengshui-2024", "乡里会不会派人通知我们去交")]
+    [InlineData("wenxi-2024", "村委会要不要先把名单报上去")]
+    [InlineData("suiping-2025", "镇上要不要专门开个会布置收费")]
+    [InlineData("dianjiang-xinmin-2024", "交医保的时候要不要带户口本")]
+    public async Task A_question_about_what_an_office_does_is_not_a_reminder_command(string policy, string text)
+    {
+        var chat = new ChatTestEngine();
+        await chat.AskAsync(policy, "提醒我交医保");
+
+        var answer = await chat.AskAsync(policy, text);
+
+        Assert.DoesNotContain("subscribed", answer.Template, StringComparison.Ordinal);
+        Assert.True(await chat.Reminders.GetAsync("acct", "o-user", CancellationToken.None));
+    }
+
+    [Theory]
     [InlineData("2023-12-20", "subscribed", "截止（2023年12月31日）前会提醒您")]
     [InlineData("2024-01-01", "subscribed_window_over", "本年度集中缴费已于2023年12月31日截止")]
     public async Task Subscribing_promises_a_reminder_before_the_last_day_only_while_the_window_is_open(string today, string template, string expected)
