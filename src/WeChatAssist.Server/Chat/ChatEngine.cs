@@ -270,6 +270,14 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.Deadline, prediction.Confidence);
         }
 
+        // "俺不会弄手机 让村委会帮着交行吗": paying, no other scheme or service named, and an in-scope reading as close
+        // as the out-of-scope one: this scheme's question, read as the in-scope one.
+        if (prediction.Ambiguous && prediction.Intent == ChatIntent.OutOfScope && prediction.RunnerUp is not (ChatIntent.None or ChatIntent.Greeting or ChatIntent.Thanks)
+            && PayPattern().IsMatch(understood.Canonical) && !understanding.ClauseWords.ForeignTopic(understood.Clean))
+        {
+            return (prediction.RunnerUp, prediction.Confidence);
+        }
+
         // "有职工医保了还能参加居民医保吗": a message naming this scheme itself is not declined for the other scheme it
         // mentions; the clause on who may enrol (or the menu) answers it. So is one a clause plainly answers.
         if (prediction.Intent == ChatIntent.OutOfScope && _clauses.IsOwnQuestion(understood, policy))

@@ -36,6 +36,21 @@ public sealed class ScopeAndClauseChoiceTests
     }
 
     [Theory]
+    [InlineData("wenxi-2024", "哪些人能参加咱县的医保")]
+    [InlineData("wenxi-2024", "我已经有职工医保了 村里怎么还来收")]
+    [InlineData("wenxi-2024", "娃儿还没上户口 能先交医保吗")]
+    [InlineData("wenxi-2024", "俺不会用手机 叫村委会帮着交行吗")]
+    public async Task A_question_about_this_scheme_in_other_words_is_answered_by_its_clause(string policy, string text)
+    {
+        // The resident's own county (咱县), this scheme asked again of someone insured elsewhere, paying before an
+        // errand of another service, and paying through someone else: none is another scheme's question.
+        var answer = await new ChatTestEngine().AskAsync(policy, text);
+
+        Assert.Equal("clause", answer.Template);
+        Assert.NotEqual(ChatIntent.OutOfScope, answer.Intent);
+    }
+
+    [Theory]
     [InlineData("wenxi-2024", "特困户的女儿交医保要多少钱")]
     [InlineData("pengshui-2024", "重残人员的老公交一档多少")]
     public async Task A_relative_of_a_group_member_is_asked_their_own_group_and_given_no_amount(string policy, string text)

@@ -245,8 +245,10 @@ internal static partial class ResidentEvaluation
                     break;
             }
 
-            var hit = engine.Understanding.Clauses.Find(engine.Understanding.Understand(question.Text, policy, question.Today).Canonical, policy);
-            answers.Add(string.Create(CultureInfo.InvariantCulture, $"{question.Id} '{question.Text}' -> [{answer.Template}] {text.Replace('\n', ' ')}  <clause {hit?.Clause.Numbering} {hit?.Score:0.0} {hit?.Matched:0.00}>"));
+            var understood = engine.Understanding.Understand(question.Text, policy, question.Today);
+            var hit = engine.Understanding.Clauses.Find(understood.Canonical, policy);
+            var reading = understood.Prediction;
+            answers.Add(string.Create(CultureInfo.InvariantCulture, $"{question.Id} '{question.Text}' -> [{answer.Template}] {text.Replace('\n', ' ')}  <clause {hit?.Clause.Numbering} {hit?.Score:0.0} {hit?.Matched:0.00}> <read {reading.Intent} {reading.Score:0.0} / {reading.RunnerUp} {reading.RunnerUpScore:0.0}{(reading.Ambiguous ? " ambiguous" : "")}{(reading.FellBack ? " fell back" : "")}>"));
             right += ok ? 1 : 0;
             results.Add((question, ok));
             if (!ok)

@@ -135,7 +135,8 @@ internal sealed class ClauseWords
         ArgumentNullException.ThrowIfNull(policy);
         for (var i = 2; i < text.Length; i++)
         {
-            if (Array.IndexOf(_placeEnds, text[i]) < 0 || _notPlaces.Any(w => Covers(text, i, w)))
+            // "咱县", "俺们县", "这个县": the resident's own county, not a name.
+            if (Array.IndexOf(_placeEnds, text[i]) < 0 || _notPlaces.Any(w => Covers(text, i, w)) || OwnPlaceMarks.Contains(text[i - 1]))
             {
                 continue;
             }
@@ -169,6 +170,8 @@ internal sealed class ClauseWords
         || policy.Clauses.Any(c => c.Text.Contains(name, StringComparison.Ordinal))
         || policy.Targets.Any(t => t.Rows.Any(r => r.Name.Contains(name, StringComparison.Ordinal)))
         || policy.Contacts.Any(c => c.Name.Contains(name, StringComparison.Ordinal));
+
+    private const string OwnPlaceMarks = "咱俺我你您们这那本全该外每个";
 
     private const string NotNameStart = "在的了住到去是我你他她和跟从给对这那哪个各外本全该别其我们每";
 

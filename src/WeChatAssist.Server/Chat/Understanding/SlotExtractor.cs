@@ -264,10 +264,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             // characters is a place of the notice or no place at all (我们县).
             var name = place.Groups["name"].Value;
             var known = false;
-            for (var start = 0; start <= name.Length - 2 && !known; start++)
+            // ("参加咱县的医保": the one character before 县 already says whose county it is.)
+            for (var start = 0; start <= name.Length - 1 && !known; start++)
             {
                 var ending = name[start..];
-                known = NotAPlace.Any(w => ending.StartsWith(w, StringComparison.Ordinal)) || words.Places.Contains(ending, StringComparison.Ordinal);
+                known = NotAPlace.Any(w => ending.StartsWith(w, StringComparison.Ordinal)) || ending.Length >= 2 && words.Places.Contains(ending, StringComparison.Ordinal);
             }
 
             otherPlace |= !known;
