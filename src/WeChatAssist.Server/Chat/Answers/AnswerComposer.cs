@@ -117,11 +117,11 @@ internal static class AnswerComposer
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(hit);
         var model = BaseModel(context);
-        model["sentence"] = context.Format.Text(hit.Sentence);
+        model["sentence"] = context.Format.Quoted(hit.Sentence);
         List<Citation> citations = [hit.Clause.Citation];
         if (hit.Also is { } also)
         {
-            model["alsoSentence"] = context.Format.Text(also.Sentence);
+            model["alsoSentence"] = context.Format.Quoted(also.Sentence);
             citations.Add(also.Clause.Citation);
         }
 
@@ -568,7 +568,8 @@ internal static class AnswerComposer
             model["windowStart"] = format.Date(policy.CollectionWindow.From);
         }
 
-        model["noDeadline"] = quote.Gaps.HasFlag(QuoteGaps.Deadline);
+        // That the notice names no last day is said to whoever asks until when, not under every amount.
+        model["noDeadline"] = quote.Gaps.HasFlag(QuoteGaps.Deadline) && (intent == ChatIntent.Deadline || context.Slots.AsksLastDay);
         model["payable"] = quote.Payable;
         if (!quote.Payable && quote.NextPayableDate is { } next)
         {
@@ -666,7 +667,7 @@ internal static class AnswerComposer
         }
 
         var pending = template.StartsWith("ask_", StringComparison.Ordinal) ? intent : ChatIntent.None;
-        return new ComposedAnswer(template, model, citations, false, pending);
+        return new ComposedAnswer(template, model, citations, false, pending) { Steps = quote.Explanation };
     }
 
     private static ComposedAnswer Tiers(AnswerContext context)
@@ -698,7 +699,7 @@ internal static class AnswerComposer
 
     // What a "not stated" answer quotes of the clause the notice defers by: the clause, or its first sentence when long.
     private static string DeferringText(PolicyClause clause, AnswerFormat format) =>
-        format.Text(clause.Text.Length <= 90 ? clause.Text : ClauseIndex.Sentences(clause.Text)[0]);
+        format.Quoted(clause.Text.Length <= 90 ? clause.Text : ClauseIndex.Sentences(clause.Text)[0]);
 
     private static ComposedAnswer Deadline(AnswerContext context)
     {

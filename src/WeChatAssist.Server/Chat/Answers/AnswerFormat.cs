@@ -9,7 +9,7 @@ namespace WeChatAssist.Server.Chat.Answers;
 /// <summary>Formats the engine's fen and dates, the policy's own words and citations for one answer language.
 /// Chinese: <c>380元</c>, <c>2023年12月31日</c>; English: <c>380 yuan</c>, <c>31 December 2023</c> and number words;
 /// relative dates by Humanizer in all three languages.</summary>
-internal sealed class AnswerFormat(ChatLanguage language, TextNormalizer normalizer)
+internal sealed partial class AnswerFormat(ChatLanguage language, TextNormalizer normalizer)
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
@@ -43,6 +43,10 @@ internal sealed class AnswerFormat(ChatLanguage language, TextNormalizer normali
     /// <summary>The policy's own words (names, channels, contacts) in the answer's script.</summary>
     public string Text(string text) => language == ChatLanguage.TraditionalChinese ? normalizer.ToTraditional(text) : text;
 
+    /// <summary>A sentence of the notice as quoted: <see cref="Text"/> without the typesetting spaces around Chinese
+    /// text ("2024 年 1 月 1 日" → "2024年1月1日"), which only lengthen the lines on a small phone.</summary>
+    public string Quoted(string sentence) => Text(TypesetSpaces().Replace(sentence, string.Empty));
+
     /// <summary>The brief basis: document number and clause numbering, e.g. <c>闻政办发〔2023〕29号 二、（六）</c>.</summary>
     public string Cite(InsurancePolicy policy, IEnumerable<Citation> citations)
     {
@@ -71,4 +75,8 @@ internal sealed class AnswerFormat(ChatLanguage language, TextNormalizer normali
         var close = category.Name.LastIndexOfAny(['）', ')']);
         return open > 0 && close > open + 1 ? Text(category.Name[(open + 1)..close]) : null;
     }
+
+    // Spaces typeset beside Chinese characters or full-width punctuation (not between two Latin words).
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")]
+    private static partial System.Text.RegularExpressions.Regex TypesetSpaces();
 }

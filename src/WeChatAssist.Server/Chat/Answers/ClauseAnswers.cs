@@ -30,6 +30,12 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
+        // "全县今年要收够多少人", "社区那块任务多少人": a head-count of the task table, not money.
+        if (Target(understood, context) is { } target)
+        {
+            return target;
+        }
+
         var words = understanding.ClauseWords;
         // A tier said ("交一档好多") or an amount to confirm ("还是交400") asks what it costs.
         var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null
@@ -134,6 +140,13 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
+        // "一月份交的好久能用", "七月份才交 是不是要多交钱": the late-payment rule the figure comes from, in the notice's
+        // own sentence, when the message asks about what that rule decides.
+        if (LateRuleNote(understood, context, composed) is { } rule)
+        {
+            return rule;
+        }
+
         // "为啥过了六月交要多交那么多钱": the reason is in the clauses the computed figure rests on; their sentence the
         // words point to most is said under it.
         var asksWhy = WhyPattern().IsMatch(understood.Canonical);
@@ -167,6 +180,88 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             || (asksWords || asksWhy) && Answers(hit, asksWords: true);
         return noted ? AnswerComposer.Clause(context, hit) with { Template = "clause_note" } : GroupNote(understood, context, composed);
     }
+
+    // The row of the place named (its name, or the name without 镇/乡/街道/风景区), else the table's total.
+    private static ComposedAnswer? Target(UnderstoodMessage understood, AnswerContext context)
+    {
+        var text = understood.Canonical;
+        // ("每个乡要收多少人是咋定的" asks how the figure is set, which a clause says.)
+        if (context.Policy.Targets.Count == 0 || !HeadCountPattern().IsMatch(text) || HowSetPattern().IsMatch(text))
+        {
+            return null;
+        }
+
+        foreach (var table in context.Policy.Targets.Where(t => t.Cites.Count > 0))
+        {
+            var row = table.Rows.Where(r => text.Contains(r.Name, StringComparison.Ordinal)).MaxBy(r => r.Name.Length)
+                ?? table.Rows.Where(r => Stem(r.Name) is { Length: >= 2 } stem && text.Contains(stem, StringComparison.Ordinal))
+                    .MaxBy(r => r.Name.Length - Stem(r.Name).Length is var cut && cut > 0 && text.Contains(r.Name[^Math.Min(2, cut)..], StringComparison.Ordinal) ? 1 : 0);
+            if (row is null && !TargetWordPattern().IsMatch(text))
+            {
+                continue;
+            }
+
+            var hit = new ClauseHit(table.Cites[0], ClauseIndex.TargetSentence(table, row), 0, 0);
+            return AnswerComposer.Clause(context, hit);
+        }
+
+        return null;
+    }
+
+    private static string Stem(string name)
+    {
+        foreach (var suffix in (ReadOnlySpan<string>)["风景区", "街道", "镇", "乡"])
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return name[..^suffix.Length];
+            }
+        }
+
+        return name;
+    }
+
+    // A number of people asked ("多少人", "好多人", "人数").
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:多少|好多|几多|几)个?人(?!员)|多少户|人数|任务数")]
+    private static partial System.Text.RegularExpressions.Regex HeadCountPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:咋|怎么|如何|咋个|怎样)(?:个)?(?:定|算|分|来的)|依据|根据|为啥|为什么|按啥|按什么")]
+    private static partial System.Text.RegularExpressions.Regex HowSetPattern();
+
+    // The task itself: a target, what must be collected, or the whole county.
+    [System.Text.RegularExpressions.GeneratedRegex(@"任务|目标|指标|要收|收够|收多少|全县|全镇|全乡|全区|一共要|总共要|总数")]
+    private static partial System.Text.RegularExpressions.Regex TargetWordPattern();
+
+    private ComposedAnswer? LateRuleNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
+    {
+        foreach (var step in composed.Steps)
+        {
+            if (LateRule(step.Kind) is not { } rule
+                || understanding.ClauseWords.LateRuleMarks(rule, understood.Canonical) is not { } marks
+                || context.Policy.Clauses.FirstOrDefault(c => c.Id == step.Citation.ClauseId) is not { } clause)
+            {
+                continue;
+            }
+
+            var sentences = ClauseIndex.Sentences(clause.Text);
+            var sentence = marks.Select(m => sentences.FirstOrDefault(s => s.Contains(m, StringComparison.Ordinal))).FirstOrDefault(s => s is not null);
+            if (sentence is not null && !Quotes(composed, sentence))
+            {
+                return AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0)) with { Template = "clause_note" };
+            }
+        }
+
+        return null;
+    }
+
+    // The late-payment rules a quote's step applies, by their name in clause-words' lateRules.
+    private static string? LateRule(ExplanationKind kind) => kind switch
+    {
+        ExplanationKind.LateNextMonthFirst => "nextMonth",
+        ExplanationKind.LateWaitingDaysFromNextDay or ExplanationKind.LateWaitingDaysFromSameDay or ExplanationKind.LateWaitingMonths => "waiting",
+        ExplanationKind.LateFiscal or ExplanationKind.LateSubsidyForfeited or ExplanationKind.LateMinimum => "fiscal",
+        _ => null,
+    };
 
     // "吃低保的医保县里管不管", "返贫了的补几成", "艾滋病人参保有没有照顾 这个谁来认定": a group named and words asked
     // about it, not a figure: under its amount, the group's own clause sentence the words point to (who recognises
@@ -241,8 +336,14 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         && (composed.Template.StartsWith("quote_", StringComparison.Ordinal) || composed.Template == "not_stated" && composed.Model.ContainsKey("deferring"));
 
     // The answer already says the sentence (in a quote, a deferral, a list): a note would say it twice.
-    private static bool Quotes(ComposedAnswer composed, string sentence) =>
-        composed.Model.Values.OfType<string>().Any(v => v.Contains(sentence, StringComparison.Ordinal));
+    // (Spaces aside: quoted sentences lose the notice's typesetting spaces.)
+    private static bool Quotes(ComposedAnswer composed, string sentence)
+    {
+        var said = WithoutSpaces(sentence);
+        return composed.Model.Values.OfType<string>().Any(v => WithoutSpaces(v).Contains(said, StringComparison.Ordinal));
+    }
+
+    private static string WithoutSpaces(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     private bool Answers(ClauseHit hit, bool asksWords) =>
         Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);

@@ -16,4 +16,9 @@ internal sealed record ComposedAnswer(
     IReadOnlyList<Citation> Citations,
     bool FellBack,
     ChatIntent PendingIntent = ChatIntent.None,
-    IReadOnlyList<ChatIntent>? Choices = null);
+    IReadOnlyList<ChatIntent>? Choices = null)
+{
+    /// <summary>The quote's explanation steps the answer rests on (empty for answers not computed from a quote): the
+    /// late-payment rule among them decides which sentence of its clause explains the figure.</summary>
+    public IReadOnlyList<ExplanationStep> Steps { get; init; } = [];
+}

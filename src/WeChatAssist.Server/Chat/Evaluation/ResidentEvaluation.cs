@@ -271,7 +271,7 @@ internal static partial class ResidentEvaluation
         answer.Template is "clarify" || answer.Template.StartsWith("ask_", StringComparison.Ordinal);
 
     /// <summary>A fact is found when one of its <c>/</c>-separated alternatives is: amounts at a digit boundary
-    /// (<c>0元</c> is not inside <c>380元</c>), dates as <c>2023-12-31</c> or <c>2023年12月31日</c>, phrases as written.</summary>
+    /// (<c>0元</c> is not inside <c>380元</c>), dates as <c>2023-12-31</c> or <c>2023年12月31日</c>, phrases as written, spaces aside.</summary>
     public static bool Contains(string answer, string fact)
     {
         ArgumentNullException.ThrowIfNull(answer);
@@ -293,7 +293,7 @@ internal static partial class ResidentEvaluation
                     return true;
                 }
             }
-            else if (answer.Contains(alternative, StringComparison.Ordinal)
+            else if (WithoutSpaces(answer).Contains(WithoutSpaces(alternative), StringComparison.Ordinal)
                 // A tier is the same fact written 二档 or 2档 (the answers write the digit).
                 || answer.Contains(alternative.Replace("一档", "1档", StringComparison.Ordinal).Replace("二档", "2档", StringComparison.Ordinal), StringComparison.Ordinal))
             {
@@ -303,6 +303,9 @@ internal static partial class ResidentEvaluation
 
         return false;
     }
+
+    // A phrase is the same words however the notice or the writer spaced it ("次月 1 日", "POS 机").
+    private static string WithoutSpaces(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     private static bool IsAmount(string fact) => AmountFact().IsMatch(fact);
 

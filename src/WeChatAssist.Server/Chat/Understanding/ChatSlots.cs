@@ -78,6 +78,9 @@ internal sealed record ChatSlots
     /// <summary>The message asks what the government pays ("国家给补多少", "个人加国家总共多少"), this message only.</summary>
     public bool AsksSubsidy { get; init; }
 
+    /// <summary>The message asks until when one may pay ("最晚哪天", "还来得及不"), this message only.</summary>
+    public bool AsksLastDay { get; init; }
+
     /// <summary>The message asks about a place the notice does not name ("西平县的医保多少钱"): another county's question.</summary>
     public bool OtherPlace { get; init; }
 
@@ -120,6 +123,7 @@ internal sealed record ChatSlots
             CollegeInChongqing = newer.CollegeInChongqing ?? CollegeInChongqing,
             ResidueLength = newer.ResidueLength,
             AsksSubsidy = newer.AsksSubsidy,
+            AsksLastDay = newer.AsksLastDay,
             BothTiers = newer.BothTiers,
             // "一档" after "特困户和低保户各交多少" still asks for each group.
             EachGroup = newer.Categories.Count > 0 ? newer.EachGroup : EachGroup,

@@ -116,6 +116,13 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     /// <summary>The best sentence for <paramref name="canonical"/> in <paramref name="policy"/>'s clauses, or null.</summary>
     public ClauseHit? Find(string canonical, InsurancePolicy policy) => Find(Query(canonical), policy);
 
+    /// <summary>A task table's row (or its total, for no row) as the sentence the index holds and answers quote.</summary>
+    public static string TargetSentence(TargetTable table, TownshipTarget? row)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return row is null ? $"{table.Title}：合计{table.Total}{table.Unit}" : $"{table.Title}：{row.Name}{row.Count}{table.Unit}";
+    }
+
     /// <summary>The best sentence for <paramref name="understood"/> in <paramref name="policy"/>'s clauses, or null;
     /// the message is cut and looked up once, whatever the number of calls.</summary>
     public ClauseHit? Find(UnderstoodMessage understood, InsurancePolicy policy)
@@ -384,7 +391,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 
             var clause = table.Cites[0];
             var clauseTerms = Terms(Canonical(table.Title), question: false).Keys.ToHashSet(StringComparer.Ordinal);
-            foreach (var sentence in table.Rows.Select(r => $"{table.Title}：{r.Name}{r.Count}{table.Unit}").Append($"{table.Title}：合计{table.Total}{table.Unit}"))
+            foreach (var sentence in table.Rows.Select(r => TargetSentence(table, r)).Append(TargetSentence(table, null)))
             {
                 var terms = Terms(Canonical(sentence), question: false);
                 units.Add(new Unit(clause, sentence, terms, terms.Values.Sum(), clauseTerms));

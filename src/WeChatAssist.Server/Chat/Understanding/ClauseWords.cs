@@ -83,8 +83,22 @@ internal sealed class ClauseWords
             [.. file.UnableMarks.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)],
             [.. file.AsksDefinition.Select(normalize).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal)],
             [.. file.TieredForeignTopics.Where(w => w.Length > 0)],
-            [.. file.SchemeNames.Where(w => w.Length > 0)]);
+            [.. file.SchemeNames.Where(w => w.Length > 0)])
+        {
+            LateRules = file.LateRules.ToDictionary(
+                r => r.Key,
+                r => ((string[])[.. r.Value.Asks.Select(normalize).Where(w => w.Length > 0)], (string[])[.. r.Value.Marks.Where(w => w.Length > 0)]),
+                StringComparer.Ordinal),
+        };
     }
+
+    /// <summary>Per late-payment rule (nextMonth, waiting, fiscal): the words asking about it and the words marking
+    /// the notice's sentence that states it.</summary>
+    public IReadOnlyDictionary<string, (string[] Asks, string[] Marks)> LateRules { get; private init; } = new Dictionary<string, (string[], string[])>();
+
+    /// <summary>The marks of <paramref name="rule"/>'s sentence when <paramref name="canonical"/> asks about that rule; null otherwise.</summary>
+    public string[]? LateRuleMarks(string rule, string canonical) =>
+        LateRules.TryGetValue(rule, out var words) && words.Asks.Any(a => canonical.Contains(a, StringComparison.Ordinal)) ? words.Marks : null;
 
     /// <summary>Words that make a policy fact a benefit (what the insurance pays).</summary>
     public IReadOnlyList<string> CoverageMarks { get; }
@@ -299,6 +313,15 @@ internal sealed class ClauseWords
 
         public List<string> TieredForeignTopics { get; set; } = [];
 
+        public Dictionary<string, LateRuleWords> LateRules { get; set; } = [];
+
         public List<string> SchemeNames { get; set; } = [];
+    }
+
+    private sealed class LateRuleWords
+    {
+        public List<string> Asks { get; set; } = [];
+
+        public List<string> Marks { get; set; } = [];
     }
 }

@@ -88,9 +88,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             // ("元旦过了一月份再交": what follows is still to come.)
             var past = ((before.EndsWith("过了") || before.EndsWith("过完")) && after.StartsWith("了")
                 || after[..Math.Min(after.Length, 4)].Contains("过了", StringComparison.Ordinal)
-                || (after.StartsWith("交的") || after.StartsWith("份交的")) && !after.Contains("交的话", StringComparison.Ordinal)
-                // "九月开学在学校交了2024年的医保": paid then.
-                || after[..Math.Min(after.Length, 10)].Contains("交了", StringComparison.Ordinal))
+                // ("四月份补交的": done; "六月要交的钱" is still to come.)
+                || PaidThenPattern().IsMatch(after[..Math.Min(after.Length, 5)]) && !after.Contains("交的话", StringComparison.Ordinal)
+                // "九月开学在学校交了2024年的医保": paid then. ("正月回来交 交了啥时候能用": if paid then.)
+                || PaidDonePattern().IsMatch(after[..Math.Min(after.Length, 14)]))
                 && !after.Contains("再交", StringComparison.Ordinal);
             // ("一月底交的" said in January, "腊月二十八交的" three weeks before it: a day this close is still to come.)
             if (past && resolved > today && !match.YearSaid && resolved.DayNumber - today.DayNumber > CloseDays)
@@ -401,6 +402,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             CollegeInChongqing = collegeInChongqing,
             ResidueLength = Residue(canonical, consumed),
             AsksSubsidy = SubsidyQuestionPattern().IsMatch(canonical),
+            AsksLastDay = LastDayQuestionPattern().IsMatch(canonical),
             OtherPlace = otherPlace,
         };
     }
@@ -887,6 +889,15 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"(?:国家|政府|财政)(?:给|补|出|贴|资助)|给补|补(?:多少|好多|几多)|个人加国家|加上国家|国家加个人|总共一个人")]
     private static partial Regex SubsidyQuestionPattern();
+
+    [GeneratedRegex(@"^份?(?:补|才|就|已经|已)?(?:交|缴|办|买)的")]
+    private static partial Regex PaidThenPattern();
+
+    [GeneratedRegex(@"^.{0,9}?(?:交|缴)了(?!啥|什么|多久|好久|以后|之后|后|就|能|可以|才|再)")]
+    private static partial Regex PaidDonePattern();
+
+    [GeneratedRegex(@"截止|截至|最晚|最迟|最后|到什么时候|到啥时候|到好久|到哪天|到几号|之前|以前|期限|来得及|赶得上|还能交|还可以交|还能补|能补到|还收不收|还收吗|过期")]
+    private static partial Regex LastDayQuestionPattern();
 
     [GeneratedRegex(@"其他|其余|剩下|另外")]
     private static partial Regex RestPattern();

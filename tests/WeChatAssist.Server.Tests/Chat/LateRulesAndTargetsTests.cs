@@ -1,0 +1,81 @@
+using WeChatAssist.Server.Chat.Evaluation;
+
+namespace WeChatAssist.Server.Tests.Chat;
+
+/// <summary>Session 6 of issue #13, in wording written for these tests (not taken from any evaluation split): a late
+/// payment's answer quotes the rule its figure comes from, a notice's silence on the last day is said only to whoever
+/// asks it, the task tables answer head-counts, quoted sentences lose the notice's typesetting spaces, and a month said
+/// as done is the one gone by.</summary>
+public sealed class LateRulesAndTargetsTests
+{
+    [Theory]
+    [InlineData("pengshui-2024", "2023-11-20", "正月里回来交 交了啥时候能看病报销", "次月1日")]
+    [InlineData("dianjiang-xinmin-2024", "2024-07-10", "四月份补交的 要等好久才管用", "满90日")]
+    [InlineData("dianjiang-xinmin-2024", "2024-07-10", "现在交为啥比原来贵那么多", "各级财政补助")]
+    public async Task A_late_payments_answer_quotes_the_rule_its_figure_comes_from(string policy, string today, string text, string rule)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Contains(rule, answer.Text, StringComparison.Ordinal);
+        Assert.Matches(@"\d+元", answer.Text);
+    }
+
+    [Fact]
+    public async Task A_month_said_as_paid_is_the_one_gone_by()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "四月份补交的 要等好久才管用", new DateOnly(2024, 7, 10));
+
+        Assert.Contains("2024年4月1日交，待遇从2024年7月1日开始", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task That_the_notice_names_no_last_day_is_said_only_to_whoever_asks_until_when()
+    {
+        var chat = new ChatTestEngine();
+        var today = new DateOnly(2023, 11, 20);
+
+        var cover = await chat.AskAsync("pengshui-2024", "年后交能享受全年待遇不", today);
+        var lastDay = await chat.AskAsync("pengshui-2024", "年后交 最晚交到哪天", today);
+
+        Assert.DoesNotContain("没有写明", cover.Text, StringComparison.Ordinal);
+        Assert.Contains("通知没有写明最后交费日期", lastDay.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("suiping-2025", "嵖岈山景区要收够多少人", "嵖岈山风景区4782人")]
+    [InlineData("suiping-2025", "嵖岈山镇的任务是多少人", "嵖岈山镇21375人")]
+    [InlineData("wenxi-2024", "全县今年要收多少人", "合计319202人")]
+    [InlineData("wenxi-2024", "社区那片的任务数", "社区28335人")]
+    public async Task A_head_count_of_the_task_is_the_task_tables_row_or_total(string policy, string text, string row)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text);
+
+        Assert.Equal("clause", answer.Template);
+        Assert.Contains(row, answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d+元", answer.Text);
+    }
+
+    [Fact]
+    public async Task How_a_task_is_set_is_not_answered_with_its_figure()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "每个乡要收多少人是怎么定的");
+
+        Assert.DoesNotContain("415517", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_quoted_sentence_loses_the_notices_typesetting_spaces()
+    {
+        // 003's notice is typeset "2024 年 1 月 1 日"; on a small phone the quote reads "2024年1月1日".
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "年后交能享受全年待遇不", new DateOnly(2023, 11, 20));
+
+        Assert.Contains("在2024年1月1日至2月29日期间", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 月", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("答：次月 1 日起享受", "次月1日")]
+    [InlineData("社保缴费专用POS机", "POS 机")]
+    public void An_expected_phrase_is_found_however_it_is_spaced(string answer, string phrase) =>
+        Assert.True(ResidentEvaluation.Contains(answer, phrase));
+}
