@@ -84,7 +84,10 @@ internal sealed partial class ChatEngine(
             // "残疾人要几级才有资助" asks the condition itself: the clause stating it answers.
             var ask = AnswerComposer.AskCondition(context, condition);
             intent = GroupPaysAsked(understood, intent) ? ChatIntent.AmountDue : intent;
-            composed = ClauseFor(understood, context, intent, ask) ?? ask;
+            // "大一新生九月份报名交的医保 从好久开始管用": the freshman rule's own sentence names the universities it is
+            // for (在渝高校), so it answers when cover starts without assuming where he studies.
+            composed = (understood.FreshmanPlaceUnknown && !AskedFigure.Amount().IsMatch(understood.Canonical) ? _clauses.FreshmanRule(context) : null)
+                ?? ClauseFor(understood, context, intent, ask) ?? ask;
             intent = intent == ChatIntent.None ? ChatIntent.AmountDue : intent;
         }
         else if (intent == ChatIntent.None && understood.Prediction.Ambiguous && !understood.Prediction.FellBack && understood.Menu is null)

@@ -4,7 +4,7 @@ namespace WeChatAssist.Server.Tests.Chat;
 
 /// <summary>Session 6 of issue #13, in wording written for these tests (not taken from any evaluation split): a late
 /// payment's answer quotes the rule its figure comes from, a notice's silence on the last day is said only to whoever
-/// asks it, the task tables answer head-counts, quoted sentences lose the notice's typesetting spaces, and a month said
+/// asks it, the task tables answer head-counts, a freshman's cover is the rule naming its universities, quoted sentences lose the notice's typesetting spaces, and a month said
 /// as done is the one gone by.</summary>
 public sealed class LateRulesAndTargetsTests
 {
@@ -71,6 +71,28 @@ public sealed class LateRulesAndTargetsTests
 
         Assert.Contains("在2024年1月1日至2月29日期间", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("1 月", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dianjiang-xinmin-2024", "娃儿刚考上大学 开学交的医保从哪天起管用")]
+    [InlineData("pengshui-2024", "大一的娃儿报到时交的医保 管到啥时候")]
+    public async Task A_freshmans_cover_is_the_notices_rule_which_names_the_universities_it_is_for(string policy, string text)
+    {
+        // Where he studies is not said: the rule's own sentence says it is for 在渝高校 students, so nothing is assumed.
+        var answer = await new ChatTestEngine().AskAsync(policy, text, new DateOnly(2023, 9, 6));
+
+        Assert.Equal("clause", answer.Template);
+        Assert.Contains("在渝高校", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("完成缴费的次日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_freshmans_amount_still_asks_where_he_studies()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "大一的娃儿交一档好多钱", new DateOnly(2023, 9, 6));
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("重庆", answer.Text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -232,6 +232,31 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     [System.Text.RegularExpressions.GeneratedRegex(@"任务|目标|指标|要收|收够|收多少|全县|全镇|全乡|全区|一共要|总共要|总数")]
     private static partial System.Text.RegularExpressions.Regex TargetWordPattern();
 
+    /// <summary>The notice's sentence on a university freshman's cover (from the day after payment), with the sentence
+    /// it continues when that one names the students it is for; null where the notice has no such rule.</summary>
+    public ComposedAnswer? FreshmanRule(AnswerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var quote = AnswerComposer.Compose(ChatIntent.LatePayment, context with { Slots = context.Slots with { CollegeInChongqing = true } });
+        var ruled = quote.Steps.Where(s => s.Kind == ExplanationKind.CollegeFreshman).Select(s => s.Citation.ClauseId).FirstOrDefault();
+        if (ruled is null
+            || context.Policy.Clauses.FirstOrDefault(c => c.Id == ruled) is not { } clause
+            || understanding.ClauseWords.LateRules.GetValueOrDefault("freshman").Marks is not { Length: > 0 } marks)
+        {
+            return null;
+        }
+
+        var sentences = ClauseIndex.Sentences(clause.Text);
+        var at = sentences.ToList().FindIndex(s => marks.Any(m => s.Contains(m, StringComparison.Ordinal)));
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var sentence = at > 0 && sentences[at - 1][^1] is '；' or ';' ? sentences[at - 1] + sentences[at] : sentences[at];
+        return AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0));
+    }
+
     private ComposedAnswer? LateRuleNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
     {
         foreach (var step in composed.Steps)

@@ -911,7 +911,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
     private static partial Regex TierPattern();
 
-    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科|[上读念]大[一二三四五]|大[一二三四五]新生|大[一二三四五]学生|研[一二三]")]
+    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科|[上读念]大[一二三四五]|大[一二三四五]新生|大[一二三四五]学生|大[一二三四](?:的)?(?=娃|孩子|儿子|女儿|闺女|那年|开学|报到|入学)|研[一二三]")]
     private static partial Regex CollegePattern();
 
     [GeneratedRegex(@"大一|研一|新生(?!儿)|入学|录取|考上|考进|报到|(?:今年|刚|才|新)(?:上|读|去读|去上|进)了?(?:大学|研究生|高校|研)")]
