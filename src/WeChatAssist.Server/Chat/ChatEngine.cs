@@ -314,6 +314,14 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
+        // "因为得大病穷了的那种人 医保补百分之好多": a group named and what it is given asked, no care or refund named:
+        // the group's subsidy, not what the insurance pays out.
+        if (prediction.Intent is ChatIntent.Coverage && understood.Slots.Categories.Count > 0
+            && (understood.Slots.AsksSubsidy || GroupShareAskPattern().IsMatch(understood.Canonical)) && !CareWordPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.AmountDue, prediction.Confidence);
+        }
+
         // "一档二档一个人相差好多": both tiers and a difference asked is the difference between them, not one tier's quote.
         if (understood.Slots.BothTiers && DifferencePattern().IsMatch(understood.Canonical)
             && understood.Slots.Categories.Count == 0 && understood.Slots.People is null)
@@ -424,6 +432,13 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"百分之|百分比|比例|几成|%|％|补助|资助|补贴")]
+    private static partial System.Text.RegularExpressions.Regex GroupShareAskPattern();
+
+    // Care and its refund: what the insurance pays out.
+    [System.Text.RegularExpressions.GeneratedRegex(@"报销|住院|看病|门诊|药|医院|起付|封顶")]
+    private static partial System.Text.RegularExpressions.Regex CareWordPattern();
 
     // Being reminded (or no longer): the words of a reminder command.
     [System.Text.RegularExpressions.GeneratedRegex(@"提醒|订阅|退订|通知我|告诉我|别发|不要再发|不要发|remind|subscribe", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]

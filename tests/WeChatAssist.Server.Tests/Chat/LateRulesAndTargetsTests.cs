@@ -4,7 +4,7 @@ namespace WeChatAssist.Server.Tests.Chat;
 
 /// <summary>Session 6 of issue #13, in wording written for these tests (not taken from any evaluation split): a late
 /// payment's answer quotes the rule its figure comes from, a notice's silence on the last day is said only to whoever
-/// asks it, the task tables answer head-counts, a freshman's cover is the rule naming its universities, quoted sentences lose the notice's typesetting spaces, and a month said
+/// asks it, the task tables answer head-counts, a freshman's cover is the rule naming its universities, a group's share is quoted when asked, quoted sentences lose the notice's typesetting spaces, and a month said
 /// as done is the one gone by.</summary>
 public sealed class LateRulesAndTargetsTests
 {
@@ -93,6 +93,26 @@ public sealed class LateRulesAndTargetsTests
 
         Assert.Equal("ask_condition", answer.Template);
         Assert.Contains("重庆", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("wenxi-2024", "返贫的人给补几成", "90%")]
+    [InlineData("pengshui-2024", "残疾证一级的 政府给补好多", "70%")]
+    [InlineData("pengshui-2024", "病搞穷了的人家 补助比例是多少", "70%")]
+    public async Task A_groups_share_asked_is_its_amount_with_the_notices_sentence_stating_the_share(string policy, string text, string share)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, new DateOnly(2023, 11, 10));
+
+        Assert.StartsWith("quote_", answer.Template, StringComparison.Ordinal);
+        Assert.Contains(share, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Who_pays_a_groups_subsidy_is_not_answered_with_its_share()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "特困的人财政补助那部分谁出", new DateOnly(2023, 11, 10));
+
+        Assert.Contains("资助参保资金", answer.Text, StringComparison.Ordinal);
     }
 
     [Theory]

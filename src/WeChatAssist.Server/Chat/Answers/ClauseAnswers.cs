@@ -142,7 +142,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
         // "一月份交的好久能用", "七月份才交 是不是要多交钱": the late-payment rule the figure comes from, in the notice's
         // own sentence, when the message asks about what that rule decides.
-        if (LateRuleNote(understood, context, composed) is { } rule)
+        if ((LateRuleNote(understood, context, composed) ?? ShareNote(understood, context, composed)) is { } rule)
         {
             return rule;
         }
@@ -256,6 +256,36 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         var sentence = at > 0 && sentences[at - 1][^1] is '；' or ';' ? sentences[at - 1] + sentences[at] : sentences[at];
         return AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0));
     }
+
+    // "返贫致贫的给补百分之多少", "残疾二级的补几成", "残疾证二级的 给补好多": the share the notice states for the group named, in its own
+    // sentence under the amount (the engine's figures are the share applied).
+    private ComposedAnswer? ShareNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
+    {
+        // ("财政补助那部分谁出" asks who pays, which another sentence says.)
+        if (understood.Slots.Categories.Count == 0
+            || !(ShareAskPattern().IsMatch(understood.Canonical) || understood.Slots.AsksSubsidy && !understanding.ClauseWords.AsksWords(understood.Canonical)))
+        {
+            return null;
+        }
+
+        var groups = understood.Slots.Categories.Select(context.Policy.FindCategoryByCode).OfType<SubsidyCategory>().ToList();
+        var own = groups.SelectMany(c => c.Cites).ToList();
+        string[] names = [.. groups.SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0])).Where(n => n.Length >= 2)];
+        foreach (var clause in own)
+        {
+            var sentence = ClauseIndex.Sentences(clause.Text)
+                .FirstOrDefault(s => (s.Contains('%') || s.Contains('％')) && names.Any(n => s.Contains(n, StringComparison.Ordinal)));
+            if (sentence is not null && !Quotes(composed, sentence))
+            {
+                return AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0)) with { Template = "clause_note" };
+            }
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"百分之|百分比|比例|几成|%|％")]
+    private static partial System.Text.RegularExpressions.Regex ShareAskPattern();
 
     private ComposedAnswer? LateRuleNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
     {
