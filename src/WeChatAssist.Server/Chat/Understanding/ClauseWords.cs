@@ -7,7 +7,7 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// <summary>Residents' words for what the notices say in words (<c>localization/chat/clause-words.zh-Hans.yaml</c>):
 /// whether a message asks words or a computed amount/date, the notice terms its everyday words stand for, and the
 /// place names that make it another county's question.</summary>
-internal sealed class ClauseWords
+internal sealed partial class ClauseWords
 {
     /// <summary>File name inside <see cref="ChatVocabulary.Folder"/>.</summary>
     public const string FileName = "clause-words.zh-Hans.yaml";
@@ -122,7 +122,11 @@ internal sealed class ClauseWords
     public bool AsksDefinition(string canonical) => _asksDefinition.FirstIn(canonical) >= 0;
 
     /// <summary>The message asks an amount or a date.</summary>
-    public bool AsksComputed(string canonical) => _asksComputed.FirstIn(canonical) >= 0;
+    /// <remarks>("交钱之前要注意点啥": paying named as a moment, not whether or what one pays.)</remarks>
+    public bool AsksComputed(string canonical) => _asksComputed.FirstIn(PayingMomentPattern().Replace(canonical, "时")) >= 0;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:交钱|交费|缴费|交医保)(?:之前|以前|前|的时候|时候|时)")]
+    private static partial System.Text.RegularExpressions.Regex PayingMomentPattern();
 
     /// <summary>Where in <paramref name="canonical"/> the words a resident says he cannot use start ("不会用|手机"):
     /// the position right after each unable mark.</summary>
