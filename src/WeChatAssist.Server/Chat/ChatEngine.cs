@@ -250,6 +250,13 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
+        // "村干部收了我的钱没交上去 找哪个": money a cadre kept is a matter for the clause on misconduct, not the resident's
+        // own payment record.
+        if (prediction.Intent == ChatIntent.PaymentStatus && MisusePattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.None, prediction.Confidence);
+        }
+
         // "明天能交了吗", "这周五能交吗": a day still to come is not a payment record; it asks whether that day takes payment.
         if (prediction.Intent == ChatIntent.PaymentStatus && understood.Slots.Date is { } day && day > today)
         {
@@ -439,6 +446,10 @@ internal sealed partial class ChatEngine(
     // Care and its refund: what the insurance pays out.
     [System.Text.RegularExpressions.GeneratedRegex(@"报销|住院|看病|门诊|药|医院|起付|封顶")]
     private static partial System.Text.RegularExpressions.Regex CareWordPattern();
+
+    // Money collected and kept or misused by whoever collected it.
+    [System.Text.RegularExpressions.GeneratedRegex(@"没交上去|没上交|没存进去|没交进去|挪用|挪去|挪作|私吞|截留|揣自己|乱收|乱代缴|贪污")]
+    private static partial System.Text.RegularExpressions.Regex MisusePattern();
 
     // Being reminded (or no longer): the words of a reminder command.
     [System.Text.RegularExpressions.GeneratedRegex(@"提醒|订阅|退订|通知我|告诉我|别发|不要再发|不要发|remind|subscribe", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]

@@ -1,7 +1,8 @@
 namespace WeChatAssist.Server.Tests.Chat;
 
 /// <summary>Residents' wordings that point to a clause the notice states in words, written for these tests (not taken
-/// from any evaluation split): paying for a relative, and what to check before paying.</summary>
+/// from any evaluation split): paying for a relative, what to check before paying, money a cadre kept, and which office
+/// collects.</summary>
 public sealed class ClauseWordingTests
 {
     [Theory]
@@ -22,5 +23,24 @@ public sealed class ClauseWordingTests
 
         Assert.Contains("核对参保信息", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("没有写明", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pengshui-2024", "组长收了我们的医保钱一直没交上去 咋办", "未缴存入库")]
+    [InlineData("dianjiang-xinmin-2024", "有干部乱收医保钱 我该找哪个反映", "镇纪委")]
+    public async Task Money_a_cadre_kept_is_answered_by_the_clause_on_misconduct_not_a_payment_record(string policy, string text, string phrase)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, new DateOnly(2023, 12, 1));
+
+        Assert.Equal("clause", answer.Template);
+        Assert.Contains(phrase, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Which_office_collects_the_money_is_the_tax_bureaus_sentence()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "到底是哪个部门收医保的钱 医保局吗", new DateOnly(2023, 12, 1));
+
+        Assert.StartsWith("县税务局负责城乡居民基本医疗保险参保征收", answer.Text, StringComparison.Ordinal);
     }
 }
