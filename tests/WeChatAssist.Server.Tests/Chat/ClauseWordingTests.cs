@@ -1,8 +1,8 @@
 namespace WeChatAssist.Server.Tests.Chat;
 
 /// <summary>Residents' wordings that point to a clause the notice states in words, written for these tests (not taken
-/// from any evaluation split): paying for a relative, what to check before paying, money a cadre kept, and which office
-/// collects.</summary>
+/// from any evaluation split): paying for a relative, what to check before paying, money a cadre kept, which office
+/// collects, and everyday words for those the notice lists.</summary>
 public sealed class ClauseWordingTests
 {
     [Theory]
@@ -42,5 +42,16 @@ public sealed class ClauseWordingTests
         var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "到底是哪个部门收医保的钱 医保局吗", new DateOnly(2023, 12, 1));
 
         Assert.StartsWith("县税务局负责城乡居民基本医疗保险参保征收", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("suiping-2025", "我没单位 一直在县城待业 能参加这个医保不", "城镇非从业居民")]
+    [InlineData("dianjiang-xinmin-2024", "台胞在这边住 能买城乡医保吗", "港澳台居民居住证")]
+    public async Task An_everyday_word_for_someone_the_notice_lists_finds_that_item(string policy, string text, string item)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text);
+
+        Assert.Contains(item, answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d+元", answer.Text);
     }
 }
