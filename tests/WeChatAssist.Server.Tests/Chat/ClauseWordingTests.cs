@@ -2,7 +2,7 @@ namespace WeChatAssist.Server.Tests.Chat;
 
 /// <summary>Residents' wordings that point to a clause the notice states in words, written for these tests (not taken
 /// from any evaluation split): paying for a relative, what to check before paying, money a cadre kept, which office
-/// collects, and everyday words for those the notice lists.</summary>
+/// collects, everyday words for those the notice lists, and benefit levels a notice does not state.</summary>
 public sealed class ClauseWordingTests
 {
     [Theory]
@@ -53,5 +53,17 @@ public sealed class ClauseWordingTests
 
         Assert.Contains(item, answer.Text, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\d+元", answer.Text);
+    }
+
+    [Theory]
+    [InlineData("住院能报销百分之多少")]
+    [InlineData("县医院住院能报好多")]
+    public async Task Benefit_levels_a_notice_does_not_state_are_handed_over_not_answered_by_a_sentence_naming_cover(string text)
+    {
+        // 001 states no benefit levels; its sentence on when late payers' cover starts names 待遇 but refunds nothing.
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", text, new DateOnly(2024, 5, 10));
+
+        Assert.Equal("topic_not_stated", answer.Template);
+        Assert.DoesNotMatch(@"\d{4}年\d{1,2}月\d{1,2}日|\d+元", answer.Text);
     }
 }

@@ -46,6 +46,11 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
         var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
         var hit = understanding.Clauses.Find(understood, context.Policy);
+        if (hit is not null && IsBenefitLevelNotStated(understood, intent, composed, hit, namingCover: false))
+        {
+            return null;
+        }
+
         // Nothing computed fits (fallback, "not stated"), or only a list (offices, channels): a clause the words
         // plainly point to is the better answer.
         var lenient = asksWords || composed is not null && (!computed || IsWordsIntent(intent));
@@ -159,7 +164,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
         var hit = understanding.Clauses.Find(understood, context.Policy);
         // A message of one content word ("我交了没有": 交) is like too many clauses for one of them to follow the answer.
-        if (hit is null || hit.SaidWords < 2)
+        if (hit is null || hit.SaidWords < 2 || IsBenefitLevelNotStated(understood, intent, composed, hit, namingCover: true))
         {
             return GroupNote(understood, context, composed);
         }
@@ -368,6 +373,21 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
     [System.Text.RegularExpressions.GeneratedRegex(@"为啥|为什么|为何|凭啥|怎么会|咋个.{0,4}要|怎么.{0,4}要|咋.{0,3}要")]
     private static partial System.Text.RegularExpressions.Regex WhyPattern();
+
+    // "住院报销比例是好多" where the notice states no benefit levels: its not-stated answer, with whom to ask, stands; no
+    // sentence that states no benefit level replaces it, and one that only names 待遇 (from when cover runs) does not
+    // follow it either (a note of another matter may: "村口挂的横幅是弄啥哩" read as a benefit question).
+    // ("三月份交了 当月住院能报不" asks from when cover runs, which that sentence does say.)
+    private static bool IsBenefitLevelNotStated(UnderstoodMessage understood, ChatIntent intent, ComposedAnswer? composed, ClauseHit hit, bool namingCover) =>
+        intent == ChatIntent.Coverage && composed?.Template == "topic_not_stated"
+        && (!namingCover || hit.Sentence.Contains("待遇", StringComparison.Ordinal)) && !BenefitLevelPattern().IsMatch(hit.Sentence)
+        && understood.Slots.Date is null && !TimeAskPattern().IsMatch(understood.Canonical) && !SoonPattern().IsMatch(understood.Canonical);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"马上|立刻|立即|当月|当天|等")]
+    private static partial System.Text.RegularExpressions.Regex SoonPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"报销|支付比例|起付|封顶|基金支付|支付限额|%|％")]
+    private static partial System.Text.RegularExpressions.Regex BenefitLevelPattern();
 
     // The ways of asking when or how long.
     private const string TimeAsk = "哪天|哪一天|几号|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会|哪一年|哪年";

@@ -211,7 +211,10 @@ internal static partial class ResidentEvaluation
                     break;
                 case "out_of_scope":
                     oos++;
-                    ok = answer.FellBack && !statesAmount && !statesDate || answer.Template is "out_of_scope" or "fallback" or "menu" or "contact_phones" or "contact_offices";
+                    // Declined, or handed over: a topic the notice does not state ("住院报销比例" where it states no
+                    // benefits) with whom to ask, and no amount or date, answers nothing out of scope.
+                    ok = (answer.FellBack || answer.Template == "topic_not_stated") && !statesAmount && !statesDate
+                        || answer.Template is "out_of_scope" or "fallback" or "menu" or "contact_phones" or "contact_offices";
                     oosAnswered += ok ? 0 : 1;
                     why = ok ? string.Empty : "answered";
                     break;
