@@ -41,6 +41,20 @@ public sealed class LateRulesAndTargetsTests
         Assert.Contains("通知没有写明最后交费日期", lastDay.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task What_applies_after_the_window_is_said_to_whoever_asks_until_when_not_to_whoever_asks_when_it_opens()
+    {
+        var chat = new ChatTestEngine();
+        var today = new DateOnly(2024, 9, 5);
+
+        var opens = await chat.AskAsync("suiping-2025", "今年从啥时候开始交医保", today);
+        var last = await chat.AskAsync("suiping-2025", "最晚哪天交 过了还能补不", today);
+
+        Assert.Contains("2024年9月20日", opens.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("国办发", opens.Text, StringComparison.Ordinal);
+        Assert.Contains("国办发〔2024〕38号", last.Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("suiping-2025", "嵖岈山景区要收够多少人", "嵖岈山风景区4782人")]
     [InlineData("suiping-2025", "嵖岈山镇的任务是多少人", "嵖岈山镇21375人")]

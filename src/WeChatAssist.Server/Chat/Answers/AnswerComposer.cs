@@ -743,7 +743,8 @@ internal static class AnswerComposer
         // The notice silent after the window and the national layer speaking (遂平 2025): after the window the national
         // rule is the answer; before its end, a line says what applies once it has passed.
         model["nationalAfter"] = answer.Template == NationalRuleAnswer.Template && context.Today > window.To;
-        IReadOnlyList<Citation> national = context.Today <= window.To ? NationalRuleAnswer.FillAfterWindow(model, policy, facts, context.Format) : [];
+        // ("今年啥时候开始交" asks when paying starts: what applies after the window is said to whoever asks until when.)
+        IReadOnlyList<Citation> national = context.Today <= window.To && context.Slots.AsksLastDay ? NationalRuleAnswer.FillAfterWindow(model, policy, facts, context.Format) : [];
         var citations = policy.CollectionWindowCites.Select(c => c.Citation).Concat(policy.NoPaymentCites.Select(c => c.Citation))
             .Concat(context.Today <= window.To ? lateRegimes.SelectMany(r => r.Cites).Select(c => c.Citation).Take(1) : [])
             .Concat(answer.Citations).Concat(national).Distinct().ToList();

@@ -896,7 +896,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"^.{0,9}?(?:交|缴)了(?!啥|什么|多久|好久|以后|之后|后|就|能|可以|才|再)")]
     private static partial Regex PaidDonePattern();
 
-    [GeneratedRegex(@"截止|截至|最晚|最迟|最后|到什么时候|到啥时候|到好久|到哪天|到几号|之前|以前|期限|来得及|赶得上|还能交|还可以交|还能补|能补到|还收不收|还收吗|过期")]
+    [GeneratedRegex(@"截止|截至|最晚|最迟|最后|到什么时候|到啥时候|到好久|到哪天|到几号|之前|以前|期限|来得及|赶得上|还能交|还可以交|还能补|能补到|还收不收|还收吗|过期|晚了|错过|过了|补交|补缴|以后交|之后交|以后再交|之后再交")]
     private static partial Regex LastDayQuestionPattern();
 
     [GeneratedRegex(@"其他|其余|剩下|另外")]
