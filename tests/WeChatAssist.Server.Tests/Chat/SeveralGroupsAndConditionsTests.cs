@@ -232,4 +232,19 @@ public sealed class SeveralGroupsAndConditionsTests
         System.Text.RegularExpressions.Regex.Match(text, @"个人交(\d+元)").Groups[1].Value is { Length: > 0 } amount
             ? amount
             : throw new Xunit.Sdk.XunitException("no amount in: " + text);
+
+    [Fact]
+    public async Task A_family_calling_itself_jisheng_in_suiping_is_asked_whether_it_has_one_child_or_two_daughters()
+    {
+        var chat = new ChatTestEngine();
+        var today = new DateOnly(2024, 10, 10);
+
+        var asked = await chat.AskAsync("suiping-2025", "我们家算计生户 医保补多少", today);
+        var named = await new ChatTestEngine().AskAsync("suiping-2025", "俺家独生子女户 两口子交多少", today);
+
+        Assert.Equal("ask_condition", asked.Template);
+        Assert.Contains("独生子女户还是双女户", asked.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d+元", asked.Text);
+        Assert.Contains("800元", named.Text, StringComparison.Ordinal);
+    }
 }
