@@ -298,7 +298,9 @@ internal sealed partial class ChatEngine(
         // "现在交的啥时候开始管用", "交了从哪天起生效": when cover starts is the late-payment quote's cover start, whatever
         // reading (deadline, how to pay) the classifier gave the message.
         if (prediction.Intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.HowToPay or ChatIntent.AmountDue or ChatIntent.Students or ChatIntent.Newborn
-            && CoverWhenPattern().IsMatch(understood.Canonical))
+                or ChatIntent.PaymentStatus or ChatIntent.Coverage
+            && CoverWhenPattern().IsMatch(understood.Canonical)
+            && !(prediction.Intent == ChatIntent.Coverage && CoverageItemPattern().IsMatch(understood.Canonical)))
         {
             return (ChatIntent.LatePayment, prediction.Confidence);
         }
@@ -412,7 +414,7 @@ internal sealed partial class ChatEngine(
     [System.Text.RegularExpressions.GeneratedRegex(@"哪天|几号|好久|多久|什么时候|啥时候|几时|从哪|管到|到哪天|到什么时候|开始能|才能|能报了|开始报|起报|哪一天")]
     private static partial System.Text.RegularExpressions.Regex WhenPattern();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"能用|管用|能报|可以报|有效|生效")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"能用|管用|能报|可以报|有效|生效|能看病|看病报销|能报销")]
     private static partial System.Text.RegularExpressions.Regex CoverUsePattern();
 
     // Items of the cover a notice dates ("两病"患者的降压降糖药, 孕期妊娠合并症住院): when they entered it is the coverage answer's.
@@ -420,8 +422,8 @@ internal sealed partial class ChatEngine(
     private static partial System.Text.RegularExpressions.Regex CoverageItemPattern();
 
     // A when-word, then (within a few characters) cover taking effect: 管用, 能用, 生效, 起作用, 享受待遇, 能报, 开始管;
-    // or which year or day cover lasts to ("管哪一年", "管到什么时候").
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)")]
+    // or which year or day cover lasts to ("管哪一年", "管到什么时候", "待遇从几号到几号", "交的是哪一年的医保").
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)|待遇(?:期|享受期|保障期)?(?:是)?(?:从)?(?:几号|哪天|哪一天|什么时候|啥时候|好久|多会)|(?:哪一年|哪年)的(?:医保|待遇)")]
     private static partial System.Text.RegularExpressions.Regex CoverWhenPattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"相差|差多少|差好多|差几|差别|区别|差价|差距|多交|少交|多出|贵多少|贵好多|不一样|有啥不同|有什么不同")]

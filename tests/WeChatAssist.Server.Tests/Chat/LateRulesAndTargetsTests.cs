@@ -56,6 +56,16 @@ public sealed class LateRulesAndTargetsTests
     }
 
     [Theory]
+    [InlineData("wenxi-2024", "这次交的医保是保哪一年的")]
+    [InlineData("pengshui-2024", "这回交了 待遇期是从好久到好久")]
+    public async Task Which_year_or_days_the_cover_runs_is_the_quotes_cover_period(string policy, string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, new DateOnly(2023, 11, 20));
+
+        Assert.Contains("待遇从2024年1月1日开始，到2024年12月31日", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("suiping-2025", "嵖岈山景区要收够多少人", "嵖岈山风景区4782人")]
     [InlineData("suiping-2025", "嵖岈山镇的任务是多少人", "嵖岈山镇21375人")]
     [InlineData("wenxi-2024", "全县今年要收多少人", "合计319202人")]
