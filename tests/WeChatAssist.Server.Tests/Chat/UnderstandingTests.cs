@@ -26,6 +26,8 @@ public sealed class UnderstandingTests
     [InlineData("合作医疗缴纳好多钱", "医保交多少钱")]
     [InlineData("居民医保啥子时候交", "医保什么时候交")]
     [InlineData("娃娃咋个上医保", "孩子怎么上医保")]
+    [InlineData("用支护宝交行不", "用支付宝交行不")]
+    [InlineData("残急证二级", "残疾证二级")]
     public void Canonicalize_rewrites_residents_words_to_the_domain_vocabulary(string input, string expected) =>
         Assert.Equal(expected, Layer.Normalizer.Canonicalize(Layer.Normalizer.Clean(input)));
 
