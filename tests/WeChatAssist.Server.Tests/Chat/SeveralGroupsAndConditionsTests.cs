@@ -247,4 +247,17 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.DoesNotMatch(@"\d+元", asked.Text);
         Assert.Contains("800元", named.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_edge_household_is_quoted_where_both_edge_groups_are_subsidised_alike_and_asked_where_they_differ()
+    {
+        var today = new DateOnly(2023, 11, 10);
+
+        // 003: 低保边缘户 and 边缘易致贫户 both get 70 % of 一档; 004: 边缘易致贫 and 低收入家庭 differ.
+        var pengshui = await new ChatTestEngine().AskAsync("pengshui-2024", "边缘户交一档多少", today);
+        var wenxi = await new ChatTestEngine().AskAsync("wenxi-2024", "边缘户交多少", today);
+
+        Assert.Contains("114元", pengshui.Text, StringComparison.Ordinal);
+        Assert.Equal("ask_condition", wenxi.Template);
+    }
 }
