@@ -260,4 +260,15 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.Contains("114元", pengshui.Text, StringComparison.Ordinal);
         Assert.Equal("ask_condition", wenxi.Template);
     }
+
+    [Theory]
+    [InlineData("dianjiang-xinmin-2024", "闺女在外地念大学 医保交好多")]
+    [InlineData("pengshui-2024", "儿子在外省读大学 交多少")]
+    public async Task A_student_at_a_university_outside_Chongqing_pays_as_any_resident_not_the_college_rate(string policy, string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, new DateOnly(2023, 10, 22));
+
+        Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("350元", answer.Text, StringComparison.Ordinal);
+    }
 }
