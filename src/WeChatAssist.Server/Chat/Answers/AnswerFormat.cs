@@ -45,7 +45,10 @@ internal sealed partial class AnswerFormat(ChatLanguage language, TextNormalizer
 
     /// <summary>A sentence of the notice as quoted: <see cref="Text"/> without the typesetting spaces around Chinese
     /// text ("2024 年 1 月 1 日" → "2024年1月1日"), which only lengthen the lines on a small phone.</summary>
-    public string Quoted(string sentence) => Text(TypesetSpaces().Replace(sentence, string.Empty));
+    public string Quoted(string sentence) => Text(Untypeset(sentence));
+
+    /// <summary>The sentence without the typesetting spaces around Chinese text (see <see cref="Quoted"/>).</summary>
+    public static string Untypeset(string sentence) => TypesetSpaces().Replace(sentence, string.Empty);
 
     /// <summary>The brief basis: document number and clause numbering, e.g. <c>闻政办发〔2023〕29号 二、（六）</c>.</summary>
     public string Cite(InsurancePolicy policy, IEnumerable<Citation> citations)

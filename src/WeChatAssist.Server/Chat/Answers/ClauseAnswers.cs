@@ -411,14 +411,12 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         && (composed.Template.StartsWith("quote_", StringComparison.Ordinal) || composed.Template == "not_stated" && composed.Model.ContainsKey("deferring"));
 
     // The answer already says the sentence (in a quote, a deferral, a list): a note would say it twice.
-    // (Spaces aside: quoted sentences lose the notice's typesetting spaces.)
+    // (Quoted sentences lose the notice's typesetting spaces: the sentence is looked for as quoted.)
     private static bool Quotes(ComposedAnswer composed, string sentence)
     {
-        var said = WithoutSpaces(sentence);
-        return composed.Model.Values.OfType<string>().Any(v => WithoutSpaces(v).Contains(said, StringComparison.Ordinal));
+        var said = AnswerFormat.Untypeset(sentence);
+        return composed.Model.Values.OfType<string>().Any(v => v.Contains(said, StringComparison.Ordinal));
     }
-
-    private static string WithoutSpaces(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     private bool Answers(ClauseHit hit, bool asksWords) =>
         Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);
