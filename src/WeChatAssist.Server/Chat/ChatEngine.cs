@@ -238,6 +238,12 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.Deadline, prediction.Confidence);
         }
 
+        // "元旦过了 还能在支付宝上交吗" after the window: whether one may still pay at all comes before where.
+        if (prediction.Intent == ChatIntent.HowToPay && today > policy.CollectionWindow.To && StillPayPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.Deadline, prediction.Confidence);
+        }
+
         // "今天交怎么交不上 啥时候能交": when, not how.
         if (prediction.Intent == ChatIntent.HowToPay && TimeAskPattern().IsMatch(understood.Canonical))
         {
@@ -448,6 +454,9 @@ internal sealed partial class ChatEngine(
     // Care and its refund: what the insurance pays out.
     [System.Text.RegularExpressions.GeneratedRegex(@"报销|住院|看病|门诊|药|医院|起付|封顶")]
     private static partial System.Text.RegularExpressions.Regex CareWordPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"还能.{0,8}交|还可以.{0,8}交|还让交|还收|还交得")]
+    private static partial System.Text.RegularExpressions.Regex StillPayPattern();
 
     // Money collected and kept or misused by whoever collected it.
     [System.Text.RegularExpressions.GeneratedRegex(@"没交上去|没上交|没存进去|没交进去|挪用|挪去|挪作|私吞|截留|揣自己|乱收|乱代缴|贪污")]

@@ -65,6 +65,15 @@ public sealed class LateRulesAndTargetsTests
         Assert.Contains("待遇从2024年1月1日开始，到2024年12月31日", answer.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Whether_one_may_still_pay_somewhere_after_the_window_says_the_window_is_over_first()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "都一月份了 还可以去银行交吗", new DateOnly(2025, 1, 5));
+
+        Assert.Contains("2024年12月31日", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("已截止", answer.Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("suiping-2025", "嵖岈山景区要收够多少人", "嵖岈山风景区4782人")]
     [InlineData("suiping-2025", "嵖岈山镇的任务是多少人", "嵖岈山镇21375人")]
