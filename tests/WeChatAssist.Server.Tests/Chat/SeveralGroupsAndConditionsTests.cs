@@ -270,5 +270,6 @@ public sealed class SeveralGroupsAndConditionsTests
 
         Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("350元", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("不在重庆读的大学生按普通居民交", answer.Text, StringComparison.Ordinal);
     }
 }

@@ -487,8 +487,16 @@ internal static class AnswerComposer
             return new ComposedAnswer("ask_student", BaseModel(context), [], false, ChatIntent.Students);
         }
 
-        // "闺女在外地念大学 交好多": a university outside Chongqing is no 在渝高校; its student pays as any resident.
-        if (kind == StudentKind.College && (context.Slots.CollegeInChongqing == false || policy.College is null && policy.Tiers.All(t => t.CollegeFen is null)))
+        // "闺女在外地念大学 交好多": a university outside Chongqing is no 在渝高校; its student pays as any resident,
+        // which the answer says (the notice's college rate is not his).
+        if (kind == StudentKind.College && context.Slots.CollegeInChongqing == false && policy.Tiers.Any(t => t.CollegeFen is not null))
+        {
+            var elsewhere = Amount(context);
+            elsewhere.Model["collegeElsewhere"] = true;
+            return elsewhere;
+        }
+
+        if (kind == StudentKind.College && policy.College is null && policy.Tiers.All(t => t.CollegeFen is null))
         {
             // No rule of its own for university students: a student of the county pays its one standard, where the
             // notice says students enrol ("在校学生户籍所在地参保", 002 二).
