@@ -262,7 +262,7 @@ public sealed class SeveralGroupsAndConditionsTests
     }
 
     [Theory]
-    [InlineData("dianjiang-xinmin-2024", "闺女在外地念大学 医保交好多")]
+    [InlineData("dianjiang-xinmin-2024", "闺女在省外念大学 医保交好多")]
     [InlineData("pengshui-2024", "儿子在外省读大学 交多少")]
     public async Task A_student_at_a_university_outside_Chongqing_pays_as_any_resident_not_the_college_rate(string policy, string text)
     {
@@ -271,5 +271,16 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.Contains("380元", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("350元", answer.Text, StringComparison.Ordinal);
         Assert.Contains("不在重庆读的大学生按普通居民交", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_university_said_to_be_away_from_home_may_still_be_in_Chongqing_so_where_is_asked()
+    {
+        // 外地 is away from the county, which may be 重庆主城: the college rate is neither given nor refused.
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "闺女在外地念大学 医保交好多", new DateOnly(2023, 10, 22));
+
+        Assert.Equal("ask_condition", answer.Template);
+        Assert.Contains("重庆", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d+元", answer.Text);
     }
 }

@@ -935,7 +935,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"风险(?:还|都)?(?<neg>未|没有|没|还没有|还没|不)?(?:已经|已|都)?(?:消除|解除|消掉|销号|消)|(?<neg>未|没有|没)(?:消除|销号)|(?<neg>没有|没|未)(?:解除|消除)风险")]
     private static partial Regex RiskPattern();
 
-    [GeneratedRegex(@"(?<neg>不在|不是在|没在|没有在)重庆(?:读书|上学|念书|读|上|念)?(?:的)?|(?<neg>外省|省外|外地)(?:读书|上学|念书|读|上|念)?(?:的)?|(?:是|就)?在(?:重庆|渝)(?:读书|上学|念书|读|上|念)?(?:的)?")]
+    [GeneratedRegex(@"(?<neg>不在|不是在|没在|没有在)重庆(?:读书|上学|念书|读|上|念)?(?:的)?|(?<neg>外省|省外)(?:读书|上学|念书|读|上|念)?(?:的)?|(?:是|就)?在(?:重庆|渝)(?:读书|上学|念书|读|上|念)?(?:的)?")]
     private static partial Regex CollegePlacePattern();
 
     [GeneratedRegex(@"^(?:我|我们|我家)?(?:是|就是|只是|属于)?(?:普通|一般)(?:人|的|居民|老百姓|农民|群众|人员)?|^(?:都)?(?:不是|没有|不属于|都不是)(?:的|啊|呀|哦)?$")]
