@@ -283,4 +283,13 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.Contains("重庆", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\d+元", answer.Text);
     }
+
+    [Fact]
+    public async Task The_kind_of_veteran_said_is_not_asked_again()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "我爸是60岁以上农村籍退役人员 算哪类优抚对象", new DateOnly(2023, 11, 28));
+
+        Assert.NotEqual("ask_condition", answer.Template);
+        Assert.Contains("其他优抚对象", answer.Text, StringComparison.Ordinal);
+    }
 }
