@@ -37,6 +37,26 @@ public class InvariantTests
 
     [Theory]
     [MemberData(nameof(PolicyIds))]
+    public void A_quote_without_a_tier_states_the_late_fiscal_rule_exactly_when_each_tiers_quote_charges_it(string id)
+    {
+        var p = Shipped.Get(id);
+        for (var day = p.CollectionWindow.From; day <= p.BenefitPeriod.To; day = day.AddDays(1))
+        {
+            var tierless = p.Quote(new ResidentFacts { PaidLastYear = true }, day);
+            if (tierless.Missing != MissingFact.Tier)
+            {
+                continue;
+            }
+
+            var charged = p.Tiers.Select(t => p.Quote(new ResidentFacts { PaidLastYear = true, Tier = t.Number }, day).FiscalSubsidyPaidByResidentFen).ToList();
+            var stated = tierless.Explanation.Where(s => s.Kind == ExplanationKind.LateFiscalAnyTier).ToList();
+            Assert.Equal(charged.All(f => f > 0) ? 1 : 0, stated.Count);
+            Assert.All(stated, s => Assert.Equal(charged[0], s.Fen1));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PolicyIds))]
     public void Every_day_around_the_benefit_year_gives_a_consistent_answer(string id)
     {
         var p = Shipped.Get(id);

@@ -166,6 +166,10 @@ public enum ExplanationKind
 
     /// <summary>National layer: the concrete standard is set locally; ask the bureau.</summary>
     NationalWaitingLocalStandard,
+
+    /// <summary>No tier chosen: late payers of every tier pay the year's fiscal subsidy too (the amount of each tier is
+    /// in the options).</summary>
+    LateFiscalAnyTier,
 }
 
 /// <summary>One explanation step: what was decided, with its citation; <see cref="Text"/> renders the Chinese sentence.</summary>

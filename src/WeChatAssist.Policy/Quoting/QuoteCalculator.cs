@@ -211,6 +211,14 @@ internal static class QuoteCalculator
             var cite = p.Tiers[0].Cites[0].Citation;
             steps.Add(new(ExplanationKind.ChooseTier, cite));
             figures = new(QuoteOutcome.MissingFact, 0, 0, null, SubsidyMode.None, 0, null, MissingFact.Tier, cite, QuoteGaps.None);
+            // "七月份才交 是不是要多交钱": the late rule behind both options' figures is stated once, whichever tier is
+            // chosen (the fiscal part is the year's, the same for every tier).
+            var silent = default(SilentSteps);
+            if (regime is { ResidentPaysFiscalSubsidy: true } && offeredCount > 0
+                && Compute(p, f, Tier(p, offered[0]), regime, paidOn, ref silent) is { Outcome: QuoteOutcome.Ok, FiscalFen: > 0 and var fiscal })
+            {
+                steps.Add(new(ExplanationKind.LateFiscalAnyTier, regime.Cites[^1].Citation, Date1: regime.Period.From, Fen1: fiscal));
+            }
         }
         else
         {

@@ -12,6 +12,9 @@ public sealed class LateRulesAndTargetsTests
     [InlineData("pengshui-2024", "2023-11-20", "正月里回来交 交了啥时候能看病报销", "次月1日")]
     [InlineData("dianjiang-xinmin-2024", "2024-07-10", "四月份补交的 要等好久才管用", "满90日")]
     [InlineData("dianjiang-xinmin-2024", "2024-07-10", "现在交为啥比原来贵那么多", "各级财政补助")]
+    // No tier said: both tiers' amounts, and the rule behind both.
+    [InlineData("pengshui-2024", "2024-07-10", "九月份才去交 咋个要交恁多", "个人全额缴费")]
+    [InlineData("dianjiang-xinmin-2024", "2024-07-10", "拖到八月份交是不是要多出钱", "各级财政补助")]
     public async Task A_late_payments_answer_quotes_the_rule_its_figure_comes_from(string policy, string today, string text, string rule)
     {
         var answer = await new ChatTestEngine().AskAsync(policy, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));

@@ -10,7 +10,7 @@ more) is looked for in the files under src/ and localization/; a hit means the t
 chatbot is built from, and is reported by question id and file only. Exits 1 on any error. Without --leaks it
 reads only this folder: it never needs the chatbot, its bank or the policies.
 
-The validation splits (val/, ids psv-/djv-/spv-/wxv-; val2/, ids ps2-/dj2-/sp2-/wx2-; val3/, ids ps3-/dj3-/sp3-/wx3-; val4/, ids ps4-/dj4-/sp4-/wx4-) are checked for format like dev/ and test/, printed on its own
+The validation splits (val/, ids psv-/djv-/spv-/wxv-; val2/, ids ps2-/dj2-/sp2-/wx2-; val3/, ids ps3-/dj3-/sp3-/wx3-; val4/, ids ps4-/dj4-/sp4-/wx4-; val5/, ids ps5-/dj5-/sp5-/wx5-) are checked for format like dev/ and test/, printed on its own
 row, and left out of the clause-coverage rule and the "all" row, which stay those of dev/ + test/.
 """
 import collections
@@ -126,7 +126,7 @@ def main():
     covered = collections.defaultdict(collections.Counter)  # policy -> clause -> questions
     covered_test = collections.defaultdict(set)
     texts = collections.defaultdict(set)
-    for split in ("dev", "test", "val", "val2", "val3", "val4", "train"):
+    for split in ("dev", "test", "val", "val2", "val3", "val4", "val5", "train"):
         for path in sorted(glob.glob(os.path.join(HERE, split, "*.tsv"))):
             policy = os.path.basename(path)[:-4]
             if policy not in POLICIES:
@@ -137,7 +137,7 @@ def main():
             notice = notice_text(notices, policy)
             for n, row in read_tsv(path, HEADER):
                 where = f"{split}/{policy}.tsv:{n} {row['id']}"
-                prefix = POLICIES[policy][0] + {"val": "v", "val2": "2", "val3": "3", "val4": "4", "train": "t"}.get(split, "")
+                prefix = POLICIES[policy][0] + {"val": "v", "val2": "2", "val3": "3", "val4": "4", "val5": "5", "train": "t"}.get(split, "")
                 if not re.fullmatch(prefix + r"-\d{3,}", row["id"]):
                     error(where, f"id must look like {prefix}-001")
                 if row["id"] in ids:
@@ -190,12 +190,12 @@ def main():
 
                 named = [c for c in row["clause"].split("|")] if row["clause"] else []
                 # (val4's writers left a clarification's clause empty where the group's clause is not one place.)
-                if not named and cls != "out_of_scope" and not (split == "val4" and cls == "clarification"):
+                if not named and cls != "out_of_scope" and not (split in ("val4", "val5") and cls == "clarification"):
                     error(where, "clause is empty")
                 for clause in named:
                     if clause not in clauses.get(policy, {}):
                         error(where, f"clause {clause!r} is not in clauses/{policy}.tsv")
-                    if split in ("val", "val2", "val3", "val4", "train"):
+                    if split in ("val", "val2", "val3", "val4", "val5", "train"):
                         continue  # the validation and training splits is checked for format only; coverage is dev + test's
                     covered[policy][clause] += 1
                     if split == "test":
@@ -220,11 +220,11 @@ def main():
     print(f"{'policy':24} {'split':5} " + " ".join(f"{c:>13}" for c in CLASSES) + f" {'total':>6}")
     # "all" is dev + test (the set issue #13 describes); the validation split is printed on its own line.
     for policy in policies:
-        for split in ("dev", "test", "all") + tuple(v for v in ("val", "val2", "val3", "val4", "train") if any(p == policy and s == v for p, s, _ in counts)):
+        for split in ("dev", "test", "all") + tuple(v for v in ("val", "val2", "val3", "val4", "val5", "train") if any(p == policy and s == v for p, s, _ in counts)):
             row = [sum(counts[(policy, s, c)] for s in (("dev", "test") if split == "all" else (split,)))
                    for c in CLASSES]
             print(f"{policy:24} {split:5} " + " ".join(f"{v:13}" for v in row) + f" {sum(row):6}")
-    for split in ("dev", "test", "all", "val", "val2", "val3", "val4", "train"):
+    for split in ("dev", "test", "all", "val", "val2", "val3", "val4", "val5", "train"):
         row = [sum(v for (p, s, c), v in counts.items() if c == cls and (s == split or (split == "all" and s in ("dev", "test"))))
                for cls in CLASSES]
         print(f"{'ALL':24} {split:5} " + " ".join(f"{v:13}" for v in row) + f" {sum(row):6}")

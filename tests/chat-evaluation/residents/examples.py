@@ -4,7 +4,7 @@ that answers it, so the clause index also finds a clause through the words resid
 
 Usage (from the repository root): python3 tests/chat-evaluation/residents/examples.py
 
-Only dev/ and train/ are read: val/, val2/, val3/, val4/ and test/ stay unseen by the chatbot (check.py --leaks looks for test/ texts in
+Only dev/ and train/ are read: val/, val2/, val3/, val4/, val5/ and test/ stay unseen by the chatbot (check.py --leaks looks for test/ texts in
 localization/). The clause column is mapped to the policy file's own numbering by dropping sub-item parts the
 policy file does not split ("四、（二）3." → "四、（二）", "六、（六）一是" → "六、（六）", "一、" → "一").
 """
@@ -42,10 +42,10 @@ def to_policy_numbering(clause, known):
 
 
 def test_texts():
-    """Texts of the evaluation questions (test/, val/, val2/, val3/, val4/, any county): a question with the same words is left out of
+    """Texts of the evaluation questions (test/, val/, val2/, val3/, val4/, val5/, any county): a question with the same words is left out of
     the examples, so no evaluation question is answered from its own words."""
     texts = set()
-    for path in (p for split in ("test", "val", "val2", "val3", "val4") for p in glob.glob(os.path.join(HERE, split, "*.tsv"))):
+    for path in (p for split in ("test", "val", "val2", "val3", "val4", "val5") for p in glob.glob(os.path.join(HERE, split, "*.tsv"))):
         with open(path, encoding="utf-8") as f:
             for row in csv.DictReader(f, delimiter="\t"):
                 texts.add(re.sub(r"\s+", "", row["text"]))

@@ -319,7 +319,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     {
         ExplanationKind.LateNextMonthFirst => "nextMonth",
         ExplanationKind.LateWaitingDaysFromNextDay or ExplanationKind.LateWaitingDaysFromSameDay or ExplanationKind.LateWaitingMonths => "waiting",
-        ExplanationKind.LateFiscal or ExplanationKind.LateSubsidyForfeited or ExplanationKind.LateMinimum => "fiscal",
+        ExplanationKind.LateFiscal or ExplanationKind.LateFiscalAnyTier or ExplanationKind.LateSubsidyForfeited or ExplanationKind.LateMinimum => "fiscal",
         _ => null,
     };
 

@@ -63,9 +63,9 @@ internal static class ChatEvaluationCommand
     private static async Task<int> RunResidentsAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var split = Option(args, "--split") ?? "dev";
-        if (split is not ("dev" or "val" or "val2" or "val3" or "val4" or "test"))
+        if (split is not ("dev" or "val" or "val2" or "val3" or "val4" or "val5" or "test"))
         {
-            await output.WriteLineAsync($"{Verb}: --split must be dev, val, val2, val3, val4 or test for the resident set.");
+            await output.WriteLineAsync($"{Verb}: --split must be dev, val, val2, val3, val4, val5 or test for the resident set.");
             return 2;
         }
 
@@ -85,7 +85,7 @@ internal static class ChatEvaluationCommand
             cancellationToken);
         // The test split's questions stay unseen: only its figures are printed. The val, val2, val3 and val4 splits (written
         // later, by other writers) print their misses only when asked, so a first figure can be read before any question is.
-        var misses = split == "dev" || (split is "val" or "val2" or "val3" or "val4" && args.Contains("--misses"));
+        var misses = split == "dev" || (split is "val" or "val2" or "val3" or "val4" or "val5" && args.Contains("--misses"));
         await output.WriteAsync(report.Format(withMisses: misses, withAnswers: misses && args.Contains("--answers")));
         return 0;
     }
