@@ -9,6 +9,7 @@ public sealed class ValidationSplitCommandTests
     [Theory]
     [InlineData("val")]
     [InlineData("val2")]
+    [InlineData("val5")]
     public async Task Validation_split_prints_its_figures_and_keeps_its_questions_unless_misses_are_asked(string split)
     {
         using var figures = new StringWriter();

@@ -436,7 +436,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             var slots = Extract(segment, policy, today);
             var count = MemberCount(segment);
             // "家里五口人", "我们家三口人": the household's total.
-            if (count == 0 && declared is null && slots.People is { } size && segment.Contains('家', StringComparison.Ordinal) && HeadCountPattern().IsMatch(segment))
+            if (count == 0 && declared is null && slots.People is { } size && HouseholdPattern().IsMatch(segment) && HeadCountPattern().IsMatch(segment))
             {
                 declared = size;
             }
@@ -538,8 +538,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     {
         // "就我是低保", "只有我": the person is the one after the adverb.
         segment = OnlyPattern().Replace(segment, string.Empty);
-        // "一家四口", "家里4个人", "仨人一共多少": the household's total, not a member.
-        if (segment.Contains('家', StringComparison.Ordinal) && HeadCountPattern().IsMatch(segment)
+        // "一家四口", "家里4个人", "屋头5个人", "仨人一共多少": the household's total, not a member.
+        if (HouseholdPattern().IsMatch(segment) && HeadCountPattern().IsMatch(segment)
             || TotalPattern().IsMatch(segment))
         {
             return 0;
@@ -849,6 +849,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"一共|总共|共计|合计|加起来|共交|共要|共需")]
     private static partial Regex TotalPattern();
+
+    // The household said in residents' words (家里, 屋头, 屋里): a head count with it is the household's total.
+    [GeneratedRegex(@"家|屋头|屋里|户口本上")]
+    private static partial Regex HouseholdPattern();
 
     [GeneratedRegex(@"好多|多少|几多|一共|总共|合计")]
     private static partial Regex AmountAskedPattern();
