@@ -305,7 +305,7 @@ internal sealed partial class ChatEngine(
         // reading (deadline, how to pay) the classifier gave the message.
         if (prediction.Intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.HowToPay or ChatIntent.AmountDue or ChatIntent.Students or ChatIntent.Newborn
                 or ChatIntent.PaymentStatus or ChatIntent.Coverage
-            && CoverWhenPattern().IsMatch(understood.Canonical)
+            && understood.Slots.AsksCover
             && !(prediction.Intent == ChatIntent.Coverage && CoverageItemPattern().IsMatch(understood.Canonical)))
         {
             return (ChatIntent.LatePayment, prediction.Confidence);
@@ -427,10 +427,6 @@ internal sealed partial class ChatEngine(
     [System.Text.RegularExpressions.GeneratedRegex(@"药|高血压|糖尿病|两病|妊娠|孕|慢病|慢性病")]
     private static partial System.Text.RegularExpressions.Regex CoverageItemPattern();
 
-    // A when-word, then (within a few characters) cover taking effect: 管用, 能用, 生效, 起作用, 享受待遇, 能报, 开始管;
-    // or which year or day cover lasts to ("管哪一年", "管到什么时候", "待遇从几号到几号", "交的是哪一年的医保").
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)|待遇(?:期|享受期|保障期)?(?:是)?(?:从)?(?:几号|哪天|哪一天|什么时候|啥时候|好久|多会)|(?:哪一年|哪年)的(?:医保|待遇)|保(?:的是)?(?:哪一年|哪年)")]
-    private static partial System.Text.RegularExpressions.Regex CoverWhenPattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"相差|差多少|差好多|差几|差别|区别|差价|差距|多交|少交|多出|贵多少|贵好多|不一样|有啥不同|有什么不同")]
     private static partial System.Text.RegularExpressions.Regex DifferencePattern();

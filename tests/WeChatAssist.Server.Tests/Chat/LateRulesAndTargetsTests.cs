@@ -61,11 +61,34 @@ public sealed class LateRulesAndTargetsTests
     [Theory]
     [InlineData("wenxi-2024", "这次交的医保是保哪一年的")]
     [InlineData("pengshui-2024", "这回交了 待遇期是从好久到好久")]
+    [InlineData("dianjiang-xinmin-2024", "现在交了从哪天用到哪天")]
+    [InlineData("wenxi-2024", "这会儿交了能用到年底不")]
+    [InlineData("pengshui-2024", "这阵子交了能用到年底不")]
     public async Task Which_year_or_days_the_cover_runs_is_the_quotes_cover_period(string policy, string text)
     {
         var answer = await new ChatTestEngine().AskAsync(policy, text, new DateOnly(2023, 11, 20));
 
-        Assert.Contains("待遇从2024年1月1日开始，到2024年12月31日", answer.Text, StringComparison.Ordinal);
+        // (The quote's words or the notice's own sentence on the cover period.)
+        Assert.Matches("待遇从2024年1月1日开始，到2024年12月31日|2024年1月1日至12月31日", answer.Text);
+    }
+
+    [Theory]
+    [InlineData("suiping-2025", "2025-05-06", "今年医保待遇是从哪天到哪天", "待遇从2025年1月1日到2025年12月31日")]
+    [InlineData("dianjiang-xinmin-2024", "2024-11-06", "今年的医保管到啥时候", "待遇从2024年1月1日到2024年12月31日")]
+    public async Task The_years_cover_asked_after_the_window_is_said_before_what_the_late_payer_may_do(string policy, string today, string text, string cover)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.StartsWith("集中缴费期内交了的，" + cover, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_day_cover_runs_to_is_not_taken_for_the_day_of_payment()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "现在交还能用到年底不", new DateOnly(2024, 8, 6));
+
+        Assert.DoesNotContain("2024年12月31日已不在", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("待遇从2024年11月5日开始", answer.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -660,6 +660,13 @@ internal static class AnswerComposer
             NationalRuleAnswer.Fill(model, quote, format);
         }
 
+        // "今年医保待遇从几号到几号" asked after the window: the year's cover of those who paid in it comes first.
+        if (template is NationalRuleAnswer.Template or "outside_window" && context.Slots.AsksCover)
+        {
+            model["benefitFrom"] = format.Date(policy.BenefitPeriod.From);
+            model["benefitTo"] = format.Date(policy.BenefitPeriod.To);
+        }
+
         // "现在十月份了还补交得到不" after 001's last late day (2024-09-30): the notice did say until when.
         if (template == "outside_window" && LastLateDay(policy) is { } lastLate && quote.PaidOn > lastLate)
         {

@@ -81,6 +81,10 @@ internal sealed record ChatSlots
     /// <summary>The message asks until when one may pay ("最晚哪天", "还来得及不"), this message only.</summary>
     public bool AsksLastDay { get; init; }
 
+    /// <summary>The message asks when cover starts or which days it runs ("交了啥时候能用", "从哪天用到哪天"), this
+    /// message only.</summary>
+    public bool AsksCover { get; init; }
+
     /// <summary>The message asks about a place the notice does not name ("西平县的医保多少钱"): another county's question.</summary>
     public bool OtherPlace { get; init; }
 
@@ -124,6 +128,7 @@ internal sealed record ChatSlots
             ResidueLength = newer.ResidueLength,
             AsksSubsidy = newer.AsksSubsidy,
             AsksLastDay = newer.AsksLastDay,
+            AsksCover = newer.AsksCover,
             BothTiers = newer.BothTiers,
             // "一档" after "特困户和低保户各交多少" still asks for each group.
             EachGroup = newer.Categories.Count > 0 ? newer.EachGroup : EachGroup,

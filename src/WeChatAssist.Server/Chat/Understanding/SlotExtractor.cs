@@ -18,6 +18,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
         ArgumentNullException.ThrowIfNull(policy);
         var consumed = new bool[canonical.Length];
         var words = _policyWords.GetOrAdd(policy.Id, _ => BuildWords(policy));
+        // "现在交还能用到年底不": the day cover runs to is not a day of payment.
+        foreach (Match coverEnd in CoverEndPattern().Matches(canonical))
+        {
+            Consume(consumed, coverEnd.Index, coverEnd.Length);
+        }
 
         var categories = new List<string>();
         foreach (var (word, code) in words.Categories)
@@ -80,6 +85,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
         foreach (var match in said.OrderBy(d => d.Index))
         {
+            if (IsConsumed(consumed, match.Index, 1))
+            {
+                continue;
+            }
+
             var resolved = match.Resolved;
             var after = canonical.AsSpan(match.Index + match.Length);
             var before = canonical.AsSpan(0, match.Index);
@@ -403,6 +413,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             ResidueLength = Residue(canonical, consumed),
             AsksSubsidy = SubsidyQuestionPattern().IsMatch(canonical),
             AsksLastDay = LastDayQuestionPattern().IsMatch(canonical),
+            AsksCover = CoverWhenPattern().IsMatch(canonical),
             OtherPlace = otherPlace,
         };
     }
@@ -902,6 +913,15 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"截止|截至|最晚|最迟|最后|到什么时候|到啥时候|到好久|到哪天|到几号|之前|以前|期限|来得及|赶得上|还能交|还可以交|还能补|能补到|还收不收|还收吗|过期|晚了|错过|过了|补交|补缴|以后交|之后交|以后再交|之后再交")]
     private static partial Regex LastDayQuestionPattern();
+
+    // A when-word, then (within a few characters) cover taking effect: 管用, 能用, 生效, 起作用, 享受待遇, 能报, 开始管;
+    // or which year or days cover runs ("管哪一年", "管到什么时候", "待遇从几号到几号", "从哪天用到哪天", "交的是哪一年的医保").
+    [GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)|待遇(?:期|享受期|保障期)?(?:是)?(?:从)?(?:几号|哪天|哪一天|什么时候|啥时候|好久|多会)|(?:哪一年|哪年)的(?:医保|待遇)|保(?:的是)?(?:哪一年|哪年)|用到(?:哪天|哪一天|几号|什么时候|啥时候|好久|哪年|哪一年|多会)|管(?:多长时间|多长|多久)|有效期")]
+    private static partial Regex CoverWhenPattern();
+
+    // The day cover runs to, after a word of cover lasting ("用到年底", "管到12月31号", "待遇到明年").
+    [GeneratedRegex(@"(?:用到|管到|保到|享受到|有效到|待遇到|报销到)(?:年底|年末|月底|月末|明年|后年|\d{1,4}年?(?:\d{1,2}月)?(?:\d{1,2}[号日])?|[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}[号日])?)")]
+    private static partial Regex CoverEndPattern();
 
     [GeneratedRegex(@"其他|其余|剩下|另外")]
     private static partial Regex RestPattern();
