@@ -82,6 +82,16 @@ public sealed class LateRulesAndTargetsTests
         Assert.StartsWith("集中缴费期内交了的，" + cover, answer.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("pengshui-2024", "2024-05-20", "几月份以后补交就得自己掏财政那一块", "2024年7月1日后参保财政补助资金由个人全额缴费")]
+    [InlineData("dianjiang-xinmin-2024", "2024-04-20", "哪天以后交要多出钱", "2024年6月30日后参保缴费的包括个人缴纳费用和各级财政补助")]
+    public async Task From_when_a_late_payer_pays_the_fiscal_part_is_the_notices_sentence_stating_it(string policy, string today, string text, string sentence)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Contains(sentence, answer.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_day_cover_runs_to_is_not_taken_for_the_day_of_payment()
     {

@@ -15,6 +15,8 @@ public sealed class ScopeAndClauseChoiceTests
     [InlineData("pengshui-2024", "城乡居民养老保险交哪个档划算")]
     [InlineData("suiping-2025", "后天遂平下不下雪")]
     [InlineData("wenxi-2024", "生育津贴多久能发下来")]
+    [InlineData("pengshui-2024", "县城到重庆的大巴几点一趟")]
+    [InlineData("wenxi-2024", "闻喜去运城的公交几点有")]
     public async Task Another_schemes_fee_or_service_is_declined_without_an_amount_or_a_date(string policy, string text)
     {
         var answer = await new ChatTestEngine().AskAsync(policy, text);

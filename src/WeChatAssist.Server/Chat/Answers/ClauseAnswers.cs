@@ -294,6 +294,20 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
     private ComposedAnswer? LateRuleNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
     {
+        // "哪天以后交就要自己出财政那部分钱": from when the fiscal rule applies, asked on a day it does not yet: the
+        // notice's sentence stating it (with the day it starts) under the day's figures, before any other rule the
+        // day's quote applies ("从什么时候开始补交要多交钱" asks the fiscal rule, not the waiting period).
+        if (AskedFigure.StartDay().IsMatch(understood.Canonical) && LateCostPattern().IsMatch(understood.Canonical)
+            && !composed.Steps.Any(s => LateRule(s.Kind) == "fiscal")
+            && understanding.ClauseWords.LateRuleMarks("fiscal", understood.Canonical) is { } fiscalMarks
+            && context.Policy.LateRegimes.FirstOrDefault(r => r.ResidentPaysFiscalSubsidy) is { Cites.Count: > 0 } regime
+            && context.Policy.Clauses.FirstOrDefault(c => c.Id == regime.Cites[^1].Citation.ClauseId) is { } ruled
+            && RuleSentence(ruled, fiscalMarks) is { } fiscalRule
+            && !Quotes(composed, fiscalRule))
+        {
+            return AnswerComposer.Clause(context, new ClauseHit(ruled, fiscalRule, 0, 0)) with { Template = "clause_note" };
+        }
+
         foreach (var step in composed.Steps)
         {
             if (LateRule(step.Kind) is not { } rule
@@ -303,9 +317,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
                 continue;
             }
 
-            var sentences = ClauseIndex.Sentences(clause.Text);
-            var sentence = marks.Select(m => sentences.FirstOrDefault(s => s.Contains(m, StringComparison.Ordinal))).FirstOrDefault(s => s is not null);
-            if (sentence is not null && !Quotes(composed, sentence))
+            if (RuleSentence(clause, marks) is { } sentence && !Quotes(composed, sentence))
             {
                 return AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0)) with { Template = "clause_note" };
             }
@@ -313,6 +325,18 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
         return null;
     }
+
+    // The first sentence of the clause holding one of the marks (the first mark found wins).
+    private static string? RuleSentence(PolicyClause clause, string[] marks)
+    {
+        var sentences = ClauseIndex.Sentences(clause.Text);
+        return marks.Select(m => sentences.FirstOrDefault(s => s.Contains(m, StringComparison.Ordinal))).FirstOrDefault(s => s is not null);
+    }
+
+
+    // Paying more, or the fiscal part, oneself ("要多交钱", "自己出财政那部分"): not a group's subsidy starting.
+    [System.Text.RegularExpressions.GeneratedRegex(@"多交|多出|多要|多掏|全额|自己出|自己掏|自己交|财政|贵|那么多|这么多|恁多")]
+    private static partial System.Text.RegularExpressions.Regex LateCostPattern();
 
     // The late-payment rules a quote's step applies, by their name in clause-words' lateRules.
     private static string? LateRule(ExplanationKind kind) => kind switch

@@ -12,4 +12,8 @@ internal static partial class AskedFigure
     /// <summary>"这医保咋交", "我们这种怎么交": how to pay asked without naming a way or a place to pay.</summary>
     [GeneratedRegex(@"^(?!.*(微信|支付宝|手机|网上|线上|银行|哪里|哪儿|哪个|去哪|在哪|现金|APP|app|公众号|小程序)).*(咋个?交|怎么交|怎样交|如何交)")]
     public static partial Regex HowGroupPays();
+
+    /// <summary>"几月份以后", "哪天之后", "从什么时候起": from which day or month something holds is asked.</summary>
+    [GeneratedRegex(@"(?:哪天|哪一天|几号|几月|什么时候|啥时候|好久|多会)(?:份)?(?:以后|之后|后|开始|起)")]
+    public static partial Regex StartDay();
 }

@@ -101,7 +101,9 @@ internal sealed class GroupConditions
         ArgumentNullException.ThrowIfNull(canonical);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(slots);
-        if (_payDayWords.Length == 0 || slots.Date is not null || !_payDayWords.Any(w => canonical.Contains(w, StringComparison.Ordinal)))
+        // ("几月份以后补交就得多交钱" asks the day itself: the notice's rule answers, not a question back.)
+        if (_payDayWords.Length == 0 || slots.Date is not null || !_payDayWords.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+            || AskedFigure.StartDay().IsMatch(canonical))
         {
             return null;
         }
