@@ -192,4 +192,16 @@ public sealed class ScopeAndClauseChoiceTests
         Assert.StartsWith("status_", answer.Template, StringComparison.Ordinal);
         Assert.DoesNotContain("通知原文", answer.Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("邮政的卡能交不")]
+    [InlineData("拿建行卡可以交吗")]
+    [InlineData("去税务局大厅能交不")]
+    public async Task Whether_a_banks_card_pays_is_answered_with_the_ways_to_pay_not_a_figure(string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", text, new DateOnly(2023, 10, 14));
+
+        Assert.Matches("农商行|办税服务厅", answer.Text);
+        Assert.DoesNotContain("380元", answer.Text, StringComparison.Ordinal);
+    }
 }

@@ -53,7 +53,10 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
         // Nothing computed fits (fallback, "not stated"), or only a list (offices, channels): a clause the words
         // plainly point to is the better answer.
-        var lenient = asksWords || composed is not null && (!computed || IsWordsIntent(intent));
+        // ("农行卡能交不": two close readings, paying late and how to pay, and no figure asked: the words reading's bar.)
+        var lenient = asksWords || composed is not null && (!computed || IsWordsIntent(intent))
+            || composed is null && understood.Prediction.Ambiguous && !AsksFigure(understood)
+                && (IsWordsIntent(understood.Prediction.Intent) || IsWordsIntent(understood.Prediction.RunnerUp));
         // With no reading at all, a clause none of whose own words the message shares does not answer it, however like
         // one of its residents' questions the message is ("你叫什么名字" ~ "那个公众号叫啥名字").
         if (composed is null && hit is not null && hit.NoticeMatched < options.ClauseNotStatedMinimumMatched)
