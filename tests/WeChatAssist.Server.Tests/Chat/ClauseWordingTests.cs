@@ -66,4 +66,16 @@ public sealed class ClauseWordingTests
         Assert.Equal("topic_not_stated", answer.Template);
         Assert.DoesNotMatch(@"\d{4}年\d{1,2}月\d{1,2}日|\d+元", answer.Text);
     }
+
+    // 004's attachments are forms: what their columns ask (姓名、身份证号码务必正确) and how often they go (月/季度) are
+    // the notice's words too.
+    [Theory]
+    [InlineData("报困难人口名单的时候身份证号码有啥要求", "务必正确")]
+    [InlineData("动态调整名单是一个月报一次还是一个季度报一次", "月/季度")]
+    public async Task What_an_attachments_form_asks_is_answered_from_the_form(string text, string phrase)
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", text, new DateOnly(2023, 11, 20));
+
+        Assert.Contains(phrase, answer.Text, StringComparison.Ordinal);
+    }
 }
