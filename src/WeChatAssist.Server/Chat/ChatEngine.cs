@@ -427,7 +427,6 @@ internal sealed partial class ChatEngine(
     [System.Text.RegularExpressions.GeneratedRegex(@"药|高血压|糖尿病|两病|妊娠|孕|慢病|慢性病")]
     private static partial System.Text.RegularExpressions.Regex CoverageItemPattern();
 
-
     [System.Text.RegularExpressions.GeneratedRegex(@"相差|差多少|差好多|差几|差别|区别|差价|差距|多交|少交|多出|贵多少|贵好多|不一样|有啥不同|有什么不同")]
     private static partial System.Text.RegularExpressions.Regex DifferencePattern();
 
