@@ -80,6 +80,12 @@ public sealed class UnderstandingTests
     [InlineData("端午节交", "2024-06-10")]
     [InlineData("国庆交的", "2023-10-01")]
     [InlineData("情人节去交", "2024-02-14")]
+    // 元宵 2024 is 24 February (过完十五: the day after); 农历二月 starts 10 March; 清明 is taken as 4 April.
+    [InlineData("过完十五再交", "2024-02-25")]
+    [InlineData("农历二月交", "2024-03-10")]
+    [InlineData("阴历三月初八交的话", "2024-04-16")]
+    [InlineData("清明过后交", "2024-04-05")]
+    [InlineData("立春那天交", "2024-02-04")]
     [InlineData("三月中旬交", "2024-03-11")]
     [InlineData("十二月下旬交行不行", "2023-12-21")]
     public void Festivals_and_lunar_days_are_resolved_to_their_next_day(string text, string expected) =>

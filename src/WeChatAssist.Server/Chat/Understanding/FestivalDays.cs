@@ -64,6 +64,9 @@ internal static partial class FestivalDays
         "建军节" or "八一" => (8, 1),
         "教师节" => (9, 10),
         "国庆节" or "国庆" => (10, 1),
+        // Solar terms residents date by (清明 falls on 4–5 April, 立春 on 3–5 February: the usual day).
+        "清明节" or "清明" => (4, 4),
+        "立春" => (2, 4),
         _ => (12, 25),
     };
 
@@ -71,7 +74,7 @@ internal static partial class FestivalDays
     {
         "春节" or "大年初一" => (1, 1),
         "除夕" or "大年三十" or "年三十" => (1, 0),
-        "元宵节" or "元宵" => (1, 15),
+        "元宵节" or "元宵" or "十五" => (1, 15),
         "端午节" or "端午" => (5, 5),
         "中秋节" or "中秋" => (8, 15),
         "重阳节" or "重阳" => (9, 9),
@@ -90,8 +93,9 @@ internal static partial class FestivalDays
     private static int LunarDay(string text) =>
         text.StartsWith('初') ? (int)(ChineseNumber.Parse(text.AsSpan(1)) ?? 0) : (int)(ChineseNumber.Parse(text.Replace("廿", "二十", StringComparison.Ordinal)) ?? 0);
 
-    // A lunar month and day: 正/冬/腊 months always, a numbered month only with a lunar day (初九, 廿三). A bare
-    // 初X only after 大年/过年/正月 ("初二" alone is a school year).
-    [GeneratedRegex(@"(?<solar>元旦|情人节|妇女节|三八节|劳动节|五一|儿童节|六一|七一|建军节|八一|教师节|国庆节|国庆|圣诞节|圣诞)|(?<feast>春节|大年初一|除夕|大年三十|年三十|元宵节|元宵|端午节|端午|中秋节|中秋|重阳节|重阳|腊八)|(?<lm>正|冬|腊)月(?<ld>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)?|(?<lm>十一|十二|[二三四五六七八九十])月(?<ld>初[一二三四五六七八九十]|廿[一二三四五六七八九])|(?:大年|过年)(?<nd>初[一二三四五六七八九十])")]
+    // A lunar month and day: 正/冬/腊 months always, a numbered month only with a lunar day (初九, 廿三) or after
+    // 农历/阴历. A bare 初X only after 大年/过年/正月 ("初二" alone is a school year); a bare 十五 only after 过完/过了
+    // (the 15th of the first month, 元宵).
+    [GeneratedRegex(@"(?<solar>元旦|情人节|妇女节|三八节|劳动节|五一|儿童节|六一|七一|建军节|八一|教师节|国庆节|国庆|圣诞节|圣诞|清明节|清明|立春)|(?<feast>春节|大年初一|除夕|大年三十|年三十|元宵节|元宵|(?<=过完|过了)十五|端午节|端午|中秋节|中秋|重阳节|重阳|腊八)|(?:农历|阴历)(?<lm>正|十一|十二|[一二三四五六七八九十])月(?<ld>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)?|(?<lm>正|冬|腊)月(?<ld>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)?|(?<lm>十一|十二|[二三四五六七八九十])月(?<ld>初[一二三四五六七八九十]|廿[一二三四五六七八九])|(?:大年|过年)(?<nd>初[一二三四五六七八九十])")]
     private static partial Regex Pattern();
 }

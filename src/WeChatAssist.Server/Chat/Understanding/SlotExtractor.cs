@@ -76,6 +76,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             // "元旦前交完": a day before which, not the day itself ("元旦前后" is about the day).
             if (!canonical.AsSpan(festival.Index + festival.Length).StartsWith("前") || canonical.AsSpan(festival.Index + festival.Length).StartsWith("前后"))
             {
+                // ("农历二月": the lunar month said holds the solar month its words also spell.)
+                said.RemoveAll(d => d.Index >= festival.Index && d.Index + d.Length <= festival.Index + festival.Length && d.Length < festival.Length);
                 if (!said.Any(d => d.Index < festival.Index + festival.Length && festival.Index < d.Index + d.Length))
                 {
                     said.Add((festival.Index, festival.Length, festival.Date, festival.Earlier, festival.HasDay, false));
