@@ -295,4 +295,13 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.NotEqual("ask_condition", answer.Template);
         Assert.Contains("其他优抚对象", answer.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_group_asking_whether_it_is_looked_after_gets_its_subsidy_not_the_payment_record()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "独生子女户交医保有照顾没", new DateOnly(2024, 10, 20));
+
+        Assert.Contains("计生户", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("绑定", answer.Text, StringComparison.Ordinal);
+    }
 }
