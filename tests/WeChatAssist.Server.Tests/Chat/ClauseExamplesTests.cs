@@ -67,6 +67,25 @@ public sealed partial class ClauseExamplesTests : IDisposable
     }
 
     [Fact]
+    public void A_clause_found_only_through_an_example_is_answered_by_its_sentence_closest_to_that_example()
+    {
+        var understanding = StandaloneChat.Create().Understanding;
+        var policy = ChatTestEngine.Catalog.Get("pengshui-2024");
+        File.WriteAllText(_file, "policy\tclause\ttext\npengshui-2024\t六、（六）\t幺妹收了钱要开收据不\n");
+
+        var hit = new ClauseIndex(understanding.Clauses.Segmenter, understanding.Normalizer, understanding.ClauseWords, ClauseExamples.Load(_file)).Find("幺妹收了钱 要得不", policy);
+
+        Assert.Equal("六、（六）", hit?.Clause.Numbering);
+        Assert.Contains("专项收据", hit!.Sentence, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("严肃工作纪律。一是严禁随意转移参保关系。", "一是严禁随意转移参保关系。2024年度居民参保属地关系原则上以户籍所在地为主。", "严肃工作纪律。一是严禁随意转移参保关系。2024年度居民参保属地关系原则上以户籍所在地为主。")]
+    [InlineData("考核指标有两项。", "两项均完成的为A档。", "考核指标有两项。两项均完成的为A档。")]
+    public void Two_units_joined_say_a_sentence_they_share_once(string first, string then, string joined) =>
+        Assert.Equal(joined, ClauseIndex.Join(first, then));
+
+    [Fact]
     public void A_malformed_line_is_refused_with_its_line_number()
     {
         File.WriteAllText(_file, "policy\tclause\ttext\npengshui-2024\t六、（六）\n");

@@ -230,6 +230,20 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 return null;
             }
 
+            // A clause found only through a residents' question filed under it ("收现金不" ~ "村干部收的现金好久要交上去"),
+            // none of whose sentences holds the message's own words: its sentence closest to that question answers.
+            if (exampleOf is not null && exampleOf[index.ClauseOf[bestUnit]] is { Score: > 0, Example: var chosen }
+                && !query.Terms.Any(t => index.Units[bestUnit].Terms.ContainsKey(t.Key)))
+            {
+                var byExample = new double[count];
+                index.Sentences.Score(new ClauseQuery([.. index.ExampleTerms[chosen]], 0), byExample);
+                var clause = index.ClauseOf[bestUnit];
+                for (var i = 0; i < count; i++)
+                {
+                    bestUnit = index.ClauseOf[i] == clause && byExample[i] > byExample[bestUnit] ? i : bestUnit;
+                }
+            }
+
             var best = index.Units[bestUnit];
             // The clause's other sentence that scores nearly as well is said too, in the notice's order: the key words
             // of one answer are often split over two sentences ("考核指标有两项" … "两项均完成的为A档").
@@ -255,7 +269,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
 
             var sentence = second < 0 || index.Units[second].Sentence.Contains(best.Sentence, StringComparison.Ordinal) || best.Sentence.Contains(index.Units[second].Sentence, StringComparison.Ordinal)
                 ? best.Sentence
-                : second < bestUnit ? index.Units[second].Sentence + best.Sentence : best.Sentence + index.Units[second].Sentence;
+                : second < bestUnit ? Join(index.Units[second].Sentence, best.Sentence) : Join(best.Sentence, index.Units[second].Sentence);
             // A sentence cut at a semicolon goes on in the next ("…正常缴费选择“2024年”；" … "…请选择“特殊人群”"): when the
             // message's words are there too, both are said.
             var next = bestUnit + 1;
@@ -497,6 +511,22 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     }
 
     private static bool IsHan(char c) => c is >= '\u4e00' and <= '\u9fff';
+
+    // Two units in the notice's order; a heading's unit holds the sentence after it, which the next unit starts with
+    // ("严肃工作纪律。一是…。" + "一是…。2024年度…"): the shared sentence is said once.
+    internal static string Join(string first, string then)
+    {
+        for (var shared = Math.Min(first.Length, then.Length); shared > 0; shared--)
+        {
+            // (Only whole sentences: what is shared ends where a sentence does.)
+            if (then[shared - 1] is '。' or '；' or ';' or '！' or '？' && first.AsSpan(first.Length - shared).SequenceEqual(then.AsSpan(0, shared)))
+            {
+                return first + then[shared..];
+            }
+        }
+
+        return first + then;
+    }
 
     /// <summary>The sentences of a clause: split after 。；! ? and before numbered items ("2.").</summary>
     public static IReadOnlyList<string> Sentences(string text)
