@@ -332,7 +332,7 @@ internal sealed partial class ChatEngine(
         // "因为得大病穷了的那种人 医保补百分之好多": a group named and what it is given asked, no care or refund named:
         // the group's subsidy, not what the insurance pays out.
         if (prediction.Intent is ChatIntent.Coverage && understood.Slots.Categories.Count > 0
-            && (understood.Slots.AsksSubsidy || GroupShareAskPattern().IsMatch(understood.Canonical)) && !CareWordPattern().IsMatch(understood.Canonical))
+            && (understood.Slots.AsksSubsidy || AskedFigure.Share().IsMatch(understood.Canonical) || SubsidyWordPattern().IsMatch(understood.Canonical)) && !CareWordPattern().IsMatch(understood.Canonical))
         {
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
@@ -443,8 +443,8 @@ internal sealed partial class ChatEngine(
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"百分之|百分比|比例|几成|%|％|补助|资助|补贴")]
-    private static partial System.Text.RegularExpressions.Regex GroupShareAskPattern();
+    [System.Text.RegularExpressions.GeneratedRegex(@"补助|资助|补贴")]
+    private static partial System.Text.RegularExpressions.Regex SubsidyWordPattern();
 
     // Care and its refund: what the insurance pays out.
     [System.Text.RegularExpressions.GeneratedRegex(@"报销|住院|看病|门诊|药|医院|起付|封顶")]

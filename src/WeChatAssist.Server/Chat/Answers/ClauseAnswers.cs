@@ -254,15 +254,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
-        var sentences = ClauseIndex.Sentences(clause.Text);
-        var at = sentences.ToList().FindIndex(s => marks.Any(m => s.Contains(m, StringComparison.Ordinal)));
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var sentence = at > 0 && sentences[at - 1][^1] is '；' or ';' ? sentences[at - 1] + sentences[at] : sentences[at];
-        return AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0));
+        return FirstSentence(clause, s => marks.Any(m => s.Contains(m, StringComparison.Ordinal)), withContinued: true) is { } sentence
+            ? AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0))
+            : null;
     }
 
     // "返贫致贫的给补百分之多少", "残疾二级的补几成", "残疾证二级的 给补好多": the share the notice states for the group named, in its own
@@ -271,7 +265,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     {
         // ("财政补助那部分谁出" asks who pays, which another sentence says.)
         if (understood.Slots.Categories.Count == 0
-            || !(ShareAskPattern().IsMatch(understood.Canonical) || understood.Slots.AsksSubsidy && !understanding.ClauseWords.AsksWords(understood.Canonical)))
+            || !(AskedFigure.Share().IsMatch(understood.Canonical) || understood.Slots.AsksSubsidy && !understanding.ClauseWords.AsksWords(understood.Canonical)))
         {
             return null;
         }
@@ -281,19 +275,15 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         string[] names = [.. groups.SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0])).Where(n => n.Length >= 2)];
         foreach (var clause in own)
         {
-            var sentence = ClauseIndex.Sentences(clause.Text)
-                .FirstOrDefault(s => (s.Contains('%') || s.Contains('％')) && names.Any(n => s.Contains(n, StringComparison.Ordinal)));
-            if (sentence is not null && !Quotes(composed, sentence))
+            if (FirstSentence(clause, s => (s.Contains('%') || s.Contains('％')) && names.Any(n => s.Contains(n, StringComparison.Ordinal))) is { } sentence
+                && !Quotes(composed, sentence))
             {
-                return AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0)) with { Template = "clause_note" };
+                return NoteOf(context, clause, sentence);
             }
         }
 
         return null;
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"百分之|百分比|比例|几成|%|％")]
-    private static partial System.Text.RegularExpressions.Regex ShareAskPattern();
 
     private ComposedAnswer? LateRuleNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
     {
@@ -308,7 +298,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             && RuleSentence(ruled, fiscalMarks) is { } fiscalRule
             && !Quotes(composed, fiscalRule))
         {
-            return AnswerComposer.Clause(context, new ClauseHit(ruled, fiscalRule, 0, 0)) with { Template = "clause_note" };
+            return NoteOf(context, ruled, fiscalRule);
         }
 
         foreach (var step in composed.Steps)
@@ -322,7 +312,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
             if (RuleSentence(clause, marks) is { } sentence && !Quotes(composed, sentence))
             {
-                return AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0)) with { Template = "clause_note" };
+                return NoteOf(context, clause, sentence);
             }
         }
 
@@ -330,11 +320,28 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     }
 
     // The first sentence of the clause holding one of the marks (the first mark found wins).
-    private static string? RuleSentence(PolicyClause clause, string[] marks)
+    private static string? RuleSentence(PolicyClause clause, string[] marks) =>
+        marks.Select(m => FirstSentence(clause, s => s.Contains(m, StringComparison.Ordinal))).FirstOrDefault(s => s is not null);
+
+    // The clause's first sentence that holds; with the sentence it continues (one ending in a
+    // semicolon, which names whom the rule is for) when asked.
+    private static string? FirstSentence(PolicyClause clause, Func<string, bool> holds, bool withContinued = false)
     {
         var sentences = ClauseIndex.Sentences(clause.Text);
-        return marks.Select(m => sentences.FirstOrDefault(s => s.Contains(m, StringComparison.Ordinal))).FirstOrDefault(s => s is not null);
+        for (var at = 0; at < sentences.Count; at++)
+        {
+            if (holds(sentences[at]))
+            {
+                return withContinued && at > 0 && sentences[at - 1][^1] is '；' or ';' ? sentences[at - 1] + sentences[at] : sentences[at];
+            }
+        }
+
+        return null;
     }
+
+    // A sentence of the notice said under a computed answer.
+    private static ComposedAnswer NoteOf(AnswerContext context, PolicyClause clause, string sentence) =>
+        AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0)) with { Template = "clause_note" };
 
 
     // Paying more, or the fiscal part, oneself ("要多交钱", "自己出财政那部分"): not a group's subsidy starting.

@@ -16,4 +16,8 @@ internal static partial class AskedFigure
     /// <summary>"几月份以后", "哪天之后", "从什么时候起": from which day or month something holds is asked.</summary>
     [GeneratedRegex(@"(?:哪天|哪一天|几号|几月|什么时候|啥时候|好久|多会)(?:份)?(?:以后|之后|后|开始|起)")]
     public static partial Regex StartDay();
+
+    /// <summary>"百分之多少", "补几成", "比例": a share is asked (of a group's contribution, what is paid for it).</summary>
+    [GeneratedRegex(@"百分之|百分比|比例|几成|%|％")]
+    public static partial Regex Share();
 }
