@@ -337,6 +337,12 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
+        // "税务局管啥", "教育局负责啥": what an office does is the clause naming its duty, not what the insurance covers.
+        if (prediction.Intent == ChatIntent.Coverage && OfficeDutyPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.None, prediction.Confidence);
+        }
+
         // "一档二档一个人相差好多": both tiers and a difference asked is the difference between them, not one tier's quote.
         if (understood.Slots.BothTiers && DifferencePattern().IsMatch(understood.Canonical)
             && understood.Slots.Categories.Count == 0 && understood.Slots.People is null)
@@ -464,4 +470,8 @@ internal sealed partial class ChatEngine(
     // An office or its staff acting: the message asks what they do, not what this bot should send.
     [System.Text.RegularExpressions.GeneratedRegex(@"村|乡|镇|社区|干部|单位|县|局|政府|学校|税务|银行")]
     private static partial System.Text.RegularExpressions.Regex OfficeActorPattern();
+
+    // An office, then what it does ("税务局管啥", "乡镇政府负责哪些", "村委会干啥").
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:局|委|办|中心|所|站|政府|街道|乡镇|村委会?|社区|干部|学校|银行)(?:是|要|都)?(?:管|负责|干)(?:啥|什么|哪些|些啥|的啥)")]
+    private static partial System.Text.RegularExpressions.Regex OfficeDutyPattern();
 }

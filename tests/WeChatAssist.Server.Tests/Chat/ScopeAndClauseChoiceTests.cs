@@ -204,4 +204,23 @@ public sealed class ScopeAndClauseChoiceTests
         Assert.Matches("农商行|办税服务厅", answer.Text);
         Assert.DoesNotContain("380元", answer.Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("suiping-2025", "税务局管啥", "税务")]
+    [InlineData("wenxi-2024", "县财政局负责啥", "县财政局")]
+    public async Task What_an_office_does_is_the_notices_sentence_on_it_not_what_the_insurance_covers(string policy, string text, string office)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text);
+
+        Assert.NotEqual("topic_not_stated", answer.Template);
+        Assert.Contains(office, answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_list_of_members_cut_at_semicolons_says_each_member_once()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "教育局负责啥");
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(answer.Text, "马中培"));
+    }
 }

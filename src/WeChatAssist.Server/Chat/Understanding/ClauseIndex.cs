@@ -284,7 +284,7 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 // (Items of one list each carry the list's heading: the next item is another answer, not the rest of this one.)
                 && !index.Units[next].Sentence.StartsWith(best.Sentence[..Math.Min(6, best.Sentence.Length)], StringComparison.Ordinal))
             {
-                sentence += index.Units[next].Sentence;
+                sentence = Join(sentence, index.Units[next].Sentence);
             }
             double matched = 0;
             double distinctive = 0;
