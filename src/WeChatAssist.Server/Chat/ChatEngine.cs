@@ -337,6 +337,14 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
+        // "乡镇几号前要报进度", "啥时候开始考核": a day asked of something other than paying (reporting, checking) is the
+        // clause naming it, not the collection window.
+        if (prediction.Intent is ChatIntent.Deadline or ChatIntent.LatePayment && understood.Slots.Date is null && !PayPattern().IsMatch(understood.Canonical)
+            && OfficeTaskPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.None, prediction.Confidence);
+        }
+
         // "税务局管啥", "教育局负责啥": what an office does is the clause naming its duty, not what the insurance covers.
         if (prediction.Intent == ChatIntent.Coverage && OfficeDutyPattern().IsMatch(understood.Canonical))
         {
@@ -470,6 +478,10 @@ internal sealed partial class ChatEngine(
     // An office or its staff acting: the message asks what they do, not what this bot should send.
     [System.Text.RegularExpressions.GeneratedRegex(@"村|乡|镇|社区|干部|单位|县|局|政府|学校|税务|银行")]
     private static partial System.Text.RegularExpressions.Regex OfficeActorPattern();
+
+    // What offices do on a schedule: report, brief, check, publicise.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<!报)报(?!销|名|到)|通报|考核|检查|督查|督导|公示|审核|核实|宣传|开会|名单")]
+    private static partial System.Text.RegularExpressions.Regex OfficeTaskPattern();
 
     // An office, then what it does ("税务局管啥", "乡镇政府负责哪些", "村委会干啥").
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:局|委|办|中心|所|站|政府|街道|乡镇|村委会?|社区|干部|学校|银行)(?:是|要|都)?(?:管|负责|干)(?:啥|什么|哪些|些啥|的啥)")]

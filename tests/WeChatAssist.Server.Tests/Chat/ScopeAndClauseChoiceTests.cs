@@ -223,4 +223,15 @@ public sealed class ScopeAndClauseChoiceTests
 
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(answer.Text, "马中培"));
     }
+
+    [Theory]
+    [InlineData("乡镇几号前要报进度", "报送进展情况")]
+    [InlineData("从哪天开始每天都要通报", "11月1日起")]
+    public async Task A_day_asked_of_an_offices_task_is_the_clause_naming_it_not_the_collection_window(string text, string phrase)
+    {
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", text, new DateOnly(2023, 10, 20));
+
+        Assert.Contains(phrase, answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("集中缴费期：", answer.Text, StringComparison.Ordinal);
+    }
 }
