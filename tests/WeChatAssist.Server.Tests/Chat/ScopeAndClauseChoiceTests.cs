@@ -234,4 +234,13 @@ public sealed class ScopeAndClauseChoiceTests
         Assert.Contains(phrase, answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("集中缴费期：", answer.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Whether_money_paid_comes_back_is_handed_to_the_office_that_corrects_payments_not_a_figure()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "交了以后能退不", new DateOnly(2024, 10, 20));
+
+        Assert.Equal("fix_registration", answer.Template);
+        Assert.DoesNotContain("400元", answer.Text, StringComparison.Ordinal);
+    }
 }
