@@ -64,7 +64,7 @@ public sealed class SeveralGroupsAndConditionsTests
     // A head count with 屋头/屋里 is the household's total, as with 家: the members said after it are some of it.
     [InlineData("dianjiang-xinmin-2024", "屋头五个人都买二档 两个娃儿读初中 一共好多钱", "3775元")]
     [InlineData("pengshui-2024", "屋里四口人交一档 老汉吃低保 一共好多钱", "1178元")]
-    [InlineData("pengshui-2024", "一家人四个 都交二档 总共好多钱", "3020元")]
+    [InlineData("pengshui-2024", "一家人四个 老汉是低保 其他都交一档 总共好多钱", "1178元")]
     public async Task Household_members_said_part_by_part_are_counted_once_each_and_the_rest_pay_as_everyone(string policy, string text, string total)
     {
         var answer = await new ChatTestEngine().AskAsync(policy, text, policy == "suiping-2025" ? new DateOnly(2024, 10, 20) : new DateOnly(2023, 11, 14));
