@@ -78,4 +78,12 @@ public sealed class ClauseWordingTests
 
         Assert.Contains(phrase, answer.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task People_away_working_are_the_notices_外出人员()
+    {
+        var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "村里好多年轻人出去打工了 村上咋个搞", new DateOnly(2023, 11, 20));
+
+        Assert.Contains("外出人员", answer.Text, StringComparison.Ordinal);
+    }
 }
