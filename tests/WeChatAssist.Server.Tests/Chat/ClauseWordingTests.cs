@@ -86,4 +86,23 @@ public sealed class ClauseWordingTests
 
         Assert.Contains("外出人员", answer.Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("医保的交费标准是谁定的")]
+    [InlineData("这个标准是县上定的还是市里定的")]
+    public async Task Who_sets_the_standard_is_the_sentence_naming_who_set_it(string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", text, new DateOnly(2023, 11, 20));
+
+        Assert.Contains("重庆市确定", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Numbered_items_joined_say_the_words_introducing_them_once()
+    {
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "低保户是哪个部门认定的", new DateOnly(2024, 10, 20));
+
+        Assert.Contains("民政局认定的低保对象", answer.Text, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(answer.Text, "县财政定额资助对象"));
+    }
 }

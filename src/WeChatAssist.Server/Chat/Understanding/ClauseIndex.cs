@@ -516,6 +516,13 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     // ("严肃工作纪律。一是…。" + "一是…。2024年度…"): the shared sentence is said once.
     internal static string Join(string first, string then)
     {
+        // (Numbered items each carry the words introducing them: "资助对象：1、…；" + "资助对象：2、…；".)
+        var lead = then.IndexOf('：', StringComparison.Ordinal) + 1;
+        if (lead > 0 && lead < then.Length && first.StartsWith(then[..lead], StringComparison.Ordinal))
+        {
+            then = then[lead..];
+        }
+
         for (var shared = Math.Min(first.Length, then.Length); shared > 0; shared--)
         {
             // (Only whole sentences: what is shared ends where a sentence does.)
