@@ -67,6 +67,17 @@ public sealed class ClauseWordingTests
         Assert.DoesNotMatch(@"\d{4}年\d{1,2}月\d{1,2}日|\d+元", answer.Text);
     }
 
+    [Fact]
+    public async Task A_benefit_level_asked_is_not_answered_by_a_sentence_that_only_names_refunds()
+    {
+        // 003 states no benefit levels; its misconduct clause says who bears what 参保人不能报销, no level.
+        var level = await new ChatTestEngine().AskAsync("pengshui-2024", "住院报销多少", new DateOnly(2023, 11, 20));
+        var misconduct = await new ChatTestEngine().AskAsync("pengshui-2024", "医保钱给了组长他没交上去 看病报不了哪个负责", new DateOnly(2024, 4, 20));
+
+        Assert.Equal("topic_not_stated", level.Template);
+        Assert.Contains("责任人", misconduct.Text, StringComparison.Ordinal);
+    }
+
     // 004's attachments are forms: what their columns ask (姓名、身份证号码务必正确) and how often they go (月/季度) are
     // the notice's words too.
     [Theory]

@@ -409,12 +409,13 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private static partial System.Text.RegularExpressions.Regex WhyPattern();
 
     // "住院报销比例是好多" where the notice states no benefit levels: its not-stated answer, with whom to ask, stands; no
-    // sentence that states no benefit level replaces it, and one that only names 待遇 (from when cover runs) does not
-    // follow it either (a note of another matter may: "村口挂的横幅是弄啥哩" read as a benefit question).
+    // sentence that states no benefit level replaces it, and one that only names 待遇 (from when cover runs) does not follow it either (a note of another matter may: "村口挂的横幅是弄啥哩" read as a benefit question).
     // ("三月份交了 当月住院能报不" asks from when cover runs, which that sentence does say.)
     private static bool IsBenefitLevelNotStated(UnderstoodMessage understood, ChatIntent intent, ComposedAnswer? composed, ClauseHit hit, bool namingCover) =>
         intent == ChatIntent.Coverage && composed?.Template == "topic_not_stated"
-        && (!namingCover || hit.Sentence.Contains("待遇", StringComparison.Ordinal)) && !BenefitLevelPattern().IsMatch(hit.Sentence)
+        && (!namingCover || hit.Sentence.Contains("待遇", StringComparison.Ordinal))
+        // (A level asked, "住院报销多少", needs a sentence stating one; "参保人不能报销的医疗费用由责任人承担" only names 报销.)
+        && !(AskedFigure.Amount().IsMatch(understood.Canonical) || AskedFigure.Share().IsMatch(understood.Canonical) ? BenefitFigurePattern() : BenefitLevelPattern()).IsMatch(hit.Sentence)
         && understood.Slots.Date is null && !TimeAskPattern().IsMatch(understood.Canonical) && !SoonPattern().IsMatch(understood.Canonical);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"马上|立刻|立即|当月|当天|等")]
@@ -422,6 +423,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
     [System.Text.RegularExpressions.GeneratedRegex(@"报销|支付比例|起付|封顶|基金支付|支付限额|%|％")]
     private static partial System.Text.RegularExpressions.Regex BenefitLevelPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"报销比例|报销标准|报销额|支付比例|起付|封顶|支付限额|限额|%|％|\d+元")]
+    private static partial System.Text.RegularExpressions.Regex BenefitFigurePattern();
 
     // The ways of asking when or how long.
     private const string TimeAsk = "哪天|哪一天|几号|什么时候|啥时候|啥时|何时|几时|多久|好久|多长时间|多会|哪一年|哪年";
