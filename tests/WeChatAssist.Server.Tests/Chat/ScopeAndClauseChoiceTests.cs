@@ -247,7 +247,7 @@ public sealed class ScopeAndClauseChoiceTests
     [Fact]
     public async Task Someone_not_yet_insured_is_this_schemes_question_not_declined()
     {
-        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "残联这边 今年新认定的残疾人还没参保 咋办", new DateOnly(2023, 10, 11));
+        var answer = await new ChatTestEngine().AskAsync("wenxi-2024", "民政局这边 新增加的低保户还没参保 咋整", new DateOnly(2023, 10, 11));
 
         Assert.NotEqual("out_of_scope", answer.Template);
         Assert.Contains("核实参保情况", answer.Text, StringComparison.Ordinal);
