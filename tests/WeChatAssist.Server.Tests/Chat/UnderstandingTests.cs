@@ -64,6 +64,9 @@ public sealed class UnderstandingTests
     [InlineData("3月份交什么时候能用", "2024-03-01")]
     [InlineData("2024年7月2日交", "2024-07-02")]
     [InlineData("12月底前交", "2023-12-31")]
+    [InlineData("上个月15号交的", "2023-10-15")]
+    [InlineData("下个月5号交", "2023-12-05")]
+    [InlineData("这个月二十号交", "2023-11-20")]
     public void Dates_are_resolved_against_the_business_date(string text, string expected) =>
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Slots(text).Date);
 

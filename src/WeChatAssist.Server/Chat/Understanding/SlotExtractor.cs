@@ -71,6 +71,16 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             }
         }
 
+        // "上个月15号", "下个月5号", "这个月20号": a day of the month named relative to today's.
+        foreach (Match relative in MonthDayPattern().Matches(canonical))
+        {
+            var month = new DateOnly(today.Year, today.Month, 1).AddMonths(relative.Groups["w"].Value switch { "上" => -1, "下" => 1, _ => 0 });
+            if (TryDate(month.Year, month.Month, Number(relative.Groups["d"].Value)) is { } day)
+            {
+                said.Add((relative.Index, relative.Length, day, day, true, true));
+            }
+        }
+
         foreach (var festival in FestivalDays.Find(canonical, today))
         {
             // "元旦前交完": a day before which, not the day itself ("元旦前后" is about the day).
@@ -920,6 +930,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     // or which year or days cover runs ("管哪一年", "管到什么时候", "待遇从几号到几号", "从哪天用到哪天", "交的是哪一年的医保").
     [GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)|待遇(?:期|享受期|保障期)?(?:是)?(?:从)?(?:几号|哪天|哪一天|什么时候|啥时候|好久|多会)|(?:哪一年|哪年)的(?:医保|待遇)|保(?:的是)?(?:哪一年|哪年)|用到(?:哪天|哪一天|几号|什么时候|啥时候|好久|哪年|哪一年|多会)|管(?:多长时间|多长|多久)|有效期")]
     private static partial Regex CoverWhenPattern();
+
+    [GeneratedRegex(@"(?<w>上|下|这|本)个?月(?<d>\d{1,2}|[一二三四五六七八九十]{1,3})(?:号|日)")]
+    private static partial Regex MonthDayPattern();
 
     // The day cover runs to, after a word of cover lasting ("用到年底", "管到12月31号", "待遇到明年").
     [GeneratedRegex(@"(?:用到|管到|保到|享受到|有效到|待遇到|报销到)(?:年底|年末|月底|月末|明年|后年|\d{1,4}年?(?:\d{1,2}月)?(?:\d{1,2}[号日])?|[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}[号日])?)")]
