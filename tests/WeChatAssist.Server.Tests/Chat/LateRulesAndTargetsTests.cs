@@ -93,6 +93,14 @@ public sealed class LateRulesAndTargetsTests
     }
 
     [Fact]
+    public async Task Whether_cover_starts_at_once_is_the_cover_start_of_the_day_said()
+    {
+        var answer = await new ChatTestEngine().AskAsync("pengshui-2024", "月初交的 能马上用不", new DateOnly(2024, 5, 10));
+
+        Assert.Contains("2024年5月1日交，待遇从2024年7月31日开始", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_day_cover_runs_to_is_not_taken_for_the_day_of_payment()
     {
         var answer = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "现在交还能用到年底不", new DateOnly(2024, 8, 6));

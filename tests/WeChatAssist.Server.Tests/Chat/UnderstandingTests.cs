@@ -65,6 +65,11 @@ public sealed class UnderstandingTests
     [InlineData("2024年7月2日交", "2024-07-02")]
     [InlineData("12月底前交", "2023-12-31")]
     [InlineData("上个月15号交的", "2023-10-15")]
+    [InlineData("大前天交的", "2023-11-12")]
+    [InlineData("十天前交的", "2023-11-05")]
+    [InlineData("半个月前交的", "2023-10-31")]
+    [InlineData("两个礼拜以前交的", "2023-11-01")]
+    [InlineData("月初交的", "2023-11-01")]
     [InlineData("下个月5号交", "2023-12-05")]
     [InlineData("这个月二十号交", "2023-11-20")]
     public void Dates_are_resolved_against_the_business_date(string text, string expected) =>

@@ -631,6 +631,23 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     private static DateOnly? RelativeDate(string canonical, DateOnly today, bool[] consumed)
     {
+        // "十天前", "半个月前", "两个礼拜以前": so long before today.
+        if (AgoPattern().Match(canonical) is { Success: true } ago && !IsConsumed(consumed, ago.Index, ago.Length))
+        {
+            var n = ago.Groups["n"].Value == "半" ? 0 : Number(ago.Groups["n"].Value.Replace("两", "二", StringComparison.Ordinal));
+            var unit = ago.Groups["u"].Value;
+            DateOnly? before = ago.Groups["n"].Value == "半" ? (unit.EndsWith('月') ? today.AddDays(-15) : unit is "天" or "日" ? null : today.AddDays(-3))
+                : n <= 0 ? null
+                : unit.EndsWith('月') ? today.AddMonths(-n)
+                : unit is "天" or "日" ? today.AddDays(-n)
+                : today.AddDays(-7 * n);
+            if (before is not null)
+            {
+                Consume(consumed, ago.Index, ago.Length);
+                return before;
+            }
+        }
+
         // "这周五", "下周一", "下个星期三", "礼拜天": a day of this week (Monday first) or of a later one; a bare weekday
         // is the next such day (today included).
         if (WeekdayPattern().Match(canonical) is { Success: true } weekday && !IsConsumed(consumed, weekday.Index, weekday.Length))
@@ -664,11 +681,17 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             ("本月底", EndOfMonth(today)),
             ("月底", EndOfMonth(today)),
             ("月末", EndOfMonth(today)),
+            ("上个月初", new DateOnly(today.Year, today.Month, 1).AddMonths(-1)),
+            ("上月初", new DateOnly(today.Year, today.Month, 1).AddMonths(-1)),
+            ("下个月初", new DateOnly(today.Year, today.Month, 1).AddMonths(1)),
+            ("下月初", new DateOnly(today.Year, today.Month, 1).AddMonths(1)),
+            ("月初", new DateOnly(today.Year, today.Month, 1)),
             ("年底", new DateOnly(today.Year, 12, 31)),
             ("年末", new DateOnly(today.Year, 12, 31)),
             ("大后天", today.AddDays(3)),
             ("后天", today.AddDays(2)),
             ("昨天", today.AddDays(-1)),
+            ("大前天", today.AddDays(-3)),
             ("前天", today.AddDays(-2)),
             ("明天", today.AddDays(1)),
             ("今天", today),
@@ -928,8 +951,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     // A when-word, then (within a few characters) cover taking effect: 管用, 能用, 生效, 起作用, 享受待遇, 能报, 开始管;
     // or which year or days cover runs ("管哪一年", "管到什么时候", "待遇从几号到几号", "从哪天用到哪天", "交的是哪一年的医保").
-    [GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)|待遇(?:期|享受期|保障期)?(?:是)?(?:从)?(?:几号|哪天|哪一天|什么时候|啥时候|好久|多会)|(?:哪一年|哪年)的(?:医保|待遇)|保(?:的是)?(?:哪一年|哪年)|用到(?:哪天|哪一天|几号|什么时候|啥时候|好久|哪年|哪一年|多会)|管(?:多长时间|多长|多久)|有效期")]
+    [GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)|待遇(?:期|享受期|保障期)?(?:是)?(?:从)?(?:几号|哪天|哪一天|什么时候|啥时候|好久|多会)|(?:哪一年|哪年)的(?:医保|待遇)|保(?:的是)?(?:哪一年|哪年)|用到(?:哪天|哪一天|几号|什么时候|啥时候|好久|哪年|哪一年|多会)|管(?:多长时间|多长|多久)|有效期|(?:马上|立刻|立马|当天|当月)就?(?:能|可以)?(?:用|报|管用|生效)")]
     private static partial Regex CoverWhenPattern();
+
+    [GeneratedRegex(@"(?<n>\d{1,3}|[一二两三四五六七八九十]{1,3}|半)(?<u>天|日|个星期|个礼拜|星期|礼拜|周|个月|月)(?:以前|之前|前)")]
+    private static partial Regex AgoPattern();
 
     [GeneratedRegex(@"(?<w>上|下|这|本)个?月(?<d>\d{1,2}|[一二三四五六七八九十]{1,3})(?:号|日)")]
     private static partial Regex MonthDayPattern();
