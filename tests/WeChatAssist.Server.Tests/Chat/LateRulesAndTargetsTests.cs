@@ -100,6 +100,30 @@ public sealed class LateRulesAndTargetsTests
         Assert.Contains("2024年5月1日交，待遇从2024年7月31日开始", answer.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("suiping-2025", "2025-09-01", "2026年的医保多少钱", "2026年度的交费标准和时间还没有收录")]
+    [InlineData("suiping-2025", "2025-09-01", "明年的医保啥时候交", "2026年度的交费标准和时间还没有收录")]
+    [InlineData("pengshui-2024", "2023-11-20", "2023年的医保还能补交不", "2023年度的交费和补交办法不在这份通知里")]
+    public async Task Another_benefit_year_named_gets_no_figure_of_the_loaded_one(string policy, string today, string text, string said)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal("year_not_loaded", answer.Template);
+        Assert.Contains(said, answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d+元|\d{4}年\d{1,2}月\d{1,2}日", answer.Text);
+    }
+
+    [Theory]
+    [InlineData("wenxi-2024", "2024-01-10", "23年交过 24年的医保现在补交 啥时候能用")]
+    [InlineData("pengshui-2024", "2023-11-20", "明年的医保交多少")]
+    public async Task The_notices_own_benefit_year_named_is_answered_as_usual(string policy, string today, string text)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.NotEqual("year_not_loaded", answer.Template);
+        Assert.Matches(@"\d+元", answer.Text);
+    }
+
     [Fact]
     public async Task A_day_cover_runs_to_is_not_taken_for_the_day_of_payment()
     {

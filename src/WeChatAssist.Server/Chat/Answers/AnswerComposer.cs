@@ -26,6 +26,14 @@ internal static class AnswerComposer
             return PastCampaign(context);
         }
 
+        // "2026年的医保交多少" asked of the 2025 notice: another benefit year, whose figures no loaded notice holds.
+        if (context.Slots.BenefitYearAsked is { } asked && asked != context.Policy.BenefitYear && IsCampaignQuestion(intent))
+        {
+            var model = BaseModel(context);
+            model["askedYear"] = asked;
+            return new ComposedAnswer("year_not_loaded", model, [.. context.Policy.CollectionWindowCites.Select(c => c.Citation)], false);
+        }
+
         return intent switch
         {
             ChatIntent.AmountDue => Amount(context),
@@ -74,8 +82,11 @@ internal static class AnswerComposer
     }
 
     private static bool IsPastCampaign(ChatIntent intent, AnswerContext context) =>
-        context.Today > context.Policy.BenefitPeriod.To
-        && intent is ChatIntent.AmountDue or ChatIntent.TierDifference or ChatIntent.Deadline or ChatIntent.LatePayment
+        context.Today > context.Policy.BenefitPeriod.To && IsCampaignQuestion(intent);
+
+    // The questions whose answer is a benefit year's figures or days.
+    private static bool IsCampaignQuestion(ChatIntent intent) =>
+        intent is ChatIntent.AmountDue or ChatIntent.TierDifference or ChatIntent.Deadline or ChatIntent.LatePayment
             or ChatIntent.WaitingPeriod or ChatIntent.Newborn or ChatIntent.Students or ChatIntent.SubsidisedGroups;
 
     private static ComposedAnswer PastCampaign(AnswerContext context)

@@ -85,6 +85,9 @@ internal sealed record ChatSlots
     /// message only.</summary>
     public bool AsksCover { get; init; }
 
+    /// <summary>The benefit year the message names ("2026年的医保", "明年的医保"), or null; this message only.</summary>
+    public int? BenefitYearAsked { get; init; }
+
     /// <summary>The message asks about a place the notice does not name ("西平县的医保多少钱"): another county's question.</summary>
     public bool OtherPlace { get; init; }
 
@@ -129,6 +132,7 @@ internal sealed record ChatSlots
             AsksSubsidy = newer.AsksSubsidy,
             AsksLastDay = newer.AsksLastDay,
             AsksCover = newer.AsksCover,
+            BenefitYearAsked = newer.BenefitYearAsked,
             BothTiers = newer.BothTiers,
             // "一档" after "特困户和低保户各交多少" still asks for each group.
             EachGroup = newer.Categories.Count > 0 ? newer.EachGroup : EachGroup,

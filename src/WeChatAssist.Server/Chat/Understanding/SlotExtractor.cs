@@ -426,6 +426,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             AsksSubsidy = SubsidyQuestionPattern().IsMatch(canonical),
             AsksLastDay = LastDayQuestionPattern().IsMatch(canonical),
             AsksCover = CoverWhenPattern().IsMatch(canonical),
+            BenefitYearAsked = BenefitYearAsked(canonical, policy, today),
             OtherPlace = otherPlace,
         };
     }
@@ -627,6 +628,27 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             : match.Groups["mid"].Success ? 11 : match.Groups["late"].Success ? 21 : 1;
         // "2月29号" said without a year in March 2024: next year has no 29 February, this year's is the day meant.
         return TryDate(year, month, day) ?? (yearText.Length == 0 ? TryDate(today.Year, month, day) : null);
+    }
+
+    // The benefit year named, unless the notice's own is among those named ("23年参保了 24年的医保补交": last year's
+    // enrolment is a fact, this year's the question).
+    private static int? BenefitYearAsked(string canonical, InsurancePolicy policy, DateOnly today)
+    {
+        int? first = null;
+        foreach (Match year in BenefitYearPattern().Matches(canonical))
+        {
+            var named = year.Groups["y"].Success
+                ? (year.Groups["y"].Length == 2 ? 2000 : 0) + int.Parse(year.Groups["y"].Value, CultureInfo.InvariantCulture)
+                : today.Year + (year.Groups["n"].Value == "后" ? 2 : 1);
+            if (named == policy.BenefitYear)
+            {
+                return null;
+            }
+
+            first ??= named;
+        }
+
+        return first;
     }
 
     private static DateOnly? RelativeDate(string canonical, DateOnly today, bool[] consumed)
@@ -953,6 +975,11 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     // or which year or days cover runs ("管哪一年", "管到什么时候", "待遇从几号到几号", "从哪天用到哪天", "交的是哪一年的医保").
     [GeneratedRegex(@"(?:什么时候|啥时候|啥时|好久|哪天|哪一天|几号|几时|何时|多久|从哪天|从什么时候).{0,4}(?:开始|起)?(?:管用|能用|可以用|开始用|起用|有效|生效|起作用|享受|能报|可以报|报得了|管)|管(?:到|的是)?(?:哪一年|哪年|哪天|几号|什么时候|啥时候)|待遇(?:期|享受期|保障期)?(?:是)?(?:从)?(?:几号|哪天|哪一天|什么时候|啥时候|好久|多会)|(?:哪一年|哪年)的(?:医保|待遇)|保(?:的是)?(?:哪一年|哪年)|用到(?:哪天|哪一天|几号|什么时候|啥时候|好久|哪年|哪一年|多会)|管(?:多长时间|多长|多久)|有效期|(?:马上|立刻|立马|当天|当月)就?(?:能|可以)?(?:用|报|管用|生效)")]
     private static partial Regex CoverWhenPattern();
+
+    // A benefit year named: digits, or 明年/后年, before the scheme or what it costs or when ("2026年的医保", "明年的交费标准");
+    // not a date ("2024年3月1日").
+    [GeneratedRegex(@"(?:(?<!\d)(?<y>20\d{2}|\d{2})年|(?<n>明|后)年)度?(?!\d|[一二三四五六七八九十]+月)的?(?:医保|交费|缴费|标准|待遇|要交|交多少|啥时候|什么时候|多会)")]
+    private static partial Regex BenefitYearPattern();
 
     [GeneratedRegex(@"(?<n>\d{1,3}|[一二两三四五六七八九十]{1,3}|半)(?<u>天|日|个星期|个礼拜|星期|礼拜|周|个月|月)(?:以前|之前|前)")]
     private static partial Regex AgoPattern();
