@@ -75,6 +75,14 @@ public sealed class UnderstandingTests
     public void Dates_are_resolved_against_the_business_date(string text, string expected) =>
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Slots(text).Date);
 
+    [Theory]
+    [InlineData("家里低收入 72了", 72)]
+    [InlineData("是低保户 六十五了", 65)]
+    [InlineData("老人六十多了", 60)]
+    [InlineData("我娘68", 68)]
+    public void An_age_said_without_a_unit_is_read(string text, int years) =>
+        Assert.Equal(years, Slots(text).Age);
+
     // Today is 15 November 2023; 春节 2024 is 10 February, so 正月初九 is 18 February.
     [Theory]
     [InlineData("元旦以后交", "2024-01-02")]

@@ -875,7 +875,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     private static partial Regex NearAgePattern();
 
     // "老人六十多了": tens of years reached (了), no unit; not an amount (元, 块) nor a count of days or months.
-    [GeneratedRegex(@"(?<n>[1-9]0|[二三四五六七八九]十)(?:多|来)?了(?![0-9元块年月号日天个])")]
+    [GeneratedRegex(@"(?<n>[1-9]0|[5-9]\d|[二三四五六七八九]十[一二三四五六七八九]?)(?:多|来)?了(?![0-9元块年月号日天个])")]
     private static partial Regex AgeReachedPattern();
 
     [GeneratedRegex(@"(?:20)?(?<yy>\d{2})年(?:都|也)?(?<neg>没有|没|未)?(?:有医保|有保险|交了|交过|交的|参保了|参保|参加了|参加|买了|买过)")]
