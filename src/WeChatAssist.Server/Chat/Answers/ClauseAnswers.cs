@@ -172,6 +172,14 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return GroupNote(understood, context, composed);
         }
 
+        // "我是脱贫户 交医保要自己掏钱不": a sentence about other groups ("特困人员、监测人员…免征代缴") does not follow the
+        // quote of the group named; the group's own sentence does.
+        if (understood.Slots.Categories.Count > 0 && !NamesGroup(context.Policy, understood, hit.Sentence) && NamesOtherGroup(context.Policy, understood, hit.Sentence)
+            && GroupNote(understood, context, composed) is { } own)
+        {
+            return own;
+        }
+
         // A sentence the answer already quotes (001's deferral "按相关文件执行") is not said twice.
         if (Quotes(composed, hit.Sentence))
         {
@@ -360,6 +368,16 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     // "吃低保的医保县里管不管", "返贫了的补几成", "艾滋病人参保有没有照顾 这个谁来认定": a group named and words asked
     // about it, not a figure: under its amount, the group's own clause sentence the words point to (who recognises
     // it, what share is paid, how it is paid).
+    // Whether the sentence names one of the groups the message names (by the notice's name or an alias).
+    private static bool NamesGroup(InsurancePolicy policy, UnderstoodMessage understood, string sentence) =>
+        understood.Slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>()
+            .SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0])).Any(n => n.Length >= 2 && sentence.Contains(n, StringComparison.Ordinal));
+
+    // Whether the sentence names a group of the notice the message does not name.
+    private static bool NamesOtherGroup(InsurancePolicy policy, UnderstoodMessage understood, string sentence) =>
+        policy.Categories.Where(c => !understood.Slots.Categories.Contains(c.Code))
+            .Any(c => c.Name.Split('（')[0] is { Length: >= 2 } name && sentence.Contains(name, StringComparison.Ordinal));
+
     private ComposedAnswer? GroupNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
     {
         if (understood.Slots.Categories.Count == 0 || AskedFigure.Amount().IsMatch(understood.Canonical) || TimeAskPattern().IsMatch(understood.Canonical))
