@@ -124,6 +124,18 @@ public sealed class LateRulesAndTargetsTests
         Assert.Matches(@"\d+元", answer.Text);
     }
 
+    [Theory]
+    [InlineData("suiping-2025", "2024-09-05", "医保啥时候开始交 要交好多钱", "400元")]
+    [InlineData("pengshui-2024", "2023-11-20", "医保哪天截止 要交好多钱", "1档380元，2档755元")]
+    public async Task An_amount_asked_beside_the_days_is_said_with_them(string policy, string today, string text, string amount)
+    {
+        var answer = await new ChatTestEngine().AskAsync(policy, text, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
+
+        // (Read as a deadline question or as an amount question, the answer holds both.)
+        Assert.Matches("截止|集中缴费期", answer.Text);
+        Assert.Contains(amount, answer.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_day_cover_runs_to_is_not_taken_for_the_day_of_payment()
     {

@@ -751,6 +751,8 @@ internal static class AnswerComposer
         model["beforeWindow"] = context.Today < window.From;
         model["inWindow"] = window.Contains(context.Today);
         model["afterWindow"] = context.Today > window.To;
+        // "今年医保多少钱 啥时候开始交": an amount asked beside the days is said too (after the window the late amount is).
+        model["withAmount"] = context.Slots.AsksAmount && context.Today <= window.To && answer.Template is "quote_ok" or "quote_options";
         // "今年什么时候停止交费": after the window the notice may still take payments until a later last day (001 二、（四）).
         var lateRegimes = policy.LateRegimes.Where(r => r.Deadline is not null).ToList();
         var lastLate = LastLateDay(policy);

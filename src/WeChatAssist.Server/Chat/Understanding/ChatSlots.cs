@@ -85,6 +85,9 @@ internal sealed record ChatSlots
     /// message only.</summary>
     public bool AsksCover { get; init; }
 
+    /// <summary>The message asks an amount ("好多钱", "交多少"), this message only.</summary>
+    public bool AsksAmount { get; init; }
+
     /// <summary>The benefit year the message names ("2026年的医保", "明年的医保"), or null; this message only.</summary>
     public int? BenefitYearAsked { get; init; }
 
@@ -133,6 +136,7 @@ internal sealed record ChatSlots
             AsksLastDay = newer.AsksLastDay,
             AsksCover = newer.AsksCover,
             BenefitYearAsked = newer.BenefitYearAsked,
+            AsksAmount = newer.AsksAmount,
             BothTiers = newer.BothTiers,
             // "一档" after "特困户和低保户各交多少" still asks for each group.
             EachGroup = newer.Categories.Count > 0 ? newer.EachGroup : EachGroup,

@@ -427,6 +427,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             AsksLastDay = LastDayQuestionPattern().IsMatch(canonical),
             AsksCover = CoverWhenPattern().IsMatch(canonical),
             BenefitYearAsked = BenefitYearAsked(canonical, policy, today),
+            AsksAmount = AskedFigure.Amount().IsMatch(canonical),
             OtherPlace = otherPlace,
         };
     }
