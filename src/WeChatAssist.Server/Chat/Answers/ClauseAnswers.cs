@@ -278,9 +278,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
-        var groups = understood.Slots.Categories.Select(context.Policy.FindCategoryByCode).OfType<SubsidyCategory>().ToList();
+        var groups = NamedGroups(context.Policy, understood);
         var own = groups.SelectMany(c => c.Cites).ToList();
-        string[] names = [.. groups.SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0])).Where(n => n.Length >= 2)];
+        string[] names = [.. GroupNames(groups).Where(n => n.Length >= 2)];
         foreach (var clause in own)
         {
             if (FirstSentence(clause, s => (s.Contains('%') || s.Contains('％')) && names.Any(n => s.Contains(n, StringComparison.Ordinal))) is { } sentence
@@ -351,7 +351,6 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private static ComposedAnswer NoteOf(AnswerContext context, PolicyClause clause, string sentence) =>
         AnswerComposer.Clause(context, new ClauseHit(clause, sentence, 0, 0)) with { Template = "clause_note" };
 
-
     // Paying more, or the fiscal part, oneself ("要多交钱", "自己出财政那部分"): not a group's subsidy starting.
     [System.Text.RegularExpressions.GeneratedRegex(@"多交|多出|多要|多掏|全额|自己出|自己掏|自己交|财政|贵|那么多|这么多|恁多")]
     private static partial System.Text.RegularExpressions.Regex LateCostPattern();
@@ -368,16 +367,6 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     // "吃低保的医保县里管不管", "返贫了的补几成", "艾滋病人参保有没有照顾 这个谁来认定": a group named and words asked
     // about it, not a figure: under its amount, the group's own clause sentence the words point to (who recognises
     // it, what share is paid, how it is paid).
-    // Whether the sentence names one of the groups the message names (by the notice's name or an alias).
-    private static bool NamesGroup(InsurancePolicy policy, UnderstoodMessage understood, string sentence) =>
-        understood.Slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>()
-            .SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0])).Any(n => n.Length >= 2 && sentence.Contains(n, StringComparison.Ordinal));
-
-    // Whether the sentence names a group of the notice the message does not name.
-    private static bool NamesOtherGroup(InsurancePolicy policy, UnderstoodMessage understood, string sentence) =>
-        policy.Categories.Where(c => !understood.Slots.Categories.Contains(c.Code))
-            .Any(c => c.Name.Split('（')[0] is { Length: >= 2 } name && sentence.Contains(name, StringComparison.Ordinal));
-
     private ComposedAnswer? GroupNote(UnderstoodMessage understood, AnswerContext context, ComposedAnswer composed)
     {
         if (understood.Slots.Categories.Count == 0 || AskedFigure.Amount().IsMatch(understood.Canonical) || TimeAskPattern().IsMatch(understood.Canonical))
@@ -385,14 +374,31 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
-        var groups = understood.Slots.Categories.Select(context.Policy.FindCategoryByCode).OfType<SubsidyCategory>().ToList();
+        var groups = NamedGroups(context.Policy, understood);
         var own = groups.SelectMany(c => c.Cites).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        string[] names = [.. groups.SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0]))];
+        string[] names = [.. GroupNames(groups)];
         return understanding.Clauses.FindWithin(understood, context.Policy, own, names) is { } hit
             && !Quotes(composed, hit.Sentence)
             ? AnswerComposer.Clause(context, hit with { Also = null }) with { Template = "clause_note" }
             : null;
     }
+
+    // The groups the message names, as the notice defines them.
+    private static List<SubsidyCategory> NamedGroups(InsurancePolicy policy, UnderstoodMessage understood) =>
+        [.. understood.Slots.Categories.Select(policy.FindCategoryByCode).OfType<SubsidyCategory>()];
+
+    // A group's names in the notice: its own (without the parenthesised gloss) and its aliases.
+    private static IEnumerable<string> GroupNames(IEnumerable<SubsidyCategory> groups) =>
+        groups.SelectMany(c => c.Aliases.Prepend(c.Name.Split('（')[0]));
+
+    // Whether the sentence names one of the groups the message names.
+    private static bool NamesGroup(InsurancePolicy policy, UnderstoodMessage understood, string sentence) =>
+        GroupNames(NamedGroups(policy, understood)).Any(n => n.Length >= 2 && sentence.Contains(n, StringComparison.Ordinal));
+
+    // Whether the sentence names a group of the notice the message does not name.
+    private static bool NamesOtherGroup(InsurancePolicy policy, UnderstoodMessage understood, string sentence) =>
+        policy.Categories.Where(c => !understood.Slots.Categories.Contains(c.Code))
+            .Any(c => c.Name.Split('（')[0] is { Length: >= 2 } name && sentence.Contains(name, StringComparison.Ordinal));
 
     /// <summary>Whether the message is another county's or another scheme's question, which no clause answers.</summary>
     public bool IsForeign(UnderstoodMessage understood, AnswerContext context)
@@ -427,7 +433,8 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private static partial System.Text.RegularExpressions.Regex WhyPattern();
 
     // "住院报销比例是好多" where the notice states no benefit levels: its not-stated answer, with whom to ask, stands; no
-    // sentence that states no benefit level replaces it, and one that only names 待遇 (from when cover runs) does not follow it either (a note of another matter may: "村口挂的横幅是弄啥哩" read as a benefit question).
+    // sentence that states no benefit level replaces it, and one that only names 待遇 (from when cover runs) does not
+    // follow it either (a note of another matter may: "村口挂的横幅是弄啥哩" read as a benefit question).
     // ("三月份交了 当月住院能报不" asks from when cover runs, which that sentence does say.)
     private static bool IsBenefitLevelNotStated(UnderstoodMessage understood, ChatIntent intent, ComposedAnswer? composed, ClauseHit hit, bool namingCover) =>
         intent == ChatIntent.Coverage && composed?.Template == "topic_not_stated"

@@ -60,12 +60,15 @@ internal static class ChatEvaluationCommand
         return violations.Count == 0 ? 0 : 1;
     }
 
+    // The resident set's validation splits, in the order they were written.
+    private static readonly string[] ValidationSplits = ["val", "val2", "val3", "val4", "val5"];
+
     private static async Task<int> RunResidentsAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var split = Option(args, "--split") ?? "dev";
-        if (split is not ("dev" or "val" or "val2" or "val3" or "val4" or "val5" or "test"))
+        if (split is not ("dev" or "test") && !ValidationSplits.Contains(split))
         {
-            await output.WriteLineAsync($"{Verb}: --split must be dev, val, val2, val3, val4, val5 or test for the resident set.");
+            await output.WriteLineAsync($"{Verb}: --split must be dev, {string.Join(", ", ValidationSplits)} or test for the resident set.");
             return 2;
         }
 
@@ -83,9 +86,9 @@ internal static class ChatEvaluationCommand
             ResidentEvaluation.LoadClauses(folder),
             split,
             cancellationToken);
-        // The test split's questions stay unseen: only its figures are printed. The val, val2, val3 and val4 splits (written
-        // later, by other writers) print their misses only when asked, so a first figure can be read before any question is.
-        var misses = split == "dev" || (split is "val" or "val2" or "val3" or "val4" or "val5" && args.Contains("--misses"));
+        // The test split's questions stay unseen: only its figures are printed. The validation splits (written later, by
+        // other writers) print their misses only when asked, so a first figure can be read before any question is.
+        var misses = split == "dev" || (ValidationSplits.Contains(split) && args.Contains("--misses"));
         await output.WriteAsync(report.Format(withMisses: misses, withAnswers: misses && args.Contains("--answers")));
         return 0;
     }
