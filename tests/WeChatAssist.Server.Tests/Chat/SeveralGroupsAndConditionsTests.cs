@@ -310,8 +310,9 @@ public sealed class SeveralGroupsAndConditionsTests
     public async Task The_sentence_under_a_groups_quote_is_its_own_not_one_about_other_groups()
     {
         // 遂平 2025: 一、（三）1 speaks of 特困人员、监测人员 and 低保人员; the 重度残疾人员's own sentence is 一、（二）.
-        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "重残的交医保自己要掏钱不", new DateOnly(2024, 10, 20));
+        var answer = await new ChatTestEngine().AskAsync("suiping-2025", "重残的交医保还要自己出钱不", new DateOnly(2024, 10, 20));
 
+        Assert.Equal("quote_ok", answer.Template);
         Assert.Contains("残联认定的重度残疾人员", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("免征代缴", answer.Text, StringComparison.Ordinal);
     }
