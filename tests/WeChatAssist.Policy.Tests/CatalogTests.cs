@@ -194,4 +194,24 @@ public class CatalogTests
         Assert.Equal("五、（二）", q.DeferringClause!.Numbering);
         Assert.Equal("闻政办发〔2023〕29号", q.DeferringClause.DocumentNumber);
     }
+    // 遂平 一、（一）: 县财政全额资助 for 特困 (免征代缴) and 脱贫人口 (pay 400元, all refunded); 低保 is 定额资助 90元.
+    [Theory]
+    [InlineData("suiping-2025", "tekun", true)]
+    [InlineData("suiping-2025", "tuopin", true)]
+    [InlineData("suiping-2025", "dibao", false)]
+    [InlineData("suiping-2025", "zhongcan", false)]
+    [InlineData("wenxi-2024", "tekun", true)]
+    [InlineData("wenxi-2024", "dibao", false)]
+    public void A_subsidy_covers_all_only_when_nothing_is_left_for_the_resident_to_bear(string policy, string code, bool coversAll)
+    {
+        var q = Shipped.Get(policy).Quote(new ResidentFacts { Categories = [code], Tier = 1 }, Shipped.Get(policy).CollectionWindow.From);
+        Assert.Equal(coversAll, q.SubsidyCoversAll);
+    }
+
+    [Fact]
+    public void A_quote_without_a_subsidy_does_not_cover_all()
+    {
+        var p = Shipped.Get("suiping-2025");
+        Assert.False(p.Quote(new ResidentFacts(), p.CollectionWindow.From).SubsidyCoversAll);
+    }
 }

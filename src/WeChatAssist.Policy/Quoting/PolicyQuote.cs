@@ -111,6 +111,11 @@ public sealed class PolicyQuote
     /// <summary>How the subsidy reaches the resident.</summary>
     public SubsidyMode SubsidyMode { get; init; }
 
+    /// <summary>Whether the subsidy covers the whole individual contribution (the notices' 全额资助): nothing is paid
+    /// (direct), or what is paid first is all refunded (reimbursed).</summary>
+    public bool SubsidyCoversAll => SubsidyFen is > 0 and var subsidy && IndividualDueFen is { } due
+        && (SubsidyMode == SubsidyMode.Reimbursed ? due <= subsidy : due == 0);
+
     /// <summary>The fiscal subsidy the resident pays himself (late payers), in fen; included in <see cref="IndividualDueFen"/>.</summary>
     public long FiscalSubsidyPaidByResidentFen { get; init; }
 

@@ -44,6 +44,9 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("suiping-2025", "2024-10-15", "俺家是独生子女户 俺两口子都交 一共多少", "第2人", "800元")]
     [InlineData("suiping-2025", "2024-10-15", "一家三口 就我是五保 其余两个普通 总共交多少", "第3人", "800元")]
     [InlineData("suiping-2025", "2024-10-15", "我是独生子女户 就我一个人交 多少钱", "计生户", "个人交400元")]
+    // A subsidy that leaves the resident nothing to bear is named in the notice's words (遂平 一、（一） 县财政全额资助).
+    [InlineData("suiping-2025", "2024-10-15", "脱贫户交医保要掏多少", "全额资助400元", "事后返还")]
+    [InlineData("suiping-2025", "2024-10-15", "低保户交医保要掏多少", "资助90元", "310元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -274,6 +274,7 @@ internal static class AnswerComposer
                 ["subsidy"] = single.Model.GetValueOrDefault("subsidy"),
                 ["funder"] = single.Model.GetValueOrDefault("funder"),
                 ["reimbursed"] = single.Model.GetValueOrDefault("reimbursed"),
+                ["fullSubsidy"] = single.Model.GetValueOrDefault("fullSubsidy"),
             });
             first ??= single;
             citations.AddRange(single.Citations);
@@ -285,7 +286,7 @@ internal static class AnswerComposer
         }
 
         var model = first.Model;
-        foreach (var key in new[] { "category", "categoryScope", "amount", "tier", "options", "subsidy", "funder", "reimbursed" })
+        foreach (var key in new[] { "category", "categoryScope", "amount", "tier", "options", "subsidy", "funder", "reimbursed", "fullSubsidy" })
         {
             model.Remove(key);
         }
@@ -537,6 +538,7 @@ internal static class AnswerComposer
             model["subsidy"] = format.Yuan(subsidy);
             model["funder"] = quote.SubsidyFunder is { } funder ? format.Text(funder) : null;
             model["reimbursed"] = quote.SubsidyMode == SubsidyMode.Reimbursed;
+            model["fullSubsidy"] = quote.SubsidyCoversAll;
             // "补完了最后自己落多少钱": what the resident bears once the subsidy is paid back.
             model["net"] = quote.SubsidyMode == SubsidyMode.Reimbursed && quote.IndividualDueFen is { } paid ? format.Yuan(Math.Max(0, paid - subsidy)) : null;
         }
