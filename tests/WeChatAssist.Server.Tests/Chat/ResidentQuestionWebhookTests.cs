@@ -47,6 +47,11 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // A subsidy that leaves the resident nothing to bear is named in the notice's words (遂平 一、（一） 县财政全额资助).
     [InlineData("suiping-2025", "2024-10-15", "脱贫户交医保要掏多少", "全额资助400元", "事后返还")]
     [InlineData("suiping-2025", "2024-10-15", "低保户交医保要掏多少", "资助90元", "310元")]
+    // The notice's own name for its college group is that group, its scope said; a child "at university" is still asked.
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "大学生二档好多钱", "725元", "在重庆的高校读书的")]
+    // A group set against any resident: both amounts from the engine, and the gap.
+    [InlineData("dianjiang-xinmin-2024", "2023-11-15", "大学生交一档比普通人少好多", "普通居民1档个人交380元", "少交30元")]
+    [InlineData("pengshui-2024", "2023-11-15", "低保户交一档比一般人少多少", "38元", "少交342元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -517,6 +517,7 @@ internal static class AnswerComposer
 
         var answer = QuoteAnswer(ChatIntent.Students, QuoteOn(context, Facts(context, student: kind), context.Today), context);
         answer.Model[kind == StudentKind.College ? "college" : "school"] = true;
+        answer.Model["collegeScope"] = kind == StudentKind.College && context.Slots.CollegeByName;
         return answer.PendingIntent != ChatIntent.None ? answer with { PendingIntent = ChatIntent.Students } : answer;
     }
 
@@ -554,6 +555,18 @@ internal static class AnswerComposer
         if (quote.FiscalSubsidyPaidByResidentFen > 0)
         {
             model["fiscalPaid"] = format.Yuan(quote.FiscalSubsidyPaidByResidentFen);
+        }
+
+        // "大学生交一档比普通人少好多": what any resident pays that day at the same tier, and the gap, both from the engine.
+        if (context.Slots.ComparedToOrdinary && quote.IndividualDueFen is { } mine)
+        {
+            var anyone = policy.Quote(Facts(context) with { Categories = [], Student = StudentKind.None, Newborn = null, CollegeFreshman = null, Tier = quote.Tier }, quote.PaidOn);
+            if (anyone.IndividualDueFen is { } theirs && theirs != mine && anyone.AppliedCategory is null)
+            {
+                model["ordinaryAmount"] = format.Yuan(theirs);
+                model["ordinaryGap"] = format.Yuan(Math.Abs(theirs - mine));
+                model["lessThanOrdinary"] = mine < theirs;
+            }
         }
 
         if (quote.AppliedCategory is { } code && policy.FindCategoryByCode(code) is { } category)

@@ -66,6 +66,10 @@ internal sealed record ChatSlots
     /// the college-place question, alone or in the question itself.</summary>
     public bool? CollegeInChongqing { get; init; }
 
+    /// <summary>The college group was named by the notice's own word (大学生) with no place said, and taken as the
+    /// notice's group (在渝高校): the answer says whom that rate is for.</summary>
+    public bool CollegeByName { get; init; }
+
     /// <summary>How many people the question is for ("我们家五口人", "我和老伴"), when more than one is named.</summary>
     public int? People { get; init; }
 
@@ -77,6 +81,9 @@ internal sealed record ChatSlots
 
     /// <summary>The message asks what the government pays ("国家给补多少", "个人加国家总共多少"), this message only.</summary>
     public bool AsksSubsidy { get; init; }
+
+    /// <summary>The message sets the group's amount against any resident's ("大学生比普通人少好多"), this message only.</summary>
+    public bool ComparedToOrdinary { get; init; }
 
     /// <summary>The message asks until when one may pay ("最晚哪天", "还来得及不"), this message only.</summary>
     public bool AsksLastDay { get; init; }
@@ -131,8 +138,10 @@ internal sealed record ChatSlots
             PaidLastYear = newer.PaidLastYear ?? PaidLastYear,
             RiskCleared = newer.RiskCleared ?? RiskCleared,
             CollegeInChongqing = newer.CollegeInChongqing ?? CollegeInChongqing,
+            CollegeByName = newer.CollegeInChongqing is not null ? newer.CollegeByName : CollegeByName,
             ResidueLength = newer.ResidueLength,
             AsksSubsidy = newer.AsksSubsidy,
+            ComparedToOrdinary = newer.ComparedToOrdinary,
             AsksLastDay = newer.AsksLastDay,
             AsksCover = newer.AsksCover,
             BenefitYearAsked = newer.BenefitYearAsked,

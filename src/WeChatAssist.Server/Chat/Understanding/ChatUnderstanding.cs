@@ -110,6 +110,12 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
             // A university named as one in Chongqing ("重庆大学", "西南大学") answers the college-place question too.
             CollegeInChongqing = found.CollegeInChongqing ?? (found.Student == StudentKind.College && conditions.NamesChongqingCollege(canonical) ? true : null),
         };
+        // "大学生交一档多少": the notice's college group by its own name, no place said; its scope goes with the answer.
+        if (found.Student == StudentKind.College && found.CollegeInChongqing is null && conditions.NamesCollegeGroup(canonical))
+        {
+            found = found with { CollegeInChongqing = true, CollegeByName = true };
+        }
+
         var payDay = conditions.PayDayQuestion(canonical, policy, found, today);
         return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found) ?? payDay,
             found.Freshman && GroupConditions.CollegePlaceUnknown(policy, found), PayDayUnknown: payDay is not null);

@@ -27,6 +27,8 @@ internal sealed class GroupConditions
     private readonly string[] _oneInSeveral;
     private string _ageAsk = string.Empty;
     private string _subgroupAsk = string.Empty;
+    private string[] _collegeTermWords = [];
+    private string[] _collegeTermUnless = [];
 
     private GroupConditions(IReadOnlyList<Rule> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
     {
@@ -90,6 +92,8 @@ internal sealed class GroupConditions
             _subgroupAsk = file.Subgroup.Ask.Trim(),
             _payDayWords = [.. (file.PayDay?.Words ?? []).Select(normalize).Where(w => w.Length > 0)],
             _payDayAsk = file.PayDay?.Ask.Trim() ?? string.Empty,
+            _collegeTermWords = [.. (file.CollegeTerm?.Words ?? []).Select(normalize).Where(w => w.Length > 0)],
+            _collegeTermUnless = [.. (file.CollegeTerm?.Unless ?? []).Select(normalize).Where(w => w.Length > 0)],
         };
     }
 
@@ -133,6 +137,15 @@ internal sealed class GroupConditions
     {
         ArgumentNullException.ThrowIfNull(canonical);
         return _collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether <paramref name="canonical"/> asks about the notice's own college group by its name ("大学生交一档
+    ///多少"), with no other place said: the notice's group is meant, and the answer shows who it is for.</summary>
+    public bool NamesCollegeGroup(string canonical)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        return _collegeTermWords.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+            && !_collegeTermUnless.Any(w => canonical.Contains(w, StringComparison.Ordinal));
     }
 
     /// <summary>Whether <paramref name="slots"/> speak of a university student without saying whether the university is
@@ -274,6 +287,8 @@ internal sealed class GroupConditions
         public ConditionRule College { get; set; } = new();
 
         public ConditionRule Student { get; set; } = new();
+
+        public ConditionRule? CollegeTerm { get; set; }
 
         public ConditionRule? Relatives { get; set; }
 

@@ -428,6 +428,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             AsksCover = CoverWhenPattern().IsMatch(canonical),
             BenefitYearAsked = BenefitYearAsked(canonical, policy, today),
             AsksAmount = AskedFigure.Amount().IsMatch(canonical),
+            ComparedToOrdinary = OrdinaryComparisonPattern().IsMatch(canonical),
             OtherPlace = otherPlace,
         };
     }
@@ -1030,6 +1031,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"(?<neg>不在|不是在|没在|没有在)重庆(?:读书|上学|念书|读|上|念)?(?:的)?|(?<neg>外省|省外)(?:读书|上学|念书|读|上|念)?(?:的)?|(?:是|就)?在(?:重庆|渝)(?:读书|上学|念书|读|上|念)?(?:的)?")]
     private static partial Regex CollegePlacePattern();
+
+    // "比普通人少好多", "跟一般人交的一样不", "比我们便宜多少": the group's amount set against any resident's.
+    [GeneratedRegex(@"(?:比|跟|和|同|与)(?:普通|一般)(?:人|居民|老百姓|群众|的)|比(?:我们|咱们|俺们|大人|别人|其他人)(?:交的)?(?:少|便宜|多|贵|低|高)")]
+    private static partial Regex OrdinaryComparisonPattern();
 
     [GeneratedRegex(@"^(?:我|我们|我家)?(?:是|就是|只是|属于)?(?:普通|一般)(?:人|的|居民|老百姓|农民|群众|人员)?|^(?:都)?(?:不是|没有|不属于|都不是)(?:的|啊|呀|哦)?$")]
     private static partial Regex OrdinaryPattern();
