@@ -352,6 +352,10 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     /// <summary>The segmenter used (also for slot words).</summary>
     public ChineseSegmenter Segmenter => segmenter;
 
+    // A short sentence of words alone ("严肃工作纪律。", "一是严禁随意转移参保关系。"), no figure or date in it.
+    private static bool IsHeading(string sentence) =>
+        sentence.Length < HeadingLength && sentence[^1] == '。' && !sentence.Any(char.IsAsciiDigit);
+
     private PolicyIndex Build(InsurancePolicy policy)
     {
         var units = new List<Unit>();
@@ -368,7 +372,10 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                 var terms = Terms(Canonical(lead is not null && lead != sentence ? lead + sentence : sentence), question: false);
                 if (terms.Count > 0)
                 {
-                    var said = sentence.Length < HeadingLength && i + 1 < sentences.Count ? sentence + sentences[i + 1] : sentence;
+                    // A sentence under a short heading ("一是严禁随意转移参保关系。", "加强领导。") is said with it: the
+                    // heading is the notice's own summary of what follows.
+                    var said = sentence.Length < HeadingLength && i + 1 < sentences.Count ? sentence + sentences[i + 1]
+                        : i > 0 && IsHeading(sentences[i - 1]) ? sentences[i - 1] + sentence : sentence;
                     units.Add(new Unit(clause, lead is not null && lead != sentence ? lead + said : said, terms, terms.Values.Sum(), clauseTerms));
                 }
             }
