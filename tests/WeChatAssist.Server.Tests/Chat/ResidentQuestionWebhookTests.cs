@@ -52,6 +52,10 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // A group set against any resident: both amounts from the engine, and the gap.
     [InlineData("dianjiang-xinmin-2024", "2023-11-15", "大学生交一档比普通人少好多", "普通居民1档个人交380元", "少交30元")]
     [InlineData("pengshui-2024", "2023-11-15", "低保户交一档比一般人少多少", "38元", "少交342元")]
+    // A baby's last day counts from the birth: asked, with the rule; how long one has is the rule itself, with the
+    // amounts and no cover start (a late payer's would not be the baby's).
+    [InlineData("dianjiang-xinmin-2024", "2024-04-20", "刚生的娃儿要交医保 最迟啥时候", "出生90日内", "出生日期")]
+    [InlineData("dianjiang-xinmin-2024", "2024-04-20", "刚生的娃儿要好久之内去办医保", "90日内", "1档380元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -34,8 +34,19 @@ internal static class AnswerComposer
             return new ComposedAnswer("year_not_loaded", model, [.. context.Policy.CollectionWindowCites.Select(c => c.Citation)], false);
         }
 
+        // "刚生的娃儿要好久之内去办医保": how long a baby has is the newborn rule itself, whatever the reading.
+        if (intent is ChatIntent.AmountDue or ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod
+            && context.Slots.Newborn && context.Slots.BirthDate is null && context.Slots.AsksWithin && context.Policy.Newborn is not null)
+        {
+            return Newborn(context);
+        }
+
         return intent switch
         {
+            // "刚生的娃儿要交医保 最迟啥时候" read as an amount: the baby's last day is the newborn rule's, so the birth
+            // date is asked, as for the deadline reading below.
+            ChatIntent.AmountDue when context.Slots.Newborn && context.Slots.BirthDate is null && context.Slots.AsksLastDay && context.Policy.Newborn is not null
+                => Newborn(context),
             ChatIntent.AmountDue => Amount(context),
             ChatIntent.TierDifference => Tiers(context),
             // "12月26号交还来得及吗" is answered for that day: payable or not, what it costs, when cover starts.
@@ -462,6 +473,12 @@ internal static class AnswerComposer
             return NotStatedTopic("newborn", context, policy.CategoryListCites);
         }
 
+        // "刚生的娃最迟啥时候交" without the birth date: the last day counts from it, so it is asked (with the rule).
+        if (context.Slots.BirthDate is null && context.Slots.AsksLastDay && !context.Slots.AsksWithin)
+        {
+            return AskBirthDate(context, policy.Newborn);
+        }
+
         var answer = QuoteAnswer(ChatIntent.Newborn, QuoteOn(context, Facts(context, newborn: true), context.Slots.Date ?? context.Today), context);
         answer.Model["newbornRule"] = true;
         answer.Model["newbornDays"] = policy.Newborn.Window.Unit == DurationUnit.Days ? policy.Newborn.Window.Amount : null;
@@ -469,7 +486,8 @@ internal static class AnswerComposer
         var citations = answer.Citations.Concat(policy.Newborn.Cites.Select(c => c.Citation)).Distinct().ToList();
         answer = answer with { Citations = citations };
         answer.Model["cite"] = context.Format.Cite(policy, citations);
-        if (answer.Template == "ask_birth_date")
+        // Without the birth date a quote's cover start would be a late payer's, not the baby's: the rule and the amounts.
+        if (answer.Template == "ask_birth_date" || context.Slots.BirthDate is null && answer.Template is "quote_ok" or "quote_options")
         {
             // No birth date yet: the rule itself answers "多久之内"; the birth date, when given, adds the last day.
             return answer with { Template = "newborn_rule", PendingIntent = ChatIntent.Newborn };

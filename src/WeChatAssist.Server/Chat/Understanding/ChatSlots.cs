@@ -88,6 +88,9 @@ internal sealed record ChatSlots
     /// <summary>The message asks until when one may pay ("最晚哪天", "还来得及不"), this message only.</summary>
     public bool AsksLastDay { get; init; }
 
+    /// <summary>The message asks within how long ("要好久之内去办"), this message only.</summary>
+    public bool AsksWithin { get; init; }
+
     /// <summary>The message asks when cover starts or which days it runs ("交了啥时候能用", "从哪天用到哪天"), this
     /// message only.</summary>
     public bool AsksCover { get; init; }
@@ -143,6 +146,7 @@ internal sealed record ChatSlots
             AsksSubsidy = newer.AsksSubsidy,
             ComparedToOrdinary = newer.ComparedToOrdinary,
             AsksLastDay = newer.AsksLastDay,
+            AsksWithin = newer.AsksWithin,
             AsksCover = newer.AsksCover,
             BenefitYearAsked = newer.BenefitYearAsked,
             AsksAmount = newer.AsksAmount,

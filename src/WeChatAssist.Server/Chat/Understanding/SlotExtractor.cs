@@ -425,6 +425,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             ResidueLength = Residue(canonical, consumed),
             AsksSubsidy = SubsidyQuestionPattern().IsMatch(canonical),
             AsksLastDay = LastDayQuestionPattern().IsMatch(canonical),
+            AsksWithin = WithinQuestionPattern().IsMatch(canonical),
             AsksCover = CoverWhenPattern().IsMatch(canonical),
             BenefitYearAsked = BenefitYearAsked(canonical, policy, today),
             AsksAmount = AskedFigure.Amount().IsMatch(canonical),
@@ -1017,7 +1018,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"学生|上学|读书|在校")]
     private static partial Regex AnyStudentPattern();
 
-    [GeneratedRegex(@"新生儿|刚出生|刚生|生孩子|生了|今年生的|今年出生|才生的|没满月|刚满月")]
+    [GeneratedRegex(@"新生儿|刚出生|刚生|生孩子|生了|今年生的|今年出生|才生的|没满月|刚满月|生下来|刚添了?个|新添了?个")]
     private static partial Regex NewbornPattern();
 
     [GeneratedRegex(@"(?<w>大前天|前天|昨天|今天)(?:刚|才)?(?:出生|生)")]
@@ -1031,6 +1032,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"(?<neg>不在|不是在|没在|没有在)重庆(?:读书|上学|念书|读|上|念)?(?:的)?|(?<neg>外省|省外)(?:读书|上学|念书|读|上|念)?(?:的)?|(?:是|就)?在(?:重庆|渝)(?:读书|上学|念书|读|上|念)?(?:的)?")]
     private static partial Regex CollegePlacePattern();
+
+    // "要好久之内去办", "多少天以内": how long one has, not a day.
+    [GeneratedRegex(@"(?:好久|多久|多长时间|多少天|几天|几个月|多少日)(?:之内|以内|内)")]
+    private static partial Regex WithinQuestionPattern();
 
     // "比普通人少好多", "跟一般人交的一样不", "比我们便宜多少": the group's amount set against any resident's.
     [GeneratedRegex(@"(?:比|跟|和|同|与)(?:普通|一般)(?:人|居民|老百姓|群众|的)|比(?:我们|咱们|俺们|大人|别人|其他人)(?:交的)?(?:少|便宜|多|贵|低|高)")]
