@@ -56,6 +56,10 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // amounts and no cover start (a late payer's would not be the baby's).
     [InlineData("dianjiang-xinmin-2024", "2024-04-20", "刚生的娃儿要交医保 最迟啥时候", "出生90日内", "出生日期")]
     [InlineData("dianjiang-xinmin-2024", "2024-04-20", "刚生的娃儿要好久之内去办医保", "90日内", "1档380元")]
+    // A pair said to be two is two people; the one insured at work pays nothing here.
+    [InlineData("wenxi-2024", "2023-12-01", "我在单位有职工医保 家里爹娘俩交居民医保 交多少", "第2人", "760元")]
+    // Enrolling in Chongqing is the notice's freshman rule: cover from the day after payment.
+    [InlineData("dianjiang-xinmin-2024", "2023-09-07", "闺女9月5号到重庆入学 在学校交了医保 哪天起能用", "2023年9月6日", "350元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

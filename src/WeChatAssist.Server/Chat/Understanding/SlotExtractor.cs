@@ -212,6 +212,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 Consume(consumed, joined.Index, joined.Length);
             }
         }
+        else if (PairCountPattern().Match(canonical) is { Success: true } pair && !IsConsumed(consumed, pair.Index, pair.Length))
+        {
+            // "家里爹娘俩交居民医保": the pair, and me when joined to them ("我和爸妈俩").
+            people = 2 + (JoinedMePattern().IsMatch(canonical) ? 1 : 0);
+            Consume(consumed, pair.Index, pair.Length);
+        }
         else if (ChildrenPattern().Matches(canonical) is { Count: > 0 } children)
         {
             // "两个娃都在重庆读大学", "俩孩子", "两个老人一个娃": that many children and old people, plus me and each
@@ -947,6 +953,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"和|跟|还有|加上|同|带")]
     private static partial Regex ConnectorPattern();
 
+    // "爹娘俩", "爸妈两个", "父母二老": a pair said to be two.
+    [GeneratedRegex(@"(?:爸妈|爹妈|爹娘|父母|公婆|爷爷奶奶|姥姥姥爷|老爹老娘)(?:俩|两个|两人|二人|二老)")]
+    private static partial Regex PairCountPattern();
+
+    [GeneratedRegex(@"我(?:和|跟|同)|(?:和|跟|同)我|加上我|还有我|连我")]
+    private static partial Regex JoinedMePattern();
+
     // A pair named in one word ("爸妈", "公婆") is two people.
     private static int KinCount(string text)
     {
@@ -1006,7 +1019,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"第?(?<t>[一二12]|高|低)(?:档|类档|等)")]
     private static partial Regex TierPattern();
 
-    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科|[上读念]大[一二三四五]|大[一二三四五]新生|大[一二三四五]学生|大[一二三四](?:的)?(?=娃|孩子|儿子|女儿|闺女|那年|开学|报到|入学)|研[一二三]")]
+    [GeneratedRegex(@"大学生|读大学|上大学|在渝高校|(?:在|到|去|来)重庆入学|高校|大学|大专|中专|职校|新生入学|研究生|读研|考研|硕士|博士|本科|专科|[上读念]大[一二三四五]|大[一二三四五]新生|大[一二三四五]学生|大[一二三四](?:的)?(?=娃|孩子|儿子|女儿|闺女|那年|开学|报到|入学)|研[一二三]")]
     private static partial Regex CollegePattern();
 
     [GeneratedRegex(@"大一|研一|新生(?!儿)|入学|录取|考上|考进|报到|(?:今年|刚|才|新)(?:上|读|去读|去上|进)了?(?:大学|研究生|高校|研)")]
