@@ -86,7 +86,11 @@ internal sealed partial class ChatEngine(
             intent = GroupPaysAsked(understood, intent) ? ChatIntent.AmountDue : intent;
             // "大一新生九月份报名交的医保 从好久开始管用": the freshman rule's own sentence names the universities it is
             // for (在渝高校), so it answers when cover starts without assuming where he studies.
-            composed = (understood.FreshmanPlaceUnknown && !AskedFigure.Amount().IsMatch(understood.Canonical) ? _clauses.FreshmanRule(context) : null)
+            // "我是残疾人 交医保有补助没有": whether he himself is subsidised turns on that condition; a clause listing
+            // the groups would not say which he is.
+            var ownSubsidyAsked = SelfNamedPattern().IsMatch(understood.Canonical) && OwnSubsidyPattern().IsMatch(understood.Canonical);
+            composed = ownSubsidyAsked ? ask
+                : (understood.FreshmanPlaceUnknown && !AskedFigure.Amount().IsMatch(understood.Canonical) ? _clauses.FreshmanRule(context) : null)
                 ?? ClauseFor(understood, context, intent, ask) ?? ask;
             intent = intent == ChatIntent.None ? ChatIntent.AmountDue : intent;
         }
@@ -456,6 +460,13 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
+
+    // "我是残疾人…", "俺家是脱贫户…": the resident names his own group.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:我|俺|咱)们?家?(?:是|属于|算)")]
+    private static partial System.Text.RegularExpressions.Regex SelfNamedPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"补助|资助|补贴|减免|少交|优惠|照顾")]
+    private static partial System.Text.RegularExpressions.Regex OwnSubsidyPattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"补助|资助|补贴")]
     private static partial System.Text.RegularExpressions.Regex SubsidyWordPattern();

@@ -65,6 +65,9 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // Membership decided by a condition the resident did not give: asked, never assumed.
     [InlineData("suiping-2025", "2024-10-15", "我是残疾人交多少", "几级", "残疾")]
     [InlineData("pengshui-2024", "2023-11-15", "我家娃读大学 交一档好多", "在渝高校", "请问")]
+    // Whether the resident himself is subsidised turns on the condition: asked, not a clause listing the groups.
+    [InlineData("suiping-2025", "2024-10-15", "我是残疾人 交医保能少交不", "几级", "残疾")]
+    [InlineData("pengshui-2024", "2023-11-15", "我是脱贫户 有资助没得", "请问属于哪一种", "脱贫不稳定户")]
     // Late payment open only to last year's payers (004 五、（二）): that regime's figures with its condition, not a question.
     [InlineData("wenxi-2024", "2024-02-05", "过了截止日期还能补交吗 交了多久能用", "只有上年度参保并缴费的居民可以补缴", "2024年5月6日")]
     // Weekdays: a day that takes no payment (004: 26th to month end) moves to the next one that does.
