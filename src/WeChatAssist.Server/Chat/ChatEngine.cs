@@ -343,7 +343,9 @@ internal sealed partial class ChatEngine(
 
         // "乡镇几号前要报进度", "啥时候开始考核": a day asked of something other than paying (reporting, checking) is the
         // clause naming it, not the collection window.
-        if (prediction.Intent is ChatIntent.Deadline or ChatIntent.LatePayment && understood.Slots.Date is null && !PayPattern().IsMatch(understood.Canonical)
+        // "资助名单报到哪天为止": the same for a day asked of the groups' list.
+        if ((prediction.Intent is ChatIntent.Deadline or ChatIntent.LatePayment || prediction.Intent == ChatIntent.SubsidisedGroups && WhenPattern().IsMatch(understood.Canonical))
+            && understood.Slots.Date is null && !PayPattern().IsMatch(understood.Canonical)
             && OfficeTaskPattern().IsMatch(understood.Canonical))
         {
             return (ChatIntent.None, prediction.Confidence);

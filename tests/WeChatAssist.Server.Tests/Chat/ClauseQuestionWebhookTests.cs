@@ -31,6 +31,8 @@ public sealed partial class ClauseQuestionWebhookTests : IDisposable
     [InlineData("pengshui-2024", "2023-11-15", "我想把参保关系迁到隔壁乡镇行不行", "随意转移", "六、（六）")]
     // The same clause asked by its rule: the sentence comes with the heading it sits under ("一是严禁随意转移参保关系。").
     [InlineData("pengshui-2024", "2023-11-15", "参保关系能不能随便转到别的乡镇", "严禁随意转移参保关系", "六、（六）")]
+    // A day asked of the groups' list (a department's task) is the clause naming it, not the groups' amounts.
+    [InlineData("suiping-2025", "2024-10-16", "资助对象名单报到哪天为止", "2024年10月31日", "一、（三）")]
     // 004 三、: payment pauses from the 26th each month for the tax office's reconciliation.
     [InlineData("wenxi-2024", "2023-10-10", "为什么每月月底办不了缴费", "业务对账", "三")]
     // 004 五、（一）: where a first registration is made.
