@@ -55,6 +55,17 @@ public sealed partial class ClauseQuestionWebhookTests : IDisposable
         Assert.DoesNotContain("没太听懂", reply, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_short_numbered_list_is_said_whole_for_the_resident_to_see_which_item_is_his()
+    {
+        // 004 五、（一）: 1. 本县户籍 bring 户口簿; 2. 非本县户籍 bring 居住证.
+        var reply = await AskAsync("wenxi-2024", "2023-10-10", "头回参保得拿啥证件");
+
+        Assert.Contains("户口簿", reply, StringComparison.Ordinal);
+        Assert.Contains("居住证", reply, StringComparison.Ordinal);
+        Assert.Contains("五、（一）", reply, StringComparison.Ordinal);
+    }
+
     [Theory]
     // Another county of the same province, asked of 遂平县 and 闻喜县: declined, no amount.
     [InlineData("suiping-2025", "2024-10-15", "上蔡县今年居民医保交多少钱")]

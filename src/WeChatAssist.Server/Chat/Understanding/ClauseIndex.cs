@@ -71,6 +71,9 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     // A sentence this short is a heading ("宣传发动。"): the answer carries the clause's next sentence too.
     private const int HeadingLength = 16;
 
+    // The longest numbered list said whole (two or three short items).
+    private const int ListLength = 200;
+
     private readonly ConcurrentDictionary<string, PolicyIndex> _indexes = new(StringComparer.Ordinal);
 
     /// <summary>Builds the index of each of <paramref name="policies"/> now, so the first message does not pay for it.</summary>
@@ -286,6 +289,16 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             {
                 sentence = Join(sentence, index.Units[next].Sentence);
             }
+            // A short list is said whole, in place of the one item chosen.
+            foreach (var unit in second < 0 ? [best] : new[] { best, index.Units[second] })
+            {
+                if (unit.List is { Length: <= ListLength } list && !sentence.Contains(list, StringComparison.Ordinal)
+                    && sentence.IndexOf(unit.Sentence, StringComparison.Ordinal) is >= 0 and var at)
+                {
+                    sentence = sentence[..at] + list + sentence[(at + unit.Sentence.Length)..];
+                }
+            }
+
             double matched = 0;
             double distinctive = 0;
             foreach (var (term, weight) in query.Terms)
@@ -356,6 +369,23 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
     private static bool IsHeading(string sentence) =>
         sentence.Length < HeadingLength && sentence[^1] == '。' && !sentence.Any(char.IsAsciiDigit);
 
+    // The items of one list under its lead, given to each item's unit: a short list is said whole ("以下有关资料：1.本县
+    // 户籍…2.非本县户籍…"), since which item is the resident's is his to see.
+    private static void ListOf(List<Unit> units, string? lead, List<int> items, List<string> itemTexts)
+    {
+        if (lead is not null && itemTexts.Count >= 2)
+        {
+            var list = lead + string.Concat(itemTexts);
+            foreach (var i in items)
+            {
+                units[i] = units[i] with { List = list };
+            }
+        }
+
+        items.Clear();
+        itemTexts.Clear();
+    }
+
     private PolicyIndex Build(InsurancePolicy policy)
     {
         var units = new List<Unit>();
@@ -364,11 +394,19 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
             var clauseTerms = Terms(Canonical(clause.Text), question: false).Keys.ToHashSet(StringComparer.Ordinal);
             var sentences = Sentences(clause.Text);
             string? lead = null;
+            var items = new List<int>();
+            var itemTexts = new List<string>();
             for (var i = 0; i < sentences.Count; i++)
             {
                 var sentence = sentences[i];
                 // Numbered items keep the words that introduce them ("县财政全额资助对象：" + "1、民政局认定的特困人员").
-                lead = sentence[^1] is '：' or ':' ? sentence : char.IsAsciiDigit(sentence[0]) ? lead : null;
+                var newLead = sentence[^1] is '：' or ':' ? sentence : char.IsAsciiDigit(sentence[0]) ? lead : null;
+                if (newLead != lead)
+                {
+                    ListOf(units, lead, items, itemTexts);
+                }
+
+                lead = newLead;
                 var terms = Terms(Canonical(lead is not null && lead != sentence ? lead + sentence : sentence), question: false);
                 if (terms.Count > 0)
                 {
@@ -376,9 +414,21 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
                     // heading is the notice's own summary of what follows.
                     var said = sentence.Length < HeadingLength && i + 1 < sentences.Count ? sentence + sentences[i + 1]
                         : i > 0 && IsHeading(sentences[i - 1]) ? sentences[i - 1] + sentence : sentence;
+                    if (lead is not null && lead != sentence)
+                    {
+                        items.Add(units.Count);
+                        itemTexts.Add(sentence);
+                    }
+
                     units.Add(new Unit(clause, lead is not null && lead != sentence ? lead + said : said, terms, terms.Values.Sum(), clauseTerms));
                 }
+                else if (lead is not null && lead != sentence)
+                {
+                    itemTexts.Add(sentence);
+                }
             }
+
+            ListOf(units, lead, items, itemTexts);
         }
 
         // The policy's facts are the notice's words too, filed under the clause they cite ("参保对象：…未参加城镇职工
@@ -577,7 +627,11 @@ internal sealed class ClauseIndex(ChineseSegmenter segmenter, TextNormalizer nor
         }
     }
 
-    private sealed record Unit(PolicyClause Clause, string Sentence, Dictionary<string, double> Terms, double Length, HashSet<string> ClauseTerms);
+    private sealed record Unit(PolicyClause Clause, string Sentence, Dictionary<string, double> Terms, double Length, HashSet<string> ClauseTerms)
+    {
+        /// <summary>For an item of a numbered list: the lead and all its items.</summary>
+        public string? List { get; init; }
+    }
 
     /// <summary>BM25's parts over one set of documents.</summary>
     /// <param name="Idf">Each term's IDF.</param>
