@@ -60,6 +60,8 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("wenxi-2024", "2023-12-01", "我在单位有职工医保 家里爹娘俩交居民医保 交多少", "第2人", "760元")]
     // Enrolling in Chongqing is the notice's freshman rule: cover from the day after payment.
     [InlineData("dianjiang-xinmin-2024", "2023-09-07", "闺女9月5号到重庆入学 在学校交了医保 哪天起能用", "2023年9月6日", "350元")]
+    // What the government adds, asked with words between ("国家那头还给贴钱不"): the year's fiscal subsidy and the total.
+    [InlineData("suiping-2025", "2024-11-03", "我自己掏四百 国家那头还给贴钱不", "财政补助670元", "1070元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

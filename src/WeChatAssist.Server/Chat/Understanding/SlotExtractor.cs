@@ -975,7 +975,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"^(?:我|俺)?(?:爸妈|爹妈|爹娘|父母|公婆|爷爷奶奶|姥姥姥爷)$")]
     private static partial Regex PairPattern();
 
-    [GeneratedRegex(@"(?:国家|政府|财政)(?:给|补|出|贴|资助)|给补|补(?:多少|好多|几多)|个人加国家|加上国家|国家加个人|总共一个人")]
+    [GeneratedRegex(@"(?:国家|政府|财政)(?:那头|那边|那块|那里|这边)?(?:还|也|再)?(?:给|补|出|贴|资助)|给补|补(?:多少|好多|几多)|个人加国家|加上国家|国家加个人|总共一个人")]
     private static partial Regex SubsidyQuestionPattern();
 
     [GeneratedRegex(@"^份?(?:补|才|就|已经|已)?(?:交|缴|办|买)的")]
