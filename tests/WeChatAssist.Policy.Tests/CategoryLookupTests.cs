@@ -68,6 +68,8 @@ public class CategoryLookupTests
     [InlineData("dianjiang-xinmin-2024", "残疾证一级", "zhongcan")]
     [InlineData("pengshui-2024", "烈属", "zhongdian-youfu")]
     [InlineData("suiping-2025", "双女户", "jishenghu")]
+    [InlineData("pengshui-2024", "残疾一二级", "zhongcan")]
+    [InlineData("wenxi-2024", "严重困难", "tufa-kunnan")]
     public void Everyday_words_from_localization_resolve_per_county(string policy, string word, string code)
         => Assert.Equal(code, Words.Value.Resolve(Shipped.Get(policy), word)?.Code);
 
