@@ -38,10 +38,12 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
         var words = understanding.ClauseWords;
         // A tier said ("交一档好多") or an amount to confirm ("还是交400") asks what it costs.
-        var asksComputed = words.AsksComputed(understood.Canonical) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null
+        // "老人要多少岁才有补贴" asks an age, not money.
+        var figureText = AgeAskPattern().Replace(understood.Canonical, string.Empty);
+        var asksComputed = words.AsksComputed(figureText) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null
             // "娃儿在县里上学 交学生医保好多": an amount asked for someone the message describes.
             // ("脱贫户参保率要求多少" asks a rate, not money).
-            || AskedFigure.Amount().IsMatch(understood.Canonical) && !understood.Canonical.Contains('率', StringComparison.Ordinal)
+            || AskedFigure.Amount().IsMatch(figureText) && !understood.Canonical.Contains('率', StringComparison.Ordinal)
                 && (understood.Slots.HasResidentFacts || understood.Slots.Student != Policy.StudentKind.None);
         var asksWords = words.AsksWords(understood.Canonical) && !asksComputed;
         var computed = composed is not null && composed.Template is not ("fallback" or "not_stated" or "topic_not_stated" or "menu");
@@ -511,4 +513,7 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     private static bool IsWordsIntent(ChatIntent intent) =>
         intent is ChatIntent.HowToRegister or ChatIntent.FixRegistration or ChatIntent.Coverage or ChatIntent.ContactPerson
             or ChatIntent.HowToPay or ChatIntent.Students or ChatIntent.SubsidisedGroups or ChatIntent.None;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:多少|好多|几|多大)周?岁|多大岁数|多大年纪")]
+    private static partial System.Text.RegularExpressions.Regex AgeAskPattern();
 }
