@@ -277,7 +277,7 @@ internal sealed partial class ChatEngine(
         // "12月交的 元旦那天看病能用不": a day said and whether cover holds then, the same. ("降压药从啥时候开始能报"
         // asks when an item the notice names entered the cover, which the coverage answer dates.)
         if (prediction.Intent is ChatIntent.Coverage or ChatIntent.PaymentStatus
-            && (WhenPattern().IsMatch(understood.Canonical) || understood.Slots.Date is not null && CoverUsePattern().IsMatch(understood.Canonical))
+            && (WhenPattern().IsMatch(understood.Canonical) || understood.Slots.Date is not null && CoverUsePattern().IsMatch(understood.Canonical) || understood.Slots.CoverOnDay)
             && !(prediction.Intent == ChatIntent.Coverage && CoverageItemPattern().IsMatch(understood.Canonical)))
         {
             return (ChatIntent.LatePayment, prediction.Confidence);

@@ -62,6 +62,8 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("dianjiang-xinmin-2024", "2023-09-07", "闺女9月5号到重庆入学 在学校交了医保 哪天起能用", "2023年9月6日", "350元")]
     // What the government adds, asked with words between ("国家那头还给贴钱不"): the year's fiscal subsidy and the total.
     [InlineData("suiping-2025", "2024-11-03", "我自己掏四百 国家那头还给贴钱不", "财政补助670元", "1070元")]
+    // After a payment said, a day asked as a day of use is not the payment day: when cover starts for today's payment.
+    [InlineData("suiping-2025", "2024-12-27", "这两天交了 明年1月1号能看病报销不", "待遇从2025年1月1日开始", "400元")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -91,6 +91,10 @@ internal sealed record ChatSlots
     /// <summary>The message asks within how long ("要好久之内去办"), this message only.</summary>
     public bool AsksWithin { get; init; }
 
+    /// <summary>After a payment said, the message asks whether cover holds on a day ("交了 明年一号就能看病了吧"), this
+    /// message only.</summary>
+    public bool CoverOnDay { get; init; }
+
     /// <summary>The message asks when cover starts or which days it runs ("交了啥时候能用", "从哪天用到哪天"), this
     /// message only.</summary>
     public bool AsksCover { get; init; }
@@ -147,6 +151,7 @@ internal sealed record ChatSlots
             ComparedToOrdinary = newer.ComparedToOrdinary,
             AsksLastDay = newer.AsksLastDay,
             AsksWithin = newer.AsksWithin,
+            CoverOnDay = newer.CoverOnDay,
             AsksCover = newer.AsksCover,
             BenefitYearAsked = newer.BenefitYearAsked,
             AsksAmount = newer.AsksAmount,

@@ -24,6 +24,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             Consume(consumed, coverEnd.Index, coverEnd.Length);
         }
 
+        // "今年交了 明年1月1号能看病不": after a payment said, the day asked about is a day of use, not of payment.
+        var coverOnDay = false;
+        foreach (Match useDay in UseDayPattern().Matches(canonical))
+        {
+            Consume(consumed, useDay.Index, useDay.Length);
+            coverOnDay = true;
+        }
+
         var categories = new List<string>();
         foreach (var (word, code) in words.Categories)
         {
@@ -433,6 +441,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             AsksLastDay = LastDayQuestionPattern().IsMatch(canonical),
             AsksWithin = WithinQuestionPattern().IsMatch(canonical),
             AsksCover = CoverWhenPattern().IsMatch(canonical),
+            CoverOnDay = coverOnDay,
             BenefitYearAsked = BenefitYearAsked(canonical, policy, today),
             AsksAmount = AskedFigure.Amount().IsMatch(canonical),
             ComparedToOrdinary = OrdinaryComparisonPattern().IsMatch(canonical),
@@ -1006,6 +1015,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     // The day cover runs to, after a word of cover lasting ("用到年底", "管到12月31号", "待遇到明年").
     [GeneratedRegex(@"(?:用到|管到|保到|享受到|有效到|待遇到|报销到)(?:年底|年末|月底|月末|明年|后年|\d{1,4}年?(?:\d{1,2}月)?(?:\d{1,2}[号日])?|[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}[号日])?)")]
     private static partial Regex CoverEndPattern();
+
+    // A day after a payment said, asked as a day of use ("交了 明年一号就能看病了吧", "交了 元旦能报销不").
+    [GeneratedRegex(@"(?<=(?:交了|交过|交上了|交完了?|已经交).{0,8})(?:明年|今年|下个月)?(?:\d{1,2}月|[一二三四五六七八九十]{1,3}月)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[号日](?:那天|起)?(?:就|就能|能不能|能|可以|就可以)(?:看病|报销|用|住院)")]
+    private static partial Regex UseDayPattern();
 
     [GeneratedRegex(@"其他|其余|剩下|另外")]
     private static partial Regex RestPattern();
