@@ -78,7 +78,9 @@ internal sealed partial class ChatEngine(
                 // A freshman's cover start is the 在渝高校 rule's: where his university is, is asked before any date.
                 || (understood.FreshmanPlaceUnknown && intent is ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.Students or ChatIntent.None)
                 // "我打算晚点再补交 到时候要好多钱": the day decides the amount and the cover start; it is asked.
-                || (understood.PayDayUnknown && intent is ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.None)))
+                || (understood.PayDayUnknown && intent is ChatIntent.LatePayment or ChatIntent.WaitingPeriod or ChatIntent.None)
+                // "厂里给我买了社保 还要交这个医保不": whether his work insures him decides; it is asked.
+                || (understood.InsuredAtWorkUnknown && intent is not (ChatIntent.OutOfScope or ChatIntent.PaymentStatus or ChatIntent.Greeting))))
         {
             // The group named depends on a condition the resident has not given: ask it, never assume it.
             // "残疾人要几级才有资助" asks the condition itself: the clause stating it answers.
@@ -89,7 +91,7 @@ internal sealed partial class ChatEngine(
             // "我是残疾人 交医保有补助没有": whether he himself is subsidised turns on that condition; a clause listing
             // the groups would not say which he is.
             var ownSubsidyAsked = SelfNamedPattern().IsMatch(understood.Canonical) && OwnSubsidyPattern().IsMatch(understood.Canonical);
-            composed = ownSubsidyAsked ? ask
+            composed = ownSubsidyAsked || understood.InsuredAtWorkUnknown ? ask
                 : (understood.FreshmanPlaceUnknown && !AskedFigure.Amount().IsMatch(understood.Canonical) ? _clauses.FreshmanRule(context) : null)
                 ?? ClauseFor(understood, context, intent, ask) ?? ask;
             intent = intent == ChatIntent.None ? ChatIntent.AmountDue : intent;

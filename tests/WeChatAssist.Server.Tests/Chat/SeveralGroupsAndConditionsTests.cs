@@ -316,4 +316,23 @@ public sealed class SeveralGroupsAndConditionsTests
         Assert.Contains("残联认定的重度残疾人员", answer.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("免征代缴", answer.Text, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task One_who_works_asking_whether_he_still_pays_is_asked_whether_his_work_insures_him_a_no_gets_the_amount_and_a_yes_that_he_does_not_pay()
+    {
+        var engine = new ChatTestEngine();
+        var ask = await engine.AskAsync("dianjiang-xinmin-2024", "我在厂里上班 厂里给我买了社保 还要交这个医保不", new DateOnly(2023, 11, 2));
+        var no = await engine.AskAsync("dianjiang-xinmin-2024", "没有职工医保", new DateOnly(2023, 11, 2));
+        var other = new ChatTestEngine();
+        await other.AskAsync("dianjiang-xinmin-2024", "在外地打工 单位买了社保 还用交居民医保吗", new DateOnly(2023, 11, 2));
+        var insured = await other.AskAsync("dianjiang-xinmin-2024", "有职工医保", new DateOnly(2023, 11, 2));
+        var yes = await new ChatTestEngine().AskAsync("dianjiang-xinmin-2024", "我在单位有职工医保 还要交这个吗", new DateOnly(2023, 11, 2));
+
+        Assert.Equal("ask_condition", ask.Template);
+        Assert.Contains("职工医保", ask.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("380元", ask.Text, StringComparison.Ordinal);
+        Assert.Contains("380元", no.Text, StringComparison.Ordinal);
+        Assert.Contains("不用再交", insured.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("380元", insured.Text, StringComparison.Ordinal);
+        Assert.NotEqual("ask_condition", yes.Template);
+    }
 }

@@ -41,6 +41,14 @@ internal static class AnswerComposer
             return Newborn(context);
         }
 
+        // "有职工医保" in reply to whether his work insures him: he is not among those who enrol (the notice's 参保对象).
+        if (context.Slots.InsuredAtWork == true)
+        {
+            var register = Register(context);
+            register.Model["insuredAtWork"] = true;
+            return register;
+        }
+
         return intent switch
         {
             // "刚生的娃儿要交医保 最迟啥时候" read as an amount: the baby's last day is the newborn rule's, so the birth

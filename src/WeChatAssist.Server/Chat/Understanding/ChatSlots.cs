@@ -95,6 +95,9 @@ internal sealed record ChatSlots
     /// message only.</summary>
     public bool CoverOnDay { get; init; }
 
+    /// <summary>The reply to whether one's work insures him (职工医保): true for "有职工医保", false for "没有".</summary>
+    public bool? InsuredAtWork { get; init; }
+
     /// <summary>The message asks when cover starts or which days it runs ("交了啥时候能用", "从哪天用到哪天"), this
     /// message only.</summary>
     public bool AsksCover { get; init; }
@@ -118,7 +121,7 @@ internal sealed record ChatSlots
     /// <summary>Whether any resident fact was found (amount, date and township do not count).</summary>
     public bool HasResidentFacts =>
         Tier is not null || Categories.Count > 0 || Ordinary || BirthDate is not null || Age is not null || Student != StudentKind.None
-        || Newborn || PaidLastYear is not null || RiskCleared is not null || CollegeInChongqing is not null;
+        || Newborn || PaidLastYear is not null || RiskCleared is not null || CollegeInChongqing is not null || InsuredAtWork is not null;
 
     /// <summary>These slots with the newer message's slots laid over them.</summary>
     public ChatSlots Merge(ChatSlots newer)
@@ -152,6 +155,7 @@ internal sealed record ChatSlots
             AsksLastDay = newer.AsksLastDay,
             AsksWithin = newer.AsksWithin,
             CoverOnDay = newer.CoverOnDay,
+            InsuredAtWork = newer.InsuredAtWork,
             AsksCover = newer.AsksCover,
             BenefitYearAsked = newer.BenefitYearAsked,
             AsksAmount = newer.AsksAmount,

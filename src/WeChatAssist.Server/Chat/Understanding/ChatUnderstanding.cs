@@ -14,7 +14,8 @@ namespace WeChatAssist.Server.Chat.Understanding;
 /// notice whose freshman cover start is for universities in Chongqing only: his dates depend on it too.</param>
 /// <param name="PayDayUnknown">The resident will pay "later" without a day while the amount or cover start still
 /// changes before the year ends: <see cref="Condition"/> asks the day.</param>
-internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null, bool FreshmanPlaceUnknown = false, bool PayDayUnknown = false)
+/// <param name="InsuredAtWorkUnknown">One who works asks whether he must still pay, not saying whether his work insures him.</param>
+internal sealed record UnderstoodMessage(string Clean, string Canonical, IntentPrediction Prediction, ChatSlots Slots, int? Menu, ChatLanguage? Language, string? Condition = null, bool FreshmanPlaceUnknown = false, bool PayDayUnknown = false, bool InsuredAtWorkUnknown = false)
 {
     /// <summary>The retrieval terms, cut on the first clause lookup and reused by the next ones.</summary>
     public ClauseQuery? ClauseQuery { get; set; }
@@ -117,8 +118,9 @@ internal sealed partial class ChatUnderstanding(ChatVocabulary vocabulary, TextN
         }
 
         var payDay = conditions.PayDayQuestion(canonical, policy, found, today);
-        return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, conditions.Question(canonical, policy, found) ?? payDay,
-            found.Freshman && GroupConditions.CollegePlaceUnknown(policy, found), PayDayUnknown: payDay is not null);
+        var atWork = conditions.InsuredAtWorkQuestion(canonical);
+        return new UnderstoodMessage(clean, canonical, prediction, found, menu, language, atWork ?? conditions.Question(canonical, policy, found) ?? payDay,
+            found.Freshman && GroupConditions.CollegePlaceUnknown(policy, found), PayDayUnknown: payDay is not null, InsuredAtWorkUnknown: atWork is not null);
     }
 
     /// <summary>A newborn reading of a message that names no baby or birth ("在电脑上电子税务局那能交居民医保不",

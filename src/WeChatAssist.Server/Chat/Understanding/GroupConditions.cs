@@ -28,6 +28,10 @@ internal sealed class GroupConditions
     private string _ageAsk = string.Empty;
     private string _subgroupAsk = string.Empty;
     private string[] _collegeTermWords = [];
+    private string[] _atWorkWords = [];
+    private string[] _atWorkUnless = [];
+    private string[] _atWorkAsks = [];
+    private string _atWorkAsk = string.Empty;
     private string[] _collegeTermUnless = [];
 
     private GroupConditions(IReadOnlyList<Rule> rules, string[] collegeWords, string collegeAsk, string studentAsk, ConditionRule? relatives = null, ConditionRule? household = null)
@@ -94,6 +98,10 @@ internal sealed class GroupConditions
             _payDayAsk = file.PayDay?.Ask.Trim() ?? string.Empty,
             _collegeTermWords = [.. (file.CollegeTerm?.Words ?? []).Select(normalize).Where(w => w.Length > 0)],
             _collegeTermUnless = [.. (file.CollegeTerm?.Unless ?? []).Select(normalize).Where(w => w.Length > 0)],
+            _atWorkWords = [.. (file.InsuredAtWork?.Words ?? []).Select(normalize).Where(w => w.Length > 0)],
+            _atWorkUnless = [.. (file.InsuredAtWork?.Unless ?? []).Select(normalize).Where(w => w.Length > 0)],
+            _atWorkAsks = [.. (file.InsuredAtWork?.Asks ?? []).Select(normalize).Where(w => w.Length > 0)],
+            _atWorkAsk = file.InsuredAtWork?.Ask.Trim() ?? string.Empty,
         };
     }
 
@@ -137,6 +145,16 @@ internal sealed class GroupConditions
     {
         ArgumentNullException.ThrowIfNull(canonical);
         return _collegeWords.Any(w => canonical.Contains(w, StringComparison.Ordinal));
+    }
+
+    /// <summary>The question back when one who works ("厂里给我买了社保", "在外地打工") asks whether he must still pay
+    /// here, without saying whether his work insures him (职工医保); null otherwise.</summary>
+    public string? InsuredAtWorkQuestion(string canonical)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        return _atWorkAsk.Length > 0 && _atWorkWords.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+            && _atWorkAsks.Any(w => canonical.Contains(w, StringComparison.Ordinal))
+            && !_atWorkUnless.Any(w => canonical.Contains(w, StringComparison.Ordinal)) ? _atWorkAsk : null;
     }
 
     /// <summary>Whether <paramref name="canonical"/> asks about the notice's own college group by its name ("大学生交一档
@@ -290,6 +308,8 @@ internal sealed class GroupConditions
 
         public ConditionRule? CollegeTerm { get; set; }
 
+        public ConditionRule? InsuredAtWork { get; set; }
+
         public ConditionRule? Relatives { get; set; }
 
         public ConditionRule? Household { get; set; }
@@ -318,6 +338,8 @@ internal sealed class GroupConditions
         public List<string> Partly { get; set; } = [];
 
         public List<string> OnePerson { get; set; } = [];
+
+        public List<string> Asks { get; set; } = [];
 
         public bool AlsoWhenNamed { get; set; }
     }

@@ -407,7 +407,15 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             Consume(consumed, collegePlace.Index, collegePlace.Length);
         }
 
-        var ordinary = categories.Count == 0 && OrdinaryPattern().IsMatch(canonical);
+        // "有职工医保", "没有职工医保": the reply to whether one's work insures him.
+        bool? insuredAtWork = null;
+        if (AtWorkReplyPattern().Match(canonical) is { Success: true } atWork)
+        {
+            insuredAtWork = !atWork.Groups["neg"].Success;
+            Consume(consumed, atWork.Index, atWork.Length);
+        }
+
+        var ordinary = categories.Count == 0 && (OrdinaryPattern().IsMatch(canonical) || insuredAtWork == false);
         if (ordinary)
         {
             Array.Fill(consumed, true);
@@ -442,6 +450,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             AsksWithin = WithinQuestionPattern().IsMatch(canonical),
             AsksCover = CoverWhenPattern().IsMatch(canonical),
             CoverOnDay = coverOnDay,
+            InsuredAtWork = insuredAtWork,
             BenefitYearAsked = BenefitYearAsked(canonical, policy, today),
             AsksAmount = AskedFigure.Amount().IsMatch(canonical),
             ComparedToOrdinary = OrdinaryComparisonPattern().IsMatch(canonical),
@@ -1015,6 +1024,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     // The day cover runs to, after a word of cover lasting ("用到年底", "管到12月31号", "待遇到明年").
     [GeneratedRegex(@"(?:用到|管到|保到|享受到|有效到|待遇到|报销到)(?:年底|年末|月底|月末|明年|后年|\d{1,4}年?(?:\d{1,2}月)?(?:\d{1,2}[号日])?|[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}[号日])?)")]
     private static partial Regex CoverEndPattern();
+
+    [GeneratedRegex(@"^(?:我|俺)?(?:(?<neg>没有|没得|没|没参加|没交|没买|不是)|有|有的|交了|参加了|买了|是)(?:城镇)?职工医保(?:的)?$")]
+    private static partial Regex AtWorkReplyPattern();
 
     // A day after a payment said, asked as a day of use ("交了 明年一号就能看病了吧", "交了 元旦能报销不").
     [GeneratedRegex(@"(?<=(?:交了|交过|交上了|交完了?|已经交).{0,8})(?:明年|今年|下个月)?(?:\d{1,2}月|[一二三四五六七八九十]{1,3}月)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[号日](?:那天|起)?(?:就|就能|能不能|能|可以|就可以)(?:看病|报销|用|住院)")]
