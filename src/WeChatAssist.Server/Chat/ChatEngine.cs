@@ -197,7 +197,11 @@ internal sealed partial class ChatEngine(
         if (prediction.Intent is ChatIntent.Subscribe or ChatIntent.Unsubscribe
             && (!ReminderWordPattern().IsMatch(understood.Canonical) || OfficeActorPattern().IsMatch(understood.Canonical)))
         {
-            return (ChatIntent.None, prediction.Confidence);
+            // ("3月5号生的娃儿 要不要等到年底再交": 不要 is no command; the close second reading is the question.)
+            return prediction.Ambiguous && prediction.RunnerUp is not (ChatIntent.Subscribe or ChatIntent.Unsubscribe or ChatIntent.None)
+                && !OfficeActorPattern().IsMatch(understood.Canonical)
+                ? (prediction.RunnerUp, prediction.Confidence)
+                : (ChatIntent.None, prediction.Confidence);
         }
 
         // "西平县的医保多少钱": another county's contribution is not this notice's to answer.

@@ -377,7 +377,7 @@ public sealed class ConversationTests
     {
         var chat = new ChatTestEngine();
         var ask = await chat.AskAsync("dianjiang-xinmin-2024", "新生儿参保有什么规定");
-        Assert.Contains("出生90日内参保", ask.Text, StringComparison.Ordinal);
+        Assert.Contains("出生之日起90日内参保", ask.Text, StringComparison.Ordinal);
         Assert.Contains("出生日期", ask.Text, StringComparison.Ordinal);
     }
 

@@ -54,7 +54,7 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("pengshui-2024", "2023-11-15", "低保户交一档比一般人少多少", "38元", "少交342元")]
     // A baby's last day counts from the birth: asked, with the rule; how long one has is the rule itself, with the
     // amounts and no cover start (a late payer's would not be the baby's).
-    [InlineData("dianjiang-xinmin-2024", "2024-04-20", "刚生的娃儿要交医保 最迟啥时候", "出生90日内", "出生日期")]
+    [InlineData("dianjiang-xinmin-2024", "2024-04-20", "刚生的娃儿要交医保 最迟啥时候", "出生之日起90日内", "出生日期")]
     [InlineData("dianjiang-xinmin-2024", "2024-04-20", "刚生的娃儿要好久之内去办医保", "90日内", "1档380元")]
     // A pair said to be two is two people; the one insured at work pays nothing here.
     [InlineData("wenxi-2024", "2023-12-01", "我在单位有职工医保 家里爹娘俩交居民医保 交多少", "第2人", "760元")]
