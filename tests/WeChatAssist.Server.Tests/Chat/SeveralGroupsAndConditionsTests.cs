@@ -49,6 +49,7 @@ public sealed class SeveralGroupsAndConditionsTests
     [InlineData("suiping-2025", "家里五口人 我妈吃低保 一共交多少", "1910元")]
     [InlineData("suiping-2025", "我们家三口人 我是低保", "1110元")]
     [InlineData("suiping-2025", "俺两口子 俺是低保她不是 交多少", "710元")]
+    [InlineData("wenxi-2024", "我是低保 我老婆不是 俺俩一共交多少", "456元")]
     [InlineData("suiping-2025", "俺跟老伴俩人交医保一共多少", "800元")]
     [InlineData("suiping-2025", "在外头打工 给家里两个老人一个娃交医保得多少", "1200元")]
     [InlineData("suiping-2025", "我和老伴还有个孩子 交多少", "1200元")]

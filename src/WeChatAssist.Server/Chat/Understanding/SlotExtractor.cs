@@ -509,7 +509,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             if (partOfHousehold && parts.Count > 0 && declared is null && slots.Categories.Count == 0 && slots.Tier is null && slots.Student == StudentKind.None
                 && AmountAskedPattern().IsMatch(segment))
             {
-                declared = count;
+                // (A couple is two, though "俺俩一共交多少" is read as a total and counts no member itself.)
+                declared = count > 0 ? count : 2;
                 count = 0;
                 partOfHousehold = false;
             }
