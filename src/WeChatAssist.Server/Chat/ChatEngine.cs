@@ -339,6 +339,15 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
+        // "下半年才去交医保 政府那部分补贴还有没有": a day of payment and whether the government's part still comes, no
+        // group named: that day's quote, which says whether the resident pays the fiscal part himself.
+        if (prediction.Intent is ChatIntent.SubsidisedGroups or ChatIntent.Coverage && understood.Slots.Date is not null && understood.Slots.Categories.Count == 0
+            && (understood.Slots.AsksSubsidy || SubsidyWordPattern().IsMatch(understood.Canonical)) && !CareWordPattern().IsMatch(understood.Canonical)
+            && PayPattern().IsMatch(understood.Canonical))
+        {
+            return (ChatIntent.LatePayment, prediction.Confidence);
+        }
+
         // "因为得大病穷了的那种人 医保补百分之好多": a group named and what it is given asked, no care or refund named:
         // the group's subsidy, not what the insurance pays out.
         if (prediction.Intent is ChatIntent.Coverage && understood.Slots.Categories.Count > 0

@@ -66,6 +66,10 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("suiping-2025", "2024-12-27", "这两天交了 明年1月1号能看病报销不", "待遇从2025年1月1日开始", "400元")]
     // A baby to be enrolled on a day past what is open: the newborn rule with it, in the notice's words.
     [InlineData("dianjiang-xinmin-2024", "2024-03-15", "3月5号生的娃儿 要不要等到年底再交", "出生之日起90日内", "2024年12月31日")]
+    // The second half of the year said, and whether the government's part still comes: that day's quote and the
+    // notice's sentence that the late payer loses the subsidy.
+    [InlineData("dianjiang-xinmin-2024", "2024-07-15", "过了半年再交 政府是不是就不补贴了", "1020元", "不享受财政补助")]
+    [InlineData("pengshui-2024", "2024-07-03", "下半年才去交医保 政府那部分补贴还有没有", "1020元", "个人全额缴费")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -311,6 +311,22 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return NoteOf(context, ruled, fiscalRule);
         }
 
+        // "是不是政府就不补贴了": that the late payer loses the subsidy, in the sentence of the fiscal regime's clauses
+        // saying so (001 三、（一） 不享受财政补助), before what he pays.
+        if (composed.Steps.Any(s => LateRule(s.Kind) == "fiscal")
+            && understanding.ClauseWords.LateRuleMarks("fiscalWithheld", understood.Canonical) is { } withheldMarks
+            && context.Policy.LateRegimes.FirstOrDefault(r => r.ResidentPaysFiscalSubsidy) is { } fiscalRegime)
+        {
+            foreach (var cite in fiscalRegime.Cites)
+            {
+                if (context.Policy.Clauses.FirstOrDefault(c => c.Id == cite.Citation.ClauseId) is { } cited
+                    && RuleSentence(cited, withheldMarks) is { } withheld && !Quotes(composed, withheld))
+                {
+                    return NoteOf(context, cited, withheld);
+                }
+            }
+        }
+
         foreach (var step in composed.Steps)
         {
             if (LateRule(step.Kind) is not { } rule

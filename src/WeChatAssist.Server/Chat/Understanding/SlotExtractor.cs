@@ -178,14 +178,14 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             }
         }
 
-        if (date is null && canonical.IndexOf("下半年", StringComparison.Ordinal) is var half and >= 0 && !IsConsumed(consumed, half, 3))
+        if (date is null && SecondHalfPattern().Match(canonical) is { Success: true } half && !IsConsumed(consumed, half.Index, half.Length))
         {
-            // "下半年再交": the second half of the benefit year, from its first day.
-            // Of the benefit year the policy is for; once under way it is now (the date stays unset).
+            // "下半年再交", "过了半年再交": the second half of the benefit year, from its first day.
+            // Of the benefit year the policy is for; once under way it is now: today, a day said all the same.
             var secondHalf = new DateOnly(policy.BenefitYear, 7, 1);
-            date = secondHalf > today ? secondHalf : null;
-            datePeriod = date is not null;
-            Consume(consumed, half, 3);
+            date = secondHalf > today ? secondHalf : today.Year == policy.BenefitYear ? today : null;
+            datePeriod = secondHalf > today;
+            Consume(consumed, half.Index, half.Length);
         }
 
         // "娃儿今天生的", "昨天出生的": a birth day said relative to today.
@@ -930,6 +930,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"以后|之后|过后|后(?!天)")]
     private static partial Regex AfterPattern();
+
+    [GeneratedRegex(@"下半年|过了半年|过半年|半年以后|半年后|半年过了")]
+    private static partial Regex SecondHalfPattern();
 
     [GeneratedRegex(@"年后|过完年|过了年|过年后|过年以后|过年回来|过年再交|开年|开春")]
     private static partial Regex NewYearPattern();
