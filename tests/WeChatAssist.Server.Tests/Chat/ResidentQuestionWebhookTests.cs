@@ -64,6 +64,8 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("suiping-2025", "2024-11-03", "我自己掏四百 国家那头还给贴钱不", "财政补助670元", "1070元")]
     // After a payment said, a day asked as a day of use is not the payment day: when cover starts for today's payment.
     [InlineData("suiping-2025", "2024-12-27", "这两天交了 明年1月1号能看病报销不", "待遇从2025年1月1日开始", "400元")]
+    // From when a baby's days count is the rule itself, not a question for the birth date.
+    [InlineData("dianjiang-xinmin-2024", "2024-06-10", "新生儿那90天从啥时候开始算", "出生之日起90日内", "二、（三）")]
     // A baby to be enrolled on a day past what is open: the newborn rule with it, in the notice's words.
     [InlineData("dianjiang-xinmin-2024", "2024-03-15", "3月5号生的娃儿 要不要等到年底再交", "出生之日起90日内", "2024年12月31日")]
     // The second half of the year said, and whether the government's part still comes: that day's quote and the

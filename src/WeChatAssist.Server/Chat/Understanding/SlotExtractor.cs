@@ -1075,8 +1075,8 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"(?<neg>不在|不是在|没在|没有在)重庆(?:读书|上学|念书|读|上|念)?(?:的)?|(?<neg>外省|省外)(?:读书|上学|念书|读|上|念)?(?:的)?|(?:是|就)?在(?:重庆|渝)(?:读书|上学|念书|读|上|念)?(?:的)?")]
     private static partial Regex CollegePlacePattern();
 
-    // "要好久之内去办", "多少天以内": how long one has, not a day.
-    [GeneratedRegex(@"(?:好久|多久|多长时间|多少天|几天|几个月|多少日)(?:之内|以内|内)")]
+    // "要好久之内去办", "多少天以内": how long one has, not a day; "90天是从哪天开始算": from when it counts.
+    [GeneratedRegex(@"(?:好久|多久|多长时间|多少天|几天|几个月|多少日)(?:之内|以内|内)|(?:从)?(?:哪天|什么时候|啥时候|哪一天)(?:开始)?(?:算|起算)")]
     private static partial Regex WithinQuestionPattern();
 
     // "比普通人少好多", "跟一般人交的一样不", "比我们便宜多少": the group's amount set against any resident's.
