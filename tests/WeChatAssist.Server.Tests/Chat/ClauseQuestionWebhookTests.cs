@@ -35,6 +35,8 @@ public sealed partial class ClauseQuestionWebhookTests : IDisposable
     [InlineData("suiping-2025", "2024-10-16", "资助对象名单报到哪天为止", "2024年10月31日", "一、（三）")]
     // The age a group starts at, asked as the rule: the clause stating it, not a question for one person's birth date.
     [InlineData("wenxi-2024", "2023-11-15", "低收入家庭的老人要多少岁才有补贴", "六十周岁以上", "二、（八）")]
+    // A group named but nothing computed asked, and a clause holding the words: the clause, not the group's amount.
+    [InlineData("dianjiang-xinmin-2024", "2023-10-14", "大学生医保为什么不按学年交了", "从学年调整为自然年度", "二、（二）")]
     // 004 三、: payment pauses from the 26th each month for the tax office's reconciliation.
     [InlineData("wenxi-2024", "2023-10-10", "为什么每月月底办不了缴费", "业务对账", "三")]
     // 004 五、（一）: where a first registration is made.

@@ -110,7 +110,10 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             // "特困人员的医保谁给出钱": the quote for the group named stays and the clause follows it as a note;
             // "谁负责收医保": the clause's sentence is the answer.
             // ("冬月再交中不中 会不会过期了": a day said is a fact the quote answers for.)
-            return (composed!.Template.StartsWith("quote_", StringComparison.Ordinal) || composed.Template == NationalRuleAnswer.Template) && (understood.Slots.HasResidentFacts || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None || WhyPattern().IsMatch(understood.Canonical)) ? null : AnswerComposer.Clause(context, hit);
+            // ("大学生参保为啥改成一年一年的了": a clause holding nearly all the words, which the quote does not rest on,
+            // answers the why; the group's amount was not asked.)
+            var strong = hit.Matched >= StrongMatch && understood.Slots.Date is null && !composed!.Citations.Any(c => c.ClauseId == hit.Clause.Id);
+            return !strong && (composed!.Template.StartsWith("quote_", StringComparison.Ordinal) || composed.Template == NationalRuleAnswer.Template) && (understood.Slots.HasResidentFacts || understood.Slots.Date is not null || understood.Slots.Student != Policy.StudentKind.None || WhyPattern().IsMatch(understood.Canonical)) ? null : AnswerComposer.Clause(context, hit);
         }
 
         // A figure computed for a question that asks none ("村卫生室的医生会讲医保政策吗" read as an amount question):
@@ -498,6 +501,10 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         var said = AnswerFormat.Untypeset(sentence);
         return composed.Model.Values.OfType<string>().Any(v => v.Contains(said, StringComparison.Ordinal));
     }
+
+    // The share of the message's words one clause sentence holds for it to answer in place of a quote for a group
+    // named, when nothing computed is asked.
+    private const double StrongMatch = 0.8;
 
     private bool Answers(ClauseHit hit, bool asksWords) =>
         Answers(hit, asksWords ? options.ClauseWordsMinimumMatched : options.ClauseMinimumMatched);
