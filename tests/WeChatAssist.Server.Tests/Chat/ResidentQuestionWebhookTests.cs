@@ -52,6 +52,7 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // A group set against any resident: both amounts from the engine, and the gap.
     [InlineData("dianjiang-xinmin-2024", "2023-11-15", "大学生交一档比普通人少好多", "普通居民1档个人交380元", "少交30元")]
     [InlineData("pengshui-2024", "2023-11-15", "低保户交一档比一般人少多少", "38元", "少交342元")]
+    [InlineData("dianjiang-xinmin-2024", "2023-12-20", "娃在重庆读大学 跟我们大人交的一样不", "普通居民个人交：1档380元", "1档350元")]
     // A baby's last day counts from the birth: asked, with the rule; how long one has is the rule itself, with the
     // amounts and no cover start (a late payer's would not be the baby's).
     [InlineData("dianjiang-xinmin-2024", "2024-04-20", "刚生的娃儿要交医保 最迟啥时候", "出生之日起90日内", "出生日期")]

@@ -594,6 +594,17 @@ internal static class AnswerComposer
                 model["lessThanOrdinary"] = mine < theirs;
             }
         }
+        else if (context.Slots.ComparedToOrdinary && quote.Options.Any(o => o.IndividualDueFen is not null))
+        {
+            // "在重庆读大学的跟我们交的一样多不", no tier: each tier's amount for any resident beside the group's.
+            var anyone = policy.Quote(Facts(context) with { Categories = [], Student = StudentKind.None, Newborn = null, CollegeFreshman = null, Tier = null }, quote.PaidOn);
+            var theirs = anyone.Options.Where(o => o.IndividualDueFen is not null).ToList();
+            if (anyone.AppliedCategory is null && theirs.Count > 0
+                && theirs.Any(t => quote.Options.FirstOrDefault(o => o.Tier == t.Tier)?.IndividualDueFen != t.IndividualDueFen))
+            {
+                model["ordinaryOptions"] = theirs.Select(o => new Dictionary<string, object?> { ["tier"] = o.Tier, ["amount"] = format.Yuan(o.IndividualDueFen!.Value) }).ToList();
+            }
+        }
 
         if (quote.AppliedCategory is { } code && policy.FindCategoryByCode(code) is { } category)
         {

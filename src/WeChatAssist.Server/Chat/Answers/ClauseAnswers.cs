@@ -40,7 +40,8 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
         // A tier said ("交一档好多") or an amount to confirm ("还是交400") asks what it costs.
         // "老人要多少岁才有补贴" asks an age, not money.
         var figureText = AgeAskPattern().Replace(understood.Canonical, string.Empty);
-        var asksComputed = words.AsksComputed(figureText) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null
+        // ("跟我们交的一样多不": a group's amount set against any resident's is asked.)
+        var asksComputed = words.AsksComputed(figureText) || understood.Slots.Tier is not null || understood.Slots.AmountFen is not null || understood.Slots.ComparedToOrdinary
             // "娃儿在县里上学 交学生医保好多": an amount asked for someone the message describes.
             // ("脱贫户参保率要求多少" asks a rate, not money).
             || AskedFigure.Amount().IsMatch(figureText) && !understood.Canonical.Contains('率', StringComparison.Ordinal)

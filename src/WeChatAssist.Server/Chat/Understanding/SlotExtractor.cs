@@ -244,11 +244,13 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             people = count + relatives + (relatives > 0 || canonical.Contains("我跟", StringComparison.Ordinal) || canonical.Contains("我和", StringComparison.Ordinal) ? 1 : 0);
             childrenOnly = people == count && !children.Any(c => c.Value.EndsWith("老人", StringComparison.Ordinal) || c.Value.EndsWith("大人", StringComparison.Ordinal));
         }
-        else if (ConnectorPattern().IsMatch(canonical))
+        else if (ConnectorPattern().IsMatch(OrdinaryComparisonPattern().Replace(canonical, " ")))
         {
-            // "我和老伴都是低保", "我跟老公还有儿子", "奶奶和爷爷": me (when said) plus each relative named.
+            // "我和老伴都是低保", "我跟老公还有儿子", "奶奶和爷爷": me (when said) plus each relative named. (Those a group
+            // is compared with are none of them: "娃在重庆读大学 跟我们交的一样不".)
+            var joined = OrdinaryComparisonPattern().Replace(canonical, " ");
             var relatives = KinPattern().Matches(canonical);
-            var me = canonical.Contains('我', StringComparison.Ordinal) || canonical.Contains('俺', StringComparison.Ordinal) ? 1 : 0;
+            var me = joined.Contains('我', StringComparison.Ordinal) || joined.Contains('俺', StringComparison.Ordinal) ? 1 : 0;
             if (relatives.Count > 0 && KinCount(canonical) + me >= 2)
             {
                 people = me + KinCount(canonical);
@@ -478,8 +480,9 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 continue;
             }
 
-            // "我在单位有职工医保": that person is insured elsewhere and pays nothing here.
-            if (EmployeeInsuredPattern().IsMatch(segment))
+            // "我在单位有职工医保": that person is insured elsewhere and pays nothing here; "跟我们大人交的一样不": those
+            // compared with are no member.
+            if (EmployeeInsuredPattern().IsMatch(segment) || OrdinaryComparisonPattern().IsMatch(segment))
             {
                 continue;
             }
@@ -1080,7 +1083,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     private static partial Regex WithinQuestionPattern();
 
     // "比普通人少好多", "跟一般人交的一样不", "比我们便宜多少": the group's amount set against any resident's.
-    [GeneratedRegex(@"(?:比|跟|和|同|与)(?:普通|一般)(?:人|居民|老百姓|群众|的)|比(?:我们|咱们|俺们|大人|别人|其他人)(?:交的)?(?:少|便宜|多|贵|低|高)")]
+    [GeneratedRegex(@"(?:比|跟|和|同|与)(?:普通|一般)(?:人|居民|老百姓|群众|的)|比(?:我们|咱们|俺们|大人|别人|其他人)(?:交的)?(?:少|便宜|多|贵|低|高)|(?:跟|和|同)(?:我们|咱们|俺们|大人|别人|其他人)(?:大人)?(?:交的|交得)?一样")]
     private static partial Regex OrdinaryComparisonPattern();
 
     [GeneratedRegex(@"^(?:我|我们|我家)?(?:是|就是|只是|属于)?(?:普通|一般)(?:人|的|居民|老百姓|农民|群众|人员)?|^(?:都)?(?:不是|没有|不属于|都不是)(?:的|啊|呀|哦)?$")]
