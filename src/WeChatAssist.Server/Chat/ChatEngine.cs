@@ -339,6 +339,14 @@ internal sealed partial class ChatEngine(
             return (ChatIntent.AmountDue, prediction.Confidence);
         }
 
+        // "娃儿今年上大学了 学生医保交到好久": until when a student pays is the deadline for him, with a date reading
+        // behind; a clause on students' enrolment rate does not say it.
+        if (prediction.Intent == ChatIntent.Students && PayUntilPattern().IsMatch(understood.Canonical) && !understood.Slots.AsksCover
+            && prediction.RunnerUp is ChatIntent.Deadline or ChatIntent.LatePayment)
+        {
+            return (ChatIntent.Deadline, prediction.Confidence);
+        }
+
         // "下半年才去交医保 政府那部分补贴还有没有": a day of payment and whether the government's part still comes, no
         // group named: that day's quote, which says whether the resident pays the fiscal part himself.
         if (prediction.Intent is ChatIntent.SubsidisedGroups or ChatIntent.Coverage && understood.Slots.Date is not null && understood.Slots.Categories.Count == 0
@@ -477,6 +485,10 @@ internal sealed partial class ChatEngine(
 
     [System.Text.RegularExpressions.GeneratedRegex(@"什么时候|哪天|几号|几时|哪一天")]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
+
+    // Until when one pays ("交到好久", "最迟哪天交"), not how long cover lasts.
+    [System.Text.RegularExpressions.GeneratedRegex(@"交到|缴到|截止|最迟|最晚|最后一天")]
+    private static partial System.Text.RegularExpressions.Regex PayUntilPattern();
 
     // "我是残疾人…", "俺家是脱贫户…": the resident names his own group.
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?:我|俺|咱)们?家?(?:是|属于|算)")]

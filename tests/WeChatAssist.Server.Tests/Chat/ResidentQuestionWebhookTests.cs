@@ -73,6 +73,8 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // notice's sentence that the late payer loses the subsidy.
     [InlineData("dianjiang-xinmin-2024", "2024-07-15", "过了半年再交 政府是不是就不补贴了", "1020元", "不享受财政补助")]
     [InlineData("pengshui-2024", "2024-07-03", "下半年才去交医保 政府那部分补贴还有没有", "1020元", "个人全额缴费")]
+    // Until when a student pays is the deadline for him, not a clause on students' enrolment.
+    [InlineData("suiping-2025", "2024-12-05", "闺女今年考上大学 学生医保最迟交到哪天", "2024年12月31日", "集中缴费期")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.
