@@ -75,6 +75,9 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     [InlineData("pengshui-2024", "2024-07-03", "下半年才去交医保 政府那部分补贴还有没有", "1020元", "个人全额缴费")]
     // Until when a student pays is the deadline for him, not a clause on students' enrolment.
     [InlineData("suiping-2025", "2024-12-05", "闺女今年考上大学 学生医保最迟交到哪天", "2024年12月31日", "集中缴费期")]
+    // Which people are subsidised: the whole list computed from the notice's, led by its own count of groups.
+    [InlineData("pengshui-2024", "2023-10-22", "哪些人交医保有补助", "15类特殊人员", "城乡最低生活保障人员")]
+    [InlineData("suiping-2025", "2024-10-22", "哪些人交医保有补助", "低保对象", "计生户")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

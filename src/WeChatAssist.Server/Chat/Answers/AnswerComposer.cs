@@ -15,7 +15,7 @@ internal sealed record AnswerContext(InsurancePolicy Policy, DateOnly Today, Ans
 
 /// <summary>Turns an intent and its slots into a template section and model. Every amount and date comes from a
 /// <see cref="PolicyQuote"/> or the policy the engine loaded; nothing is computed here.</summary>
-internal static class AnswerComposer
+internal static partial class AnswerComposer
 {
     /// <summary>Composes the answer to <paramref name="intent"/>.</summary>
     public static ComposedAnswer Compose(ChatIntent intent, AnswerContext context)
@@ -856,6 +856,8 @@ internal static class AnswerComposer
 
         model["groups"] = groups;
         model["anyAmount"] = groups.Exists(g => g["amount"] is not null);
+        // "2024年继续对15类特殊人员参保给予资助": the notice's own count of its groups leads the list.
+        model["lead"] = policy.CategoryListCites.SelectMany(c => ClauseIndex.Sentences(c.Text)).FirstOrDefault(GroupCountPattern().IsMatch) is { } lead ? format.Text(lead) : null;
         model["cite"] = format.Cite(policy, citations);
         return new ComposedAnswer("groups", model, citations.Distinct().ToList(), false, ChatIntent.AmountDue);
     }
@@ -996,4 +998,8 @@ internal static class AnswerComposer
         ["phone"] = contact.Phone,
         ["role"] = format.Text(contact.Role),
     };
+
+    // A count of groups in the notice's words ("15类特殊人员").
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d+类")]
+    private static partial System.Text.RegularExpressions.Regex GroupCountPattern();
 }

@@ -54,6 +54,12 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
             return null;
         }
 
+        // "哪些人交医保有补助": the list of groups computed from the notice's list itself says more than one sentence of it.
+        if (hit is not null && composed?.Template == "groups" && (context.Policy.CategoryListCites.Any(c => c.Id == hit.Clause.Id) || WhichGroupsPattern().IsMatch(understood.Canonical)))
+        {
+            return null;
+        }
+
         // Nothing computed fits (fallback, "not stated"), or only a list (offices, channels): a clause the words
         // plainly point to is the better answer.
         // ("农行卡能交不": two close readings, paying late and how to pay, and no figure asked: the words reading's bar.)
@@ -540,4 +546,8 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:多少|好多|几|多大)周?岁|多大岁数|多大年纪")]
     private static partial System.Text.RegularExpressions.Regex AgeAskPattern();
+
+    // Which people, or how many kinds, are asked: the list.
+    [System.Text.RegularExpressions.GeneratedRegex(@"哪些人|什么人|啥人|哪几类|几类|哪几种|哪些类")]
+    private static partial System.Text.RegularExpressions.Regex WhichGroupsPattern();
 }
