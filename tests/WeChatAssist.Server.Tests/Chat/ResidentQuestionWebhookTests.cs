@@ -78,6 +78,8 @@ public sealed class ResidentQuestionWebhookTests : IDisposable
     // Which people are subsidised: the whole list computed from the notice's, led by its own count of groups.
     [InlineData("pengshui-2024", "2023-10-22", "哪些人交医保有补助", "15类特殊人员", "城乡最低生活保障人员")]
     [InlineData("suiping-2025", "2024-10-22", "哪些人交医保有补助", "低保对象", "计生户")]
+    // Whether one can still pay is the late regime's answer, not a clause residents' words happen to resemble.
+    [InlineData("dianjiang-xinmin-2024", "2024-04-02", "上回忘了交 现在还补得上不", "2024年9月30日", "等待期90天")]
     // After the campaign: the collection under way is for benefit year 2027.
     [InlineData("dianjiang-xinmin-2024", "2026-12-07", "今年交多少钱", "2027年度", "2024年度")]
     // Membership decided by a condition the resident did not give: asked, never assumed.

@@ -486,8 +486,9 @@ internal sealed partial class ClauseAnswers(ChatUnderstanding understanding, Cha
     [System.Text.RegularExpressions.GeneratedRegex(TimeAsk)]
     private static partial System.Text.RegularExpressions.Regex TimeAskPattern();
 
-    // 多少/好多/几 before a unit, and the ways of asking when or how long: a figure, not words.
-    [System.Text.RegularExpressions.GeneratedRegex("多少|好多|几[块百千元号日月天年个]|" + TimeAsk)]
+    // 多少/好多/几 before a unit, and the ways of asking when or how long: a figure, not words; so is whether one can
+    // still pay ("现在还补得到不": the late regime's answer).
+    [System.Text.RegularExpressions.GeneratedRegex("多少|好多|几[块百千元号日月天年个]|还能补|补得到|补得上|补得了|还能交|还可以补|还可以交|来得及|赶得上|能补交|能不能补|" + TimeAsk)]
     private static partial System.Text.RegularExpressions.Regex FigurePattern();
 
     // Much like a residents' question filed under the clause (and sharing some words with the clause itself).
