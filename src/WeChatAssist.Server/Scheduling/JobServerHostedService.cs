@@ -59,21 +59,29 @@ internal sealed partial class JobServerHostedService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is null)
+        if (Volatile.Read(ref _server) is not { } server)
         {
             return;
         }
 
         // Running jobs see their cancellation token; what they leave unfinished is picked up again (at-least-once).
-        _server.SendStop();
-        await _server.WaitForShutdownAsync(cancellationToken);
+        try
+        {
+            server.SendStop();
+            await server.WaitForShutdownAsync(cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host disposed the server while this stop was under way (a stop timed out, then disposal): disposing
+            // stops it too, so there is nothing left to wait for.
+        }
+
         HangfireLogBridge.Instance.Detach(loggerFactory);
     }
 
     public ValueTask DisposeAsync()
     {
-        _server?.Dispose();
-        _server = null;
+        Interlocked.Exchange(ref _server, null)?.Dispose();
         HangfireLogBridge.Instance.Detach(loggerFactory);
         return ValueTask.CompletedTask;
     }
