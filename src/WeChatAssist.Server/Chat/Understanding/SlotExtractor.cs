@@ -996,7 +996,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     private static partial Regex JoinedMePattern();
 
     // People counted by no relation of their own ("两个老人", "三个大人"), who may be those already named.
-    [GeneratedRegex(@"^(?:这|那)?(?:(?:[两俩二三四五六七八九十仨]|\d{1,2})[个位]|[俩仨])(?:老人|大人)")]
+    [GeneratedRegex(@"^(?:这|那)?(?:[两俩二三四五六七八九十仨]|\d{1,2})个(?:老人|大人)")]
     private static partial Regex GenericCountPattern();
 
     // The segment names one pair ("给爸妈交医保", "爹娘俩") and no one else.
