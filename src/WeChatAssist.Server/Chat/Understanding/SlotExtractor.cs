@@ -525,15 +525,6 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
                 count = 0;
             }
 
-            // "我跟我爸妈 三个人交二档", "我妈是低保 我爸不是 两个老人交一档": a head count equal to the people already
-            // named is those people, its facts theirs, not as many more.
-            if (count > 0 && declared is null && parts.Count > 0 && parts.Sum(p => p.Count) == count && slots.Categories.Count == 0
-                && (HeadCountPattern().IsMatch(segment) || GenericCountPattern().IsMatch(segment)) && !RestPattern().IsMatch(segment) && !JoinedCountPattern().IsMatch(segment))
-            {
-                declared = count;
-                count = 0;
-            }
-
             // "我是独生子女户 就我一个人交", "我是脱贫户 交医保要自己掏钱不": two parts that each name only me are one
             // person.
             if (count == 1 && (IsMeOnly(segment) || IsSelfOnly(segment)) && me >= 0)
@@ -988,16 +979,12 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
     [GeneratedRegex(@"和|跟|还有|加上|同|带")]
     private static partial Regex ConnectorPattern();
 
-    // "爹娘俩", "爸妈两个", "父母二老", "爷爷奶奶都是低保": a pair said to be two.
-    [GeneratedRegex(@"(?:爸妈|爹妈|爹娘|父母|公婆|爷爷奶奶|姥姥姥爷|老爹老娘)(?:俩|两个|两人|二人|二老|都)")]
+    // "爹娘俩", "爸妈两个", "父母二老": a pair said to be two.
+    [GeneratedRegex(@"(?:爸妈|爹妈|爹娘|父母|公婆|爷爷奶奶|姥姥姥爷|老爹老娘)(?:俩|两个|两人|二人|二老)")]
     private static partial Regex PairCountPattern();
 
     [GeneratedRegex(@"我(?:和|跟|同)|(?:和|跟|同)我|加上我|还有我|连我")]
     private static partial Regex JoinedMePattern();
-
-    // People counted by no relation of their own ("两个老人", "三个大人"), who may be those already named.
-    [GeneratedRegex(@"^(?:这|那)?(?:[两俩二三四五六七八九十仨]|\d{1,2})个(?:老人|大人)")]
-    private static partial Regex GenericCountPattern();
 
     // The segment names one pair ("给爸妈交医保", "爹娘俩") and no one else.
     private static bool IsPairNamed(string segment) =>
