@@ -534,8 +534,7 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             else if (count > 0)
             {
                 me = count == 1 && IsMeOnly(segment) ? parts.Count : me;
-                // (A pair named in one word, "给爸妈交", is such a couple too: "一个一档一个二档" are its two.)
-                couplePart = (partOfHousehold || IsPairNamed(segment)) && count == 2 && couplePart is null ? parts.Count : couplePart;
+                couplePart = partOfHousehold && count == 2 && couplePart is null ? parts.Count : couplePart;
                 eachOne += count == 1 && segment.StartsWith("一个", StringComparison.Ordinal) ? 1 : 0;
                 parts.Add((count, slots));
             }
@@ -985,10 +984,6 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
 
     [GeneratedRegex(@"我(?:和|跟|同)|(?:和|跟|同)我|加上我|还有我|连我")]
     private static partial Regex JoinedMePattern();
-
-    // The segment names one pair ("给爸妈交医保", "爹娘俩") and no one else.
-    private static bool IsPairNamed(string segment) =>
-        KinPattern().Matches(segment) is { Count: 1 } kin && PairPattern().IsMatch(kin[0].Value);
 
     // A pair named in one word ("爸妈", "公婆") is two people.
     private static int KinCount(string text)
