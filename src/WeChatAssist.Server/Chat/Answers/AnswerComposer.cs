@@ -34,9 +34,12 @@ internal static partial class AnswerComposer
             return new ComposedAnswer("year_not_loaded", model, [.. context.Policy.CollectionWindowCites.Select(c => c.Citation)], false);
         }
 
-        // "刚生的娃儿要好久之内去办医保": how long a baby has is the newborn rule itself, whatever the reading.
+        // "刚生的娃儿要好久之内去办医保": how long a baby has is the newborn rule itself, whatever the reading; "刚生的娃儿
+        // 要交医保 最迟啥时候" read as an amount: the baby's last day is the newborn rule's, so the birth date is asked,
+        // as for the deadline readings below.
         if (intent is ChatIntent.AmountDue or ChatIntent.Deadline or ChatIntent.LatePayment or ChatIntent.WaitingPeriod
-            && context.Slots.Newborn && context.Slots.BirthDate is null && context.Slots.AsksWithin && context.Policy.Newborn is not null)
+            && context.Slots.Newborn && context.Slots.BirthDate is null && context.Policy.Newborn is not null
+            && (context.Slots.AsksWithin || intent == ChatIntent.AmountDue && context.Slots.AsksLastDay))
         {
             return Newborn(context);
         }
@@ -51,10 +54,6 @@ internal static partial class AnswerComposer
 
         return intent switch
         {
-            // "刚生的娃儿要交医保 最迟啥时候" read as an amount: the baby's last day is the newborn rule's, so the birth
-            // date is asked, as for the deadline reading below.
-            ChatIntent.AmountDue when context.Slots.Newborn && context.Slots.BirthDate is null && context.Slots.AsksLastDay && context.Policy.Newborn is not null
-                => Newborn(context),
             ChatIntent.AmountDue => Amount(context),
             ChatIntent.TierDifference => Tiers(context),
             // "12月26号交还来得及吗" is answered for that day: payable or not, what it costs, when cover starts.
@@ -583,10 +582,13 @@ internal static partial class AnswerComposer
             model["fiscalPaid"] = format.Yuan(quote.FiscalSubsidyPaidByResidentFen);
         }
 
-        // "大学生交一档比普通人少好多": what any resident pays that day at the same tier, and the gap, both from the engine.
-        if (context.Slots.ComparedToOrdinary && quote.IndividualDueFen is { } mine)
+        // "大学生交一档比普通人少好多": what any resident pays that day at the same tier, and the gap, both from the engine;
+        // with no tier ("在重庆读大学的跟我们交的一样多不"), each tier's amount for any resident beside the group's.
+        var anyone = context.Slots.ComparedToOrdinary
+            ? policy.Quote(Facts(context) with { Categories = [], Student = StudentKind.None, Newborn = null, CollegeFreshman = null, Tier = quote.Tier }, quote.PaidOn)
+            : null;
+        if (anyone is not null && quote.IndividualDueFen is { } mine)
         {
-            var anyone = policy.Quote(Facts(context) with { Categories = [], Student = StudentKind.None, Newborn = null, CollegeFreshman = null, Tier = quote.Tier }, quote.PaidOn);
             if (anyone.IndividualDueFen is { } theirs && theirs != mine && anyone.AppliedCategory is null)
             {
                 model["ordinaryAmount"] = format.Yuan(theirs);
@@ -594,10 +596,8 @@ internal static partial class AnswerComposer
                 model["lessThanOrdinary"] = mine < theirs;
             }
         }
-        else if (context.Slots.ComparedToOrdinary && quote.Options.Any(o => o.IndividualDueFen is not null))
+        else if (anyone is not null && quote.Options.Any(o => o.IndividualDueFen is not null))
         {
-            // "在重庆读大学的跟我们交的一样多不", no tier: each tier's amount for any resident beside the group's.
-            var anyone = policy.Quote(Facts(context) with { Categories = [], Student = StudentKind.None, Newborn = null, CollegeFreshman = null, Tier = null }, quote.PaidOn);
             var theirs = anyone.Options.Where(o => o.IndividualDueFen is not null).ToList();
             if (anyone.AppliedCategory is null && theirs.Count > 0
                 && theirs.Any(t => quote.Options.FirstOrDefault(o => o.Tier == t.Tier)?.IndividualDueFen != t.IndividualDueFen))

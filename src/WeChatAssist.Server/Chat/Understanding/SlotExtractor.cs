@@ -244,11 +244,10 @@ internal sealed partial class SlotExtractor(ResidentWords residentWords, TextNor
             people = count + relatives + (relatives > 0 || canonical.Contains("我跟", StringComparison.Ordinal) || canonical.Contains("我和", StringComparison.Ordinal) ? 1 : 0);
             childrenOnly = people == count && !children.Any(c => c.Value.EndsWith("老人", StringComparison.Ordinal) || c.Value.EndsWith("大人", StringComparison.Ordinal));
         }
-        else if (ConnectorPattern().IsMatch(OrdinaryComparisonPattern().Replace(canonical, " ")))
+        else if (OrdinaryComparisonPattern().Replace(canonical, " ") is var joined && ConnectorPattern().IsMatch(joined))
         {
             // "我和老伴都是低保", "我跟老公还有儿子", "奶奶和爷爷": me (when said) plus each relative named. (Those a group
             // is compared with are none of them: "娃在重庆读大学 跟我们交的一样不".)
-            var joined = OrdinaryComparisonPattern().Replace(canonical, " ");
             var relatives = KinPattern().Matches(canonical);
             var me = joined.Contains('我', StringComparison.Ordinal) || joined.Contains('俺', StringComparison.Ordinal) ? 1 : 0;
             if (relatives.Count > 0 && KinCount(canonical) + me >= 2)
